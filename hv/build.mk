@@ -1,0 +1,1 @@
+# hv build fragment (see GNUmakefile).

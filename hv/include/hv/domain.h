@@ -1,0 +1,44 @@
+/*
+ * Domains and vCPUs.  This is the arch-neutral core; later work adds fields
+ * (scheduler, event channels, grant table, arch state) by appending them.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/types.h>
+#include <hv/list.h>
+#include <hv/spinlock.h>
+
+#define MAX_VIRT_CPUS 32
+
+enum domain_type {
+    DOMAIN_PV,
+    DOMAIN_HVM,
+};
+
+struct domain;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+};
+
+struct domain {
+    domid_t domain_id;
+    enum domain_type type;
+    bool is_privileged;         /* dom0: may use domctl, foreign mappings */
+    bool is_dying;
+
+    /* Every frame this domain owns is on page_list; counts balance on death. */
+    spinlock_t page_alloc_lock;
+    struct list_head page_list;
+    u64 tot_pages;
+    u64 max_pages;
+
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VIRT_CPUS];
+
+    struct list_head domain_list;
+};
+
+#endif

@@ -1,0 +1,1 @@
+# pvops-guest build fragment (see GNUmakefile).

@@ -1,0 +1,172 @@
+/*
+ * Pins the layout of our ABI headers to the offsets Xen's public headers
+ * define (LP64).  A wrong offset here means a real Xen PV kernel would
+ * misread hv, so these are compile-time failures.
+ */
+#include <check.h>
+#include <stddef.h>
+#include <public/xen.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/callback.h>
+#include <public/io/console.h>
+
+#define AT(type, field, off) \
+    _Static_assert(offsetof(type, field) == (off), #type "." #field)
+#define SIZE(type, n) _Static_assert(sizeof(type) == (n), "sizeof " #type)
+
+SIZE(struct start_info, 1168);
+AT(struct start_info, nr_pages, 32);
+AT(struct start_info, shared_info, 40);
+AT(struct start_info, flags, 48);
+AT(struct start_info, store_mfn, 56);
+AT(struct start_info, store_evtchn, 64);
+AT(struct start_info, console.domU.mfn, 72);
+AT(struct start_info, console.domU.evtchn, 80);
+AT(struct start_info, pt_base, 88);
+AT(struct start_info, nr_pt_frames, 96);
+AT(struct start_info, mfn_list, 104);
+AT(struct start_info, mod_start, 112);
+AT(struct start_info, mod_len, 120);
+AT(struct start_info, cmd_line, 128);
+AT(struct start_info, first_p2m_pfn, 1152);
+AT(struct start_info, nr_p2m_frames, 1160);
+
+SIZE(struct vcpu_info, 64);
+AT(struct vcpu_info, evtchn_upcall_mask, 1);
+AT(struct vcpu_info, evtchn_pending_sel, 8);
+AT(struct vcpu_info, arch.cr2, 16);
+AT(struct vcpu_info, time, 32);
+SIZE(struct vcpu_time_info, 32);
+AT(struct vcpu_time_info, tsc_timestamp, 8);
+AT(struct vcpu_time_info, system_time, 16);
+AT(struct vcpu_time_info, tsc_to_system_mul, 24);
+AT(struct vcpu_time_info, tsc_shift, 28);
+AT(struct vcpu_time_info, flags, 29);
+
+AT(struct shared_info, evtchn_pending, 2048);
+AT(struct shared_info, evtchn_mask, 2560);
+AT(struct shared_info, wc_version, 3072);
+AT(struct shared_info, wc_sec, 3076);
+AT(struct shared_info, wc_nsec, 3080);
+AT(struct shared_info, wc_sec_hi, 3084);
+AT(struct shared_info, arch.max_pfn, 3088);
+AT(struct shared_info, arch.pfn_to_mfn_frame_list_list, 3096);
+AT(struct shared_info, arch.p2m_cr3, 3112);
+AT(struct shared_info, arch.p2m_generation, 3128);
+
+SIZE(struct multicall_entry, 64);
+SIZE(struct mmuext_op, 24);
+AT(struct mmuext_op, arg1, 8);
+AT(struct mmuext_op, arg2, 16);
+SIZE(struct trap_info, 16);
+AT(struct trap_info, address, 8);
+
+SIZE(struct cpu_user_regs, 200);
+AT(struct cpu_user_regs, rdi, 112);
+AT(struct cpu_user_regs, error_code, 120);
+AT(struct cpu_user_regs, rip, 128);
+AT(struct cpu_user_regs, cs, 136);
+AT(struct cpu_user_regs, saved_upcall_mask, 140);
+AT(struct cpu_user_regs, rflags, 144);
+AT(struct cpu_user_regs, rsp, 152);
+AT(struct cpu_user_regs, ss, 160);
+AT(struct cpu_user_regs, gs, 192);
+
+SIZE(struct vcpu_guest_context, 5168);
+AT(struct vcpu_guest_context, flags, 512);
+AT(struct vcpu_guest_context, user_regs, 520);
+AT(struct vcpu_guest_context, trap_ctxt, 720);
+AT(struct vcpu_guest_context, ldt_base, 4816);
+AT(struct vcpu_guest_context, gdt_frames, 4832);
+AT(struct vcpu_guest_context, gdt_ents, 4960);
+AT(struct vcpu_guest_context, kernel_ss, 4968);
+AT(struct vcpu_guest_context, ctrlreg, 4984);
+AT(struct vcpu_guest_context, ctrlreg[3], 5008);
+AT(struct vcpu_guest_context, debugreg, 5048);
+AT(struct vcpu_guest_context, event_callback_eip, 5112);
+AT(struct vcpu_guest_context, vm_assist, 5136);
+AT(struct vcpu_guest_context, fs_base, 5144);
+
+AT(struct evtchn_bind_interdomain, remote_port, 4);
+AT(struct evtchn_bind_interdomain, local_port, 8);
+AT(struct evtchn_bind_virq, port, 8);
+AT(struct evtchn_status, port, 4);
+AT(struct evtchn_status, status, 8);
+AT(struct evtchn_status, vcpu, 12);
+AT(struct evtchn_status, u, 16);
+AT(struct evtchn_status, u.interdomain.port, 20);
+AT(struct evtchn_alloc_unbound, port, 4);
+AT(struct evtchn_bind_ipi, port, 4);
+SIZE(struct evtchn_op, 28);
+
+SIZE(struct grant_entry_v1, 8);
+SIZE(struct gnttab_map_grant_ref, 32);
+AT(struct gnttab_map_grant_ref, flags, 8);
+AT(struct gnttab_map_grant_ref, ref, 12);
+AT(struct gnttab_map_grant_ref, dom, 16);
+AT(struct gnttab_map_grant_ref, status, 18);
+AT(struct gnttab_map_grant_ref, handle, 20);
+AT(struct gnttab_map_grant_ref, dev_bus_addr, 24);
+SIZE(struct gnttab_unmap_grant_ref, 24);
+AT(struct gnttab_unmap_grant_ref, handle, 16);
+AT(struct gnttab_unmap_grant_ref, status, 20);
+SIZE(struct gnttab_setup_table, 24);
+AT(struct gnttab_setup_table, nr_frames, 4);
+AT(struct gnttab_setup_table, status, 8);
+AT(struct gnttab_setup_table, frame_list, 16);
+SIZE(struct gnttab_copy, 40);
+AT(struct gnttab_copy, source.domid, 8);
+AT(struct gnttab_copy, source.offset, 10);
+AT(struct gnttab_copy, dest, 16);
+AT(struct gnttab_copy, len, 32);
+AT(struct gnttab_copy, flags, 34);
+AT(struct gnttab_copy, status, 36);
+AT(struct gnttab_query_size, nr_frames, 4);
+AT(struct gnttab_query_size, max_nr_frames, 8);
+AT(struct gnttab_query_size, status, 12);
+
+AT(struct xen_memory_reservation, nr_extents, 8);
+AT(struct xen_memory_reservation, extent_order, 16);
+AT(struct xen_memory_reservation, mem_flags, 20);
+AT(struct xen_memory_reservation, domid, 24);
+AT(struct xen_memory_map, buffer, 8);
+SIZE(struct e820entry, 20);
+
+AT(struct sched_poll, nr_ports, 8);
+AT(struct sched_poll, timeout, 16);
+AT(struct sched_remote_shutdown, reason, 4);
+SIZE(struct vcpu_runstate_info, 48);
+AT(struct vcpu_runstate_info, state_entry_time, 8);
+AT(struct vcpu_set_singleshot_timer, flags, 8);
+AT(struct vcpu_register_vcpu_info, offset, 8);
+AT(struct callback_register, address, 8);
+
+AT(struct xencons_interface, out, 1024);
+AT(struct xencons_interface, in_cons, 3072);
+AT(struct xencons_interface, out_prod, 3084);
+AT(struct xencons_interface, connection, 3088);
+
+/* The asserts above do the work; this case confirms the file was built. */
+START_TEST(abi_layout_compiled)
+{
+    struct start_info si = { .nr_pages = 7 };
+    ck_assert_uint_eq(((uint64_t *)&si)[4], 7);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("abi_layout");
+    TCase *tc = tcase_create("offsets");
+    tcase_add_test(tc, abi_layout_compiled);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,1 @@
+# toolstack build fragment (see GNUmakefile).

@@ -1,0 +1,1 @@
+# xenstore-like build fragment (see GNUmakefile).
