@@ -5,4 +5,21 @@ TEST_BIN := $(BUILD)/tests
 UNIT_TESTS += $(TEST_BIN)/unit/test_abi_layout
 $(TEST_BIN)/unit/test_abi_layout: $(BUILD)/host/tests/unit/test_abi_layout.o
 	@mkdir -p $(@D)
-	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
+# PV test guests: small Xen-ABI kernels under tests/guests, one per .c file.
+GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
+GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(GUEST_LIB_SRCS)))
+TEST_GUESTS    := $(patsubst tests/guests/%.c,$(TEST_BIN)/guests/%.elf,\
+                    $(wildcard tests/guests/*.c))
+ALL_TARGETS    += $(TEST_GUESTS)
+
+$(BUILD)/kernel/tests/guests/%.o: EXTRA_CFLAGS = -mcmodel=kernel -fno-pie -fno-pic
+
+$(TEST_BIN)/guests/%.elf: $(BUILD)/kernel/tests/guests/%.o $(GUEST_LIB_OBJS) \
+                          tests/guests/lib/guest.lds
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T tests/guests/lib/guest.lds -o $@ \
+	    $(filter %.o,$^)

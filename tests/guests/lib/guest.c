@@ -1,0 +1,87 @@
+/* Start of day, console and reporting for PV test guests. */
+#include "guest.h"
+#include "traps.h"
+#include <public/sched.h>
+
+start_info_t *start_info;
+shared_info_t *shared_info;
+
+static unsigned int failures;
+static uint8_t shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+static void console_write(const char *s, size_t n)
+{
+    hypercall3(HC(console_io), CONSOLEIO_write, n, PTR(s));
+}
+
+static void vprintk(const char *fmt, va_list ap)
+{
+    char buf[256];
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+void shutdown(unsigned int reason)
+{
+    struct sched_shutdown s = { .reason = reason };
+    for (;;)
+        hypercall2(HC(sched_op), SCHEDOP_shutdown, PTR(&s));
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    printk("PANIC: ");
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+    printk("\nTest result: FAIL (%s)\n", test_title);
+    shutdown(SHUTDOWN_crash);
+}
+
+void test_fail(const char *fmt, ...)
+{
+    va_list ap;
+    failures++;
+    printk("FAIL: ");
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+    printk("\n");
+}
+
+/* Map the shared_info frame over a page of our own image. */
+static void map_shared_info(void)
+{
+    uint64_t pte = start_info->shared_info | _PAGE_PRESENT | _PAGE_RW |
+                   _PAGE_ACCESSED | _PAGE_DIRTY;
+    long rc = hypercall3(HC(update_va_mapping), PTR(shared_info_page), pte,
+                         UVMF_INVLPG);
+    if (rc)
+        panic("mapping shared_info: %ld", rc);
+    shared_info = (shared_info_t *)shared_info_page;
+}
+
+void guest_start(start_info_t *si)
+{
+    start_info = si;
+    printk("--- heron test guest: %s ---\n", test_title);
+    if (memcmp(si->magic, "xen-3.0-x86_64", 14))
+        panic("bad start_info magic");
+    map_shared_info();
+    traps_init();
+    test_main();
+    if (failures)
+        printk("Test result: FAIL (%s: %u failures)\n", test_title, failures);
+    else
+        printk("Test result: PASS (%s)\n", test_title);
+    shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,53 @@
+/*
+ * The runtime of heron's PV test guests (in the spirit of the Xen Test
+ * Framework): entry, console, traps, and a small test API.  Each test guest
+ * provides test_title and test_main(); guest_start() runs it and reports
+ * "Test result: PASS|FAIL" on the console before shutting down.
+ */
+#ifndef GUEST_GUEST_H
+#define GUEST_GUEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <public/xen.h>
+#include "hypercall.h"
+
+#define GUEST_VIRT_BASE 0xffffffff80000000UL
+#define PAGE_SIZE 4096UL
+
+extern start_info_t *start_info;
+extern shared_info_t *shared_info;
+/* The machine-to-phys table hv maps read-only into every PV guest. */
+#define machine_to_phys ((const uint64_t *)MACH2PHYS_VIRT_START)
+
+extern const char test_title[];
+void test_main(void);
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void __attribute__((noreturn, format(printf, 1, 2))) panic(const char *fmt, ...);
+
+/* Record a failed expectation; the test goes on. */
+void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define CHECK(cond, ...) do { if (!(cond)) test_fail(__VA_ARGS__); } while (0)
+#define CHECK_EQ(got, want, what)                                          \
+    do {                                                                   \
+        long _g = (long)(got), _w = (long)(want);                          \
+        if (_g != _w)                                                      \
+            test_fail("%s: got %ld, want %ld", what, _g, _w);              \
+    } while (0)
+
+void shutdown(unsigned int reason) __attribute__((noreturn));
+
+/* Page-table helpers working from the ABI's initial mapping. */
+uint64_t virt_to_mfn(const void *va);
+uint64_t pte_maddr(const void *va, unsigned int level);
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+size_t strlen(const char *s);
+int memcmp(const void *a, const void *b, size_t n);
+
+#endif
