@@ -76,7 +76,7 @@ $(BUILD)/tests/unit/test_hv_lib: $(BUILD)/host/tests/unit/test_hv_lib.o \
 SCENARIO_BIN := $(BUILD)/tests/scenario
 HARNESS_OBJS := $(BUILD)/host/tests/harness/qemu.o
 $(BUILD)/host/tests/scenario/%.o: EXTRA_CFLAGS = -Itests/harness -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
-$(BUILD)/host/tests/harness/%.o: EXTRA_CFLAGS = -Itests/harness
+$(BUILD)/host/tests/harness/%.o: EXTRA_CFLAGS = -Itests/harness -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
 
 # Two small dummy multiboot modules with known sizes.
 $(SCENARIO_BIN)/mod1.bin:
