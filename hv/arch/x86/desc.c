@@ -86,6 +86,12 @@ void percpu_desc_init(unsigned int cpu)
     struct cpu_info *ci = cpu_info_of(cpu);
     u64 *gdt = per_cpu_gdt[cpu];
 
+    /* entry.S and the syscall stubs rely on this layout. */
+    BUILD_BUG_ON(sizeof(struct cpu_info) != CPUINFO_SIZE);
+    BUILD_BUG_ON(offsetof(struct cpu_info, guest_regs.es) != CPUINFO_GUEST_FRAME_TOP);
+    BUILD_BUG_ON(offsetof(struct cpu_info, scratch_rax) != CPUINFO_SCRATCH_RAX);
+    BUILD_BUG_ON((CPUINFO_SIZE - CPUINFO_GUEST_FRAME_TOP) % 16);
+
     ci->processor_id = cpu;
     memset(tss, 0, sizeof(*tss));
     tss->rsp0 = (unsigned long)&ci->guest_regs.es;
