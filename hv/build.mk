@@ -72,6 +72,13 @@ $(BUILD)/tests/unit/test_hv_lib: $(BUILD)/host/tests/unit/test_hv_lib.o \
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 
+# The image as a multiboot loader sees it.
+UNIT_TESTS += $(BUILD)/tests/unit/test_hv_image
+$(BUILD)/host/tests/unit/test_hv_image.o: EXTRA_CFLAGS = -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+$(BUILD)/tests/unit/test_hv_image: $(BUILD)/host/tests/unit/test_hv_image.o | $(HV_ELF)
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
 # QEMU scenario tests and their harness.
 SCENARIO_BIN := $(BUILD)/tests/scenario
 HARNESS_OBJS := $(BUILD)/host/tests/harness/qemu.o
