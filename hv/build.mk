@@ -1,1 +1,100 @@
 # hv build fragment (see GNUmakefile).
+#
+# hv is linked at 0xffff82d080200000, outside the top 2 GiB that
+# -mcmodel=kernel needs, so it is compiled position-independent (-fpie)
+# with hidden visibility: every code and data reference is RIP-relative
+# and resolved at link time (-no-pie, no GOT, no run-time relocations; the
+# linker script asserts that).  Only head.S runs below the high mapping,
+# and it uses explicit physical addresses.
+#
+# Symbols: hv carries its own symbol table for fault reports.  Pass 1 links
+# with an empty table; mksymbols.sh turns pass 1's text symbols into the
+# table linked into pass 2 (text precedes the table, so its addresses do
+# not move); the final image is checked against the table it contains.
+
+HV_ELF    := $(BUILD)/hv.elf
+HV_GEN    := $(BUILD)/hv
+HV_SRCS   := $(wildcard hv/arch/x86/boot/*.S hv/arch/x86/*.S \
+                        hv/arch/x86/*.c hv/arch/x86/*/*.c hv/common/*.c)
+HV_OBJS   := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(HV_SRCS)))
+HV_CFLAGS := -fpie -fvisibility=hidden -include hv/include/hv/visibility.h
+
+ALL_TARGETS += $(HV_ELF)
+
+$(BUILD)/kernel/hv/%.o: EXTRA_CFLAGS = $(HV_CFLAGS)
+
+$(HV_GEN)/hv.lds: hv/hv.lds hv/include/hv/layout.h
+	@mkdir -p $(@D)
+	$(CC) -E -P -x c -Ihv/include $< -o $@
+
+$(HV_GEN)/symbols-empty.S: hv/common/mksymbols.sh
+	@mkdir -p $(@D)
+	hv/common/mksymbols.sh > $@
+
+$(HV_GEN)/hv-pass1.elf: $(HV_OBJS) $(HV_GEN)/symbols-empty.o $(HV_GEN)/hv.lds
+	$(LD) $(KERNEL_LDFLAGS) -T $(HV_GEN)/hv.lds -o $@ $(HV_OBJS) $(HV_GEN)/symbols-empty.o
+
+$(HV_GEN)/symbols.S: $(HV_GEN)/hv-pass1.elf hv/common/mksymbols.sh
+	hv/common/mksymbols.sh $< > $@
+
+$(HV_GEN)/%.o: $(HV_GEN)/%.S
+	$(CC) $(KERNEL_CFLAGS) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(HV_ELF): $(HV_OBJS) $(HV_GEN)/symbols.o $(HV_GEN)/hv.lds
+	$(LD) $(KERNEL_LDFLAGS) -T $(HV_GEN)/hv.lds -o $@.tmp $(HV_OBJS) $(HV_GEN)/symbols.o
+	hv/common/mksymbols.sh $@.tmp | cmp -s - $(HV_GEN)/symbols.S || \
+		{ echo "hv: symbol table does not match the final link" >&2; exit 1; }
+	mv $@.tmp $@
+
+# make run: boot hv in QEMU on this terminal (Ctrl-A X quits).
+#   MODULES="file args,file2"  multiboot modules (QEMU -initrd syntax)
+#   HV_CMDLINE="..."           hv command line
+#   QEMU_CPU, QEMU_MEM (MiB), QEMU_EXTRA
+QEMU       ?= qemu-system-x86_64
+QEMU_CPU   ?= max
+QEMU_MEM   ?= 512
+MODULES    ?=
+HV_CMDLINE ?=
+QEMU_EXTRA ?=
+
+run: $(HV_ELF)
+	$(QEMU) -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -nographic -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-kernel $(HV_ELF) -append "$(HV_CMDLINE)" \
+		$(if $(MODULES),-initrd "$(MODULES)") $(QEMU_EXTRA)
+
+# Host unit tests of hv logic that does not need the hardware.
+UNIT_TESTS += $(BUILD)/tests/unit/test_hv_lib
+$(BUILD)/host/hv/common/vsnprintf.o: EXTRA_CFLAGS = -Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf
+$(BUILD)/tests/unit/test_hv_lib: $(BUILD)/host/tests/unit/test_hv_lib.o \
+		$(BUILD)/host/hv/common/vsnprintf.o $(BUILD)/host/hv/common/cmdline.o \
+		$(BUILD)/host/hv/common/time_scale.o
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
+# The image as a multiboot loader sees it.
+UNIT_TESTS += $(BUILD)/tests/unit/test_hv_image
+$(BUILD)/host/tests/unit/test_hv_image.o: EXTRA_CFLAGS = -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+$(BUILD)/tests/unit/test_hv_image: $(BUILD)/host/tests/unit/test_hv_image.o | $(HV_ELF)
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
+# QEMU scenario tests and their harness.
+SCENARIO_BIN := $(BUILD)/tests/scenario
+HARNESS_OBJS := $(BUILD)/host/tests/harness/qemu.o
+$(BUILD)/host/tests/scenario/%.o: EXTRA_CFLAGS = -Itests/harness -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+$(BUILD)/host/tests/harness/%.o: EXTRA_CFLAGS = -Itests/harness -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+
+# Two small dummy multiboot modules with known sizes.
+$(SCENARIO_BIN)/mod1.bin:
+	@mkdir -p $(@D)
+	yes heron-module-one | head -c 5000 > $@
+$(SCENARIO_BIN)/mod2.bin:
+	@mkdir -p $(@D)
+	yes heron-module-two | head -c 12345 > $@
+
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_hv_boot
+$(SCENARIO_BIN)/test_hv_boot: $(BUILD)/host/tests/scenario/test_hv_boot.o $(HARNESS_OBJS) \
+		| $(HV_ELF) $(SCENARIO_BIN)/mod1.bin $(SCENARIO_BIN)/mod2.bin
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
