@@ -201,6 +201,24 @@ START_TEST(stale_writable_tlb_flushed_before_table_use)
 }
 END_TEST
 
+START_TEST(devalidated_table_flushed_before_other_level)
+{
+    mfn_t x = new_frame(d);
+    unsigned int flushes;
+
+    table(x)[0] = pte_from_mfn(as.data[0], _PAGE_PRESENT);
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L1_TABLE, x, 0), 0);
+    ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_ALL, 0, 0), 0);
+    ck_assert_int_eq(ext(d, MMUEXT_UNPIN_TABLE, x, 0), 0);
+    flushes = sim_hooks.flush_all;
+    /* Was an L1 a CPU may still walk; now to be read as an L2. */
+    table(x)[0] = 0;
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L2_TABLE, x, 0), 0);
+    ck_assert_uint_eq(sim_hooks.flush_all, flushes + 1);
+    ck_invariants();
+}
+END_TEST
+
 START_TEST(refcount_overflow_refused)
 {
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
@@ -230,6 +248,7 @@ Suite *pt_suite(void)
     tcase_add_test(tc, type_changes_while_referenced);
     tcase_add_test(tc, linear_entries_refused);
     tcase_add_test(tc, stale_writable_tlb_flushed_before_table_use);
+    tcase_add_test(tc, devalidated_table_flushed_before_other_level);
     tcase_add_test(tc, refcount_overflow_refused);
     suite_add_tcase(s, tc);
     return s;

@@ -72,9 +72,6 @@ long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
 
     if (count & MMU_UPDATE_PREEMPTED)
         return -EINVAL;
-    /* Reject an unwritable pdone before anything changes. */
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
     if (pt_dom) {
         rc = lookup_foreign(pt_dom - 1, curd, &pt_owner);
         if (rc)
@@ -83,6 +80,9 @@ long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
     rc = lookup_foreign(foreigndom & 0xffff, curd, &pg_owner);
     if (rc)
         return rc;
+    /* Reject an unwritable pdone before anything changes. */
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -EFAULT;
 
     spin_lock(&mm_lock);
     for (i = 0; i < count; i++) {

@@ -224,11 +224,12 @@ long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
 
     if (count & MMU_UPDATE_PREEMPTED)
         return -EINVAL;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
     rc = lookup_foreign(foreigndom & 0xffff, v->domain, &pg_owner);
     if (rc)
         return rc;
+    /* Reject an unwritable pdone before anything changes. */
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -EFAULT;
 
     spin_lock(&mm_lock);
     for (i = 0; i < count; i++) {

@@ -89,10 +89,14 @@ int get_page_type(struct page_info *pg, enum page_type type)
     }
 
     ASSERT(pg->type == PGT_none && !(pg->flags & PGF_validated));
-    if (type == PGT_writable)
-        tlb_flush_if_stale(TLB_STALE_TABLE);
-    else
-        tlb_flush_if_stale(TLB_STALE_WRITABLE);
+    /*
+     * A CPU may still walk a devalidated table (cached paging structures),
+     * whatever the frame becomes next; and a frame that becomes a table or
+     * descriptor page must have no writable translation left anywhere.
+     */
+    tlb_flush_if_stale(type == PGT_writable
+                       ? TLB_STALE_TABLE
+                       : TLB_STALE_TABLE | TLB_STALE_WRITABLE);
 
     pg->type = type;
     pg->type_count = 1;
