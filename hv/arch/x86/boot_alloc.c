@@ -51,6 +51,15 @@ bool bootinfo_is_reserved(paddr_t start, paddr_t end)
     return false;
 }
 
+bool bootinfo_ram_range(unsigned int idx, paddr_t *start, paddr_t *end)
+{
+    if (idx >= bootinfo.nr_ram)
+        return false;
+    *start = bootinfo.ram[idx].start;
+    *end = bootinfo.ram[idx].end;
+    return true;
+}
+
 void boot_alloc_init(void)
 {
     bootinfo_reserve(0, MB(1));

@@ -11,6 +11,7 @@
 #include <hv/bootinfo.h>
 #include <hv/cpufeature.h>
 #include <hv/processor.h>
+#include <hv/flushtlb.h>
 #include <hv/percpu.h>
 #include <hv/spinlock.h>
 #include <hv/errno.h>

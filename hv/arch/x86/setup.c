@@ -11,6 +11,7 @@
 #include <hv/desc.h>
 #include <hv/extable.h>
 #include <hv/mapping.h>
+#include <hv/mm.h>
 #include <hv/acpi.h>
 #include <hv/apic.h>
 #include <hv/time.h>
@@ -77,10 +78,10 @@ void start_hv(u32 magic, u32 info)
     boot_alloc_init();
     paging_init();
     percpu_gdt_window_init(0);
-    /*
-     * hv's page tables and the direct map are live from here: the frame
-     * table and heap (mm_init(), hv/arch/x86/mm/) come up at this point.
-     */
+    /* The direct map is live: the frame table and heap take over memory. */
+    mm_init();
+    boot_alloc_finish();
+    set_pt_page_source(heap_pt_page);
 
     acpi_init();
     pic_disable();

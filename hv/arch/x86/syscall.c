@@ -9,6 +9,7 @@
 #include <hv/processor.h>
 #include <hv/bootinfo.h>
 #include <hv/mapping.h>
+#include <hv/mm.h>
 #include <hv/traps.h>
 #include <hv/page.h>
 #include <hv/setup.h>
@@ -43,14 +44,16 @@ static unsigned int emit_stub(u8 *p, unsigned long stub_va, unsigned int cpu)
 
 void syscall_init(unsigned int cpu)
 {
-    paddr_t page = boot_alloc_pages(1);
-    u8 *p = maddr_to_virt(page);
+    u8 *p = alloc_xenheap_pages(0);
     unsigned int n;
+
+    if (!p)
+        panic("syscall: no memory for the stub page");
 
     memset(p, 0xcc, PAGE_SIZE);                 /* int3 everywhere else */
     n = emit_stub(p, STUB_VIRT(cpu), cpu);
     BUG_ON(n > PAGE_SIZE);
-    if (map_pages_to_hv(STUB_VIRT(cpu), maddr_to_mfn(page), 1, PAGE_HV_RX))
+    if (map_pages_to_hv(STUB_VIRT(cpu), virt_to_mfn(p), 1, PAGE_HV_RX))
         panic("syscall: cannot map the stub page");
 
     wrmsr(MSR_STAR, ((u64)HV_CS32_RING3 << 48) | ((u64)HV_CS << 32));

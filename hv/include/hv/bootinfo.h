@@ -12,12 +12,8 @@
 #define HV_BOOTINFO_H
 
 #include <hv/types.h>
+#include <public/memory.h>     /* E820_* types */
 
-#define E820_RAM       1
-#define E820_RESERVED  2
-#define E820_ACPI      3
-#define E820_NVS       4
-#define E820_UNUSABLE  5
 
 #define BOOT_MAX_E820      128
 #define BOOT_MAX_RAM       64
@@ -70,6 +66,8 @@ void multiboot_parse(u32 magic, paddr_t info);
 /* Adds [start, end) to bootinfo.reserved (merging with neighbours). */
 void bootinfo_reserve(paddr_t start, paddr_t end);
 bool bootinfo_is_reserved(paddr_t start, paddr_t end);
+/* The idx-th RAM range [*start, *end); false past the last. */
+bool bootinfo_ram_range(unsigned int idx, paddr_t *start, paddr_t *end);
 
 /*
  * Boot allocator: hands out nr contiguous zeroed pages from free RAM above

@@ -21,6 +21,10 @@ struct domain;
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
+
+    /* PV MMU: base pointers, each holding an L4 type reference; 0 = none. */
+    mfn_t guest_table;          /* kernel-mode L4 (CR3 in guest kernel mode) */
+    mfn_t guest_table_user;     /* user-mode L4 */
 };
 
 struct domain {
@@ -39,6 +43,18 @@ struct domain {
     struct vcpu *vcpu[MAX_VIRT_CPUS];
 
     struct list_head domain_list;
+
+    /* VMASST_TYPE_* bits the guest enabled with vm_assist. */
+    unsigned long vm_assist;
 };
+
+static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)
+{
+    return d->vm_assist & (1UL << t);
+}
+
+/* Registry of live domains (hv/common/domain.c). */
+void domain_list_add(struct domain *d);
+void domain_list_del(struct domain *d);
 
 #endif

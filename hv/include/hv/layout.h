@@ -55,4 +55,14 @@
 #define GUEST_USER_VIRT_END     _UL(0x0000800000000000)
 #define GUEST_KERNEL_VIRT_START _UL(0xffff880000000000)
 
+#ifndef __ASSEMBLY__
+#ifdef HV_HOSTED
+/* Host unit tests: hv addresses live in a window of the test process. */
+extern unsigned long hosted_hv_hole;
+#define HV_VA(a) (hosted_hv_hole + ((a) - RO_MPT_VIRT_START))
+#else
+#define HV_VA(a) (a)
+#endif
+#endif
+
 #endif

@@ -31,6 +31,8 @@
 #define PAGE_HV_RO  (MAP_NX)
 #define PAGE_HV_RX  0u
 #define PAGE_HV_UC  (MAP_RW | MAP_NX | MAP_CACHE_UC)
+/* Read-only and visible to guests: the M2P in slot 256. */
+#define PAGE_HV_RO_USER (MAP_USER | MAP_NX)
 
 /* PAT MSR value matching the MAP_CACHE_* indices. */
 #define HV_MSR_PAT  0x0000050100070406ULL
@@ -47,6 +49,8 @@ paddr_t idle_pg_table_maddr(void);
  * MFN or INVALID_MFN. */
 typedef mfn_t (*pt_page_source_t)(void);
 void set_pt_page_source(pt_page_source_t fn);
+/* The source once the heap is up (mm_init()). */
+mfn_t heap_pt_page(void);
 
 /* Maps MMIO uncached into the ioremap area; never unmapped. */
 void *ioremap(paddr_t pa, size_t len);

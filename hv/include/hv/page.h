@@ -46,7 +46,7 @@ extern char __image_start[], __text_end[], __rodata_end[], __bss_end[];
 
 static inline void *maddr_to_virt(paddr_t ma)
 {
-    return (void *)(DIRECTMAP_VIRT_START + ma);
+    return (void *)(HV_VA(DIRECTMAP_VIRT_START) + ma);
 }
 
 /* Valid for direct-map addresses and for addresses inside the hv image. */
@@ -54,8 +54,8 @@ static inline paddr_t virt_to_maddr(const void *va)
 {
     unsigned long v = (unsigned long)va;
 
-    if (v >= DIRECTMAP_VIRT_START && v < DIRECTMAP_VIRT_END)
-        return v - DIRECTMAP_VIRT_START;
+    if (v >= HV_VA(DIRECTMAP_VIRT_START) && v < HV_VA(DIRECTMAP_VIRT_END))
+        return v - HV_VA(DIRECTMAP_VIRT_START);
     return v - HV_VIRT_START;
 }
 

@@ -114,19 +114,6 @@ static inline void invlpg(unsigned long va)
     asm volatile("invlpg (%0)" :: "r"(va) : "memory");
 }
 
-/* Flushes every TLB entry, global ones included (toggles CR4.PGE). */
-static inline void flush_tlb_all(void)
-{
-    unsigned long cr4 = read_cr4();
-
-    if (cr4 & X86_CR4_PGE) {
-        write_cr4(cr4 & ~X86_CR4_PGE);
-        write_cr4(cr4);
-    } else {
-        write_cr3(read_cr3());
-    }
-}
-
 static inline void local_irq_disable(void) { asm volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void)  { asm volatile("sti" ::: "memory"); }
 

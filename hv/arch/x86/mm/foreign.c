@@ -1,0 +1,48 @@
+/* Naming another domain in a PV MMU hypercall, and vCPU-mask arguments. */
+#include <hv/lib.h>
+#include <hv/errno.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/mm_seam.h>
+#include "private.h"
+
+/*
+ * DOMID_SELF or the caller's own id: the caller.  Any other domain needs
+ * a privileged caller (-EPERM, also for ids that do not exist, so that an
+ * unprivileged guest learns nothing) and must exist (-ESRCH).  DOMID_IO
+ * and DOMID_XEN (I/O memory and hv frames) are not supported yet.
+ */
+int lookup_foreign(domid_t id, struct domain *curd, struct domain **out)
+{
+    struct domain *d;
+
+    if (id == DOMID_SELF || id == curd->domain_id) {
+        *out = curd;
+        return 0;
+    }
+    if (!curd->is_privileged)
+        return -EPERM;
+    if (id == DOMID_IO || id == DOMID_XEN)
+        return -EOPNOTSUPP;
+    d = id < DOMID_FIRST_RESERVED ? domain_by_id(id) : NULL;
+    if (d == NULL || d->is_dying)
+        return -ESRCH;
+    *out = d;
+    return 0;
+}
+
+/*
+ * The *_MULTI flushes name vCPUs with a guest bitmap of max_vcpus bits.
+ * hv flushes every CPU instead, which is a superset; the bitmap only has
+ * to be readable.
+ */
+int check_vcpumask(xen_guest_handle_t mask, const struct domain *d)
+{
+    u64 word;
+    unsigned int words = d->max_vcpus ? (d->max_vcpus + 63) / 64 : 1;
+
+    for (unsigned int i = 0; i < words; i++)
+        if (copy_from_guest(&word, guest_elem(mask, i, u64), sizeof(word)))
+            return -EFAULT;
+    return 0;
+}

@@ -1,0 +1,253 @@
+/*
+ * HYPERVISOR_mmuext_op: pinning, base pointers, TLB maintenance and page
+ * clearing/copying.  Like mmu_update, a batch stops at the first failure
+ * and *pdone says how many operations were applied.
+ */
+#include <hv/lib.h>
+#include <hv/errno.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/mm_seam.h>
+#include <hv/pv_mm.h>
+#include "private.h"
+
+/* The domheap frame mfn of d, or NULL with *rc set. */
+static struct page_info *owned_frame(mfn_t mfn, const struct domain *d, int *rc)
+{
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn)) {
+        *rc = -EINVAL;
+        return NULL;
+    }
+    pg = mfn_to_page(mfn);
+    if (pg->state != PGS_domheap || pg->owner != d) {
+        *rc = -EPERM;
+        return NULL;
+    }
+    return pg;
+}
+
+static int pin_table(mfn_t mfn, unsigned int level, struct domain *pg_owner)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ((pg = owned_frame(mfn, pg_owner, &rc)) == NULL)
+        return rc;
+    if (pg->flags & PGF_pinned)
+        return -EINVAL;
+    rc = get_page_and_type(pg, pg_owner, PGT_level(level));
+    if (rc)
+        return rc;
+    pg->flags |= PGF_pinned;
+    return 0;
+}
+
+static int unpin_table(mfn_t mfn, struct domain *pg_owner)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ((pg = owned_frame(mfn, pg_owner, &rc)) == NULL)
+        return rc;
+    if (!(pg->flags & PGF_pinned))
+        return -EINVAL;
+    pg->flags &= ~PGF_pinned;
+    put_page_and_type(pg);
+    return 0;
+}
+
+/* Points *slot at a new L4 (0: none), holding an L4 type reference on it. */
+static int set_base(mfn_t *slot, mfn_t mfn, struct domain *d)
+{
+    struct page_info *pg = NULL;
+    mfn_t old = *slot;
+    int rc;
+
+    if (mfn != 0) {
+        if ((pg = owned_frame(mfn, d, &rc)) == NULL)
+            return rc;
+        rc = get_page_and_type(pg, d, PGT_l4_page_table);
+        if (rc)
+            return rc;
+    }
+    *slot = mfn;
+    if (old != 0)
+        put_page_and_type(mfn_to_page(old));
+    return 0;
+}
+
+static int new_baseptr(struct vcpu *v, mfn_t mfn)
+{
+    int rc;
+
+    if (mfn == 0)
+        return -EINVAL;
+    if (mfn != v->guest_table) {
+        rc = set_base(&v->guest_table, mfn, v->domain);
+        if (rc)
+            return rc;
+        fill_ro_mpt(mfn);
+    }
+    load_guest_cr3(mfn);
+    return 0;
+}
+
+static int new_user_baseptr(struct vcpu *v, mfn_t mfn)
+{
+    int rc;
+
+    if (mfn == v->guest_table_user)
+        return 0;
+    rc = set_base(&v->guest_table_user, mfn, v->domain);
+    if (rc == 0 && mfn != 0 &&
+        vm_assist_enabled(v->domain, VMASST_TYPE_m2p_strict))
+        zap_ro_mpt(mfn);
+    return rc;
+}
+
+static int clear_page(mfn_t mfn, struct domain *pg_owner)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ((pg = owned_frame(mfn, pg_owner, &rc)) == NULL)
+        return rc;
+    rc = get_page_and_type(pg, pg_owner, PGT_writable);
+    if (rc)
+        return rc;
+    memset(page_to_virt(pg), 0, PAGE_SIZE);
+    put_page_and_type(pg);
+    return 0;
+}
+
+static int copy_page(mfn_t dst, mfn_t src, struct domain *pg_owner)
+{
+    struct page_info *dpg, *spg;
+    int rc;
+
+    if ((spg = owned_frame(src, pg_owner, &rc)) == NULL ||
+        (dpg = owned_frame(dst, pg_owner, &rc)) == NULL)
+        return rc;
+    rc = get_page_and_type(dpg, pg_owner, PGT_writable);
+    if (rc)
+        return rc;
+    memmove(page_to_virt(dpg), page_to_virt(spg), PAGE_SIZE);
+    put_page_and_type(dpg);
+    return 0;
+}
+
+static int flush_op(const struct mmuext_op *op, struct domain *curd)
+{
+    u64 va = op->arg1.linear_addr;
+    int rc;
+
+    switch (op->cmd) {
+    case MMUEXT_TLB_FLUSH_LOCAL:
+        flush_tlb_local();
+        return 0;
+    case MMUEXT_TLB_FLUSH_ALL:
+        mm_flush_tlb_all();
+        return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:
+        rc = check_vcpumask(op->arg2.vcpumask, curd);
+        if (rc == 0)
+            mm_flush_tlb_all();
+        return rc;
+    }
+
+    if (!is_canonical_address(va))
+        return -EINVAL;
+    switch (op->cmd) {
+    case MMUEXT_INVLPG_LOCAL:
+        flush_tlb_one_local(va);
+        return 0;
+    case MMUEXT_INVLPG_MULTI:
+        rc = check_vcpumask(op->arg2.vcpumask, curd);
+        if (rc == 0)
+            flush_tlb_one_all(va);
+        return rc;
+    default:   /* MMUEXT_INVLPG_ALL */
+        flush_tlb_one_all(va);
+        return 0;
+    }
+}
+
+static int mmuext_one(const struct mmuext_op *op, struct vcpu *v,
+                      struct domain *pg_owner)
+{
+    struct domain *curd = v->domain;
+
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pin_table(op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1,
+                         pg_owner);
+    case MMUEXT_UNPIN_TABLE:
+        return unpin_table(op->arg1.mfn, pg_owner);
+    case MMUEXT_CLEAR_PAGE:
+        return clear_page(op->arg1.mfn, pg_owner);
+    case MMUEXT_COPY_PAGE:
+        return copy_page(op->arg1.mfn, op->arg2.src_mfn, pg_owner);
+    }
+
+    /* The rest act on the caller's own vCPU and TLBs. */
+    if (pg_owner != curd)
+        return -EPERM;
+    switch (op->cmd) {
+    case MMUEXT_NEW_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return new_user_baseptr(v, op->arg1.mfn);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_ALL:
+        return flush_op(op, curd);
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
+                  xen_guest_handle_t pdone, unsigned int foreigndom)
+{
+    struct vcpu *v = current_vcpu();
+    struct domain *pg_owner;
+    unsigned int done = 0, i;
+    int rc;
+
+    if (count & MMU_UPDATE_PREEMPTED)
+        return -EINVAL;
+    rc = lookup_foreign(foreigndom & 0xffff, v->domain, &pg_owner);
+    if (rc)
+        return rc;
+    /* Reject an unwritable pdone before anything changes. */
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -EFAULT;
+
+    spin_lock(&mm_lock);
+    for (i = 0; i < count; i++) {
+        struct mmuext_op op;
+
+        if (copy_from_guest(&op, guest_elem(uops, i, struct mmuext_op),
+                            sizeof(op))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmuext_one(&op, v, pg_owner);
+        if (rc)
+            break;
+    }
+    spin_unlock(&mm_lock);
+
+    done = i;
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && rc == 0)
+        rc = -EFAULT;
+    return rc;
+}

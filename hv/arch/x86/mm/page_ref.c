@@ -1,0 +1,153 @@
+/*
+ * General and type references.
+ *
+ * get_page: the frame is a domain-heap frame of d (not dying) and gains a
+ * general reference.  get_page_type: the frame gains a reference as
+ * `type`; the type can only change while the type count is 0, and a frame
+ * becoming a page table is validated first (validate_table takes the
+ * references its entries need).  When the type count drops back to 0 a
+ * page table is devalidated (its entries' references are dropped) and the
+ * type returns to PGT_none.  Because a frame has a single type, a page
+ * table can never be mapped writable and vice versa.
+ */
+#include <hv/lib.h>
+#include <hv/errno.h>
+#include <hv/domain.h>
+#include <hv/mm_seam.h>
+#include "private.h"
+
+spinlock_t mm_lock = SPIN_LOCK_UNLOCKED;
+
+static unsigned int tlb_stale;
+
+void tlb_mark_stale(unsigned int why)
+{
+    tlb_stale |= why;
+}
+
+void tlb_flush_if_stale(unsigned int why)
+{
+    if (tlb_stale & why)
+        mm_flush_tlb_all();
+}
+
+void mm_flush_tlb_all(void)
+{
+    flush_tlb_all();
+    tlb_stale = 0;
+}
+
+int get_page(struct page_info *pg, const struct domain *d)
+{
+    if (d == NULL || pg->state != PGS_domheap || pg->owner != d || d->is_dying)
+        return -EPERM;
+    ASSERT(pg->count > 0);
+    if (pg->count == UINT32_MAX)
+        return -EOVERFLOW;
+    pg->count++;
+    return 0;
+}
+
+static void page_release(struct page_info *pg)
+{
+    struct domain *d = pg->owner;
+
+    ASSERT(pg->type_count == 0 && pg->state == PGS_domheap);
+    spin_lock(&d->page_alloc_lock);
+    list_del(&pg->list);
+    d->tot_pages--;
+    spin_unlock(&d->page_alloc_lock);
+    tlb_mark_stale(TLB_STALE_FREED);
+    heap_free_frame(pg);
+}
+
+void put_page(struct page_info *pg)
+{
+    ASSERT(pg->count > 0);
+    if (--pg->count == 0)
+        page_release(pg);
+}
+
+int get_page_type(struct page_info *pg, enum page_type type)
+{
+    int rc;
+
+    ASSERT(type != PGT_none);
+    if (pg->type_count == UINT32_MAX)
+        return -EOVERFLOW;
+
+    if (pg->type_count > 0) {
+        if (pg->type != type)
+            return -EBUSY;
+        /*
+         * No table can be asked for while it is being validated: only
+         * tables of a higher level reference it, and those are above it.
+         */
+        ASSERT(!pgt_is_pagetable(type) || (pg->flags & PGF_validated));
+        pg->type_count++;
+        return 0;
+    }
+
+    ASSERT(pg->type == PGT_none && !(pg->flags & PGF_validated));
+    /*
+     * A CPU may still walk a devalidated table (cached paging structures),
+     * whatever the frame becomes next; and a frame that becomes a table or
+     * descriptor page must have no writable translation left anywhere.
+     */
+    tlb_flush_if_stale(type == PGT_writable
+                       ? TLB_STALE_TABLE
+                       : TLB_STALE_TABLE | TLB_STALE_WRITABLE);
+
+    pg->type = type;
+    pg->type_count = 1;
+    if (!pgt_is_pagetable(type))
+        return 0;
+    rc = validate_table(pg, pgt_level(type));
+    if (rc) {
+        pg->type = PGT_none;
+        pg->type_count = 0;
+        return rc;
+    }
+    pg->flags |= PGF_validated;
+    return 0;
+}
+
+void put_page_type(struct page_info *pg)
+{
+    ASSERT(pg->type_count > 0);
+    if (pg->type_count > 1) {
+        pg->type_count--;
+        return;
+    }
+
+    if (pgt_is_pagetable(pg->type)) {
+        ASSERT(pg->flags & PGF_validated);
+        /* Unusable while its entries' references are dropped. */
+        pg->flags &= ~PGF_validated;
+        devalidate_table(pg, pgt_level(pg->type));
+        tlb_mark_stale(TLB_STALE_TABLE);
+    } else if (pg->type == PGT_writable) {
+        tlb_mark_stale(TLB_STALE_WRITABLE);
+    }
+    pg->type_count = 0;
+    pg->type = PGT_none;
+}
+
+int get_page_and_type(struct page_info *pg, const struct domain *d,
+                      enum page_type type)
+{
+    int rc = get_page(pg, d);
+
+    if (rc)
+        return rc;
+    rc = get_page_type(pg, type);
+    if (rc)
+        put_page(pg);
+    return rc;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}

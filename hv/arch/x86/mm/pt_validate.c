@@ -1,0 +1,133 @@
+/*
+ * What a present guest page-table entry holds, and validation of whole
+ * tables.
+ *
+ * A present level-n entry (n > 1) holds a general reference and a type
+ * reference of level n-1 on its target, which must belong to the table's
+ * owner.  A present L1 entry holds a general reference on its target,
+ * which must belong to pg_owner (the table's owner, or a foreign domain a
+ * privileged caller named), plus a PGT_writable type reference if it is
+ * writable.  Same-level ("linear") entries are refused: they would need a
+ * type reference of the table's own level, which the type rule forbids.
+ */
+#include <hv/lib.h>
+#include <hv/errno.h>
+#include <hv/domain.h>
+#include <hv/mm_seam.h>
+#include "pt_entry.h"
+
+bool pte_flags_ok(pte_t e, unsigned int level)
+{
+    u64 allowed = level == 1 ? PTE_GUEST_FLAGS_L1 : PTE_GUEST_FLAGS_UPPER;
+
+    return !(e & ~(PTE_ADDR_MASK | allowed));
+}
+
+int get_page_from_pte(pte_t e, unsigned int level,
+                      const struct domain *pt_owner,
+                      const struct domain *pg_owner)
+{
+    struct page_info *pg;
+    int rc;
+
+    ASSERT(pte_present(e));
+    if (!pte_flags_ok(e, level) || !mfn_valid(pte_mfn(e)))
+        return -EINVAL;
+    pg = mfn_to_page(pte_mfn(e));
+
+    if (level > 1)
+        return get_page_and_type(pg, pt_owner, PGT_level(level - 1));
+
+    rc = get_page(pg, pg_owner);
+    if (rc || !(e & _PAGE_RW))
+        return rc;
+    rc = get_page_type(pg, PGT_writable);
+    if (rc)
+        put_page(pg);
+    return rc;
+}
+
+void put_page_from_pte(pte_t e, unsigned int level)
+{
+    struct page_info *pg;
+
+    if (!pte_present(e))
+        return;
+    pg = mfn_to_page(pte_mfn(e));
+    if (level > 1) {
+        put_page_and_type(pg);
+        return;
+    }
+    if (e & _PAGE_RW)
+        put_page_type(pg);
+    put_page(pg);
+}
+
+static bool slot_is_guest(unsigned int level, unsigned int slot)
+{
+    return level != 4 || !l4_slot_is_hv(slot);
+}
+
+/*
+ * Takes the references of every present guest entry of a table that has
+ * just been given its page-table type.  On failure every reference taken
+ * is dropped again and the table's contents are untouched.
+ */
+int validate_table(struct page_info *pg, unsigned int level)
+{
+    pte_t *t = page_to_virt(pg);
+    const u64 *hv_l4;
+    unsigned int i;
+    int rc = 0;
+
+    for (i = 0; i < PT_ENTRIES; i++) {
+        if (!slot_is_guest(level, i) || !pte_present(t[i]))
+            continue;
+        rc = get_page_from_pte(t[i], level, pg->owner, pg->owner);
+        if (rc)
+            break;
+    }
+    if (rc) {
+        while (i-- > 0)
+            if (slot_is_guest(level, i))
+                put_page_from_pte(t[i], level);
+        return rc;
+    }
+
+    /* The guest kernel runs in ring 3: all its mappings are user mappings. */
+    for (i = 0; i < PT_ENTRIES; i++)
+        if (slot_is_guest(level, i) && pte_present(t[i]))
+            t[i] |= _PAGE_USER;
+
+    if (level == 4) {
+        hv_l4 = hv_root_l4();
+        for (i = HV_FIRST_L4_SLOT; i < HV_FIRST_L4_SLOT + HV_NR_L4_SLOTS; i++)
+            t[i] = hv_l4[i];
+    }
+    return 0;
+}
+
+void devalidate_table(struct page_info *pg, unsigned int level)
+{
+    pte_t *t = page_to_virt(pg);
+
+    for (unsigned int i = 0; i < PT_ENTRIES; i++)
+        if (slot_is_guest(level, i))
+            put_page_from_pte(t[i], level);
+}
+
+/* Gives a kernel L4 the read-only M2P slot if m2p_strict took it away. */
+void fill_ro_mpt(mfn_t l4)
+{
+    pte_t *t = mfn_to_virt(l4);
+
+    t[RO_MPT_L4_SLOT] = hv_root_l4()[RO_MPT_L4_SLOT];
+}
+
+/* m2p_strict: guest user mode does not see the M2P. */
+void zap_ro_mpt(mfn_t l4)
+{
+    pte_t *t = mfn_to_virt(l4);
+
+    t[RO_MPT_L4_SLOT] = 0;
+}

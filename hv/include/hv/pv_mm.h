@@ -1,0 +1,29 @@
+/*
+ * The PV MMU hypercalls (direct paging) and domain memory teardown.
+ * Each returns 0 or a negative errno; docs/mm.md lists every error.
+ */
+#ifndef HV_PV_MM_H
+#define HV_PV_MM_H
+
+#include <hv/types.h>
+
+struct domain;
+
+long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
+                   xen_guest_handle_t pdone, unsigned int foreigndom);
+long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
+                  xen_guest_handle_t pdone, unsigned int foreigndom);
+long do_update_va_mapping(u64 va, u64 val, u64 flags);
+long do_update_va_mapping_otherdomain(u64 va, u64 val, u64 flags,
+                                      domid_t domid);
+
+/*
+ * Releases everything d holds: base pointers, pins, page-table validation
+ * and the allocation reference of every frame.  Returns 0 when every frame
+ * went back to the allocator, -EBUSY when some are still referenced from
+ * elsewhere (they are freed when that reference goes; d must stay until
+ * d->tot_pages is 0).  No vCPU of d may be running.
+ */
+int relinquish_domain_memory(struct domain *d);
+
+#endif
