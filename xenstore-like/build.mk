@@ -70,3 +70,35 @@ UNIT_TESTS += $(XS_UNIT:%=$(XS_TEST_BIN)/%)
 $(XS_TEST_BIN)/%: $(BUILD)/host/$(XS_TEST_SRC)/%.o $(XS_HARNESS) $(XSD_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
+# The soak test runs the core built with ASan and UBSan (gcc).
+XS_SAN       := $(BUILD)/xs-san
+XS_SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+XS_SAN_OBJS  := $(XSD_CORE:%=$(XS_SAN)/$(XS_SRC)/%.o) \
+                $(XS_SAN)/$(XS_TEST_SRC)/xs_harness.o \
+                $(XS_SAN)/$(XS_TEST_SRC)/xs_chaos.o
+
+$(XS_SAN)/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) $(XS_SAN_FLAGS) -I$(XS_SRC) -I$(XS_TEST_SRC) \
+		-MMD -MP -c $< -o $@
+
+UNIT_TESTS += $(XS_TEST_BIN)/test_xs_random
+$(XS_TEST_BIN)/test_xs_random: $(XS_SAN)/$(XS_TEST_SRC)/test_xs_random.o $(XS_SAN_OBJS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(XS_SAN_FLAGS) $^ $(CHECK_LIBS) -o $@
+
+# libFuzzer target (clang): `make fuzz-xenstore`, run it with
+# `build/fuzz/fuzz_xs_dispatch -max_total_time=60`.
+XS_FUZZ := $(BUILD)/fuzz/fuzz_xs_dispatch
+XS_FUZZ_SRCS := $(XSD_CORE:%=$(XS_SRC)/%.c) $(XS_TEST_SRC)/xs_harness.c \
+                $(XS_TEST_SRC)/xs_chaos.c $(XS_TEST_SRC)/fuzz_xs_dispatch.c
+ALL_TARGETS += $(XS_FUZZ)
+.PHONY: fuzz-xenstore
+fuzz-xenstore: $(XS_FUZZ)
+$(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard $(XS_SRC)/*.h $(XS_TEST_SRC)/*.h) hv/include/public/io/xs_wire.h
+	@mkdir -p $(@D)
+	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include \
+		-I$(XS_SRC) -I$(XS_TEST_SRC) -fsanitize=fuzzer,address,undefined \
+		$(XS_FUZZ_SRCS) -o $@

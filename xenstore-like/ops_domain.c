@@ -28,7 +28,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 static int parse_domid(const char *s, uint32_t *domid)
 {
-    unsigned long v;
+    unsigned long v = 0;
     int err = parse_uint(s, 0xffff, &v);
 
     *domid = v;

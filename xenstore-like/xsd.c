@@ -71,9 +71,11 @@ void xsd_fini(struct xsd *x)
 
     while (x->conns)
         conn_destroy(x->conns);
-    while ((d = x->domains)) {
+    /* Releasing may account nodes to (new) domains: free those last. */
+    for (d = x->domains; d; d = d->next)
         if (d->introduced)
             domain_release(x, d);
+    while ((d = x->domains)) {
         x->domains = d->next;
         free(d);
     }

@@ -83,13 +83,22 @@ struct conn *xt_domain_conn(struct xsd *x, uint32_t domid)
     struct domain *d = xsd_domain(x, domid, false);
     struct conn *c;
 
-    if (d->conn && d->conn->ops == &pipe_ops)
+    if (d->conn && d->conn->ops == &pipe_ops && !d->conn->dead)
         return d->conn;
     if (d->conn)
         conn_destroy(d->conn);
     c = xt_conn(x, domid, false);
     d->conn = c;
     return c;
+}
+
+void xt_drain(struct conn *c)
+{
+    struct pipe *p = c->tp;
+
+    conn_flush(c);
+    p->out_len = 0;
+    p->nevents = p->ev_off = 0;
 }
 
 bool xt_peer_closed(struct conn *c)

@@ -37,6 +37,8 @@ int xt_op1(struct conn *c, uint32_t type, uint32_t tx, const char *arg);
 int xt_op2(struct conn *c, uint32_t type, uint32_t tx, const char *a,
            const char *b);
 bool xt_peer_closed(struct conn *c);
+/* Discards everything the connection has sent so far. */
+void xt_drain(struct conn *c);
 
 /* A ring backend whose "domain pages" are calloc'd memory. */
 struct xt_rings {
