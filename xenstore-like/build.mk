@@ -67,6 +67,8 @@ $(BUILD)/host/$(XS_TEST_SRC)/%.o: EXTRA_CFLAGS = -I$(XS_SRC) -I$(XS_TEST_SRC)
 XS_UNIT := test_xs_proto test_xs_store test_xs_ring
 UNIT_TESTS += $(XS_UNIT:%=$(XS_TEST_BIN)/%)
 
+# Keep the test objects: they are not throwaway intermediates.
+.SECONDARY: $(XS_UNIT:%=$(BUILD)/host/$(XS_TEST_SRC)/%.o) $(XS_HARNESS)
 $(XS_TEST_BIN)/%: $(BUILD)/host/$(XS_TEST_SRC)/%.o $(XS_HARNESS) $(XSD_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
@@ -102,3 +104,14 @@ $(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard $(XS_SRC)/*.h $(XS_TEST_SRC)/*.h) hv/incl
 	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include \
 		-I$(XS_SRC) -I$(XS_TEST_SRC) -fsanitize=fuzzer,address,undefined \
 		$(XS_FUZZ_SRCS) -o $@
+
+# Integration: the real daemon on a temporary socket, heron-xs,
+# libheronxs and Debian's xenstore-utils (libxenstore) against it.
+XS_INTEG := $(XS_TEST_BIN)/test_xs_integration
+UNIT_TESTS += $(XS_INTEG)
+$(BUILD)/host/tests/xenstore/%.o: EXTRA_CFLAGS = -I$(XS_SRC)/lib \
+	-DXSD_BIN='"$(XSD_BIN)"' -DHERON_XS_BIN='"$(HERON_XS)"'
+$(XS_INTEG): $(BUILD)/host/tests/xenstore/test_xs_integration.o $(XS_LIB) \
+             | $(XSD_BIN) $(HERON_XS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o %.a,$^) $(CHECK_LIBS) -o $@
