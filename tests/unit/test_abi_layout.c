@@ -13,6 +13,7 @@
 #include <public/vcpu.h>
 #include <public/callback.h>
 #include <public/io/console.h>
+#include <public/io/xs_wire.h>
 
 #define AT(type, field, off) \
     _Static_assert(offsetof(type, field) == (off), #type "." #field)
@@ -149,6 +150,27 @@ AT(struct xencons_interface, out, 1024);
 AT(struct xencons_interface, in_cons, 3072);
 AT(struct xencons_interface, out_prod, 3084);
 AT(struct xencons_interface, connection, 3088);
+
+SIZE(struct xsd_sockmsg, 16);
+AT(struct xsd_sockmsg, req_id, 4);
+AT(struct xsd_sockmsg, tx_id, 8);
+AT(struct xsd_sockmsg, len, 12);
+SIZE(struct xenstore_domain_interface, 2080);
+AT(struct xenstore_domain_interface, rsp, 1024);
+AT(struct xenstore_domain_interface, req_cons, 2048);
+AT(struct xenstore_domain_interface, req_prod, 2052);
+AT(struct xenstore_domain_interface, rsp_cons, 2056);
+AT(struct xenstore_domain_interface, rsp_prod, 2060);
+AT(struct xenstore_domain_interface, server_features, 2064);
+AT(struct xenstore_domain_interface, connection, 2068);
+AT(struct xenstore_domain_interface, error, 2072);
+AT(struct xenstore_domain_interface, evtchn_port, 2076);
+_Static_assert(XS_WATCH_EVENT == 15 && XS_ERROR == 16, "xs types");
+_Static_assert(XS_SET_TARGET == 19 && XS_RESET_WATCHES == 21, "xs types");
+_Static_assert(XS_SET_QUOTA == 26 && XS_TYPE_COUNT == 27, "xs types");
+_Static_assert(XS_INVALID == 0xffff, "xs invalid");
+_Static_assert(XENSTORE_PAYLOAD_MAX == 4096, "xs payload");
+_Static_assert(XENSTORE_SERVER_FEATURE_WATCHDEPTH == 4, "xs features");
 
 /* The asserts above do the work; this case confirms the file was built. */
 START_TEST(abi_layout_compiled)
