@@ -17,10 +17,13 @@ enum domain_type {
 };
 
 struct domain;
+struct evtchn_domain;
+struct grant_table;
 
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
+    vcpu_info_t *vcpu_info;     /* in shared_info (or registered elsewhere) */
 
     /* PV MMU: base pointers, each holding an L4 type reference; 0 = none. */
     mfn_t guest_table;          /* kernel-mode L4 (CR3 in guest kernel mode) */
@@ -46,6 +49,13 @@ struct domain {
 
     /* VMASST_TYPE_* bits the guest enabled with vm_assist. */
     unsigned long vm_assist;
+
+    /* The shared_info frame (a domheap page the domain owns). */
+    shared_info_t *shared_info;
+
+    /* Event channels and grant table (hv/common/event_channel*.c, grant*.c). */
+    struct evtchn_domain *evtchn;
+    struct grant_table *grant_table;
 };
 
 static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)
