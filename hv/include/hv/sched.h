@@ -13,9 +13,4 @@ void vcpu_kick(struct vcpu *v);
 /* port of d became pending (masked or not): wake vCPUs polling on it. */
 void sched_poll_wake(struct domain *d, evtchn_port_t port);
 
-/* Domain references: a domain's structure lives while references remain. */
-struct domain *get_domain_by_id(domid_t id);   /* NULL, or a new reference */
-void get_domain(struct domain *d);
-void put_domain(struct domain *d);
-
 #endif
