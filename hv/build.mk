@@ -111,3 +111,14 @@ $(BUILD)/tests/unit/test_mm: $(MM_HOSTED_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 # ---- end hv mm -------------------------------------------------------------
+
+# ---- hv PV: host unit tests (owner: hv-pv) ----------------------------------
+# Pure PV logic built for the host: the ELF/Xen-notes loader, and the
+# 2-level event-channel bitmaps.
+UNIT_TESTS += $(BUILD)/tests/unit/test_pv_elf
+$(BUILD)/host/tests/unit/pv/%.o: EXTRA_CFLAGS = -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+$(BUILD)/tests/unit/test_pv_elf: $(BUILD)/host/tests/unit/pv/test_elf_loader.o \
+		$(BUILD)/host/hv/common/elf_loader.o | $(BUILD)/tests/guests/test_basics.elf
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+# ---- end hv PV ---------------------------------------------------------------

@@ -26,4 +26,11 @@ long do_update_va_mapping_otherdomain(u64 va, u64 val, u64 flags,
  */
 int relinquish_domain_memory(struct domain *d);
 
+/*
+ * The guest gives frame mfn back (XENMEM_decrease_reservation): unpins
+ * it, drops its allocation reference and invalidates its M2P entry.  0,
+ * -EINVAL (no such frame) or -EPERM (not d's, or not one it was given).
+ */
+int guest_remove_page(struct domain *d, mfn_t mfn);
+
 #endif
