@@ -5,6 +5,7 @@
  */
 #include "lib/guest.h"
 #include "lib/traps.h"
+#include "lib/mm.h"
 #include <public/version.h>
 #include <public/features.h>
 

@@ -7,6 +7,7 @@ start_info_t *start_info;
 shared_info_t *shared_info;
 
 static unsigned int failures;
+static const char *current_subtest;
 static uint8_t shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static void console_write(const char *s, size_t n)
@@ -51,11 +52,37 @@ void test_fail(const char *fmt, ...)
 {
     va_list ap;
     failures++;
-    printk("FAIL: ");
+    printk(current_subtest ? "  failed: " : "FAIL: ");
     va_start(ap, fmt);
     vprintk(fmt, ap);
     va_end(ap);
     printk("\n");
+}
+
+void subtest(const char *name, void (*fn)(void))
+{
+    unsigned int before = failures;
+
+    current_subtest = name;
+    fn();
+    current_subtest = 0;
+    if (failures == before)
+        printk("ok: %s\n", name);
+    else
+        printk("FAIL: %s (%u failed checks)\n", name, failures - before);
+}
+
+bool is_dom0(void)
+{
+    return start_info->flags & (SIF_INITDOMAIN | SIF_PRIVILEGED);
+}
+
+bool skip_on_dom0(const char *what)
+{
+    if (!is_dom0())
+        return false;
+    printk("skip: %s (domU only)\n", what);
+    return true;
 }
 
 /* Map the shared_info frame over a page of our own image. */
