@@ -59,17 +59,29 @@ void test_fail(const char *fmt, ...)
     printk("\n");
 }
 
+static unsigned int subtest_failures;
+
+void subtest_begin(const char *name)
+{
+    current_subtest = name;
+    subtest_failures = failures;
+}
+
+void subtest_end(void)
+{
+    if (failures == subtest_failures)
+        printk("ok: %s\n", current_subtest);
+    else
+        printk("FAIL: %s (%u failed checks)\n", current_subtest,
+               failures - subtest_failures);
+    current_subtest = 0;
+}
+
 void subtest(const char *name, void (*fn)(void))
 {
-    unsigned int before = failures;
-
-    current_subtest = name;
+    subtest_begin(name);
     fn();
-    current_subtest = 0;
-    if (failures == before)
-        printk("ok: %s\n", name);
-    else
-        printk("FAIL: %s (%u failed checks)\n", name, failures - before);
+    subtest_end();
 }
 
 bool is_dom0(void)

@@ -36,6 +36,9 @@ void __attribute__((noreturn, format(printf, 1, 2))) panic(const char *fmt, ...)
  * above that line.
  */
 void subtest(const char *name, void (*fn)(void));
+/* The same, for sub-tests that are not one function. */
+void subtest_begin(const char *name);
+void subtest_end(void);
 
 /* Record a failed expectation; the test goes on. */
 void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

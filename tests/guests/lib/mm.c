@@ -46,6 +46,19 @@ void *alloc_page(void)
     return va;
 }
 
+uint8_t *alloc_page_before_hole(void)
+{
+    uint8_t *page = alloc_page();
+    uint8_t *hole = alloc_page();
+
+    if (hole != page + PAGE_SIZE)
+        panic("alloc_page_before_hole: pages not contiguous");
+    long rc = update_va_mapping(hole, 0, UVMF_INVLPG);
+    if (rc)
+        panic("alloc_page_before_hole: unmapping: %ld", rc);
+    return page;
+}
+
 long mmu_update1(uint64_t ptr, uint64_t val)
 {
     struct mmu_update u = { ptr, val };

@@ -21,6 +21,10 @@
  */
 void *alloc_page(void);
 
+/* A page from alloc_page() whose successor is left unmapped: buffers at
+ * its end run into a hole. */
+uint8_t *alloc_page_before_hole(void);
+
 /* MFN backing a page of the initial mapping, from the p2m list. */
 uint64_t virt_to_mfn(const void *va);
 /* VA of a frame of the initial mapping (through the M2P). */
