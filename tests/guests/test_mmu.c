@@ -201,6 +201,13 @@ static void check_baseptr(void)
              "NEW_BASEPTR to an L1");
     CHECK_EQ(read_cr3(), l4_mfn << 12, "CR3 unchanged");
 
+    /* A pinned L4 stays a page table with no other reference to it. */
+    make_readonly(copy);
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L4_TABLE, copy_mfn, 0), 0, "pin the copy as an L4");
+    CHECK_EQ(map_frame(copy, copy_mfn, PTE_DATA), -XEN_EBUSY, "a pinned L4 is not writable");
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, copy_mfn, 0), 0, "unpin it");
+    CHECK_EQ(map_frame(copy, copy_mfn, PTE_DATA), 0, "writable once unpinned");
+
     make_readonly(copy);
     CHECK_EQ(mmuext1(MMUEXT_NEW_USER_BASEPTR, copy_mfn, 0), 0, "NEW_USER_BASEPTR");
     CHECK_EQ(map_frame(copy, copy_mfn, PTE_DATA), -XEN_EBUSY,

@@ -26,7 +26,6 @@ const char test_title[] = "traps";
 /* A frame bounced from guest kernel mode has CS's RPL cleared. */
 #define KERNEL_MODE_CS (FLAT_KERNEL_CS & ~3)
 #define NONCANONICAL   0x8000000000000000UL
-#define SOFTINT_GP_ERR(v) (((v) << 3) | 2)   /* IDT vector, not external */
 
 /* --- capturing whole frames ------------------------------------------ */
 
@@ -89,6 +88,8 @@ static uint64_t ud2_frame(uint64_t *rsp)
 static void check_frame(uint8_t mask)
 {
     uint64_t rsp;
+
+    memset(&seen, 0, sizeof(seen));
     uint64_t rip = ud2_frame(&rsp);
 
     CHECK_EQ(seen.vector, 6, "vector");
@@ -117,6 +118,7 @@ static void check_bounce_frame(void)
 
     /* With an error code the slots above it keep their places. */
     uint64_t rip;
+    memset(&seen, 0, sizeof(seen));
     asm volatile ("lea 1f(%%rip), %0\n"
                   "1: mov (%1), %%rax\n2:\n"
                   ASM_EXTABLE(1b, 2b)

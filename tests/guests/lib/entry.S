@@ -57,9 +57,8 @@ TRAP_ENTRY 18, 0
 TRAP_ENTRY 19, 0
 TRAP_ENTRY 20, 0
 TRAP_ENTRY 21, 1
-/* Software interrupts a test may allow with set_trap(). */
+/* INT 0x80, through a DPL 3 gate. */
 TRAP_ENTRY 128, 0
-TRAP_ENTRY 129, 0
 /* Event upcall and guest-user SYSCALL: same frame as a trap without error code. */
 ENTRY_STUB event_entry, 256, 0
 ENTRY_STUB syscall_entry, 257, 0
@@ -93,5 +92,5 @@ trap_entries:
     .endif
     .endr
     .fill 128 - 22, 8, 0
-    .quad trap_entry_128, trap_entry_129
-    .fill 256 - 130, 8, 0
+    .quad trap_entry_128
+    .fill 256 - 129, 8, 0

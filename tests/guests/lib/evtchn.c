@@ -189,3 +189,8 @@ long sched_poll(evtchn_port_t *ports, unsigned int n, uint64_t timeout)
     struct sched_poll poll = { .ports = PTR(ports), .nr_ports = n, .timeout = timeout };
     return hypercall2(HC(sched_op), SCHEDOP_poll, PTR(&poll));
 }
+
+long sched_yield(void)
+{
+    return hypercall2(HC(sched_op), SCHEDOP_yield, 0);
+}

@@ -57,5 +57,7 @@ long sched_block(void);
 /* SCHEDOP_poll on the given ports until one is pending or the absolute
  * system time `timeout` (0: none) passes.  Events stay masked. */
 long sched_poll(evtchn_port_t *ports, unsigned int n, uint64_t timeout);
+/* SCHEDOP_yield: let other vCPUs run (while waiting for a peer domain). */
+long sched_yield(void);
 
 #endif
