@@ -23,3 +23,9 @@ $(TEST_BIN)/guests/%.elf: $(BUILD)/kernel/tests/guests/%.o $(GUEST_LIB_OBJS) \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -T tests/guests/lib/guest.lds -o $@ \
 	    $(filter %.o,$^)
+
+# Reference run on real Xen: every guest marked "xen-ref:" boots as dom0 of
+# Xen 4.17 under QEMU (tests/xen-ref/run).  Not part of `make test`.
+.PHONY: test-xen
+test-xen: $(TEST_GUESTS)
+	@tests/xen-ref/run $(BUILD)/xen-ref $(TEST_BIN)/guests
