@@ -115,7 +115,7 @@ int path_parent(struct inode *root, struct inode *cwd, const char *path,
 	while (start > 0 && path[start - 1] != '/')
 		start--;
 	if (end - start == 0)
-		return -EBUSY;     /* the root itself */
+		return -EEXIST;    /* the root itself, which always exists */
 	if (end - start >= name_max || end - start > NAME_MAX_LEN)
 		return -ENAMETOOLONG;
 	memcpy(name, path + start, end - start);

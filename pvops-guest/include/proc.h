@@ -38,6 +38,7 @@ struct proc {
 	int fault_code;
 	/* Signals. */
 	ksigset_t sig_pending, sig_blocked, saved_mask;
+	int sig_sender[NSIGS];      /* pid that sent each pending signal (si_pid) */
 	bool restore_saved_mask;
 	struct k_sigaction sigact[NSIGS];
 	/* Files. */

@@ -16,14 +16,12 @@ struct rt_sigframe {
 	siginfo_t info;
 };
 
-enum sig_default { DFL_TERM, DFL_CORE, DFL_IGNORE };
+/* No core files are written, so "core" signals just terminate. */
+enum sig_default { DFL_TERM, DFL_IGNORE };
 
 static enum sig_default default_action(int sig)
 {
 	switch (sig) {
-	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-	case SIGFPE: case SIGSEGV: case SIGSYS: case SIGXCPU: case SIGXFSZ:
-		return DFL_CORE;
 	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		return DFL_IGNORE;
@@ -50,6 +48,7 @@ int signal_send(struct proc *p, int sig)
 	if (p->state == P_UNUSED || p->state == P_ZOMBIE || discarded(p, sig))
 		return 0;
 	p->sig_pending |= SIGBIT(sig);
+	p->sig_sender[sig - 1] = current ? current->pid : 0;
 	if (p->state == P_SLEEPING && !p->noint &&
 	    (SIGBIT(sig) & (~p->sig_blocked | UNBLOCKABLE)))
 		p->state = P_RUNNABLE;
@@ -132,6 +131,8 @@ static void fill_siginfo(siginfo_t *si, int sig)
 		si->si_addr = (void *)current->fault_addr;
 	} else {
 		si->si_code = SI_USER;
+		si->si_pid = current->sig_sender[sig - 1];
+		si->si_uid = 0;
 	}
 }
 
@@ -198,7 +199,7 @@ void signal_deliver(struct trapframe *tf)
 
 			if (d == DFL_IGNORE && sig != SIGKILL)
 				continue;
-			proc_exit(sig | (d == DFL_CORE ? 0x80 : 0));
+			proc_exit(sig);
 		}
 		if (in_syscall && (long)tf->rax == -ERESTARTSYS) {
 			if (sa->flags & SA_RESTART) {
@@ -210,7 +211,7 @@ void signal_deliver(struct trapframe *tf)
 		}
 		if (!setup_frame(tf, sig, sa, old_mask)) {
 			current->fault_code = SI_KERNEL;
-			proc_exit(SIGSEGV | 0x80);
+			proc_exit(SIGSEGV);
 		}
 		current->sig_blocked |= sa->mask;
 		if (!(sa->flags & SA_NODEFER))
