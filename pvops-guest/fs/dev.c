@@ -1,5 +1,4 @@
 /* /dev: console, tty, null and zero, created at boot. */
-#include <linux/stat.h>
 
 #include "fs.h"
 #include "lib.h"

@@ -1,6 +1,5 @@
 /* Populates ramfs from the initrd: a newc cpio archive, optionally gzipped. */
 #include <linux/errno.h>
-#include <linux/stat.h>
 
 #include "fs.h"
 #include "kalloc.h"

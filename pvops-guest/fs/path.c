@@ -5,7 +5,6 @@
  * reference on what they keep.
  */
 #include <linux/errno.h>
-#include <linux/stat.h>
 
 #include "fs.h"
 #include "lib.h"

@@ -1,5 +1,4 @@
 /* Pipes: a 4 KiB ring between a read end and a write end. */
-#include <linux/stat.h>
 
 #include "fs.h"
 #include "kalloc.h"

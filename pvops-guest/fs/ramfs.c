@@ -3,7 +3,6 @@
  * heap buffer each.  Inodes are freed when no name and no reference remains.
  */
 #include <linux/errno.h>
-#include <linux/stat.h>
 
 #include "fs.h"
 #include "kalloc.h"

@@ -8,6 +8,12 @@
 
 #include "kernel.h"
 
+#if __STDC_HOSTED__
+#include <sys/stat.h>     /* host unit tests: glibc hides the UAPI S_IF* macros */
+#else
+#include <linux/stat.h>
+#endif
+
 typedef long ssize_t;
 struct file;
 struct inode;
