@@ -423,7 +423,8 @@ long sys_sendfile(int out, int in, uintptr_t offp, size_t n)
 			break;
 		}
 		total += w;
-		if (w < r)
+		/* Like read(): one transfer from a device or pipe (an EOF must not be eaten). */
+		if (w < r || !S_ISREG(fi->inode->mode))
 			break;
 	}
 	if (offp) {
@@ -532,21 +533,20 @@ static int64_t timeout_from_ts(uintptr_t uts, long *err)
 }
 
 /* ppoll/pselect6: the temporary signal mask applies while waiting. */
-static long with_mask(uintptr_t umask, size_t size, long *err)
+static long with_mask(uintptr_t umask, size_t size)
 {
 	ksigset_t m;
 
-	*err = 0;
 	if (!umask)
 		return 0;
-	if (size != sizeof(m) || copy_from_user(&m, umask, sizeof(m))) {
-		*err = size != sizeof(m) ? -EINVAL : -EFAULT;
-		return 0;
-	}
+	if (size != sizeof(m))
+		return -EINVAL;
+	if (copy_from_user(&m, umask, sizeof(m)))
+		return -EFAULT;
 	current->saved_mask = current->sig_blocked;
 	current->restore_saved_mask = true;
 	current->sig_blocked = m & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-	return 1;
+	return 0;
 }
 
 long sys_ppoll(uintptr_t fds, unsigned int n, uintptr_t ts, uintptr_t mask, size_t sz)
@@ -556,7 +556,7 @@ long sys_ppoll(uintptr_t fds, unsigned int n, uintptr_t ts, uintptr_t mask, size
 
 	if (err)
 		return err;
-	with_mask(mask, sz, &err);
+	err = with_mask(mask, sz);
 	if (err)
 		return err;
 	return poll_user(fds, n, t);
@@ -629,7 +629,7 @@ long sys_pselect6(int n, uintptr_t r, uintptr_t w, uintptr_t e, uintptr_t ts, ui
 		return err;
 	if (um && copy_from_user(&m, um, sizeof(m)))
 		return -EFAULT;
-	with_mask(m.set, m.size, &err);
+	err = with_mask(m.set, m.size);
 	if (err)
 		return err;
 	return do_select(n, r, w, e, t);
