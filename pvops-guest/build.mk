@@ -1,1 +1,29 @@
-# pvops-guest build fragment (see GNUmakefile).
+# pvops-guest build fragment (see GNUmakefile): the guest kernel image, its
+# initrd, host unit tests of the pure kernel modules, and QEMU scenario tests.
+
+GUEST_DIR    := pvops-guest
+GUEST_ELF    := $(BUILD)/pvops-guest.elf
+GUEST_UAPI   := $(BUILD)/guest-uapi
+GUEST_SRCS   := $(shell find $(GUEST_DIR) -name '*.c' -o -name '*.S' | sort)
+GUEST_OBJS   := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(GUEST_SRCS)))
+GUEST_CFLAGS := -mcmodel=kernel -fno-pie -fno-tree-loop-distribute-patterns \
+                -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/native \
+                -isystem $(GUEST_UAPI)
+
+ALL_TARGETS += $(GUEST_ELF)
+
+$(BUILD)/kernel/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_CFLAGS)
+$(GUEST_OBJS): | $(GUEST_UAPI)/linux
+
+# The Linux UAPI headers (linux-libc-dev) without the rest of /usr/include.
+$(GUEST_UAPI)/linux:
+	@mkdir -p $(GUEST_UAPI)
+	ln -sfn /usr/include/linux $(GUEST_UAPI)/linux
+	ln -sfn /usr/include/asm-generic $(GUEST_UAPI)/asm-generic
+	ln -sfn /usr/include/$(shell $(CC) -dumpmachine)/asm $(GUEST_UAPI)/asm
+
+$(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/arch/x86/guest.lds
+	$(LD) -T $(GUEST_DIR)/arch/x86/guest.lds -nostdlib -static -z max-page-size=0x1000 \
+		-z noexecstack --no-warn-rwx-segments $(GUEST_OBJS) -o $@
+
+include tests/guest/build.mk

@@ -67,8 +67,6 @@ $(BUILD)/host/$(XS_TEST_SRC)/%.o: EXTRA_CFLAGS = -I$(XS_SRC) -I$(XS_TEST_SRC)
 XS_UNIT := test_xs_proto test_xs_store test_xs_ring
 UNIT_TESTS += $(XS_UNIT:%=$(XS_TEST_BIN)/%)
 
-# Keep the test objects: they are not throwaway intermediates.
-.SECONDARY: $(XS_UNIT:%=$(BUILD)/host/$(XS_TEST_SRC)/%.o) $(XS_HARNESS)
 $(XS_TEST_BIN)/%: $(BUILD)/host/$(XS_TEST_SRC)/%.o $(XS_HARNESS) $(XSD_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@

@@ -2,9 +2,12 @@
  * Basic PV ABI conformance: start_info, version and features, console,
  * the initial mapping, traps bounced from privileged instructions.
  * Runs identically on Xen, which is how its expectations were checked.
+ *
+ * xen-ref: pass
  */
 #include "lib/guest.h"
 #include "lib/traps.h"
+#include "lib/mm.h"
 #include <public/version.h>
 #include <public/features.h>
 

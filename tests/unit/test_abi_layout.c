@@ -14,6 +14,7 @@
 #include <public/callback.h>
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
+#include <public/segbase.h>
 
 #define AT(type, field, off) \
     _Static_assert(offsetof(type, field) == (off), #type "." #field)
@@ -145,6 +146,8 @@ AT(struct vcpu_runstate_info, state_entry_time, 8);
 AT(struct vcpu_set_singleshot_timer, flags, 8);
 AT(struct vcpu_register_vcpu_info, offset, 8);
 AT(struct callback_register, address, 8);
+_Static_assert(SEGBASE_FS == 0 && SEGBASE_GS_USER == 1 && SEGBASE_GS_KERNEL == 2 &&
+               SEGBASE_GS_USER_SEL == 3, "SEGBASE_*");
 
 AT(struct xencons_interface, out, 1024);
 AT(struct xencons_interface, in_cons, 3072);

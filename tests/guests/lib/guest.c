@@ -7,6 +7,7 @@ start_info_t *start_info;
 shared_info_t *shared_info;
 
 static unsigned int failures;
+static const char *current_subtest;
 static uint8_t shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static void console_write(const char *s, size_t n)
@@ -51,11 +52,49 @@ void test_fail(const char *fmt, ...)
 {
     va_list ap;
     failures++;
-    printk("FAIL: ");
+    printk(current_subtest ? "  failed: " : "FAIL: ");
     va_start(ap, fmt);
     vprintk(fmt, ap);
     va_end(ap);
     printk("\n");
+}
+
+static unsigned int subtest_failures;
+
+void subtest_begin(const char *name)
+{
+    current_subtest = name;
+    subtest_failures = failures;
+}
+
+void subtest_end(void)
+{
+    if (failures == subtest_failures)
+        printk("ok: %s\n", current_subtest);
+    else
+        printk("FAIL: %s (%u failed checks)\n", current_subtest,
+               failures - subtest_failures);
+    current_subtest = 0;
+}
+
+void subtest(const char *name, void (*fn)(void))
+{
+    subtest_begin(name);
+    fn();
+    subtest_end();
+}
+
+bool is_dom0(void)
+{
+    return start_info->flags & (SIF_INITDOMAIN | SIF_PRIVILEGED);
+}
+
+bool skip_on_dom0(const char *what)
+{
+    if (!is_dom0())
+        return false;
+    printk("skip: %s (domU only)\n", what);
+    return true;
 }
 
 /* Map the shared_info frame over a page of our own image. */

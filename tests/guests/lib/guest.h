@@ -7,15 +7,12 @@
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdbool.h>
+#include <hv/lib.h>          /* string functions and vsnprintf, shared with hv */
 #include <public/xen.h>
+#include <public/errno.h>
 #include "hypercall.h"
 
 #define GUEST_VIRT_BASE 0xffffffff80000000UL
-#define PAGE_SIZE 4096UL
 
 extern start_info_t *start_info;
 extern shared_info_t *shared_info;
@@ -25,9 +22,15 @@ extern shared_info_t *shared_info;
 extern const char test_title[];
 void test_main(void);
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void __attribute__((noreturn, format(printf, 1, 2))) panic(const char *fmt, ...);
+/*
+ * A test is a list of sub-tests.  subtest() runs one and prints
+ * "ok: NAME" or "FAIL: NAME"; the failed checks inside it are listed
+ * above that line.
+ */
+void subtest(const char *name, void (*fn)(void));
+/* The same, for sub-tests that are not one function. */
+void subtest_begin(const char *name);
+void subtest_end(void);
 
 /* Record a failed expectation; the test goes on. */
 void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -39,15 +42,18 @@ void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
             test_fail("%s: got %ld, want %ld", what, _g, _w);              \
     } while (0)
 
+/*
+ * Xen's dom0 has privileges a domU lacks (I/O memory, foreign mappings),
+ * so some hostile cases only fail for a domU.  Such a check starts with
+ * `if (skip_on_dom0("what")) return;`: on dom0 it prints "skip: what".
+ */
+bool is_dom0(void);
+bool skip_on_dom0(const char *what);
+
+/* Values from start_info->cmd_line, given as "key=value" words. */
+bool cmdline_get(const char *key, char *buf, size_t size);
+long cmdline_long(const char *key, long fallback);
+
 void shutdown(unsigned int reason) __attribute__((noreturn));
-
-/* Page-table helpers working from the ABI's initial mapping. */
-uint64_t virt_to_mfn(const void *va);
-uint64_t pte_maddr(const void *va, unsigned int level);
-
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-size_t strlen(const char *s);
-int memcmp(const void *a, const void *b, size_t n);
 
 #endif

@@ -1,0 +1,63 @@
+# Guest test programs, the test initrd, unit tests of the guest kernel's
+# pure modules, and the QEMU scenario test (included from pvops-guest/build.mk).
+
+GT_DIR      := tests/guest
+GT_OUT      := $(BUILD)/guest
+GT_BIN      := $(BUILD)/tests/guest
+GT_PROGS    := abi_test segv
+GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
+GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
+MUSLCC      ?= musl-gcc
+
+ALL_TARGETS += $(GUEST_INITRD)
+
+$(GT_OUT)/musl/%: $(GT_DIR)/progs/%.c
+	@mkdir -p $(@D)
+	$(MUSLCC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+$(GT_OUT)/host/abi_test: $(GT_DIR)/progs/abi_test.c
+	@mkdir -p $(@D)
+	$(HOSTCC) -O2 -Wall -Wextra -Werror $< -o $@
+
+# The initrd: busybox-static with a link per applet, the musl test programs,
+# /init and the test scripts, as a gzip-compressed newc cpio archive.
+$(GUEST_INITRD): $(GT_MUSL) $(GT_DIR)/init.sh $(wildcard $(GT_DIR)/scripts/*.sh)
+	rm -rf $(GT_OUT)/root
+	mkdir -p $(GT_OUT)/root/bin $(GT_OUT)/root/tests $(GT_OUT)/root/tmp
+	cp /bin/busybox $(GT_OUT)/root/bin/busybox
+	for a in $$(/bin/busybox --list); do \
+		[ "$$a" = busybox ] || ln -s busybox $(GT_OUT)/root/bin/$$a; done
+	cp $(GT_MUSL) $(GT_OUT)/root/bin/
+	cp $(GT_DIR)/init.sh $(GT_OUT)/root/init
+	cp $(GT_DIR)/scripts/*.sh $(GT_OUT)/root/tests/
+	chmod 755 $(GT_OUT)/root/init
+	cd $(GT_OUT)/root && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9 -n > ../initrd.cpio.gz.tmp
+	mv $(GT_OUT)/initrd.cpio.gz.tmp $@
+
+# Host unit tests: the kernel's pure modules, compiled from the same sources.
+GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include
+$(BUILD)/host/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
+$(BUILD)/host/$(GT_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
+
+GUEST_UNIT := cpio inflate elf path ldisc vma
+UNIT_TESTS += $(addprefix $(GT_BIN)/test_,$(GUEST_UNIT))
+
+GUEST_HOST_OBJ = $(patsubst %,$(BUILD)/host/$(GUEST_DIR)/%.o,$(1)) $(BUILD)/host/$(GT_DIR)/unit/support.o
+
+$(GT_BIN)/test_cpio: $(BUILD)/host/$(GT_DIR)/unit/test_cpio.o $(call GUEST_HOST_OBJ,fs/cpio)
+$(GT_BIN)/test_inflate: $(BUILD)/host/$(GT_DIR)/unit/test_inflate.o $(call GUEST_HOST_OBJ,fs/inflate)
+$(GT_BIN)/test_elf: $(BUILD)/host/$(GT_DIR)/unit/test_elf.o $(call GUEST_HOST_OBJ,kernel/elf)
+$(GT_BIN)/test_path: $(BUILD)/host/$(GT_DIR)/unit/test_path.o $(call GUEST_HOST_OBJ,fs/path fs/ramfs fs/ramfs_ops)
+$(GT_BIN)/test_ldisc: $(BUILD)/host/$(GT_DIR)/unit/test_ldisc.o $(call GUEST_HOST_OBJ,fs/ldisc)
+$(GT_BIN)/test_vma: $(BUILD)/host/$(GT_DIR)/unit/test_vma.o $(call GUEST_HOST_OBJ,mm/vma)
+
+$(GT_BIN)/test_%:
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
+# Scenario test: boots the kernel natively in QEMU with the test initrd.
+SCENARIO_TESTS += $(GT_BIN)/test_guest_native
+$(GT_BIN)/test_guest_native: $(BUILD)/host/$(GT_DIR)/test_guest_native.o \
+		$(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
+	@mkdir -p $(@D)
+	$(HOSTCC) $(BUILD)/host/$(GT_DIR)/test_guest_native.o $(CHECK_LIBS) -o $@
