@@ -387,12 +387,14 @@ void domain_accounting_report(void)
         printk("hv: frame accounting: %lu free before domains, %lu free now: "
                "balanced\n", (unsigned long)frames_before_domains,
                (unsigned long)now);
-    else
+    else {
         printk("hv: frame accounting: %lu free before domains, %lu free now: "
                "%ld frames %s\n", (unsigned long)frames_before_domains,
                (unsigned long)now, (long)(now > frames_before_domains ?
                now - frames_before_domains : frames_before_domains - now),
                now > frames_before_domains ? "extra" : "missing");
+        mm_report();
+    }
 }
 
 /* dom0 is gone: every domain goes, then the machine does what it asked. */

@@ -344,11 +344,12 @@ static long op_bind_interdomain(xen_guest_handle_t arg)
 
     if (copy_from_guest(&b, arg, sizeof(b)) || copy_to_guest(arg, &b, sizeof(b)))
         return -EFAULT;
-    rd = b.remote_dom == DOMID_SELF ? ld : get_domain_by_id(b.remote_dom);
-    if (!rd)
-        return -ESRCH;
-    if (rd == ld)
+    if (b.remote_dom == DOMID_SELF) {
+        rd = ld;
         get_domain(ld);
+    } else if (!(rd = get_domain_by_id(b.remote_dom))) {
+        return -ESRCH;
+    }
 
     double_lock(ld, rd);
     rchn = port_chn(rd, b.remote_port);
@@ -586,6 +587,7 @@ static long op_reset(xen_guest_handle_t arg)
 
 long do_event_channel_op(unsigned int cmd, xen_guest_handle_t arg)
 {
+    struct evtchn_bind_pirq pirq;
     evtchn_port_t port;
 
     switch (cmd) {
@@ -615,8 +617,13 @@ long do_event_channel_op(unsigned int cmd, xen_guest_handle_t arg)
         return op_unmask(port);
     case EVTCHNOP_reset:
         return op_reset(arg);
+    case EVTCHNOP_bind_pirq:
+        /* hv gives guests no physical IRQs: every pirq is out of range. */
+        if (copy_from_guest(&pirq, arg, sizeof(pirq)))
+            return -EFAULT;
+        return -EINVAL;
     default:
-        return -ENOSYS;     /* bind_pirq, the FIFO ABI, unknown commands */
+        return -ENOSYS;     /* the FIFO ABI, unknown commands */
     }
 }
 

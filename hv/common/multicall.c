@@ -20,10 +20,10 @@ long do_multicall(xen_guest_handle_t list, unsigned int nr_calls)
     long rc = 0;
     unsigned int i;
 
+    /* As Xen, the count is not bounded up front: entries run until one
+     * cannot be read (preemption keeps a huge count from hogging hv). */
     if (v->arch.in_multicall)
         return -EINVAL;
-    if (!guest_access_ok(list, (size_t)nr_calls * sizeof(call)))
-        return -EFAULT;
 
     for (i = 0; i < nr_calls; i++) {
         xen_guest_handle_t entry = guest_elem(list, i, struct multicall_entry);

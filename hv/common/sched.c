@@ -271,8 +271,10 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
 {
     unsigned int cpu = smp_processor_id();
 
-    if (!is_idle_vcpu(prev))
+    if (!is_idle_vcpu(prev)) {
         pv_ctxt_save(prev);
+        stop_timer(&prev->periodic_timer);
+    }
     prev->is_running = false;
     update_runstate(prev);
 
@@ -287,6 +289,7 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
     }
     pv_ctxt_load(next);
     update_vcpu_system_time(next);
+    vcpu_periodic_timer_work(next);
     if (!vcpu_update_runstate_area(next) && !next->arch.kernel_mode)
         next->arch.runstate_update_pending = true;
     reset_stack_and_jump(ret_to_guest);

@@ -20,15 +20,37 @@ static void singleshot_timer_fn(void *data)
     send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
+/*
+ * The periodic timer runs only while its vCPU runs (as in Xen): the
+ * scheduler stops it when the vCPU leaves the CPU and calls this when it
+ * comes back, which sends the tick it missed, if any, at once.
+ */
+void vcpu_periodic_timer_work(struct vcpu *v)
+{
+    s_time_t now = NOW(), next;
+
+    if (!v->periodic_period)
+        return;
+    next = v->periodic_last_event + v->periodic_period;
+    if (now >= next) {
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+        v->periodic_last_event = now;
+        next = now + v->periodic_period;
+    }
+    set_timer(&v->periodic_timer, next);
+}
+
+void vcpu_set_periodic_timer(struct vcpu *v, s_time_t period)
+{
+    stop_timer(&v->periodic_timer);
+    v->periodic_period = period;
+    if (v->is_running)
+        vcpu_periodic_timer_work(v);
+}
+
 static void periodic_timer_fn(void *data)
 {
-    struct vcpu *v = data;
-    s_time_t now = NOW();
-
-    send_guest_vcpu_virq(v, VIRQ_TIMER);
-    v->periodic_last_event = now;
-    if (v->periodic_period)
-        set_timer(&v->periodic_timer, now + v->periodic_period);
+    vcpu_periodic_timer_work(data);
 }
 
 static void poll_timer_fn(void *data)

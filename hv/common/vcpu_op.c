@@ -19,16 +19,6 @@
  * after 100 ms instead (2^50 ns is about 13 days). */
 #define TIMEOUT_TOO_FAR (1LL << 50)
 
-static void set_periodic_timer(struct vcpu *v, s_time_t period)
-{
-    stop_timer(&v->periodic_timer);
-    v->periodic_period = period;
-    if (period) {
-        v->periodic_last_event = NOW();
-        set_timer(&v->periodic_timer, v->periodic_last_event + period);
-    }
-}
-
 long do_set_timer_op(s64 timeout)
 {
     struct vcpu *v = current;
@@ -65,14 +55,16 @@ static long register_vcpu_info(struct vcpu *v, xen_guest_handle_t arg)
 
     if (copy_from_guest(&info, arg, sizeof(info)))
         return -EFAULT;
-    if (info.offset > PAGE_SIZE - sizeof(vcpu_info_t))
-        return -EINVAL;
     if (v->vcpu_info_page)
         return -EINVAL;                 /* once only */
     if (v != current && !(v->pause_flags & VPF_down))
         return -EINVAL;
     if (!mfn_valid(info.mfn))
         return -EINVAL;
+    /* Inside one page, naturally aligned (Xen's -ENXIO). */
+    if (info.offset > PAGE_SIZE - sizeof(vcpu_info_t) ||
+        (info.offset & (__alignof__(vcpu_info_t) - 1)))
+        return -XEN_ENXIO;
     pg = mfn_to_page(info.mfn);
     if (get_page_and_type(pg, d, PGT_writable))
         return -EINVAL;
@@ -122,11 +114,11 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
             return -EFAULT;
         if (pt.period_ns < (u64)MILLISECS(1) || pt.period_ns > (u64)STIME_DELTA_MAX)
             return -EINVAL;
-        set_periodic_timer(v, pt.period_ns);
+        vcpu_set_periodic_timer(v, pt.period_ns);
         return 0;
 
     case VCPUOP_stop_periodic_timer:
-        set_periodic_timer(v, 0);
+        vcpu_set_periodic_timer(v, 0);
         return 0;
 
     case VCPUOP_set_singleshot_timer:
@@ -134,9 +126,8 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
             return -EINVAL;
         if (copy_from_guest(&st, arg, sizeof(st)))
             return -EFAULT;
-        if ((st.flags & VCPU_SSHOTTMR_future) &&
-            st.timeout_abs_ns < (u64)NOW())
-            return -ETIME;
+        /* Xen 4.17 ignores VCPU_SSHOTTMR_future (Linux misused it): a
+         * deadline in the past fires at once. */
         set_timer(&v->singleshot_timer, st.timeout_abs_ns);
         return 0;
 

@@ -206,6 +206,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 void vcpu_destroy(struct vcpu *v);
 /* The domain's vCPU id, or NULL if out of range or not allocated. */
 struct vcpu *domain_vcpu(const struct domain *d, unsigned int id);
+/* The periodic timer (runs only while v runs; 0 = off). */
+void vcpu_set_periodic_timer(struct vcpu *v, s_time_t period);
+void vcpu_periodic_timer_work(struct vcpu *v);
 /* Moves v's runstate to state at time now. */
 void vcpu_runstate_change(struct vcpu *v, int state, s_time_t now);
 /* Copies v's runstate into its registered guest area (v is current);

@@ -44,6 +44,7 @@ struct pv_vcpu {
     u16 ds, es, fs, gs;
 
     u32 iopl;                       /* PHYSDEVOP_set_iopl, as EFLAGS.IOPL bits */
+    u64 cr4;                        /* guest-chosen CR4 bits (FSGSBASE) */
     bool kernel_mode;               /* guest kernel (true) or guest user */
 
     /* FPU: the guest's virtual CR0.TS (fpu_taskswitch) and its state. */
@@ -118,9 +119,15 @@ void fpu_set_guest_ts(struct vcpu *v, bool set);
 
 /* --- emulation of the few privileged operations Xen emulates --- */
 
+/* The guest's view of CR4, and loading its FSGSBASE choice into CR4. */
+u64 pv_guest_cr4(const struct vcpu *v);
+void pv_load_cr4(const struct vcpu *v);
+
 /* true if the fault at regs->rip was emulated (regs updated). */
 bool pv_emulate_gp(struct cpu_user_regs *regs);
 bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
+/* A store into one of the guest's L1 tables at addr (writable page tables). */
+bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr);
 
 /* Wallclock at system time 0, from the RTC at boot. */
 void wallclock_init(void);

@@ -87,6 +87,8 @@ static long register_callback(struct vcpu *v, const struct callback_register *cb
     }
 }
 
+/* As Xen: each registration stands alone; a refused one (non-canonical
+ * address) changes nothing and the call still returns 0. */
 long do_set_callbacks(u64 event, u64 failsafe, u64 syscall)
 {
     const struct callback_register cbs[3] = {
@@ -95,9 +97,6 @@ long do_set_callbacks(u64 event, u64 failsafe, u64 syscall)
         { .type = CALLBACKTYPE_syscall, .address = syscall },
     };
 
-    for (unsigned int i = 0; i < 3; i++)
-        if (!is_canonical_address(cbs[i].address))
-            return -EINVAL;
     for (unsigned int i = 0; i < 3; i++)
         register_callback(current, &cbs[i]);
     return 0;
@@ -116,21 +115,30 @@ long do_callback_op(int cmd, xen_guest_handle_t arg)
     case CALLBACKOP_unregister:
         if (copy_from_guest(&unreg, arg, sizeof(unreg)))
             return -EFAULT;
-        if (unreg.type != CALLBACKTYPE_nmi)
-            return -EINVAL;
-        current->arch.nmi_callback = 0;
-        return 0;
+        switch (unreg.type) {
+        case CALLBACKTYPE_nmi:
+            current->arch.nmi_callback = 0;
+            return 0;
+        case CALLBACKTYPE_event:
+        case CALLBACKTYPE_failsafe:
+        case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_syscall32:
+        case CALLBACKTYPE_sysenter:
+            return -EINVAL;         /* these can only be replaced */
+        default:
+            return -ENOSYS;
+        }
     default:
         return -ENOSYS;
     }
 }
 
+/* Any value is taken, as in Xen: a bad stack only shows (as a crash of
+ * the domain) when a bounce from user mode tries to write a frame on it. */
 long do_stack_switch(u64 ss, u64 esp)
 {
     struct vcpu *v = current;
 
-    if (!is_canonical_address(esp))
-        return -EINVAL;
     v->arch.kernel_ss = ss | 3;
     v->arch.kernel_sp = esp;
     return 0;

@@ -99,6 +99,7 @@ void pv_ctxt_load(struct vcpu *next)
 
     *regs = a->user_regs;
     write_cr3(mfn_to_maddr(pv_current_l4(next)));
+    pv_load_cr4(next);
     /* Guests may map pages global: nothing of another domain may stay. */
     if (tlb_domain[cpu] != next->domain) {
         flush_tlb_all();

@@ -416,9 +416,5 @@ void pv_start_domain(struct domain *d)
     struct vcpu *v = d->vcpu[0];
 
     sched_add_vcpu(v);
-    if (v->periodic_period) {
-        v->periodic_last_event = NOW();
-        set_timer(&v->periodic_timer, v->periodic_last_event + v->periodic_period);
-    }
     vcpu_unpause_flag(v, VPF_down);
 }

@@ -154,36 +154,54 @@ static bool is_legacy_prefix(u8 b)
            b == 0x65;
 }
 
-/* Length of the `int $n` instruction at rip (prefixes allowed), or 0. */
-static unsigned int int_insn_length(const struct cpu_user_regs *regs)
+/* The `int $n` at rip (prefixes allowed): its length and vector; 0 if
+ * the instruction is something else. */
+static unsigned int decode_int(const struct cpu_user_regs *regs, unsigned int *vector)
 {
     u8 insn[15];
     unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
 
     while (i < n && (is_legacy_prefix(insn[i]) || (insn[i] & 0xf0) == 0x40))
         i++;
-    return i + 1 < n && insn[i] == 0xcd ? i + 2 : 0;
+    if (i + 1 >= n || insn[i] != 0xcd)
+        return 0;
+    *vector = insn[i + 1];
+    return i + 2;
 }
 
 /*
  * #GP with the IDT bit in the error code is an `int $n` the IDT refused
  * (every gate but #BP and #OF has DPL 0).  The guest's own DPL for the
- * vector decides: kernel mode counts as DPL 1, user mode as 3.
+ * vector decides: kernel mode counts as DPL 1, user mode as 3.  The
+ * vector comes from the instruction, not the error code: QEMU's TCG puts
+ * (n << 4) | 2 there instead of (n << 3) | 2.
  */
 static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    unsigned int vector = regs->error_code >> 3;
-    unsigned int dpl = TI_GET_DPL(&v->arch.trap_ctxt[vector]);
-    unsigned int len;
+    unsigned int vector, len;
 
-    if ((regs->error_code & 3) != 2 || dpl < (v->arch.kernel_mode ? 1u : 3u))
+    if ((regs->error_code & 3) != 2)
         return false;
-    len = int_insn_length(regs);
-    if (!len)
+    len = decode_int(regs, &vector);
+    if (!len || TI_GET_DPL(&v->arch.trap_ctxt[vector]) < (v->arch.kernel_mode ? 1u : 3u))
         return false;
     regs->rip += len;
     inject(v, vector, false, 0);
     return true;
+}
+
+/*
+ * A kernel-mode write to a present read-only page may be a store into a
+ * page table: emulated with VMASST_TYPE_writable_pagetables, and always
+ * for dom0 (as Xen's hardware domain gets it through its RO-MMIO path).
+ */
+static bool ptwr_applies(const struct vcpu *v, u32 ec)
+{
+    const u32 kind = PFEC_present | PFEC_write | PFEC_reserved | PFEC_insn;
+
+    return v->arch.kernel_mode && (ec & kind) == (PFEC_present | PFEC_write) &&
+           (vm_assist_enabled(v->domain, VMASST_TYPE_writable_pagetables) ||
+            v->domain == hardware_domain());
 }
 
 void pv_exception(struct cpu_user_regs *regs)
@@ -197,6 +215,8 @@ void pv_exception(struct cpu_user_regs *regs)
 
     switch (vec) {
     case TRAP_page_fault:
+        if (ptwr_applies(v, regs->error_code) && pv_emulate_ptwr(regs, cr2))
+            return;
         pv_inject_page_fault(cr2, regs->error_code);
         return;
     case TRAP_gp_fault:
