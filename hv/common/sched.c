@@ -7,8 +7,11 @@
  * vCPU with the lowest vtime runs next, for at most one time slice (the
  * slice timer forces the decision even if the vCPU never enters hv).  A
  * vCPU that wakes up is placed no further back than half a slice behind
- * the queue's minimum, so sleeping earns no unbounded credit but a waking
- * vCPU usually runs at once (it preempts a busy one).
+ * the queue's minimum, so sleeping earns no unbounded credit.  A vCPU that
+ * wakes from a block while it has not used more than its share is
+ * boosted (as in Xen's credit scheduler): it preempts an unboosted vCPU
+ * and runs before the others, so a waiting domain answers quickly even
+ * next to busy ones.
  *
  * Scheduling happens only at safe points: on the way back to a guest
  * (pv_prepare_exit) and in the idle loop.  A context switch discards the
@@ -110,8 +113,18 @@ static void runq_remove(struct vcpu *v)
     }
 }
 
+/* vtime as it would be if v's current run were accounted now. */
+static s64 vtime_now(const struct vcpu *v)
+{
+    s64 t = v->sched.vtime;
+
+    if (v->is_running && !is_idle_vcpu(v))
+        t += (NOW() - v->sched.started) * DEFAULT_WEIGHT / v->domain->weight;
+    return t;
+}
+
 /* v became runnable: queue it and preempt the CPU's vCPU if v should run. */
-static void vcpu_wake(struct vcpu *v)
+static void vcpu_wake(struct vcpu *v, bool from_block)
 {
     struct runqueue *rq = rq_of(v);
     struct vcpu *cur = cpu_info_of(v->processor)->current_vcpu;
@@ -120,8 +133,10 @@ static void vcpu_wake(struct vcpu *v)
         return;
     if (v->sched.vtime < rq->min_vtime - slice / 2)
         v->sched.vtime = rq->min_vtime - slice / 2;
+    v->sched.boosted = from_block && v->sched.vtime <= rq->min_vtime + slice;
     runq_insert(rq, v);
-    if (is_idle_vcpu(cur) || v->sched.vtime < cur->sched.vtime)
+    if (is_idle_vcpu(cur) || (v->sched.boosted && !cur->sched.boosted) ||
+        v->sched.vtime < vtime_now(cur))
         rq->need_resched = true;
 }
 
@@ -149,7 +164,7 @@ void vcpu_unpause_flag(struct vcpu *v, unsigned int flag)
     if (v->pause_flags & flag) {
         v->pause_flags &= ~flag;
         update_runstate(v);
-        vcpu_wake(v);
+        vcpu_wake(v, flag == VPF_blocked);
     }
     spin_unlock(&rq->lock);
     local_irq_restore(flags);
@@ -216,7 +231,7 @@ void sched_add_vcpu(struct vcpu *v)
     v->sched.on_runq = false;
     v->sched.vtime = rq->min_vtime;
     update_runstate(v);
-    vcpu_wake(v);
+    vcpu_wake(v, false);
 }
 
 void sched_remove_vcpu(struct vcpu *v)
@@ -240,8 +255,8 @@ s_time_t vcpu_run_time(const struct vcpu *v)
     return t;
 }
 
-/* The queued vCPU with the lowest vtime (first queued on ties); a vCPU
- * that yielded only if nothing else is runnable. */
+/* The first boosted vCPU, else the one with the lowest vtime (first
+ * queued on ties); a vCPU that yielded only if nothing else is runnable. */
 static struct vcpu *pick_next(struct runqueue *rq, struct vcpu *prev)
 {
     struct vcpu *best = NULL, *v;
@@ -249,6 +264,10 @@ static struct vcpu *pick_next(struct runqueue *rq, struct vcpu *prev)
     list_for_each_entry(v, &rq->queue, sched.runq_elem) {
         if (v == prev && prev->sched.yielded)
             continue;
+        if (v->sched.boosted) {
+            best = v;
+            break;
+        }
         if (!best || v->sched.vtime < best->sched.vtime)
             best = v;
     }
@@ -308,6 +327,7 @@ void schedule(void)
         struct domain *d = prev->domain;
 
         prev->sched.vtime += (now - prev->sched.started) * DEFAULT_WEIGHT / d->weight;
+        prev->sched.boosted = false;
         if (vcpu_runnable(prev))
             runq_insert(rq, prev);
     }
@@ -318,8 +338,13 @@ void schedule(void)
         next = idle_vcpus[smp_processor_id()];
 
     if (!is_idle_vcpu(next)) {
-        if (next->sched.vtime > rq->min_vtime)
-            rq->min_vtime = next->sched.vtime;
+        s64 least = next->sched.vtime;
+        struct vcpu *v;
+
+        list_for_each_entry(v, &rq->queue, sched.runq_elem)
+            least = min(least, v->sched.vtime);
+        if (least > rq->min_vtime)
+            rq->min_vtime = least;
         set_timer(&rq->slice_timer, now + slice);
     } else {
         stop_timer(&rq->slice_timer);

@@ -36,6 +36,7 @@ struct sched_vcpu {
     s64 vtime;                      /* weighted run time: lowest runs next */
     s_time_t started;               /* when it was last switched in */
     bool yielded;                   /* SCHEDOP_yield: let others go first */
+    bool boosted;                   /* woke from a block: runs first */
 };
 
 struct vcpu {
