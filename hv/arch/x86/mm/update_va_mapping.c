@@ -61,8 +61,7 @@ static long update_va_mapping(u64 va, u64 val, u64 flags,
 
     if (!is_canonical_address(va) || (va >= HV_HOLE_START && va < HV_HOLE_END))
         return -EINVAL;
-    if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK)
-        return -EINVAL;
+    /* Flush type 3 (both bits) is accepted and flushes nothing, as Xen. */
     if (target != UVMF_LOCAL && target != UVMF_ALL) {
         rc = check_vcpumask(target, v->domain);
         if (rc)
