@@ -99,6 +99,8 @@ START_TEST(foreign_and_hv_frames_refused)
                    DOMID_SELF), -EBUSY);
     ck_refused(mmu(d, pte_ma(as.l1, 60), pte_from_mfn(theirs, _PAGE_PRESENT),
                    2), -EPERM);   /* unprivileged foreigndom */
+    ck_refused(mmu(d, pte_ma(as.l1, 60), pte_from_mfn(theirs, _PAGE_PRESENT),
+                   9), -ESRCH);   /* no such domain: Xen looks it up first */
     ck_refused(mmu(d, pte_ma(as.l1, 60), pte_from_mfn(xen, _PAGE_PRESENT),
                    DOMID_SELF), -EBUSY);
     ck_refused(mmu(d, pte_ma(as.l1, 60),
