@@ -122,3 +122,16 @@ $(BUILD)/tests/unit/test_pv_elf: $(BUILD)/host/tests/unit/pv/test_elf_loader.o \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 # ---- end hv PV ---------------------------------------------------------------
+
+# ---- hv PV: QEMU scenario tests (owner: hv-pv) -------------------------------
+# Boot-time PV domains running the guests of tests/guests (see docs/pv.md).
+PV_SCENARIOS := test_pv_domains test_pv_sched test_pv_guests
+PV_GUEST_ELFS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,\
+                   $(wildcard tests/guests/*.c))
+SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS))
+$(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS)): $(SCENARIO_BIN)/%: \
+		$(BUILD)/host/tests/scenario/%.o $(HARNESS_OBJS) \
+		| $(HV_ELF) $(PV_GUEST_ELFS) $(SCENARIO_BIN)/mod1.bin
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+# ---- end hv PV scenario tests -------------------------------------------------

@@ -4,13 +4,16 @@
  * so QEMU ends when the test is over.  It learns of each death from
  * VIRQ_DOM_EXC and checks who is left with XENMEM_current_reservation
  * (-ESRCH once a domain is gone), as a toolstack would.
- *     domus=<n> [timeout=<seconds, default 120>]
+ *     domus=<n> [timeout=<seconds, default 120>] [then=reboot]
+ * then=reboot shuts dom0 down with SHUTDOWN_reboot at the end, instead
+ * of the runtime's poweroff after the result line.
  * hv only: Xen has no boot-time domUs without a toolstack.
  */
 #include "lib/guest.h"
 #include "lib/evtchn.h"
 #include "lib/time.h"
 #include <public/memory.h>
+#include <public/sched.h>
 
 const char test_title[] = "pv_dom0";
 
@@ -36,6 +39,7 @@ void test_main(void)
     evtchn_port_t exc, timer;
     uint64_t deadline = now_ns() + (uint64_t)timeout * 1000 * NS_PER_MS;
     unsigned int seen = 0;
+    char then[16];
     long alive;
 
     if (n <= 0 || timeout <= 0)
@@ -62,4 +66,8 @@ void test_main(void)
     }
     CHECK(evtchn_hits(exc) > 0, "no VIRQ_DOM_EXC");
     printk("all domUs are gone\n");
+    if (cmdline_get("then", then, sizeof(then)) && !strcmp(then, "reboot")) {
+        printk("rebooting\n");
+        shutdown(SHUTDOWN_reboot);
+    }
 }

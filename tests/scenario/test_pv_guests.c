@@ -1,0 +1,103 @@
+/*
+ * The PV test guests (checked against Xen 4.17, tests/guests/) as domUs
+ * of one hv boot, next to each other: every hypercall with hostile
+ * arguments, the PV MMU's refusals, traps and user mode, event channels,
+ * memory_op, multicall, plus hv's own checks (failsafe, CPUID, FPU state
+ * across context switches) and an interdomain event channel between two
+ * domUs.  Each guest must pass, hv must stay up, and every frame must
+ * come back.
+ */
+#include "test_pv_lib.h"
+
+static struct qemu *q;
+
+static void teardown(void)
+{
+    qemu_stop(q);
+    q = NULL;
+}
+
+/* test_hypercall_args' sub-tests but grant_table_op (grant tables are
+ * another part of hv). */
+static const char *const hypercall_args_subtests[] = {
+    "set_trap_table", "mmu_update and mmuext_op", "update_va_mapping",
+    "stack_switch, callbacks, set_segment_base, fpu_taskswitch", "multicall",
+    "sched_op and set_timer_op", "vcpu_op", "event_channel_op", "console_io",
+    "xen_version", "memory_op and vm_assist", "unknown hypercall numbers",
+};
+
+START_TEST(test_guests_as_domus)
+{
+    const struct qemu_module mods[] = {
+        { GUEST("test_pv_dom0"), "domus=10" },
+        { GUEST("test_hypercall_args"), NULL },
+        { GUEST("test_mmu"), NULL },
+        { GUEST("test_traps"), NULL },
+        { GUEST("test_events"), NULL },
+        { GUEST("test_memory"), NULL },
+        { GUEST("test_multicall"), NULL },
+        { GUEST("test_pv_traps"), "seed=2" },
+        { GUEST("test_pv_traps"), "seed=3" },
+        { GUEST("test_pv_evtchn"), "role=server peer=10" },
+        { GUEST("test_pv_evtchn"), "role=client peer=9" },
+    };
+    struct qemu_config cfg = {
+        .name = "pv_guests", .modules = mods, .nr_modules = 11, .mem_mb = 384,
+        .timeout_s = 150,
+        .cmdline = "dom0_mem=16M domu=1:16M domu=2:16M domu=3:16M domu=4:16M "
+                   "domu=5:16M domu=6:16M domu=7:8M domu=8:8M domu=9:8M domu=10:8M",
+    };
+    char line[160];
+
+    q = qemu_start(&cfg);
+    qemu_expect(q, "boot: 11 domains started", 60);
+    ck_assert_int_eq(qemu_wait_exit(q, 140), EXIT_POWEROFF);
+
+    for (unsigned int i = 0; i < sizeof(hypercall_args_subtests) / sizeof(char *); i++) {
+        snprintf(line, sizeof(line), "(d1) ok: %s\r\n", hypercall_args_subtests[i]);
+        expect_output(q, line);
+    }
+    expect_output(q, "(d2) Test result: PASS (mmu)");
+    expect_output(q, "(d3) Test result: PASS (traps)");
+    expect_output(q, "(d4) Test result: PASS (events)");
+    expect_output(q, "(d5) Test result: PASS (memory)");
+    expect_output(q, "(d6) Test result: PASS (multicall)");
+    expect_output(q, "(d7) Test result: PASS (pv_traps)");
+    expect_output(q, "(d8) Test result: PASS (pv_traps)");
+    expect_output(q, "(d9) server: 100 rounds");
+    expect_output(q, "(d9) Test result: PASS (pv_evtchn)");
+    expect_output(q, "(d10) client: 100 round trips");
+    expect_output(q, "(d10) Test result: PASS (pv_evtchn)");
+    for (unsigned int d = 1; d <= 10; d++) {
+        snprintf(line, sizeof(line), "hv: domain %u died (poweroff)", d);
+        expect_output(q, line);
+    }
+    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_frames_balanced(q);
+    qemu_expect_absent(q, "crashed");
+    qemu_expect_absent(q, "FATAL");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("pv_guests");
+    TCase *tc = tcase_create("guests");
+
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_set_timeout(tc, 200);
+    tcase_add_test(tc, test_guests_as_domus);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
