@@ -10,8 +10,8 @@
 #include <hv/pv_mm.h>
 #include "private.h"
 
-/* The validated L1 table mapping va under l4, or NULL. */
-static struct page_info *walk_to_l1(mfn_t l4, u64 va)
+/* The validated L1 table mapping va under l4, or NULL (grant maps too). */
+struct page_info *walk_to_l1(mfn_t l4, u64 va)
 {
     mfn_t mfn = l4;
     struct page_info *pg;
