@@ -112,6 +112,26 @@ $(BUILD)/tests/unit/test_mm: $(MM_HOSTED_OBJS)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 # ---- end hv mm -------------------------------------------------------------
 
+# ---- hv grant tables: host unit tests (owner: hv-evgnt) --------------------
+# The common grant code is compiled for the host like the mm code.  test_mm
+# links it too: the PV MMU tells it about grant PTEs (mm/grant_pv.c).
+GNT_HOSTED_SRCS := $(wildcard hv/common/grant_table*.c)
+GNT_HOSTED_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(GNT_HOSTED_SRCS))
+GNT_TEST_SRCS   := $(wildcard tests/unit/gnttab/*.c)
+GNT_TEST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(GNT_TEST_SRCS))
+$(GNT_HOSTED_OBJS): EXTRA_CFLAGS = -DHV_HOSTED
+$(GNT_TEST_OBJS): EXTRA_CFLAGS = -DHV_HOSTED -Itests/unit/mm -Ihv/common \
+		-Ihv/arch/x86/mm
+
+$(BUILD)/tests/unit/test_mm: $(GNT_HOSTED_OBJS)
+
+UNIT_TESTS += $(BUILD)/tests/unit/test_gnttab
+$(BUILD)/tests/unit/test_gnttab: $(GNT_TEST_OBJS) $(GNT_HOSTED_OBJS) \
+		$(filter-out $(BUILD)/host/tests/unit/mm/test_%.o,$(MM_HOSTED_OBJS))
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+# ---- end hv grant tables ---------------------------------------------------
+
 # ---- hv PV: host unit tests (owner: hv-pv) ----------------------------------
 # Pure PV logic built for the host: the ELF/Xen-notes loader, and the
 # 2-level event-channel bitmaps.

@@ -21,6 +21,7 @@
 #include <hv/domain.h>
 #include <hv/sched.h>
 #include <hv/event.h>
+#include <hv/grant_table.h>
 #include <hv/mm.h>
 #include <hv/mm_seam.h>
 #include <hv/pv_mm.h>
@@ -202,7 +203,8 @@ struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
     list_init(&d->page_list);
     list_init(&d->domain_list);
     d->extra_pages = 1;                 /* shared_info */
-    d->max_pages = max_pages + d->extra_pages;
+    /* Room for the grant table's frames, which are the domain's too. */
+    d->max_pages = max_pages + d->extra_pages + GNTTAB_DEFAULT_MAX_FRAMES;
     d->max_vcpus = max_vcpus;
     d->refcnt = 1;
     d->shutdown_code = SHUTDOWN_CODE_NONE;
@@ -228,6 +230,9 @@ struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
     update_domain_wallclock_time(d);
 
     *rc = evtchn_init(d);
+    if (*rc)
+        goto fail;
+    *rc = grant_table_init(d);
     if (*rc)
         goto fail;
     *rc = -ENOMEM;
@@ -261,6 +266,9 @@ static u64 domain_teardown(struct domain *d)
             stop_timer(&v->periodic_timer);
             stop_timer(&v->poll_timer);
         }
+    /* Before relinquish: the table holds its frames (and d's mappings of
+     * other domains' grants go with it). */
+    grant_table_destroy(d);
     free_shared_info(d);
     before = d->tot_pages;
     relinquish_domain_memory(d);

@@ -18,6 +18,9 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <public/memory.h>
+/* The grant table's frame count: its frames are no part of the guest's
+ * reservation (in Xen they are hv's). */
+#include "grant_table_private.h"
 
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK     ((1UL << MEMOP_EXTENT_SHIFT) - 1)
@@ -172,10 +175,11 @@ static long domain_query(unsigned int op, xen_guest_handle_t arg)
         return err;
     switch (op) {
     case XENMEM_current_reservation:
-        rc = d->tot_pages - d->extra_pages;
+        rc = d->tot_pages - d->extra_pages -
+             (d->grant_table ? d->grant_table->nr_frames : 0);
         break;
     case XENMEM_maximum_reservation:
-        rc = d->max_pages - d->extra_pages;
+        rc = d->max_pages - d->extra_pages - GNTTAB_DEFAULT_MAX_FRAMES;
         break;
     default:    /* XENMEM_maximum_gpfn: PV guests publish nr_pfns as max_pfn */
         rc = (d->shared_info->arch.max_pfn ? d->shared_info->arch.max_pfn : 1) - 1;
@@ -192,7 +196,7 @@ static long memory_map(xen_guest_handle_t arg)
     struct xen_memory_map map;
     struct e820entry e = {
         .addr = 0,
-        .size = (d->max_pages - d->extra_pages) << PAGE_SHIFT,
+        .size = (d->max_pages - d->extra_pages - GNTTAB_DEFAULT_MAX_FRAMES) << PAGE_SHIFT,
         .type = E820_RAM,
     };
 

@@ -17,15 +17,6 @@ static void teardown(void)
     q = NULL;
 }
 
-/* test_hypercall_args' sub-tests but grant_table_op (grant tables are
- * another part of hv). */
-static const char *const hypercall_args_subtests[] = {
-    "set_trap_table", "mmu_update and mmuext_op", "update_va_mapping",
-    "stack_switch, callbacks, set_segment_base, fpu_taskswitch", "multicall",
-    "sched_op and set_timer_op", "vcpu_op", "event_channel_op", "console_io",
-    "xen_version", "memory_op and vm_assist", "unknown hypercall numbers",
-};
-
 START_TEST(test_guests_as_domus)
 {
     const struct qemu_module mods[] = {
@@ -53,10 +44,7 @@ START_TEST(test_guests_as_domus)
     qemu_expect(q, "boot: 11 domains started", 60);
     ck_assert_int_eq(qemu_wait_exit(q, 140), EXIT_POWEROFF);
 
-    for (unsigned int i = 0; i < sizeof(hypercall_args_subtests) / sizeof(char *); i++) {
-        snprintf(line, sizeof(line), "(d1) ok: %s\r\n", hypercall_args_subtests[i]);
-        expect_output(q, line);
-    }
+    expect_output(q, "(d1) Test result: PASS (hypercall_args)");
     expect_output(q, "(d2) Test result: PASS (mmu)");
     expect_output(q, "(d3) Test result: PASS (traps)");
     expect_output(q, "(d4) Test result: PASS (events)");

@@ -134,6 +134,8 @@ void devalidate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
 
+    if (level == 1)
+        grant_l1_devalidating(pg);
     for (unsigned int i = 0; i < PT_ENTRIES; i++)
         if (slot_is_guest(level, i))
             put_page_from_pte(t[i], level);

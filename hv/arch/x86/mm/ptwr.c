@@ -10,9 +10,6 @@
 #include <hv/pv_mm.h>
 #include "private.h"
 
-/* update_va_mapping.c */
-struct page_info *walk_to_l1(mfn_t l4, u64 va);
-
 int ptwr_emulate_store(struct vcpu *v, mfn_t l4, u64 addr, u64 val)
 {
     struct page_info *l1, *target;

@@ -14,6 +14,7 @@
 #include <hv/pv_build.h>
 #include <hv/elf_loader.h>
 #include <hv/event.h>
+#include <hv/grant_table.h>
 #include <hv/sched.h>
 #include <hv/mm.h>
 #include <hv/mm_pte.h>
@@ -316,6 +317,31 @@ static int write_start_info(struct builder *b)
     return 0;
 }
 
+/*
+ * Every table starts with one frame, as in Xen.  A domU's entries 0 and 1
+ * let the backends in dom0 map its console and xenstore pages (as Xen's
+ * toolstack seeds them).
+ */
+static int seed_grant_table(struct builder *b)
+{
+    grant_entry_v1_t *e;
+    mfn_t mfn;
+    int rc = grant_table_frame(b->d, 0, &mfn);
+
+    if (rc)
+        return build_fail(b, "no grant table frame (%d)", rc);
+    if (b->p->privileged)
+        return 0;
+    e = mfn_to_virt(mfn);
+    e[GNTTAB_RESERVED_CONSOLE] = (grant_entry_v1_t){
+        .flags = GTF_permit_access, .domid = 0, .frame = va_mfn(b, b->l.console),
+    };
+    e[GNTTAB_RESERVED_XENSTORE] = (grant_entry_v1_t){
+        .flags = GTF_permit_access, .domid = 0, .frame = va_mfn(b, b->l.store),
+    };
+    return 0;
+}
+
 /* vCPU 0 at the kernel's entry: RSI = start_info, stack at the stack page. */
 static void init_vcpu0(struct builder *b)
 {
@@ -378,6 +404,8 @@ static int build(struct builder *b)
     if (p->initrd)
         put_bytes(b, b->l.initrd_start, p->initrd, p->initrd_len);
     rc = write_start_info(b);
+    if (!rc)
+        rc = seed_grant_table(b);
     if (rc)
         return rc;
     build_page_tables(b);

@@ -11,6 +11,7 @@
 #include <hv/domain.h>
 #include <hv/pv_mm.h>
 #include <hv/event.h>
+#include <hv/grant_table.h>
 #include <hv/sched.h>
 #include <hv/softirq.h>
 #include <hv/percpu.h>
@@ -38,6 +39,7 @@ HYPERCALL(set_timer_op, do_set_timer_op((s64)a[0]))
 HYPERCALL(event_channel_op_compat, do_event_channel_op_compat(a[0]))
 HYPERCALL(xen_version, do_xen_version((int)a[0], a[1]))
 HYPERCALL(console_io, do_console_io((unsigned int)a[0], (unsigned int)a[1], a[2]))
+HYPERCALL(grant_table_op, do_grant_table_op((unsigned int)a[0], a[1], (unsigned int)a[2]))
 HYPERCALL(vm_assist, do_vm_assist((unsigned int)a[0], (unsigned int)a[1]))
 HYPERCALL(update_va_mapping_otherdomain,
           do_update_va_mapping_otherdomain(a[0], a[1], a[2], (domid_t)a[3]))
@@ -65,6 +67,7 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_event_channel_op_compat] = hc_event_channel_op_compat,
     [__HYPERVISOR_xen_version]             = hc_xen_version,
     [__HYPERVISOR_console_io]              = hc_console_io,
+    [__HYPERVISOR_grant_table_op]          = hc_grant_table_op,
     [__HYPERVISOR_vm_assist]               = hc_vm_assist,
     [__HYPERVISOR_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
     [__HYPERVISOR_iret]                    = hc_iret,
