@@ -494,7 +494,7 @@ static void op_spare_table(void)
         ck_assert_int_eq(ext(dom[g].d, MMUEXT_PIN_L1_TABLE, spare[g], 0), 0);
         spare_pinned[g] = true;
     } else {
-        ck_refused(ext(dom[g].d, MMUEXT_PIN_L1_TABLE, spare[g], 0), -EBUSY);
+        ck_refused(ext(dom[g].d, MMUEXT_PIN_L1_TABLE, spare[g], 0), -EINVAL);
     }
 }
 

@@ -127,7 +127,7 @@ START_TEST(grant_frames_are_the_guests_to_map)
     via_guest[9].frame = 0x1234;
     ck_assert_uint_eq(gentry(a.d, 9)->frame, 0x1234);
     /* ...but can never make it a page table or descriptor page. */
-    ck_refused(ext(a.d, MMUEXT_PIN_L1_TABLE, f, 0), -EBUSY);
+    ck_refused(ext(a.d, MMUEXT_PIN_L1_TABLE, f, 0), -EINVAL);   /* Xen: type conflict */
     /* Another domain cannot map it. */
     ck_refused(mmu(b.d, pte_ma(b.as.l1, 200), pte_from_mfn(f, _PAGE_PRESENT), 1),
                -EPERM);
