@@ -141,6 +141,12 @@ $(BUILD)/tests/unit/test_pv_elf: $(BUILD)/host/tests/unit/pv/test_elf_loader.o \
 		$(BUILD)/host/hv/common/elf_loader.o | $(BUILD)/tests/guests/test_basics.elf
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+UNIT_TESTS += $(BUILD)/tests/unit/test_pv_logic
+$(BUILD)/tests/unit/test_pv_logic: $(BUILD)/host/tests/unit/pv/test_pv_logic.o \
+		$(BUILD)/host/hv/common/event_2l.o $(BUILD)/host/hv/arch/x86/pv/layout.o
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 # ---- end hv PV ---------------------------------------------------------------
 
 # ---- hv PV: QEMU scenario tests (owner: hv-pv) -------------------------------

@@ -13,6 +13,7 @@
  */
 #include <hv/pv_build.h>
 #include <hv/elf_loader.h>
+#include <hv/pv_layout.h>
 #include <hv/event.h>
 #include <hv/grant_table.h>
 #include <hv/sched.h>
@@ -25,8 +26,6 @@
 #include <public/features.h>
 #include "private.h"
 
-#define MB4             (4UL << 20)
-#define MIN_SPARE       (512UL << 10)
 #define L1_PROT         (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
 #define UPPER_PROT      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | \
                          _PAGE_USER)
@@ -35,23 +34,11 @@
 /* Features a kernel may require ('!' in its FEATURES note). */
 #define HV_FEATURES_PV  (1u << XENFEAT_pae_pgdir_above_4gb)
 
-struct layout {
-    u64 v_start, v_end;
-    u64 kern_start, kern_end;
-    u64 initrd_start, initrd_end;
-    u64 p2m_start, p2m_end;
-    u64 startinfo;
-    u64 store, console;         /* domUs only (0 for dom0) */
-    u64 pt_start, pt_end;
-    u64 stack_end;
-    unsigned int nr_pt;         /* page-table frames */
-    unsigned int n3, n2, n1;    /* tables per level */
-};
 
 struct builder {
     const struct pv_build_params *p;
     struct pv_image img;
-    struct layout l;
+    struct pv_layout l;
     struct domain *d;
     mfn_t *p2m;
     char *err;
@@ -59,72 +46,6 @@ struct builder {
 };
 
 #define build_fail(b, ...) ({ snprintf((b)->err, (b)->errlen, __VA_ARGS__); -EINVAL; })
-
-/* Tables of one level needed to map [start, end), each covering 1 << shift. */
-static unsigned int tables_for(u64 start, u64 end, unsigned int shift)
-{
-    return ((end - 1) >> shift) - (start >> shift) + 1;
-}
-
-/* The region must stay in one guest half, clear of hv's hole. */
-static bool region_ok(u64 start, u64 end)
-{
-    if (end <= start)
-        return false;
-    if (end <= GUEST_USER_VIRT_END)
-        return true;
-    return start >= GUEST_KERNEL_VIRT_START;
-}
-
-static int compute_layout(struct builder *b)
-{
-    struct layout *l = &b->l;
-    u64 pos;
-
-    l->v_start = b->img.virt_base;
-    if (l->v_start & (PAGE_SIZE - 1))
-        return build_fail(b, "VIRT_BASE %#lx is not page aligned",
-                          (unsigned long)l->v_start);
-    l->kern_start = b->img.kstart;
-    l->kern_end = ROUNDUP(b->img.kend, PAGE_SIZE);
-    if (!region_ok(l->v_start, l->kern_end))
-        return build_fail(b, "kernel [%#lx-%#lx) is not in guest address space",
-                          (unsigned long)l->kern_start, (unsigned long)b->img.kend);
-    l->initrd_start = l->kern_end;
-    l->initrd_end = l->initrd_start + ROUNDUP(b->p->initrd_len, PAGE_SIZE);
-    l->p2m_start = l->initrd_end;
-    l->p2m_end = l->p2m_start + ROUNDUP(b->p->nr_pages * sizeof(u64), PAGE_SIZE);
-    l->startinfo = l->p2m_end;
-    pos = l->startinfo + PAGE_SIZE;
-    if (!b->p->privileged) {
-        l->store = pos;
-        l->console = pos + PAGE_SIZE;
-        pos += 2 * PAGE_SIZE;
-    }
-    l->pt_start = pos;
-
-    /* The tables map themselves: grow them until they cover the region. */
-    for (l->nr_pt = 1;; l->nr_pt++) {
-        l->pt_end = l->pt_start + (u64)l->nr_pt * PAGE_SIZE;
-        l->stack_end = l->pt_end + PAGE_SIZE;
-        l->v_end = ROUNDUP(l->stack_end, MB4);
-        if (l->v_end - l->stack_end < MIN_SPARE)
-            l->v_end += MB4;
-        if (l->v_end < l->v_start || !region_ok(l->v_start, l->v_end))
-            return build_fail(b, "initial mapping from %#lx runs out of guest "
-                              "address space", (unsigned long)l->v_start);
-        l->n3 = tables_for(l->v_start, l->v_end, L4_PAGETABLE_SHIFT);
-        l->n2 = tables_for(l->v_start, l->v_end, L3_PAGETABLE_SHIFT);
-        l->n1 = tables_for(l->v_start, l->v_end, L2_PAGETABLE_SHIFT);
-        if (1 + l->n3 + l->n2 + l->n1 <= l->nr_pt)
-            break;
-    }
-    if ((l->v_end - l->v_start) >> PAGE_SHIFT > b->p->nr_pages)
-        return build_fail(b, "the initial mapping needs %lu KiB, the domain has "
-                          "%lu KiB", (unsigned long)((l->v_end - l->v_start) >> 10),
-                          (unsigned long)(b->p->nr_pages << 2));
-    return 0;
-}
 
 /* hv's view of guest virtual address va inside the initial region. */
 static void *va_ptr(const struct builder *b, u64 va)
@@ -186,7 +107,7 @@ static int allocate_memory(struct builder *b)
 }
 
 /* The table of `level` (3, 2, 1) covering va, as its index in the pt area. */
-static unsigned int table_index(const struct layout *l, unsigned int level, u64 va)
+static unsigned int table_index(const struct pv_layout *l, unsigned int level, u64 va)
 {
     switch (level) {
     case 3:
@@ -211,7 +132,7 @@ static mfn_t table_mfn(const struct builder *b, unsigned int idx)
 
 static void build_page_tables(struct builder *b)
 {
-    const struct layout *l = &b->l;
+    const struct pv_layout *l = &b->l;
 
     for (u64 va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
         unsigned int i3 = table_index(l, 3, va), i2 = table_index(l, 2, va);
@@ -278,7 +199,7 @@ static void write_hypercall_page(struct builder *b)
 
 static int write_start_info(struct builder *b)
 {
-    const struct layout *l = &b->l;
+    const struct pv_layout *l = &b->l;
     start_info_t *si = va_ptr(b, l->startinfo);
     u64 *p2m = NULL;
     evtchn_port_t port;
@@ -387,7 +308,9 @@ static int build(struct builder *b)
         return build_fail(b, "bad kernel image: %s", why);
     rc = check_features(b);
     if (!rc)
-        rc = compute_layout(b);
+        rc = pv_layout_compute(&b->l, b->img.virt_base, b->img.kstart, b->img.kend,
+                               p->initrd_len, p->nr_pages, !p->privileged,
+                               b->err, b->errlen);
     if (rc)
         return rc;
     b->d = domain_create(p->domid, p->privileged, p->nr_pages, 1, &rc);
