@@ -118,6 +118,18 @@ static void check_cpuid(void)
     CHECK_EQ(PROBE("mov %%rax, %%cr8", "a"(0)), 13, "mov to cr8: #GP");
 }
 
+/* CONSOLEIO_read is dom0's (no input is waiting in these tests). */
+static void check_console_read(void)
+{
+    char buf[16];
+    long rc = hypercall3(HC(console_io), CONSOLEIO_read, sizeof(buf), PTR(buf));
+
+    if (is_dom0())
+        CHECK_EQ(rc, 0, "dom0 reads no input");
+    else
+        CHECK_EQ(rc, -XEN_EPERM, "a domU may not read the console");
+}
+
 /* --- FPU state across context switches ------------------------------------- */
 
 static void check_fpu_kept(void)
@@ -145,4 +157,5 @@ void test_main(void)
     subtest("failsafe callback on a refused iret frame", check_failsafe);
     subtest("forced-emulation CPUID and other privileged instructions", check_cpuid);
     subtest("FPU/SSE state across context switches", check_fpu_kept);
+    subtest("console read", check_console_read);
 }

@@ -28,6 +28,7 @@ static struct qemu *boot(const char *name, const char *cmdline,
     return qemu_start(&cfg);
 }
 
+/* Frames a domain returns: its memory, shared_info, one grant-table frame. */
 START_TEST(basics_as_dom0)
 {
     const struct qemu_module mods[] = { { GUEST("test_basics"), NULL } };
@@ -38,7 +39,7 @@ START_TEST(basics_as_dom0)
     qemu_expect(q, "boot: 1 domain started", 30);
     qemu_expect(q, "(d0) Test result: PASS (basics)", 60);
     qemu_expect(q, "hv: domain 0 shut down (poweroff)", 10);
-    qemu_expect(q, "hv: domain 0 died (poweroff): 8193 frames returned, 0 held elsewhere", 10);
+    qemu_expect(q, "hv: domain 0 died (poweroff): 8194 frames returned, 0 held elsewhere", 10);
     ck_assert_int_eq(qemu_wait_exit(q, 30), EXIT_POWEROFF);
     expect_frames_balanced(q);
     qemu_expect_absent(q, "FATAL");
@@ -61,8 +62,8 @@ START_TEST(dom0_and_two_domus)
     ck_assert_int_eq(qemu_wait_exit(q, 90), EXIT_POWEROFF);
     expect_output(q, "(d1) Test result: PASS (basics)");
     expect_output(q, "(d2) Test result: PASS (basics)");
-    expect_output(q, "hv: domain 1 died (poweroff): 4097 frames returned");
-    expect_output(q, "hv: domain 2 died (poweroff): 2049 frames returned");
+    expect_output(q, "hv: domain 1 died (poweroff): 4098 frames returned");
+    expect_output(q, "hv: domain 2 died (poweroff): 2050 frames returned");
     expect_output(q, "(d0) VIRQ_DOM_EXC: 0 of 2 domUs left");
     expect_output(q, "(d0) Test result: PASS (pv_dom0)");
     expect_output(q, "hv: domain 0 died (poweroff)");
@@ -140,6 +141,30 @@ START_TEST(dom0_crash_follows_on_panic)
 }
 END_TEST
 
+/* Guest accessors and bounce frames must work with and without SMAP/SMEP. */
+START_TEST(traps_without_smap_and_smep)
+{
+    const struct qemu_module mods[] = {
+        { GUEST("test_pv_dom0"), "domus=2" },
+        { GUEST("test_traps"), NULL },
+        { GUEST("test_pv_traps"), NULL },
+    };
+    struct qemu_config cfg = {
+        .name = "pv_no_smap", .cpu = "max,-smap,-smep", .modules = mods,
+        .nr_modules = 3, .mem_mb = 256, .timeout_s = 120,
+        .cmdline = "dom0_mem=16M domu=1:16M domu=2:16M",
+    };
+
+    q = qemu_start(&cfg);
+    qemu_expect(q, "SMEP absent, SMAP absent", 60);
+    ck_assert_int_eq(qemu_wait_exit(q, 90), EXIT_POWEROFF);
+    expect_output(q, "(d1) Test result: PASS (traps)");
+    expect_output(q, "(d2) Test result: PASS (pv_traps)");
+    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_frames_balanced(q);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pv_domains");
@@ -152,6 +177,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bad_modules_and_options_are_refused);
     tcase_add_test(tc, dom0_reboot_restarts_the_machine);
     tcase_add_test(tc, dom0_crash_follows_on_panic);
+    tcase_add_test(tc, traps_without_smap_and_smep);
     suite_add_tcase(s, tc);
     return s;
 }
