@@ -209,7 +209,6 @@ struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
     d->refcnt = 1;
     d->shutdown_code = SHUTDOWN_CODE_NONE;
     d->weight = DEFAULT_WEIGHT;
-    d->created = NOW();
 
     /*
      * shared_info is one of the domain's frames so the guest can map it;

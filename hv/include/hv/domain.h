@@ -130,7 +130,6 @@ struct domain {
 
     /* Builder facts the hypercalls need. */
     bool has_memory_map;        /* XENMEM_memory_map: [0, max_pages) RAM */
-    bool suspend_cancel;        /* the kernel supports SUSPEND_CANCEL */
 
     /* Scheduler weight (relative CPU share). */
     unsigned int weight;
@@ -142,8 +141,6 @@ struct domain {
 
     /* vCPUs in SCHEDOP_poll (bit per vCPU id). */
     unsigned long poll_mask;
-
-    s_time_t created;
 };
 
 static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)

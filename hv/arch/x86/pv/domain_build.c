@@ -318,7 +318,6 @@ static int build(struct builder *b)
         return build_fail(b, "cannot create the domain (%d)", rc);
     b->d->weight = p->weight;
     b->d->has_memory_map = !p->privileged;
-    b->d->suspend_cancel = b->img.suspend_cancel;
 
     rc = allocate_memory(b);
     if (rc)
