@@ -3,7 +3,8 @@
  * of one hv boot, next to each other: every hypercall with hostile
  * arguments, the PV MMU's refusals, traps and user mode, event channels,
  * memory_op, multicall, plus hv's own checks (failsafe, CPUID, FPU state
- * across context switches) and an interdomain event channel between two
+ * across context switches, pvclock, runstate, IOPL, privilege,
+ * vcpu_info, shutdown code) and an interdomain event channel between two
  * domUs.  Each guest must pass, hv must stay up, and every frame must
  * come back.
  */
@@ -20,7 +21,7 @@ static void teardown(void)
 START_TEST(test_guests_as_domus)
 {
     const struct qemu_module mods[] = {
-        { GUEST("test_pv_dom0"), "domus=10" },
+        { GUEST("test_pv_dom0"), "domus=11" },
         { GUEST("test_hypercall_args"), NULL },
         { GUEST("test_mmu"), NULL },
         { GUEST("test_traps"), NULL },
@@ -31,17 +32,19 @@ START_TEST(test_guests_as_domus)
         { GUEST("test_pv_traps"), "seed=3" },
         { GUEST("test_pv_evtchn"), "role=server peer=10" },
         { GUEST("test_pv_evtchn"), "role=client peer=9" },
+        { GUEST("test_pv_misc"), "code=reboot" },
     };
     struct qemu_config cfg = {
-        .name = "pv_guests", .modules = mods, .nr_modules = 11, .mem_mb = 384,
+        .name = "pv_guests", .modules = mods, .nr_modules = 12, .mem_mb = 384,
         .timeout_s = 150,
         .cmdline = "dom0_mem=16M domu=1:16M domu=2:16M domu=3:16M domu=4:16M "
-                   "domu=5:16M domu=6:16M domu=7:8M domu=8:8M domu=9:8M domu=10:8M",
+                   "domu=5:16M domu=6:16M domu=7:8M domu=8:8M domu=9:8M domu=10:8M "
+                   "domu=11:8M",
     };
     char line[160];
 
     q = qemu_start(&cfg);
-    qemu_expect(q, "boot: 11 domains started", 60);
+    qemu_expect(q, "boot: 12 domains started", 60);
     ck_assert_int_eq(qemu_wait_exit(q, 140), EXIT_POWEROFF);
 
     expect_output(q, "(d1) Test result: PASS (hypercall_args)");
@@ -56,6 +59,9 @@ START_TEST(test_guests_as_domus)
     expect_output(q, "(d9) Test result: PASS (pv_evtchn)");
     expect_output(q, "(d10) client: 100 round trips");
     expect_output(q, "(d10) Test result: PASS (pv_evtchn)");
+    expect_output(q, "(d11) Test result: PASS (pv_misc)");
+    /* It set SHUTDOWN_reboot as its code: that is why it died. */
+    expect_output(q, "hv: domain 11 died (reboot)");
     for (unsigned int d = 1; d <= 10; d++) {
         snprintf(line, sizeof(line), "hv: domain %u died (poweroff)", d);
         expect_output(q, line);
