@@ -17,6 +17,8 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/features.h>
+#include <public/callback.h>
+#include <public/segbase.h>
 
 const char test_title[] = "pv_misc";
 
@@ -142,6 +144,35 @@ static void check_unimplemented(void)
              "VCPUOP_initialise");
 }
 
+static long register_callback(uint16_t type, void *address)
+{
+    struct callback_register cb = { .type = type, .address = PTR(address) };
+    return hypercall2(HC(callback_op), CALLBACKOP_register, PTR(&cb));
+}
+
+static void check_corners(void)
+{
+    uint8_t *a = alloc_page(), *b = alloc_page();
+
+    CHECK_EQ(register_callback(CALLBACKTYPE_syscall32, check_corners), 0,
+             "syscall32 callback");
+    CHECK_EQ(register_callback(CALLBACKTYPE_sysenter, check_corners), -XEN_ENOSYS,
+             "no sysenter callback");
+    CHECK_EQ(hypercall2(HC(set_segment_base), SEGBASE_GS_USER_SEL, 0), 0,
+             "SEGBASE_GS_USER_SEL with the null selector");
+    CHECK_EQ(hypercall2(HC(set_segment_base), SEGBASE_GS_USER_SEL, 0x1233), 0,
+             "a selector that does not load leaves GS null");
+
+    memset(a, 0x5a, PAGE_SIZE);
+    CHECK_EQ(mmuext1(MMUEXT_COPY_PAGE, virt_to_mfn(b), virt_to_mfn(a)), 0, "COPY_PAGE");
+    CHECK_EQ(b[100], 0x5a, "copied");
+    CHECK_EQ(mmuext1(MMUEXT_CLEAR_PAGE, virt_to_mfn(a), 0), 0, "CLEAR_PAGE");
+    CHECK_EQ(a[100], 0, "cleared");
+    CHECK_EQ(mmuext1(MMUEXT_CLEAR_PAGE, virt_to_mfn((void *)start_info->pt_base), 0),
+             -XEN_EBUSY, "CLEAR_PAGE of our L4");
+    CHECK_EQ(mmuext1(MMUEXT_SET_LDT, 0, 0), -XEN_ENOSYS, "no LDTs");
+}
+
 static void check_vcpu_info(void)
 {
     uint8_t *page = alloc_page();
@@ -170,6 +201,7 @@ void test_main(void)
     subtest("PHYSDEVOP_set_iopl", check_iopl);
     subtest("privilege", check_privilege);
     subtest("hypercalls hv does not implement", check_unimplemented);
+    subtest("callbacks, GS selector, page copy and clear", check_corners);
     subtest("VCPUOP_register_vcpu_info", check_vcpu_info);
     if (cmdline_get("code", code, sizeof(code)) && !strcmp(code, "reboot")) {
         struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
