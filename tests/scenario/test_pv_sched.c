@@ -1,6 +1,7 @@
 /*
  * Scheduling and time with several domains in one boot: a domain that
- * faults with no handler is crashed while the others run on; a domain
+ * faults with no handler and one whose kernel stack is unusable are
+ * crashed while the others run on; a domain
  * sleeping on one-shot timers wakes within its window although three
  * CPU-bound domains compete; the three busy domains, weighted 1:2:4, all
  * make progress and their CPU shares follow the weights (loose bounds).
@@ -30,23 +31,24 @@ static long long rounds_of(const char *id)
 START_TEST(crash_isolation_timer_wake_and_weighted_shares)
 {
     const struct qemu_module mods[] = {
-        { GUEST("test_pv_dom0"), "domus=5" },
+        { GUEST("test_pv_dom0"), "domus=6" },
         { GUEST("test_crash_no_handler"), NULL },
         { GUEST("test_timer_wake"), "max_late_us=" MAX_LATE_US " count=20 period_us=5000" },
         { GUEST("test_busy"), "id=w256 seconds=4" },
         { GUEST("test_busy"), "id=w512 seconds=4" },
         { GUEST("test_busy"), "id=w1024 seconds=4" },
+        { GUEST("test_pv_badstack"), NULL },
     };
     struct qemu_config cfg = {
-        .name = "pv_sched", .modules = mods, .nr_modules = 6, .mem_mb = 256,
+        .name = "pv_sched", .modules = mods, .nr_modules = 7, .mem_mb = 256,
         .timeout_s = 150,
         .cmdline = "dom0_mem=16M domu=1:8M domu=2:8M domu=3:8M:weight=256 "
-                   "domu=4:8M:weight=512 domu=5:8M:weight=1024",
+                   "domu=4:8M:weight=512 domu=5:8M:weight=1024 domu=6:8M",
     };
     long long r256, r512, r1024, max_late;
 
     q = qemu_start(&cfg);
-    qemu_expect(q, "boot: 6 domains started", 60);
+    qemu_expect(q, "boot: 7 domains started", 60);
     /* Only domain 1 dies of its fault; the busy ones go on after it. */
     qemu_expect(q, "hv: domain 1 crashed: unhandled #PF", 60);
     qemu_expect(q, "hv: domain 1 died (crash)", 10);
@@ -55,6 +57,10 @@ START_TEST(crash_isolation_timer_wake_and_weighted_shares)
     qemu_expect(q, "(d5) progress w1024", 60);
     ck_assert_int_eq(qemu_wait_exit(q, 120), EXIT_POWEROFF);
 
+    expect_output(q, "hv: domain 6 crashed: bounce frame does not fit on the guest "
+                     "kernel stack");
+    expect_output(q, "hv: domain 6 died (crash)");
+    qemu_expect_absent(q, "(d6) FAIL");
     expect_output(q, "(d2) Test result: PASS (timer_wake)");
     max_late = value_after(q, "(d2) latency_ns min ") >= 0 ?
                value_after(q, " max ") : -1;
