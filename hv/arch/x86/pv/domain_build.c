@@ -4,12 +4,9 @@
  * space of the Xen start-of-day ABI (fact sheet §3).
  *
  * One contiguous virtual region from VIRT_BASE maps pseudo-physical
- * frames 0, 1, 2, ... at VIRT_BASE + 4096 * pfn, holding in order:
- *   kernel, initrd, p2m (u64 MFN per pfn), start_info,
- *   [xenstore page, console page: domUs], page tables (L4, L3s, L2s, L1s,
- *   mapped read-only), one stack page,
- * then padding up to a 4 MiB boundary with at least 512 KiB spare.  The
- * whole region is mapped; the L4 is pinned and is vCPU 0's CR3.
+ * frames 0, 1, 2, ... at VIRT_BASE + 4096 * pfn (hv/pv_layout.h says what
+ * goes where); the page-table frames are mapped read-only, the L4 is
+ * pinned and is vCPU 0's CR3.
  */
 #include <hv/pv_build.h>
 #include <hv/elf_loader.h>
@@ -33,7 +30,6 @@
 
 /* Features a kernel may require ('!' in its FEATURES note). */
 #define HV_FEATURES_PV  (1u << XENFEAT_pae_pgdir_above_4gb)
-
 
 struct builder {
     const struct pv_build_params *p;

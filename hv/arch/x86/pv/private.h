@@ -3,7 +3,6 @@
 #define HV_ARCH_X86_PV_PRIVATE_H
 
 #include <hv/domain.h>
-#include <hv/layout.h>
 #include <public/arch-x86_64.h>
 
 /* What a bounce into the guest kernel needs (Xen's trap_bounce). */
@@ -38,11 +37,5 @@ void pv_read_segs(u16 segs[4]);
 /* The guest's instruction bytes at rip (up to n); bytes copied. */
 unsigned int pv_fetch_insn(const struct cpu_user_regs *regs, u8 *buf,
                            unsigned int n);
-
-/* A virtual address the guest may use as a handler or stack. */
-static inline bool pv_guest_addr_ok(u64 va)
-{
-    return va < GUEST_USER_VIRT_END || va >= GUEST_KERNEL_VIRT_START;
-}
 
 #endif
