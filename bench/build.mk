@@ -56,8 +56,7 @@ $(BENCH_OUT)/bench-check: $(call BENCH_OBJ,report/bench_check) $(BENCH_CHECK_OBJ
 .PHONY: bench-workloads
 bench: bench-workloads
 bench-workloads: $(ALL_TARGETS)
-	bench/run -b $(BUILD) $(if $(filter 1,$(QUICK)),-q) $(if $(RUNS),-r $(RUNS)) \
-		$(if $(CONFIGS),-c $(CONFIGS))
+	bench/run -b $(BUILD)$(if $(filter 1,$(QUICK)), -q)$(if $(RUNS), -r $(RUNS))$(if $(CONFIGS), -c $(CONFIGS))
 
 # Tests: the report and checker on canned input (unit), and the quick
 # pipeline on the host configuration (scenario, a few seconds).

@@ -36,13 +36,16 @@ guest_append() {
 	done
 }
 
-# host_jobs DIR: runs each job's program from DIR on this machine.
+# host_jobs DIR [WRAPPER...]: runs each job's program from DIR on this
+# machine, through WRAPPER (e.g. taskset) when given.
 host_jobs() {
+	dir=$1
+	shift
 	printf '%s\n' "$jobs" | while read -r prog args; do
 		[ -n "$prog" ] || continue
 		echo "=== BEGIN $prog ==="
 		# shellcheck disable=SC2086
-		timeout "$BOOT_TIMEOUT" "$1/$prog" $args 2>&1
+		timeout "$BOOT_TIMEOUT" "$@" "$dir/$prog" $args 2>&1
 		echo "=== END $prog (status $?) ==="
 	done >"$log" 2>&1
 	echo "=== ALL DONE ===" >>"$log"

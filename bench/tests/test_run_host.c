@@ -95,7 +95,7 @@ START_TEST(test_quick_native_boot)
 	}
 	/* Each configuration is read on its own: nothing leaks between them. */
 	ck_assert_msg(strstr(raw, "CONFIG name=host role=reference modes=time title=\"host: "
-			     "Linux, no emulation (reference)\" pending=\"not selected"), "%s", raw);
+			     "Linux on 1 CPU, no emulation (reference)\" pending=\"not selected"), "%s", raw);
 	ck_assert_msg(strstr(raw, "CONFIG name=native role=baseline modes=time,icount title="
 			     "\"pvops-guest native, QEMU TCG (baseline)\"\n"), "%s", raw);
 	free(raw);
