@@ -63,13 +63,13 @@ bench-workloads: $(ALL_TARGETS)
 BENCH_TEST := $(BUILD)/tests/bench
 UNIT_TESTS     += $(BENCH_TEST)/test_report
 SCENARIO_TESTS += $(BENCH_TEST)/test_run_host
-$(BUILD)/host/bench/tests/%.o: EXTRA_CFLAGS = -Ibench/report -DBENCH_BUILD='"$(BUILD)"'
+$(BUILD)/host/tests/bench/%.o: EXTRA_CFLAGS = -Ibench/report -DBENCH_BUILD='"$(BUILD)"'
 
-$(BENCH_TEST)/test_report: $(call BENCH_OBJ,tests/test_report) $(BENCH_REPORT_OBJS) \
+$(BENCH_TEST)/test_report: $(BUILD)/host/tests/bench/test_report.o $(BENCH_REPORT_OBJS) \
 		$(call BENCH_OBJ,report/checker report/json)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -lm -o $@
-$(BENCH_TEST)/test_run_host: $(call BENCH_OBJ,tests/test_run_host) $(BENCH_CHECK_OBJS) \
+$(BENCH_TEST)/test_run_host: $(BUILD)/host/tests/bench/test_run_host.o $(BENCH_CHECK_OBJS) \
 		$(BENCH_HOST) $(BENCH_TOOLS) $(BENCH_INITRD) $(GUEST_ELF)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -lm -o $@
