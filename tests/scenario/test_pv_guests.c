@@ -4,8 +4,8 @@
  * arguments, the PV MMU's refusals, traps and user mode, event channels,
  * memory_op, multicall, plus hv's own checks (failsafe, CPUID, FPU state
  * across context switches, pvclock, runstate, IOPL, privilege,
- * vcpu_info, shutdown code) and an interdomain event channel between two
- * domUs.  Each guest must pass, hv must stay up, and every frame must
+ * vcpu_info, shutdown code), an interdomain event channel between two
+ * domUs and two guests firing thousands of random hypercalls.  Each guest must pass, hv must stay up, and every frame must
  * come back.
  */
 #include "test_pv_lib.h"
@@ -21,7 +21,7 @@ static void teardown(void)
 START_TEST(test_guests_as_domus)
 {
     const struct qemu_module mods[] = {
-        { GUEST("test_pv_dom0"), "domus=11" },
+        { GUEST("test_pv_dom0"), "domus=13" },
         { GUEST("test_hypercall_args"), NULL },
         { GUEST("test_mmu"), NULL },
         { GUEST("test_traps"), NULL },
@@ -33,18 +33,20 @@ START_TEST(test_guests_as_domus)
         { GUEST("test_pv_evtchn"), "role=server peer=10" },
         { GUEST("test_pv_evtchn"), "role=client peer=9" },
         { GUEST("test_pv_misc"), "code=reboot" },
+        { GUEST("test_pv_fuzz"), "seed=1" },
+        { GUEST("test_pv_fuzz"), "seed=2" },
     };
     struct qemu_config cfg = {
-        .name = "pv_guests", .modules = mods, .nr_modules = 12, .mem_mb = 384,
+        .name = "pv_guests", .modules = mods, .nr_modules = 14, .mem_mb = 384,
         .timeout_s = 150,
         .cmdline = "dom0_mem=16M domu=1:16M domu=2:16M domu=3:16M domu=4:16M "
                    "domu=5:16M domu=6:16M domu=7:8M domu=8:8M domu=9:8M domu=10:8M "
-                   "domu=11:8M",
+                   "domu=11:8M domu=12:8M domu=13:8M",
     };
     char line[160];
 
     q = qemu_start(&cfg);
-    qemu_expect(q, "boot: 12 domains started", 60);
+    qemu_expect(q, "boot: 14 domains started", 60);
     ck_assert_int_eq(qemu_wait_exit(q, 140), EXIT_POWEROFF);
 
     expect_output(q, "(d1) Test result: PASS (hypercall_args)");
@@ -62,6 +64,11 @@ START_TEST(test_guests_as_domus)
     expect_output(q, "(d11) Test result: PASS (pv_misc)");
     /* It set SHUTDOWN_reboot as its code: that is why it died. */
     expect_output(q, "hv: domain 11 died (reboot)");
+    /* Thousands of random hypercalls each, and they are still standing. */
+    expect_output(q, "(d12) Test result: PASS (pv_fuzz)");
+    expect_output(q, "(d13) Test result: PASS (pv_fuzz)");
+    expect_output(q, "hv: domain 12 died (poweroff)");
+    expect_output(q, "hv: domain 13 died (poweroff)");
     for (unsigned int d = 1; d <= 10; d++) {
         snprintf(line, sizeof(line), "hv: domain %u died (poweroff)", d);
         expect_output(q, line);
