@@ -17,8 +17,8 @@ TEST_GUESTS    := $(patsubst tests/guests/%.c,$(TEST_BIN)/guests/%.elf,\
                     $(wildcard tests/guests/*.c))
 ALL_TARGETS    += $(TEST_GUESTS)
 
-GUEST_CFLAGS   := -mcmodel=kernel -fno-pie -fno-pic
-$(BUILD)/kernel/tests/guests/%.o: EXTRA_CFLAGS = $(GUEST_CFLAGS)
+TEST_GUEST_CFLAGS   := -mcmodel=kernel -fno-pie -fno-pic
+$(BUILD)/kernel/tests/guests/%.o: EXTRA_CFLAGS = $(TEST_GUEST_CFLAGS)
 
 $(TEST_BIN)/guests/%.elf: $(BUILD)/kernel/tests/guests/%.o $(GUEST_LIB_OBJS) \
                           tests/guests/lib/guest.lds
