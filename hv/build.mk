@@ -151,7 +151,7 @@ $(BUILD)/tests/unit/test_pv_logic: $(BUILD)/host/tests/unit/pv/test_pv_logic.o \
 
 # ---- hv PV: QEMU scenario tests (owner: hv-pv) -------------------------------
 # Boot-time PV domains running the guests of tests/guests (see docs/pv.md).
-PV_SCENARIOS := test_pv_domains test_pv_sched test_pv_guests
+PV_SCENARIOS := test_pv_domains test_pv_sched test_pv_guests test_pv_interdomain
 PV_GUEST_ELFS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,\
                    $(wildcard tests/guests/*.c))
 SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS))
@@ -161,3 +161,21 @@ $(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS)): $(SCENARIO_BIN)/%: \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 # ---- end hv PV scenario tests -------------------------------------------------
+
+# ---- hv booted by GRUB 2 (multiboot2) from a BIOS CD --------------------------
+# tests/harness/grub-iso builds the ISO (reusable: hv, modules, command
+# lines); test_hv_grub boots it with QEMU -cdrom.
+GRUB_ISO       := $(SCENARIO_BIN)/hv-grub.iso
+GRUB_ISO_DOM0  := $(BUILD)/tests/guests/test_pv_dom0.elf
+GRUB_ISO_DOMU  := $(BUILD)/tests/guests/test_busy.elf
+$(GRUB_ISO): tests/harness/grub-iso hv/build.mk $(HV_ELF) $(GRUB_ISO_DOM0) $(GRUB_ISO_DOMU)
+	@mkdir -p $(@D)
+	tests/harness/grub-iso $@ $(HV_ELF) "dom0_mem=16M domu=1:16M" \
+		$(GRUB_ISO_DOM0) "domus=1" $(GRUB_ISO_DOMU) "seconds=1 id=grub"
+
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_hv_grub
+$(SCENARIO_BIN)/test_hv_grub: $(BUILD)/host/tests/scenario/test_hv_grub.o $(HARNESS_OBJS) \
+		| $(GRUB_ISO)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+# ---- end GRUB boot ------------------------------------------------------------

@@ -157,6 +157,16 @@ int grant_table_frame(struct domain *d, unsigned int idx, mfn_t *mfn)
     return rc;
 }
 
+unsigned int grant_table_nr_frames(struct domain *d)
+{
+    unsigned int nr;
+
+    grant_lock();
+    nr = d->grant_table ? d->grant_table->nr_frames : 0;
+    grant_unlock();
+    return nr;
+}
+
 void grant_table_destroy(struct domain *d)
 {
     struct grant_table *gt;

@@ -206,7 +206,7 @@ s16 gnttab_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
     struct domain *ld = v->domain, *rd;
     struct grant_table *lgt = ld->grant_table;
-    unsigned int flags = op->flags;
+    unsigned int flags = op->flags & GNTMAP_valid_bits;
     bool readonly = flags & GNTMAP_readonly;
     bool host = flags & GNTMAP_host_map, device = flags & GNTMAP_device_map;
     struct grant_mapping *mt = NULL;
@@ -218,10 +218,12 @@ s16 gnttab_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     /* Xen's status for a request that maps nothing. */
     if (!host && !device)
         return GNTST_bad_gntref;
-    if ((flags & ~GNTMAP_valid_bits) ||
-        (!host && (flags & ~(GNTMAP_device_map | GNTMAP_readonly))))
-        return GNTST_general_error;
-    rd = gnttab_granter(ld, op->dom);
+    /* As in Xen, bits that mean nothing here are ignored: unknown ones,
+     * and those about a PTE when there is no host part. */
+    if (!host)
+        flags &= GNTMAP_device_map | GNTMAP_readonly;
+    /* The granter is named by its id: DOMID_SELF is no domain here (Xen). */
+    rd = op->dom == DOMID_SELF ? NULL : gnttab_granter(ld, op->dom);
     if (rd == NULL)
         return GNTST_bad_domain;
     if (op->ref >= nr_grant_entries(rd->grant_table))

@@ -16,23 +16,32 @@
 #include <hv/mm_seam.h>
 #include "grant_table_private.h"
 
+/* The command is in the low 12 bits of cmd (Xen's continuation shift). */
+#define GNTTABOP_CMD_MASK  ((1U << 12) - 1)
+
 /*
- * The domain whose table a table-level operation names: the caller
- * (DOMID_SELF or its own id), or any live domain with a table if the
- * caller is privileged.
+ * The domain whose table a table-level operation names, in Xen's order:
+ * no such domain (DOMID_SELF is the caller), then a caller that is
+ * neither that domain nor privileged; hv also refuses a dying domain or
+ * one without a table.
  */
 static struct domain *table_owner(struct domain *curd, domid_t dom, s16 *status)
 {
     struct domain *d;
 
-    if (dom == DOMID_SELF || dom == curd->domain_id)
-        return curd;
-    if (!curd->is_privileged) {
+    if (dom == DOMID_SELF)
+        d = curd;
+    else
+        d = dom < DOMID_FIRST_RESERVED ? domain_by_id(dom) : NULL;
+    if (d == NULL) {
+        *status = GNTST_bad_domain;
+        return NULL;
+    }
+    if (d != curd && !curd->is_privileged) {
         *status = GNTST_permission_denied;
         return NULL;
     }
-    d = dom < DOMID_FIRST_RESERVED ? domain_by_id(dom) : NULL;
-    if (d == NULL || d->is_dying || d->grant_table == NULL) {
+    if (d->is_dying || d->grant_table == NULL) {
         *status = GNTST_bad_domain;
         return NULL;
     }
@@ -52,6 +61,11 @@ static bool u64_array_writable(xen_guest_handle_t list, unsigned int n)
     return true;
 }
 
+/*
+ * A frame list that cannot be written is GNTST_bad_virt_addr.  Xen grows
+ * the table before it finds that out; hv checks the list first, so that
+ * a refused request changes nothing.
+ */
 static s16 setup_table(struct domain *curd, struct gnttab_setup_table *op)
 {
     struct grant_table *gt;
@@ -119,11 +133,15 @@ static s16 dump_table(struct domain *curd, struct gnttab_dump_table *op)
 #define OUT_FIELD(T, field) \
     offsetof(T, field), sizeof(((T *)0)->field)
 
-/* An element type: its size, its guest-visible outputs, how to apply it. */
+/*
+ * An element type: its size, its guest-visible outputs, how to apply it.
+ * apply sets the element's status and returns 0, or refuses the whole
+ * element with -EFAULT before looking further (outputs left as they were).
+ */
 struct op_kind {
     size_t size;
     size_t out_start, out_len;
-    void (*apply)(struct vcpu *v, void *op);
+    long (*apply)(struct vcpu *v, void *op);
 };
 
 union any_op {
@@ -135,46 +153,59 @@ union any_op {
     struct gnttab_dump_table dump;
 };
 
-static void apply_map(struct vcpu *v, void *op)
+static long apply_map(struct vcpu *v, void *op)
 {
     struct gnttab_map_grant_ref *m = op;
 
     m->status = gnttab_map(v, m);
+    return 0;
 }
 
-static void apply_unmap(struct vcpu *v, void *op)
+static long apply_unmap(struct vcpu *v, void *op)
 {
     struct gnttab_unmap_grant_ref *u = op;
 
     u->status = gnttab_unmap(v, u);
+    return 0;
 }
 
-static void apply_copy(struct vcpu *v, void *op)
+static long apply_copy(struct vcpu *v, void *op)
 {
     struct gnttab_copy *c = op;
 
     c->status = gnttab_copy(v->domain, c);
+    return 0;
 }
 
-static void apply_setup(struct vcpu *v, void *op)
+/*
+ * Before anything else, as Xen's guest_handle_okay: a frame list that
+ * starts outside the guest's part of the address space (hv hole,
+ * non-canonical) fails the whole call; only the start is looked at.
+ */
+static long apply_setup(struct vcpu *v, void *op)
 {
     struct gnttab_setup_table *s = op;
 
+    if (!guest_access_ok(s->frame_list, 1))
+        return -EFAULT;
     s->status = setup_table(v->domain, s);
+    return 0;
 }
 
-static void apply_query(struct vcpu *v, void *op)
+static long apply_query(struct vcpu *v, void *op)
 {
     struct gnttab_query_size *q = op;
 
     q->status = query_size(v->domain, q);
+    return 0;
 }
 
-static void apply_dump(struct vcpu *v, void *op)
+static long apply_dump(struct vcpu *v, void *op)
 {
     struct gnttab_dump_table *d = op;
 
     d->status = dump_table(v->domain, d);
+    return 0;
 }
 
 static const struct op_kind map_kind = {
@@ -214,13 +245,16 @@ static long batch(struct vcpu *v, const struct op_kind *k,
 
     for (unsigned int i = 0; i < count; i++) {
         xen_guest_handle_t h = uops + (u64)i * k->size;
+        long rc;
 
         if (copy_from_guest(&op, h, k->size) ||
             copy_to_guest(h + k->out_start, out, k->out_len))
             return -EFAULT;
         grant_lock();
-        k->apply(v, &op);
+        rc = k->apply(v, &op);
         grant_unlock();
+        if (rc)
+            return rc;
         if (copy_to_guest(h + k->out_start, out, k->out_len))
             return -EFAULT;
     }
@@ -238,6 +272,12 @@ long do_grant_table_op(unsigned int cmd, xen_guest_handle_t uops,
     /* Xen treats a negative count as an error, not a huge batch. */
     if (count > INT32_MAX)
         return -EINVAL;
+    /* Bits above the command carry Xen's continuation state, which only
+     * cache_flush accepts from a guest. */
+    if ((cmd & ~GNTTABOP_CMD_MASK) &&
+        (cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush)
+        return -EINVAL;
+    cmd &= GNTTABOP_CMD_MASK;
 
     switch (cmd) {
     case GNTTABOP_map_grant_ref:

@@ -22,7 +22,7 @@
 
 #define GNTTAB_PER_FRAME   (PAGE_SIZE / sizeof(grant_entry_v1_t))
 
-/* GNTMAP bits a map request may carry. */
+/* The GNTMAP bits that mean something to hv; a map ignores the others. */
 #define GNTMAP_valid_bits \
     (GNTMAP_device_map | GNTMAP_host_map | GNTMAP_readonly | \
      GNTMAP_application_map | GNTMAP_contains_pte | GNTMAP_guest_avail_bits)

@@ -17,10 +17,8 @@
 #include <hv/mm.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/grant_table.h>
 #include <public/memory.h>
-/* The grant table's frame count: its frames are no part of the guest's
- * reservation (in Xen they are hv's). */
-#include "grant_table_private.h"
 
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK     ((1UL << MEMOP_EXTENT_SHIFT) - 1)
@@ -175,8 +173,7 @@ static long domain_query(unsigned int op, xen_guest_handle_t arg)
         return err;
     switch (op) {
     case XENMEM_current_reservation:
-        rc = d->tot_pages - d->extra_pages -
-             (d->grant_table ? d->grant_table->nr_frames : 0);
+        rc = d->tot_pages - d->extra_pages - grant_table_nr_frames(d);
         break;
     case XENMEM_maximum_reservation:
         rc = d->max_pages - d->extra_pages - GNTTAB_DEFAULT_MAX_FRAMES;

@@ -15,7 +15,12 @@
  *   - A checks B's checksum, tries to revoke the grant (refused: mapped),
  *     moves the control block to phase 2 and notifies B.
  *   - B unmaps and notifies; A revokes (now it succeeds) and notifies;
- *     B checks that the revoked grant no longer maps.
+ *     B checks that the revoked grant no longer maps, then notifies A.
+ *   - A finishes only after that last notification, so B's last check
+ *     always meets a live A whose entry is revoked (had A exited, the
+ *     map would fail for another reason: no such domain).
+ * Both print the checksum they computed (A of what it wrote, B of what
+ * it read through the mapping): "checksum: wrote 0x..." / "read 0x...".
  * Every wait has a deadline.  Cannot run on Xen without a toolstack.
  */
 #include "lib/guest.h"
@@ -90,6 +95,7 @@ static void server(void)
     gnttab_grant(gref, peer, virt_to_mfn(page), false);
     CHECK_EQ(evtchn_alloc_unbound(peer, &port), 0, "alloc_unbound for the client");
     printk("ok: granted ref %u, port %u unbound for d%u\n", gref, port, peer);
+    printk("checksum: wrote %#x\n", checksum(page));
 
     subtest_begin("client mapped the page and checked it");
     bool heard = wait_port(port);
@@ -114,7 +120,9 @@ static void server(void)
     CHECK_EQ(evtchn_send(port), 0, "notify phase 2");
     CHECK(wait_port(port), "no unmap notification");
     CHECK_EQ(gnttab_revoke(gref), 0, "revoke");
+    CHECK_EQ(gnttab[gref].flags, 0, "entry invalid");
     CHECK_EQ(evtchn_send(port), 0, "notify revoked");
+    CHECK(wait_port(port), "no notification that the client saw it revoked");
     subtest_end();
 }
 
@@ -147,6 +155,7 @@ static void client(void)
     subtest_begin("check the data, reply, find the server's port");
     CHECK_EQ(ctl->phase, 1, "server's phase");
     uint32_t sum = checksum(va);
+    printk("checksum: read %#x\n", sum);
     CHECK_EQ(sum, expected_checksum(), "checksum of the granted page");
     ctl->b_sum = sum;
     ctl->b_done = 1;
@@ -183,6 +192,7 @@ static void client(void)
     };
     CHECK_EQ(gnttab_op(GNTTABOP_map_grant_ref, &map, 1), 0, "map_grant_ref");
     CHECK_EQ(map.status, GNTST_general_error, "the revoked grant no longer maps");
+    CHECK_EQ(evtchn_send(port), 0, "tell the server we are done");
     subtest_end();
 }
 

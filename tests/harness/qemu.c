@@ -205,10 +205,20 @@ struct qemu *qemu_start(const struct qemu_config *cfg)
     argv[argc++] = "-no-reboot";
     argv[argc++] = "-device";
     argv[argc++] = "isa-debug-exit,iobase=0xf4,iosize=4";
-    argv[argc++] = "-kernel";
-    argv[argc++] = cfg->hv ? cfg->hv : HERON_BUILD_DIR "/hv.elf";
-    argv[argc++] = "-append";
-    argv[argc++] = cfg->cmdline ? cfg->cmdline : "";
+    if (cfg->cdrom) {
+        ck_assert_msg(!cfg->hv && !cfg->nr_modules && !cfg->cmdline,
+                      "qemu_start: a cdrom boot takes hv, modules and cmdline "
+                      "from the ISO");
+        argv[argc++] = "-cdrom";
+        argv[argc++] = cfg->cdrom;
+        argv[argc++] = "-boot";
+        argv[argc++] = "d";
+    } else {
+        argv[argc++] = "-kernel";
+        argv[argc++] = cfg->hv ? cfg->hv : HERON_BUILD_DIR "/hv.elf";
+        argv[argc++] = "-append";
+        argv[argc++] = cfg->cmdline ? cfg->cmdline : "";
+    }
     if (cfg->nr_modules) {
         initrd = initrd_arg(cfg);
         argv[argc++] = "-initrd";

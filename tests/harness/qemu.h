@@ -25,6 +25,13 @@ struct qemu_config {
     unsigned int mem_mb;        /* default 256 */
     const char *const *extra_args;  /* NULL-terminated extra QEMU args */
     unsigned int timeout_s;     /* whole run; default 60 */
+    /*
+     * Boot this ISO from the CD through the BIOS (e.g. GRUB: made by
+     * tests/harness/grub-iso) instead of QEMU's multiboot loader; hv,
+     * its modules and command lines are then the ISO's, so hv, modules
+     * and cmdline must be left unset.
+     */
+    const char *cdrom;
 };
 
 struct qemu;

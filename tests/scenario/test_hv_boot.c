@@ -151,7 +151,7 @@ START_TEST(syscall_reaches_entry_and_panics_cleanly)
     q = boot("syscall", "max", "hv_selftest=syscall");
     qemu_expect(q, "selftest: running syscall", 30);
     qemu_expect(q, "hv: SYSCALL from cs e033", 10);
-    qemu_expect(q, "hv: PANIC: syscall from guest before PV support", 10);
+    qemu_expect(q, "hv: PANIC: SYSCALL with no guest vCPU current", 10);
     ck_assert_int_eq(qemu_wait_exit(q, 30), EXIT_PANIC);
 }
 END_TEST

@@ -110,6 +110,7 @@ static void parse_mb2(paddr_t info)
     u32 total = *(const u32 *)maddr_to_virt(info);
     paddr_t p = info + 8, end = info + total;
     const char *cmdline = NULL;
+    bool have_new_rsdp = false;
 
     /* First pass for the loader name: it decides how to cook cmdlines. */
     for (p = info + 8; p + sizeof(struct mb2_tag) <= end;
@@ -153,7 +154,13 @@ static void parse_mb2(paddr_t info)
             break;
         }
         case MB2_TAG_ACPI_OLD:
+            /* Loaders give both in either order (GRUB old first, Limine
+             * new first): the ACPI 2.0 one, with the XSDT, wins. */
+            if (have_new_rsdp)
+                break;
+            /* fall through */
         case MB2_TAG_ACPI_NEW:
+            have_new_rsdp = t->type == MB2_TAG_ACPI_NEW;
             bootinfo.rsdp_len = min((size_t)(t->size - sizeof(*t)), sizeof(bootinfo.rsdp));
             memcpy(bootinfo.rsdp, (const char *)t + sizeof(*t), bootinfo.rsdp_len);
             break;

@@ -190,7 +190,7 @@ void __noreturn do_syscall_unhandled(struct cpu_user_regs *regs)
     printk("hv: SYSCALL from cs %04x rip %016lx rsp %016lx\n",
            regs->cs, regs->rip, regs->rsp);
     show_registers(regs);
-    panic("syscall from guest before PV support");
+    panic("SYSCALL with no guest vCPU current");
 }
 
 int rdmsr_safe(u32 msr, u64 *val)

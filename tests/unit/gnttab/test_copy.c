@@ -63,8 +63,8 @@ END_TEST
 
 START_TEST(copy_into_a_grant)
 {
-    struct gnttab_copy o = op(gmfn(2, b.as.data[1], 0), gref(1, 10, 4000), 96,
-                              GNTCOPY_dest_gref);
+    struct gnttab_copy o = op(gmfn(DOMID_SELF, b.as.data[1], 0), gref(1, 10, 4000),
+                              96, GNTCOPY_dest_gref);
 
     grant(a.d, 10, 2, a.as.data[1], false);
     ck_assert_int_eq(gcopy(b.d, &o), GNTST_okay);
@@ -89,7 +89,7 @@ START_TEST(copy_between_two_grants_and_own_frames)
     ck_assert_int_eq(byte_at(c.as.data[0], 30), 'x');
     /* Own frames, overlapping ranges of one frame: memmove semantics. */
     memcpy((char *)mfn_to_virt(b.as.data[0]), "0123456789", 10);
-    o = op(gmfn(DOMID_SELF, b.as.data[0], 0), gmfn(2, b.as.data[0], 2), 8, 0);
+    o = op(gmfn(DOMID_SELF, b.as.data[0], 0), gmfn(DOMID_SELF, b.as.data[0], 2), 8, 0);
     ck_assert_int_eq(gcopy(b.d, &o), GNTST_okay);
     ck_assert_int_eq(memcmp(mfn_to_virt(b.as.data[0]), "0101234567", 10), 0);
     /* A page table may be read, never written. */
@@ -117,8 +117,6 @@ START_TEST(copy_refusals_change_nothing)
                GNTCOPY_source_gref), GNTST_bad_copy_arg);
     REFUSED(op(gmfn(DOMID_SELF, b.as.data[1], 0), gmfn(DOMID_SELF, b.as.data[0], 0),
                4097, 0), GNTST_bad_copy_arg);
-    REFUSED(op(gref(1, 11, 0), gmfn(DOMID_SELF, b.as.data[0], 0), 8,
-               GNTCOPY_source_gref | 4), GNTST_bad_copy_arg);
     /* Permissions. */
     REFUSED(op(gmfn(DOMID_SELF, b.as.data[0], 0), gref(1, 10, 0), 8,
                GNTCOPY_dest_gref), GNTST_general_error);
@@ -129,6 +127,9 @@ START_TEST(copy_refusals_change_nothing)
     REFUSED(op(gmfn(DOMID_SELF, b.as.data[0], 0), gref(1, 13, 0), 8,
                GNTCOPY_dest_gref), GNTST_general_error);
     REFUSED(op(gmfn(1, a.as.data[0], 0), gmfn(DOMID_SELF, b.as.data[0], 0), 8, 0),
+            GNTST_permission_denied);
+    /* A frame is named with DOMID_SELF only, not the caller's own id (Xen). */
+    REFUSED(op(gmfn(DOMID_SELF, b.as.data[0], 0), gmfn(2, b.as.data[1], 0), 8, 0),
             GNTST_permission_denied);
     REFUSED(op(gmfn(DOMID_SELF, a.as.data[0], 0), gmfn(DOMID_SELF, b.as.data[0], 0),
                8, 0), GNTST_bad_page);
@@ -144,6 +145,25 @@ START_TEST(copy_refusals_change_nothing)
     /* A good source does not stay pinned when the destination fails. */
     REFUSED(op(gref(1, 11, 0), gmfn(DOMID_SELF, a.as.data[3], 0), 8,
                GNTCOPY_source_gref), GNTST_bad_page);
+    /*
+     * Xen's order: both domains, the source, the destination, then the
+     * bounds (both sides pinned and given back meanwhile).
+     */
+    REFUSED(op(gref(1, GNTTAB_PER_FRAME, 0), gmfn(2, b.as.data[0], 0), 8,
+               GNTCOPY_source_gref), GNTST_permission_denied);
+    REFUSED(op(gref(1, GNTTAB_PER_FRAME, 0), gref(9, 11, 0), 8,
+               GNTCOPY_source_gref | GNTCOPY_dest_gref), GNTST_bad_domain);
+    REFUSED(op(gref(1, GNTTAB_PER_FRAME, 0), gmfn(DOMID_SELF, b.as.l2, 0), 8,
+               GNTCOPY_source_gref), GNTST_bad_gntref);
+    REFUSED(op(gref(1, 11, 4000), gmfn(DOMID_SELF, a.as.data[3], 0), 97,
+               GNTCOPY_source_gref), GNTST_bad_page);
+    REFUSED(op(gref(1, 11, 4000), gref(1, 11, 4000), 97,
+               GNTCOPY_source_gref | GNTCOPY_dest_gref), GNTST_bad_copy_arg);
+    /* A grant the granter itself marked in use stays so after a refusal. */
+    gentry(a.d, 11)->flags |= GTF_reading;
+    REFUSED(op(gref(1, 11, 4000), gmfn(DOMID_SELF, b.as.data[0], 0), 97,
+               GNTCOPY_source_gref), GNTST_bad_copy_arg);
+    gentry(a.d, 11)->flags &= ~GTF_reading;
 #undef REFUSED
     /* Pinned by c (mapped): b cannot use it even if the entry names b. */
     {
@@ -159,16 +179,26 @@ START_TEST(copy_refusals_change_nothing)
 }
 END_TEST
 
-START_TEST(empty_copies_and_batches)
+START_TEST(empty_copies_flags_and_batches)
 {
     struct gnttab_copy ops[3];
 
-    /* As in Xen, nothing is looked at for an empty copy. */
+    /* As in Xen, an empty copy still checks both sides... */
     ops[0] = op(gref(9, 99999, 0), gmfn(DOMID_SELF, 0, 0), 0,
                 GNTCOPY_source_gref | GNTCOPY_dest_gref);
-    ck_gnt_refused(gcopy(b.d, &ops[0]), GNTST_okay);
-
+    ck_gnt_refused(gcopy(b.d, &ops[0]), GNTST_bad_domain);
     grant(a.d, 10, 2, a.as.data[3], true);
+    ops[0] = op(gref(1, 10, 4096), gmfn(DOMID_SELF, b.as.data[0], 4096), 0,
+                GNTCOPY_source_gref);
+    ck_gnt_refused(gcopy(b.d, &ops[0]), GNTST_okay);
+    ck_assert_uint_eq(gentry(a.d, 10)->flags, GTF_permit_access | GTF_readonly);
+    /* ...and ignores unknown flag bits. */
+    ops[0] = op(gref(1, 10, 0), gmfn(DOMID_SELF, b.as.data[0], 0), 4,
+                GNTCOPY_source_gref | 4 | 0x8000);
+    ck_assert_int_eq(gcopy(b.d, &ops[0]), GNTST_okay);
+    ck_assert_int_eq(byte_at(b.as.data[0], 3), 'd');
+    ck_assert_int_eq(byte_at(b.as.data[0], 4), 'p');
+
     ops[0] = op(gref(1, 10, 0), gmfn(DOMID_SELF, b.as.data[0], 0), 4,
                 GNTCOPY_source_gref);
     ops[1] = op(gref(1, 10, 4095), gmfn(DOMID_SELF, b.as.data[0], 0), 4,
@@ -196,7 +226,7 @@ Suite *gnt_copy_suite(void)
     tcase_add_test(tc, copy_into_a_grant);
     tcase_add_test(tc, copy_between_two_grants_and_own_frames);
     tcase_add_test(tc, copy_refusals_change_nothing);
-    tcase_add_test(tc, empty_copies_and_batches);
+    tcase_add_test(tc, empty_copies_flags_and_batches);
     suite_add_tcase(s, tc);
     return s;
 }

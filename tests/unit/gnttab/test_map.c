@@ -203,6 +203,35 @@ START_TEST(pte_bits_follow_cpu_and_request)
 }
 END_TEST
 
+START_TEST(unknown_flag_bits_are_ignored)
+{
+    struct page_info *pg = mfn_to_page(f);
+    u32 count = pg->count, type_count = pg->type_count;
+    grant_handle_t h, hd;
+    u64 dev;
+
+    grant(a.d, 10, 2, f, false);
+    /* As in Xen: bits with no meaning change nothing in the mapping. */
+    ck_assert_int_eq(gmap(b.d, 1, 10, GVA(FREE_SLOT0), HOST | (1U << 5) | (1U << 19) |
+                          (1U << 31), &h, NULL), GNTST_okay);
+    ck_assert_uint_eq(*l1e_of(&b, GVA(FREE_SLOT0)), grant_pte(f, false));
+    ck_assert_uint_eq(b.d->grant_table->maptrack[h].flags, HOST);
+    /* PTE bits without a host part mean nothing either. */
+    ck_assert_int_eq(gmap(b.d, 1, 10, 0x40000000UL, GNTMAP_device_map | RO |
+                          GNTMAP_contains_pte | GNTMAP_application_map | (7U << 16),
+                          &hd, &dev), GNTST_okay);
+    ck_assert_uint_eq(b.d->grant_table->maptrack[hd].flags, GNTMAP_device_map | RO);
+    ck_assert_uint_eq(pg->count, count + 2);
+    ck_assert_uint_eq(pg->type_count, type_count + 1);
+    ck_gnt_invariants();
+    ck_assert_int_eq(gunmap(b.d, GVA(FREE_SLOT0), 0, h), GNTST_okay);
+    ck_assert_int_eq(gunmap(b.d, 0, dev, hd), GNTST_okay);
+    ck_assert_uint_eq(pg->count, count);
+    ck_assert_uint_eq(gentry(a.d, 10)->flags, GTF_permit_access);
+    ck_gnt_invariants();
+}
+END_TEST
+
 START_TEST(map_refusals_change_nothing)
 {
     u64 va = GVA(FREE_SLOT0);
@@ -222,17 +251,18 @@ START_TEST(map_refusals_change_nothing)
     gentry(a.d, 12)->frame = f;
     gentry(a.d, 12)->flags = GTF_accept_transfer;
     ck_gnt_refused(gmap(b.d, 1, 12, va, HOST, NULL, NULL), GNTST_general_error);
-    /* Domains. */
+    /* Domains; as in Xen, DOMID_SELF names no granter, even one's own. */
     ck_gnt_refused(gmap(b.d, 9, 10, va, HOST, NULL, NULL), GNTST_bad_domain);
+    ck_gnt_refused(gmap(b.d, DOMID_SELF, 10, va, HOST, NULL, NULL),
+                   GNTST_bad_domain);
+    /* The domain comes before the ref and the address. */
+    ck_gnt_refused(gmap(b.d, 9, GNTTAB_PER_FRAME, 0x40000000UL, HOST, NULL, NULL),
+                   GNTST_bad_domain);
     ck_gnt_refused(gmap(b.d, DOMID_IO, 10, va, HOST, NULL, NULL), GNTST_bad_domain);
-    /* Flags. */
+    /* Flags: neither part (Xen's status), before the domain is looked at. */
     ck_gnt_refused(gmap(b.d, 1, 10, va, 0, NULL, NULL), GNTST_bad_gntref);
-    ck_gnt_refused(gmap(b.d, 1, 10, va, HOST | (1U << 5), NULL, NULL),
-                   GNTST_general_error);
-    ck_gnt_refused(gmap(b.d, 1, 10, va, HOST | (1U << 19), NULL, NULL),
-                   GNTST_general_error);
-    ck_gnt_refused(gmap(b.d, 1, 10, va, GNTMAP_device_map | GNTMAP_contains_pte,
-                        NULL, NULL), GNTST_general_error);
+    ck_gnt_refused(gmap(b.d, 9, 10, va, RO | (1U << 5), NULL, NULL),
+                   GNTST_bad_gntref);
     /*
      * Where the mapping would go.  b's hv slots are made to lead to its own
      * tables (as hv's real ones lead to hv's), so that only the address
@@ -380,6 +410,9 @@ START_TEST(own_grants_map_too)
     grant_handle_t h;
 
     grant(a.d, 10, 1, f, false);
+    /* By its id, not DOMID_SELF (Xen). */
+    ck_gnt_refused(gmap(a.d, DOMID_SELF, 10, GVA(FREE_SLOT0), HOST, NULL, NULL),
+                   GNTST_bad_domain);
     ck_assert_int_eq(gmap(a.d, 1, 10, GVA(FREE_SLOT0), HOST, &h, NULL), GNTST_okay);
     ck_assert_ptr_eq(guest_va(a.d, GVA(FREE_SLOT0), true), mfn_to_virt(f));
     ck_gnt_invariants();
@@ -400,6 +433,7 @@ Suite *gnt_map_suite(void)
     tcase_add_test(tc, contains_pte_names_the_entry);
     tcase_add_test(tc, device_maps_and_partial_unmaps);
     tcase_add_test(tc, pte_bits_follow_cpu_and_request);
+    tcase_add_test(tc, unknown_flag_bits_are_ignored);
     tcase_add_test(tc, map_refusals_change_nothing);
     tcase_add_test(tc, page_tables_are_only_granted_readonly);
     tcase_add_test(tc, pinned_grants_belong_to_one_domain);

@@ -34,6 +34,9 @@ START_TEST(query_size_reports_frames)
     ck_assert_uint_eq(max, GNTTAB_DEFAULT_MAX_FRAMES);
     ck_assert_int_eq(query(a.d, 1, &nr, &max), GNTST_okay);
     ck_assert_int_eq(query(a.d, 2, &nr, &max), GNTST_permission_denied);
+    /* Xen looks the domain up before it asks whether the caller may. */
+    ck_assert_int_eq(query(a.d, 9, &nr, &max), GNTST_bad_domain);
+    ck_assert_int_eq(query(a.d, DOMID_IO, &nr, &max), GNTST_bad_domain);
     ck_assert_int_eq(query(dom0.d, 2, &nr, &max), GNTST_okay);
     ck_assert_uint_eq(nr, 1);
     ck_assert_int_eq(query(dom0.d, 9, &nr, &max), GNTST_bad_domain);
@@ -90,6 +93,28 @@ START_TEST(setup_table_refusals_change_nothing)
     op.nr_frames = 2;
     ck_gnt_refused(gsetup(a.d, 2, 2, NULL), GNTST_permission_denied);
     ck_gnt_refused(gsetup(dom0.d, 9, 2, NULL), GNTST_bad_domain);
+    ck_gnt_refused(gsetup(a.d, 9, 2, NULL), GNTST_bad_domain);
+    /*
+     * A list that starts in hv's hole or the non-canonical gap fails the
+     * whole call before anything else is looked at (Xen's
+     * guest_handle_okay), even for no frames; the status is not written.
+     */
+    {
+        static const u64 bad_lists[] = {
+            0xffff830000000000UL, 0xffff800000000000UL, 0x0000800000000000UL,
+            0x8000000000000000UL,
+        };
+
+        for (unsigned int i = 0; i < 4; i++) {
+            struct gnttab_setup_table bad = { .dom = 9, .nr_frames = i,
+                                              .frame_list = bad_lists[i],
+                                              .status = 0x55 };
+
+            ck_gnt_refused(gop(a.d, GNTTABOP_setup_table, &bad, sizeof(bad), 1),
+                           -EFAULT);
+            ck_assert_int_eq(bad.status, 0x55);
+        }
+    }
     {
         struct gnt_snapshot *s = gnt_snapshot_take();
 
@@ -181,6 +206,12 @@ START_TEST(dispatcher_arguments)
     ck_assert_int_eq(do_grant_table_op(GNTTABOP_transfer, G_GOPS, 1), -ENOSYS);
     ck_assert_int_eq(do_grant_table_op(GNTTABOP_set_version, G_GOPS, 1), -ENOSYS);
     ck_assert_int_eq(do_grant_table_op(GNTTABOP_unmap_and_replace, G_GOPS, 1),
+                     -ENOSYS);
+    /* Bits above the command are Xen's continuation state: cache_flush only. */
+    ck_assert_int_eq(do_grant_table_op(GNTTABOP_query_size | 0x1000, G_GOPS, 1),
+                     -EINVAL);
+    ck_assert_int_eq(do_grant_table_op(99 | 0x80000000U, G_GOPS, 1), -EINVAL);
+    ck_assert_int_eq(do_grant_table_op(GNTTABOP_cache_flush | 0x1000, G_GOPS, 1),
                      -ENOSYS);
     ck_assert_int_eq(do_grant_table_op(GNTTABOP_map_grant_ref, G_GOPS, 0x80000000U),
                      -EINVAL);
