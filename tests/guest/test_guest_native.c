@@ -1,117 +1,36 @@
 /*
  * Scenario test: boots build/pvops-guest.elf natively under QEMU (TCG, no
- * hypervisor) with the test initrd, once, running the "shell" and "abi"
- * scripts, then checks each script's output section.
+ * hypervisor) with the test initrd, once, running the "shell", "abi" and
+ * "input" scripts (a line is typed at the console for the last), then checks
+ * each script's output section.
  *
  * The guest's serial output is kept in build/tests/guest/native-serial.log.
  */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#define ELF     "build/pvops-guest.elf"
-#define INITRD  "build/guest/initrd.cpio.gz"
-#define LOG     "build/tests/guest/native-serial.log"
-#define HOSTABI "build/guest/host/abi_test"
-#define EXPECT  "tests/guest/expected/"
+#include "scenario.h"
 
-static char *serial;          /* whole serial log, CRs removed */
+#define LOG "build/tests/guest/native-serial.log"
+
+static char *serial;          /* whole console log, CRs removed */
 static int qemu_status = -1;
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n + 1);
-	if (fread(buf, 1, n, f) != (size_t)n)
-		n = 0;
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
-static char *run_capture(const char *cmd)
-{
-	char tmp[] = "/tmp/guest-host-XXXXXX", full[512];
-	int fd = mkstemp(tmp);
-	char *out;
-
-	close(fd);
-	snprintf(full, sizeof(full), "%s > %s 2>&1", cmd, tmp);
-	if (system(full) == -1)
-		return NULL;
-	out = slurp(tmp);
-	unlink(tmp);
-	return out;
-}
 
 static void boot_guest(void)
 {
-	const char *cmd =
-		"timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 256M -display none "
-		"-no-reboot -monitor none -serial file:" LOG " "
-		"-device isa-debug-exit,iobase=0xf4,iosize=4 "
-		"-kernel " ELF " -initrd " INITRD " -append 'shell abi' </dev/null";
-	int st = system(cmd);
-	char *raw, *w;
+	static const char *const argv[] = {
+		"qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "256M",
+		"-display", "none", "-no-reboot", "-monitor", "none", "-serial", "stdio",
+		"-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+		"-kernel", GUEST_ELF, "-initrd", GUEST_INITRD, "-append", GUEST_ARGS, NULL,
+	};
+	const struct scenario_run run = {
+		.argv = argv, .log = LOG, .send_after = INPUT_AFTER, .send = INPUT_LINE "\r",
+		.timeout_s = 300,
+	};
 
-	qemu_status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	raw = slurp(LOG);
-	if (!raw)
-		return;
-	serial = w = raw;
-	for (char *r = raw; *r; r++)
-		if (*r != '\r')
-			*w++ = *r;
-	*w = 0;
-}
-
-/* The lines between "=== BEGIN name ===" and "=== END name", without kernel log lines. */
-static char *section(const char *name)
-{
-	char begin[64], end[64];
-	const char *b, *e;
-	char *out, *o;
-
-	snprintf(begin, sizeof(begin), "=== BEGIN %s ===\n", name);
-	snprintf(end, sizeof(end), "=== END %s (", name);
-	if (!serial || !(b = strstr(serial, begin)) || !(e = strstr(b, end)))
-		return NULL;
-	b += strlen(begin);
-	out = o = calloc(1, e - b + 1);
-	while (b < e) {
-		const char *nl = memchr(b, '\n', e - b);
-		size_t len = nl ? (size_t)(nl - b + 1) : (size_t)(e - b);
-
-		if (strncmp(b, "pvops-guest: ", 13) != 0) {
-			memcpy(o, b, len);
-			o += len;
-		}
-		b += len;
-	}
-	return out;
-}
-
-static int section_status(const char *name)
-{
-	char end[64];
-	const char *e;
-	int st = -1;
-
-	snprintf(end, sizeof(end), "=== END %s (status ", name);
-	if (serial && (e = strstr(serial, end)))
-		sscanf(e + strlen(end), "%d", &st);
-	return st;
+	serial = scenario_run(&run, &qemu_status);
 }
 
 START_TEST(test_boot_completes_and_powers_off)
@@ -129,18 +48,19 @@ END_TEST
 
 START_TEST(test_busybox_shell_script)
 {
-	char *got = section("shell"), *want = slurp(EXPECT "shell.out");
+	char *got = scenario_section(serial, "shell");
+	char *want = scenario_slurp(EXPECTED_DIR "shell.out");
 
-	ck_assert_msg(want != NULL, "missing " EXPECT "shell.out");
+	ck_assert_msg(want != NULL, "missing " EXPECTED_DIR "shell.out");
 	ck_assert_msg(got != NULL, "no shell section; see " LOG);
 	ck_assert_str_eq(got, want);
-	ck_assert_int_eq(section_status("shell"), 0);
+	ck_assert_int_eq(scenario_section_status(serial, "shell"), 0);
 }
 END_TEST
 
 START_TEST(test_segfault_is_contained)
 {
-	char *got = section("shell");
+	char *got = scenario_section(serial, "shell");
 
 	ck_assert_msg(got != NULL, "no shell section; see " LOG);
 	ck_assert_msg(strstr(got, "segv: about to fault\n"), "segv did not run");
@@ -150,21 +70,27 @@ START_TEST(test_segfault_is_contained)
 }
 END_TEST
 
+START_TEST(test_console_input)
+{
+	char *got = scenario_section(serial, "input");
+	char *want = scenario_slurp(EXPECTED_DIR "input.out");
+
+	ck_assert_msg(want != NULL, "missing " EXPECTED_DIR "input.out");
+	ck_assert_msg(got != NULL, "no input section; see " LOG);
+	ck_assert_str_eq(got, want);
+	ck_assert_int_eq(scenario_section_status(serial, "input"), 0);
+}
+END_TEST
+
 START_TEST(test_musl_program_matches_host)
 {
-	char *guest = section("abi");
-	char dir[] = "/tmp/guest-abi-XXXXXX", cmd[256];
-	char *host;
+	char *guest = scenario_section(serial, "abi");
+	char *host = scenario_host_abi();
 
-	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp");
-	snprintf(cmd, sizeof(cmd), HOSTABI " %s", dir);
-	host = run_capture(cmd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_msg(host && strstr(host, "== done\n"), "host run of abi_test failed");
 	ck_assert_msg(guest != NULL, "no abi section; see " LOG);
 	ck_assert_str_eq(guest, host);
-	ck_assert_int_eq(section_status("abi"), 0);
+	ck_assert_int_eq(scenario_section_status(serial, "abi"), 0);
 }
 END_TEST
 
@@ -181,6 +107,7 @@ int main(void)
 	tcase_add_test(tc, test_busybox_shell_script);
 	tcase_add_test(tc, test_segfault_is_contained);
 	tcase_add_test(tc, test_musl_program_matches_host);
+	tcase_add_test(tc, test_console_input);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
