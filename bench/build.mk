@@ -1,5 +1,79 @@
 # bench build fragment (see GNUmakefile).
 
+# ---- workloads (docs/benchmarks.md): programs, initrd, report, runner ----
+BENCH_OUT     := $(BUILD)/bench
+BENCH_PROGS   := syscall pagefault fork ctxsw mmap cpu mixed
+BENCH_LIB     := bench/progs/bench.c bench/progs/util.c
+BENCH_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
+BENCH_GUEST   := $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS))
+BENCH_HOST    := $(addprefix $(BENCH_OUT)/host/,$(BENCH_PROGS)) $(BENCH_OUT)/host/fileset.cpio
+BENCH_INITRD  := $(BENCH_OUT)/initrd.cpio.gz
+BENCH_TOOLS   := $(BENCH_OUT)/bench-report $(BENCH_OUT)/bench-check
+BENCH_OBJ     = $(patsubst %,$(BUILD)/host/bench/%.o,$(1))
+BENCH_REPORT_OBJS := $(call BENCH_OBJ,report/record report/model report/stats \
+                     report/format report/json_out report/md_out report/plot_out)
+BENCH_CHECK_OBJS  := $(call BENCH_OBJ,report/checker report/json report/stats report/format)
+MUSLCC        ?= musl-gcc
+
+ALL_TARGETS += $(BENCH_GUEST) $(BENCH_HOST) $(BENCH_INITRD) $(BENCH_TOOLS)
+
+# The same sources twice: static musl for guests, static glibc for the host row.
+$(BENCH_OUT)/guest/%: bench/progs/%.c $(BENCH_LIB) bench/progs/bench.h
+	@mkdir -p $(@D)
+	$(MUSLCC) -static $(BENCH_CFLAGS) $< $(BENCH_LIB) -o $@
+$(BENCH_OUT)/host/%: bench/progs/%.c $(BENCH_LIB) bench/progs/bench.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -static $(BENCH_CFLAGS) $< $(BENCH_LIB) -o $@
+
+# The mixed job's input, byte-identical on every build.
+$(BENCH_OUT)/mkfileset: bench/tools/mkfileset.c bench/progs/util.c bench/progs/bench.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(BENCH_CFLAGS) $< bench/progs/util.c -o $@
+$(BENCH_OUT)/host/fileset.cpio: $(BENCH_OUT)/mkfileset
+	@mkdir -p $(@D)
+	$(BENCH_OUT)/mkfileset > $@.tmp
+	mv $@.tmp $@
+
+# The benchmark initrd: busybox sh for /init, the programs and their data.
+$(BENCH_INITRD): $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio bench/guest/init.sh
+	rm -rf $(BENCH_OUT)/root
+	mkdir -p $(BENCH_OUT)/root/bin $(BENCH_OUT)/root/bench $(BENCH_OUT)/root/tmp
+	cp /bin/busybox $(BENCH_OUT)/root/bin/busybox
+	for a in sh mkdir poweroff; do ln -s busybox $(BENCH_OUT)/root/bin/$$a; done
+	cp $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio $(BENCH_OUT)/root/bench/
+	cp bench/guest/init.sh $(BENCH_OUT)/root/init
+	chmod 755 $(BENCH_OUT)/root/init
+	cd $(BENCH_OUT)/root && find . | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet | gzip -9 -n > ../initrd.cpio.gz.tmp
+	mv $(BENCH_OUT)/initrd.cpio.gz.tmp $@
+
+$(BENCH_OUT)/bench-report: $(call BENCH_OBJ,report/bench_report) $(BENCH_REPORT_OBJS)
+	$(HOSTCC) $^ -lm -o $@
+$(BENCH_OUT)/bench-check: $(call BENCH_OBJ,report/bench_check) $(BENCH_CHECK_OBJS)
+	$(HOSTCC) $^ -lm -o $@
+
+# make bench [QUICK=1] [RUNS=N] [CONFIGS=a,b]: every available configuration.
+.PHONY: bench-workloads
+bench: bench-workloads
+bench-workloads: $(ALL_TARGETS)
+	bench/run -b $(BUILD)$(if $(filter 1,$(QUICK)), -q)$(if $(RUNS), -r $(RUNS))$(if $(CONFIGS), -c $(CONFIGS))
+
+# Tests: the report and checker on canned input (unit), and the quick
+# pipeline on the host configuration (scenario, a few seconds).
+BENCH_TEST := $(BUILD)/tests/bench
+UNIT_TESTS     += $(BENCH_TEST)/test_report
+SCENARIO_TESTS += $(BENCH_TEST)/test_run_host
+$(BUILD)/host/tests/bench/%.o: EXTRA_CFLAGS = -Ibench/report -DBENCH_BUILD='"$(BUILD)"'
+
+$(BENCH_TEST)/test_report: $(BUILD)/host/tests/bench/test_report.o $(BENCH_REPORT_OBJS) \
+		$(call BENCH_OBJ,report/checker report/json)
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -lm -o $@
+$(BENCH_TEST)/test_run_host: $(BUILD)/host/tests/bench/test_run_host.o $(BENCH_CHECK_OBJS) \
+		$(BENCH_HOST) $(BENCH_TOOLS) $(BENCH_INITRD) $(GUEST_ELF)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -lm -o $@
+
 # ---- xenstore (owned by xenstore-like; see docs/xenstore.md) ----
 XS_BENCH := $(BUILD)/bench/xs_bench
 .PHONY: bench-xenstore

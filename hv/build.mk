@@ -111,3 +111,53 @@ $(BUILD)/tests/unit/test_mm: $(MM_HOSTED_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 # ---- end hv mm -------------------------------------------------------------
+
+# ---- hv grant tables: host unit tests (owner: hv-evgnt) --------------------
+# The common grant code is compiled for the host like the mm code.  test_mm
+# links it too: the PV MMU tells it about grant PTEs (mm/grant_pv.c).
+GNT_HOSTED_SRCS := $(wildcard hv/common/grant_table*.c)
+GNT_HOSTED_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(GNT_HOSTED_SRCS))
+GNT_TEST_SRCS   := $(wildcard tests/unit/gnttab/*.c)
+GNT_TEST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(GNT_TEST_SRCS))
+$(GNT_HOSTED_OBJS): EXTRA_CFLAGS = -DHV_HOSTED
+$(GNT_TEST_OBJS): EXTRA_CFLAGS = -DHV_HOSTED -Itests/unit/mm -Ihv/common \
+		-Ihv/arch/x86/mm
+
+$(BUILD)/tests/unit/test_mm: $(GNT_HOSTED_OBJS)
+
+UNIT_TESTS += $(BUILD)/tests/unit/test_gnttab
+$(BUILD)/tests/unit/test_gnttab: $(GNT_TEST_OBJS) $(GNT_HOSTED_OBJS) \
+		$(filter-out $(BUILD)/host/tests/unit/mm/test_%.o,$(MM_HOSTED_OBJS))
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+# ---- end hv grant tables ---------------------------------------------------
+
+# ---- hv PV: host unit tests (owner: hv-pv) ----------------------------------
+# Pure PV logic built for the host: the ELF/Xen-notes loader, and the
+# 2-level event-channel bitmaps.
+UNIT_TESTS += $(BUILD)/tests/unit/test_pv_elf
+$(BUILD)/host/tests/unit/pv/%.o: EXTRA_CFLAGS = -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+$(BUILD)/tests/unit/test_pv_elf: $(BUILD)/host/tests/unit/pv/test_elf_loader.o \
+		$(BUILD)/host/hv/common/elf_loader.o | $(BUILD)/tests/guests/test_basics.elf
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+UNIT_TESTS += $(BUILD)/tests/unit/test_pv_logic
+$(BUILD)/tests/unit/test_pv_logic: $(BUILD)/host/tests/unit/pv/test_pv_logic.o \
+		$(BUILD)/host/hv/common/event_2l.o $(BUILD)/host/hv/arch/x86/pv/layout.o
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+# ---- end hv PV ---------------------------------------------------------------
+
+# ---- hv PV: QEMU scenario tests (owner: hv-pv) -------------------------------
+# Boot-time PV domains running the guests of tests/guests (see docs/pv.md).
+PV_SCENARIOS := test_pv_domains test_pv_sched test_pv_guests
+PV_GUEST_ELFS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,\
+                   $(wildcard tests/guests/*.c))
+SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS))
+$(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS)): $(SCENARIO_BIN)/%: \
+		$(BUILD)/host/tests/scenario/%.o $(HARNESS_OBJS) \
+		| $(HV_ELF) $(PV_GUEST_ELFS) $(SCENARIO_BIN)/mod1.bin
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+# ---- end hv PV scenario tests -------------------------------------------------

@@ -9,13 +9,16 @@ $(TEST_BIN)/unit/test_abi_layout: $(BUILD)/host/tests/unit/test_abi_layout.o
 	$(Q)$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 
 # PV test guests: small Xen-ABI kernels under tests/guests, one per .c file.
-GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
+# hv's freestanding string and formatting code serves the guests too.
+GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S) \
+                  hv/common/lib.c hv/common/vsnprintf.c
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(GUEST_LIB_SRCS)))
 TEST_GUESTS    := $(patsubst tests/guests/%.c,$(TEST_BIN)/guests/%.elf,\
                     $(wildcard tests/guests/*.c))
 ALL_TARGETS    += $(TEST_GUESTS)
 
-$(BUILD)/kernel/tests/guests/%.o: EXTRA_CFLAGS = -mcmodel=kernel -fno-pie -fno-pic
+TEST_GUEST_CFLAGS   := -mcmodel=kernel -fno-pie -fno-pic
+$(BUILD)/kernel/tests/guests/%.o: EXTRA_CFLAGS = $(TEST_GUEST_CFLAGS)
 
 $(TEST_BIN)/guests/%.elf: $(BUILD)/kernel/tests/guests/%.o $(GUEST_LIB_OBJS) \
                           tests/guests/lib/guest.lds

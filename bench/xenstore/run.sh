@@ -8,7 +8,7 @@ secs=${1:-2}; [ $# -gt 0 ] && shift
 clients=${*:-1 8 32}
 out=$build/bench/xenstore.json
 tmp=$(mktemp -d /tmp/heron-xs-bench.XXXXXX)
-trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 : > "$out"
 
 "$build/bin/heron-xenstored" --socket "$tmp/socket" 2>/dev/null &

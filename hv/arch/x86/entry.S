@@ -4,10 +4,16 @@
  * in the upper half of the error-code slot) and jumps to common_entry,
  * which saves the general registers so the stack holds a struct
  * cpu_user_regs, and calls do_entry().
+ *
+ * An entry from a guest (ring 3, through TSS.RSP0) leaves the frame in
+ * cpu_info.guest_regs; it leaves through ret_to_guest, which lets
+ * pv_prepare_exit() schedule and deliver events before the iretq.  Entries
+ * on IST stacks (NMI, #DF, #MC) return straight to where they came from.
  */
 #include <hv/percpu.h>
 #include <hv/desc.h>
 #include <hv/traps.h>
+#include <hv/extable.h>
 
         .macro SAVE_ALL
         push    %rdi
@@ -45,6 +51,13 @@
         pop     %rdi
         .endm
 
+/* %rsp := this CPU's cpu_info.guest_regs (the base of its cpu_info). */
+        .macro GUEST_FRAME reg
+        mov     %rsp, \reg
+        or      $(STACK_SIZE - 1), \reg
+        lea     1 - CPUINFO_SIZE(\reg), %rsp
+        .endm
+
         .text
         .balign 16
 common_entry:
@@ -55,6 +68,12 @@ common_entry:
         jz      1f
         clac
 1:      mov     %rsp, %rdi
+        /* A guest frame sits exactly at cpu_info.guest_regs. */
+        mov     %rsp, %rax
+        or      $(STACK_SIZE - 1), %rax
+        lea     1 - CPUINFO_SIZE(%rax), %rax
+        cmp     %rax, %rsp
+        je      guest_entry
         /* The CPU aligned the frame to 16; 21 quadwords leave RSP 8 off. */
         sub     $8, %rsp
         call    do_entry
@@ -62,6 +81,37 @@ common_entry:
         RESTORE_ALL
         add     $8, %rsp                /* error code + vector */
         iretq
+
+guest_entry:
+        sub     $8, %rsp
+        call    do_entry
+        jmp     ret_to_guest
+
+/*
+ * Back to the current vCPU: pv_prepare_exit() runs softirqs, the
+ * scheduler (which may switch to another vCPU and come back here on a
+ * fresh stack) and event delivery, and returns with interrupts off.
+ * Then the frame in cpu_info.guest_regs is loaded.  CS, SS and RIP were
+ * checked when they were set, so the iretq cannot fault; if it does
+ * anyway, the fixup crashes the domain instead of hv.
+ */
+        .globl ret_to_guest
+ret_to_guest:
+        GUEST_FRAME %rax
+        sub     $8, %rsp
+        call    pv_prepare_exit
+        add     $8, %rsp
+        RESTORE_ALL
+        add     $8, %rsp
+.Liret_to_guest:
+        iretq
+        _ASM_EXTABLE(.Liret_to_guest, .Liret_fault)
+
+.Liret_fault:
+        GUEST_FRAME %rax
+        sub     $8, %rsp
+        call    pv_iret_fault           /* does not return */
+        ud2
 
         .pushsection .rodata
         .balign 8
@@ -91,17 +141,17 @@ entry_stubs:
 /*
  * SYSCALL lands in a per-CPU stub (see syscall.c) that stashes RAX in
  * cpu_info.scratch_rax, switches to the CPU's stack top with the guest
- * RSP in RAX, and jumps here.  Build a frame as an interrupt from ring 3
- * would have, then hand it to C.  There is no PV support yet: the C side
- * reports and stops.
+ * RSP in RAX, and jumps here: syscall_entry from 64-bit code (LSTAR),
+ * cstar_entry from compatibility mode (CSTAR).  Build the frame an
+ * interrupt from ring 3 would have, in cpu_info.guest_regs, and let C
+ * decide: a hypercall from guest kernel mode, or a bounce to the guest's
+ * syscall callback from guest user mode.
  */
-        .balign 16
-        .globl syscall_entry
-syscall_entry:
+        .macro SYSCALL_FRAME cs
         push    $HV_DS_RING3            /* ss */
         push    %rax                    /* rsp */
         push    %r11                    /* rflags */
-        push    $HV_CS64_RING3          /* cs */
+        push    $\cs                    /* cs */
         push    %rcx                    /* rip */
         push    $0
         movl    $TRAP_syscall, 4(%rsp)
@@ -112,5 +162,18 @@ syscall_entry:
         cld
         mov     %rsp, %rdi
         sub     $8, %rsp
-        call    do_syscall_unhandled
-        ud2
+        .endm
+
+        .balign 16
+        .globl syscall_entry
+syscall_entry:
+        SYSCALL_FRAME HV_CS64_RING3
+        call    pv_syscall_entry
+        jmp     ret_to_guest
+
+        .balign 16
+        .globl cstar_entry
+cstar_entry:
+        SYSCALL_FRAME HV_CS32_RING3
+        call    pv_cstar_entry
+        jmp     ret_to_guest

@@ -1,7 +1,8 @@
 /*
  * hv's C entry: brings the boot CPU from the boot page tables to a
  * running hv with its own page tables, descriptor tables, console, time
- * and timers, then idles.
+ * and timers, creates the boot-time domains, then idles (the scheduler
+ * runs the domains from the idle loop).
  */
 #include <hv/setup.h>
 #include <hv/bootinfo.h>
@@ -21,6 +22,9 @@
 #include <hv/shutdown.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
+#include <hv/sched.h>
+#include <hv/pv.h>
+#include <hv/pv_build.h>
 
 #define HV_VERSION "0.1.0"
 
@@ -45,6 +49,11 @@ static void parse_options(void)
     }
 }
 
+/*
+ * What a CPU does when no vCPU wants it: softirqs, dead domains, the
+ * scheduler, else wait for an interrupt with interrupts on.  Also where a
+ * CPU lands (on a fresh stack) when it switches to its idle vCPU.
+ */
 void idle_loop(void)
 {
     unsigned int cpu = smp_processor_id();
@@ -54,9 +63,15 @@ void idle_loop(void)
         if (softirq_pending(cpu)) {
             local_irq_enable();
             do_softirq();
-            continue;
+        } else if (domain_reap_pending()) {
+            local_irq_enable();
+            domain_reap();
+        } else if (sched_pending()) {
+            local_irq_enable();
+            schedule();
+        } else {
+            safe_halt();
         }
-        safe_halt();
     }
 }
 
@@ -90,6 +105,8 @@ void start_hv(u32 magic, u32 info)
     lapic_timer_calibrate();
     timer_subsystem_init();
     syscall_init(0);
+    scheduler_init();
+    pv_cpu_init();
 
     for (unsigned int i = 0; i < bootinfo.nr_reserved; i++)
         printk("boot: reserved [%016lx-%016lx)\n", bootinfo.reserved[i].start,
@@ -99,5 +116,7 @@ void start_hv(u32 magic, u32 info)
     local_irq_enable();
     if (selftest_list[0])
         selftest_start(selftest_list);
+    else
+        create_boot_domains();
     idle_loop();
 }

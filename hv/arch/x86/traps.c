@@ -1,9 +1,10 @@
 /*
- * Exceptions and interrupts taken in hv.  A fault in hv is fatal unless
- * the faulting instruction has an extable fixup: then execution resumes
- * at the fixup.  Fatal faults print the vector, error code, CR2, all
- * registers, RIP as symbol+offset and a frame-pointer backtrace, then stop
- * the machine (machine_crash_stop()).
+ * Exceptions and interrupts.  Exceptions a guest raises go to the PV code
+ * (pv_exception: emulate or bounce into the guest).  A fault in hv is
+ * fatal unless the faulting instruction has an extable fixup: then
+ * execution resumes at the fixup.  Fatal faults print the vector, error
+ * code, CR2, all registers, RIP as symbol+offset and a frame-pointer
+ * backtrace, then stop the machine (machine_crash_stop()).
  */
 #include <hv/traps.h>
 #include <hv/extable.h>
@@ -15,6 +16,7 @@
 #include <hv/apic.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/pv.h>
 
 static const char *const exception_names[32] = {
     [TRAP_divide_error]     = "#DE divide error",
@@ -138,7 +140,10 @@ static void do_exception(struct cpu_user_regs *regs)
         printk("hv: NMI received on CPU %u (ignored)\n", smp_processor_id());
         return;
     }
-    if ((vec == TRAP_page_fault || vec == TRAP_gp_fault) &&
+    /* Guest accessors fault with #PF/#GP; an iretq to a guest could also
+     * raise #NP or #SS. */
+    if ((vec == TRAP_page_fault || vec == TRAP_gp_fault ||
+         vec == TRAP_no_segment || vec == TRAP_stack_error) &&
         (fixup = search_extable(regs->rip)) != 0) {
         regs->rip = fixup;
         return;
@@ -163,14 +168,23 @@ static void do_irq(struct cpu_user_regs *regs)
     lapic_eoi();
 }
 
-void do_entry(struct cpu_user_regs *regs)
+/* A frame the CPU pushed at TSS.RSP0: the guest was interrupted. */
+static bool guest_mode(const struct cpu_user_regs *regs)
 {
-    if (regs->entry_vector < 32)
-        do_exception(regs);
-    else
-        do_irq(regs);
+    return (regs->cs & 3) == 3 && regs == &get_cpu_info()->guest_regs;
 }
 
+void do_entry(struct cpu_user_regs *regs)
+{
+    if (regs->entry_vector >= 32)
+        do_irq(regs);
+    else if (guest_mode(regs))
+        pv_exception(regs);
+    else
+        do_exception(regs);
+}
+
+/* A SYSCALL with no guest vCPU current (hv itself, or its self test). */
 void __noreturn do_syscall_unhandled(struct cpu_user_regs *regs)
 {
     printk("hv: SYSCALL from cs %04x rip %016lx rsp %016lx\n",

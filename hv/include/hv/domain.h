@@ -8,6 +8,10 @@
 #include <hv/types.h>
 #include <hv/list.h>
 #include <hv/spinlock.h>
+#include <hv/timer.h>
+#include <hv/pv.h>
+#include <hv/percpu.h>
+#include <public/vcpu.h>
 
 #define MAX_VIRT_CPUS 32
 
@@ -20,6 +24,21 @@ struct domain;
 struct evtchn_domain;
 struct grant_table;
 
+/* Why a vCPU may not run (vcpu.pause_flags); runnable iff none is set. */
+#define VPF_blocked   (1u << 0)     /* SCHEDOP_block / poll: waits for an event */
+#define VPF_down      (1u << 1)     /* offline: never brought up */
+#define VPF_shutdown  (1u << 2)     /* its domain shut down, crashed or dies */
+
+/* The scheduler's per-vCPU state (hv/common/sched.c). */
+struct sched_vcpu {
+    struct list_head runq_elem;     /* on the run queue while queued */
+    bool on_runq;
+    s64 vtime;                      /* weighted run time: lowest runs next */
+    s_time_t started;               /* when it was last switched in */
+    bool yielded;                   /* SCHEDOP_yield: let others go first */
+    bool boosted;                   /* woke from a block: runs first */
+};
+
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
@@ -28,7 +47,44 @@ struct vcpu {
     /* PV MMU: base pointers, each holding an L4 type reference; 0 = none. */
     mfn_t guest_table;          /* kernel-mode L4 (CR3 in guest kernel mode) */
     mfn_t guest_table_user;     /* user-mode L4 */
+
+    /* PV CPU state: registers, virtual IDT, callbacks, FPU (hv/pv.h). */
+    struct pv_vcpu arch;
+
+    /* Scheduling. */
+    unsigned int processor;
+    unsigned int pause_flags;   /* VPF_* */
+    bool is_running;            /* on a CPU now */
+    struct sched_vcpu sched;
+
+    /* Runstate accounting and the guest's registered copy (0 = none). */
+    struct vcpu_runstate_info runstate;
+    xen_guest_handle_t runstate_guest;
+
+    /* Timers raising VIRQ_TIMER, and the SCHEDOP_poll timeout. */
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    struct timer poll_timer;
+    s_time_t periodic_period;
+    s_time_t periodic_last_event;
+    int poll_evtchn;            /* polled port; -1 any; 0 not polling */
+
+    /* Event channels: the port each VIRQ is bound to (0 = none). */
+    evtchn_port_t virq_to_evtchn[NR_VIRQS];
+
+    /* VCPUOP_register_vcpu_info: the frame holding vcpu_info (typed
+     * writable while registered), NULL while it lives in shared_info. */
+    struct page_info *vcpu_info_page;
 };
+
+/* Domain states on the way out (domain.shutdown_state). */
+enum shutdown_state {
+    SHUTDOWN_RUNNING = 0,
+    SHUTDOWN_DONE,          /* shut down or crashed: vCPUs stopped, reaping due */
+    SHUTDOWN_DESTROYED,     /* torn down; waits for foreign references */
+};
+
+#define SHUTDOWN_CODE_NONE 0xff
 
 struct domain {
     domid_t domain_id;
@@ -56,6 +112,35 @@ struct domain {
     /* Event channels and grant table (hv/common/event_channel*.c, grant*.c). */
     struct evtchn_domain *evtchn;
     struct grant_table *grant_table;
+
+    /* References: the domain's own (dropped once destroyed and its last
+     * frame is back) plus one per get_domain(). */
+    u32 refcnt;
+
+    /* Shutdown: reason (SHUTDOWN_*), code from SCHEDOP_shutdown_code. */
+    spinlock_t shutdown_lock;
+    enum shutdown_state shutdown_state;
+    u8 shutdown_reason;
+    u8 shutdown_code;
+    bool crashed;
+
+    /* Frames hv allocated for itself from the domain's quota (shared_info):
+     * not part of the guest's reservation. */
+    u64 extra_pages;
+
+    /* Builder facts the hypercalls need. */
+    bool has_memory_map;        /* XENMEM_memory_map: [0, max_pages) RAM */
+
+    /* Scheduler weight (relative CPU share). */
+    unsigned int weight;
+
+    /* console_io: the current partial line. */
+    spinlock_t console_lock;
+    unsigned int console_len;
+    char console_buf[160];
+
+    /* vCPUs in SCHEDOP_poll (bit per vCPU id). */
+    unsigned long poll_mask;
 };
 
 static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)
@@ -66,5 +151,73 @@ static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)
 /* Registry of live domains (hv/common/domain.c). */
 void domain_list_add(struct domain *d);
 void domain_list_del(struct domain *d);
+
+/* --- lifecycle (hv/common/domain.c) --- */
+
+#define DEFAULT_WEIGHT 256
+
+/* A new PV domain with max_vcpus vCPUs (vCPU 0 allocated, offline) and a
+ * shared_info frame; NULL with *rc set on failure. */
+struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
+                             unsigned int max_vcpus, int *rc);
+/* Undoes a domain_create whose domain never ran. */
+void domain_destroy_unstarted(struct domain *d);
+
+/* References: get_domain fails (false) once the domain is destroyed. */
+bool get_domain(struct domain *d);
+void put_domain(struct domain *d);
+/* Looks a live domain up by id and takes a reference; NULL if none. */
+struct domain *get_domain_by_id(domid_t id);
+/* DOMID_SELF or the caller's id: the caller; another existing domain
+ * (-ESRCH if none) needs a privileged caller (-EPERM). */
+struct domain *get_domain_for_caller(domid_t id, int *rc);
+
+/* Stops d for good with a SHUTDOWN_* reason; it is reaped when no vCPU of
+ * it runs.  dom0's shutdown acts on the machine (power off, reboot...). */
+void domain_shutdown(struct domain *d, u8 reason);
+/* domain_shutdown(SHUTDOWN_crash) with a report of the current vCPU. */
+void domain_crash(struct domain *d, const char *why);
+
+/* Destroys shut-down domains nobody runs any more (exit path, idle). */
+void domain_reap(void);
+bool domain_reap_pending(void);
+
+/* Frame accounting: free frames before boot domains, and a report. */
+void domain_accounting_start(void);
+void domain_accounting_report(void);
+unsigned int domain_count(void);
+
+/* dom0 while it lives (no reference taken), else NULL. */
+struct domain *hardware_domain(void);
+
+/* The idle domain and each CPU's idle vCPU. */
+extern struct domain idle_domain;
+struct vcpu *idle_vcpu_of(unsigned int cpu);
+static inline bool is_idle_vcpu(const struct vcpu *v)
+{
+    return v->domain == &idle_domain;
+}
+
+/* --- vCPUs (hv/common/vcpu.c) --- */
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+void vcpu_destroy(struct vcpu *v);
+/* The domain's vCPU id, or NULL if out of range or not allocated. */
+struct vcpu *domain_vcpu(const struct domain *d, unsigned int id);
+/* The periodic timer (runs only while v runs; 0 = off). */
+void vcpu_set_periodic_timer(struct vcpu *v, s_time_t period);
+void vcpu_periodic_timer_work(struct vcpu *v);
+/* Moves v's runstate to state at time now. */
+void vcpu_runstate_change(struct vcpu *v, int state, s_time_t now);
+/* Copies v's runstate into its registered guest area (v is current);
+ * false if the area is not mapped in the current page tables. */
+bool vcpu_update_runstate_area(struct vcpu *v);
+
+/* Events need delivering: upcall pending and not masked. */
+static inline bool vcpu_events_need_delivery(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST) &&
+           !__atomic_load_n(&v->vcpu_info->evtchn_upcall_mask, __ATOMIC_SEQ_CST);
+}
 
 #endif

@@ -21,6 +21,8 @@ void send_guest_global_virq(struct domain *d, unsigned int virq);
 
 /* Is port pending in d's shared_info (SCHEDOP_poll)? false for bad ports. */
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
+/* Is port a valid port number of d (allocated bucket, Xen's rule)? */
+bool evtchn_port_valid(struct domain *d, evtchn_port_t port);
 
 long do_event_channel_op(unsigned int cmd, xen_guest_handle_t arg);
 long do_event_channel_op_compat(xen_guest_handle_t arg);

@@ -8,6 +8,7 @@
 #include <hv/types.h>
 
 struct domain;
+struct vcpu;
 
 long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
                    xen_guest_handle_t pdone, unsigned int foreigndom);
@@ -25,5 +26,20 @@ long do_update_va_mapping_otherdomain(u64 va, u64 val, u64 flags,
  * d->tot_pages is 0).  No vCPU of d may be running.
  */
 int relinquish_domain_memory(struct domain *d);
+
+/*
+ * The guest gives frame mfn back (XENMEM_decrease_reservation): unpins
+ * it, drops its allocation reference and invalidates its M2P entry.  0,
+ * -EINVAL (no such frame) or -EPERM (not d's, or not one it was given).
+ */
+int guest_remove_page(struct domain *d, mfn_t mfn);
+
+/*
+ * Writable page tables: the guest stored val at addr (8-byte aligned) in
+ * the address space of L4 l4, and addr is in one of its L1 tables.  The
+ * store is applied as an mmu_update of that entry: 0, or -EINVAL if addr
+ * is not in a validated L1 of the vCPU's domain, or the entry's error.
+ */
+int ptwr_emulate_store(struct vcpu *v, mfn_t l4, u64 addr, u64 val);
 
 #endif

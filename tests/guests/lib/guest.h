@@ -7,16 +7,12 @@
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdbool.h>
+#include <hv/lib.h>          /* string functions and vsnprintf, shared with hv */
 #include <public/xen.h>
 #include <public/errno.h>
 #include "hypercall.h"
 
 #define GUEST_VIRT_BASE 0xffffffff80000000UL
-#define PAGE_SIZE 4096UL
 
 extern start_info_t *start_info;
 extern shared_info_t *shared_info;
@@ -25,10 +21,6 @@ extern shared_info_t *shared_info;
 
 extern const char test_title[];
 void test_main(void);
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void __attribute__((noreturn, format(printf, 1, 2))) panic(const char *fmt, ...);
 
 /*
  * A test is a list of sub-tests.  subtest() runs one and prints
@@ -63,12 +55,5 @@ bool cmdline_get(const char *key, char *buf, size_t size);
 long cmdline_long(const char *key, long fallback);
 
 void shutdown(unsigned int reason) __attribute__((noreturn));
-
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-size_t strlen(const char *s);
-int memcmp(const void *a, const void *b, size_t n);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
 
 #endif

@@ -122,6 +122,8 @@ static char why[256];
 
 #define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return why; } while (0)
 
+const char *(*check_extra_refs)(ref_recorder record);
+
 static u32 *want_count, *want_type;
 static u8 *want_kind;   /* enum page_type the references imply, 0 if none */
 
@@ -256,6 +258,8 @@ const char *check_invariants(void)
             err = why;
         }
     }
+    if (!err && check_extra_refs != NULL)
+        err = check_extra_refs(expect);
     for (mfn_t mfn = 0; mfn < max_mfn && !err; mfn++) {
         const struct page_info *pg = mfn_to_page(mfn);
 

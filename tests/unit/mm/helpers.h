@@ -63,6 +63,17 @@ void snapshot_drop(struct ft_snapshot *s);
  */
 const char *check_invariants(void);
 
+/*
+ * References held outside pins, base pointers and page tables (a grant
+ * table's frames, grant device mappings).  A test that creates such
+ * references sets check_extra_refs; check_invariants calls it with a
+ * recorder of one general reference (and one type reference of `type`
+ * unless PGT_none).  Both return NULL or a violation.
+ */
+typedef const char *(*ref_recorder)(mfn_t mfn, unsigned int type,
+                                    const char *from);
+extern const char *(*check_extra_refs)(ref_recorder record);
+
 #define ck_invariants() do {                                   \
     const char *why_ = check_invariants();                     \
     ck_assert_msg(why_ == NULL, "invariant: %s", why_);        \

@@ -10,9 +10,12 @@
 #include <hv/mm_layout.h>
 #include <hv/mm_seam.h>
 #include <hv/errno.h>
+#include <hv/cpufeature.h>
 #include "sim.h"
 
 unsigned long hosted_hv_hole;
+/* The simulated CPU: what mm code asks of it (grant PTEs use NX). */
+struct cpuinfo_x86 boot_cpu_data = { .nx = true };
 struct sim_hooks sim_hooks;
 struct sim_map_call sim_map_calls[16];
 unsigned int sim_nr_map_calls;
@@ -218,9 +221,12 @@ int copy_from_guest(void *dst, xen_guest_handle_t src, size_t len)
     return 0;
 }
 
+u64 sim_guest_ro_start, sim_guest_ro_end;
+
 int copy_to_guest(xen_guest_handle_t dst, const void *src, size_t len)
 {
-    if (!in_window(dst, len))
+    if (!in_window(dst, len) ||
+        (dst < sim_guest_ro_end && dst + len > sim_guest_ro_start))
         return -EFAULT;
     memcpy(sim_guest_ptr(dst), src, len);
     return 0;

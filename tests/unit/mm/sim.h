@@ -32,6 +32,8 @@
 /* Guest virtual window copy_{from,to}_guest accept; all else faults. */
 #define GUEST_WIN_BASE   0x10000000UL
 #define GUEST_WIN_SIZE   (1UL << 20)
+/* A read-only part of the window (empty unless a test sets it). */
+extern u64 sim_guest_ro_start, sim_guest_ro_end;
 
 struct sim_map_call {
     unsigned long va;

@@ -104,15 +104,18 @@ START_TEST(pin_refuses_bad_entries_and_undoes)
     table(l2b)[0] = pte_from_mfn(l1b, _PAGE_PRESENT | _PAGE_RW);
     table(l2b)[1] = pte_from_mfn(as.l1, _PAGE_PRESENT | _PAGE_PSE);
     ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EINVAL);
+    /* Xen's errors: an upper-level entry to a frame that cannot be a
+     * table is -EINVAL; an L1 entry to a frame that cannot be mapped is
+     * -EBUSY, to one beyond RAM -EPERM; validation errors propagate. */
     table(l2b)[1] = pte_from_mfn(foreign, _PAGE_PRESENT);
-    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EPERM);
+    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EINVAL);
     table(l2b)[1] = 0;
     table(l1b)[3] = pte_from_mfn(foreign, _PAGE_PRESENT);
-    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EPERM);
+    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EBUSY);
     table(l1b)[3] = pte_from_mfn(as.data[0], _PAGE_PRESENT | _PAGE_PCD);
     ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EINVAL);
     table(l1b)[3] = pte_from_mfn(SIM_MAX_MFN + 5, _PAGE_PRESENT);
-    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EINVAL);
+    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), -EPERM);
     /* Non-present entries are not looked at. */
     table(l1b)[3] = pte_from_mfn(foreign, _PAGE_RW | _PAGE_PCD);
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L2_TABLE, l2b, 0), 0);
@@ -128,7 +131,7 @@ START_TEST(double_pin_and_bad_unpin)
     ck_refused(ext(d, MMUEXT_UNPIN_TABLE, as.l3, 0), -EINVAL);   /* in use, unpinned */
     ck_refused(ext(d, MMUEXT_UNPIN_TABLE, as.data[0], 0), -EINVAL);
     ck_refused(ext(d, MMUEXT_UNPIN_TABLE, SIM_MAX_MFN, 0), -EINVAL);
-    ck_refused(ext(d, MMUEXT_UNPIN_TABLE, 0x10, 0), -EPERM);
+    ck_refused(ext(d, MMUEXT_UNPIN_TABLE, 0x10, 0), -EINVAL);
     ck_invariants();
 }
 END_TEST
@@ -137,10 +140,10 @@ START_TEST(type_changes_while_referenced)
 {
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
     /* The L1 is in use as L1 (from the L2): not an L2, not writable. */
-    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, as.l1, 0), -EBUSY);
+    ck_refused(ext(d, MMUEXT_PIN_L2_TABLE, as.l1, 0), -EINVAL);
     ck_refused(ext(d, MMUEXT_CLEAR_PAGE, as.l1, 0), -EBUSY);
     /* A writably mapped data frame cannot become a table. */
-    ck_refused(ext(d, MMUEXT_PIN_L1_TABLE, as.data[1], 0), -EBUSY);
+    ck_refused(ext(d, MMUEXT_PIN_L1_TABLE, as.data[1], 0), -EINVAL);
     /* A pinned L1 cannot be mapped writable. */
     {
         mfn_t l1b = new_frame(d);
@@ -164,11 +167,11 @@ START_TEST(linear_entries_refused)
 {
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
     ck_refused(mmu(d, pte_ma(as.l4, 5), pte_from_mfn(as.l4, _PAGE_PRESENT),
-                   DOMID_SELF), -EBUSY);
+                   DOMID_SELF), -EINVAL);
     ck_refused(mmu(d, pte_ma(as.l2, 5), pte_from_mfn(as.l2, _PAGE_PRESENT),
-                   DOMID_SELF), -EBUSY);
+                   DOMID_SELF), -EINVAL);
     ck_refused(mmu(d, pte_ma(as.l3, 5), pte_from_mfn(as.l4, _PAGE_PRESENT),
-                   DOMID_SELF), -EBUSY);
+                   DOMID_SELF), -EINVAL);
     ck_invariants();
 }
 END_TEST

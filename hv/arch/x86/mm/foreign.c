@@ -7,10 +7,10 @@
 #include "private.h"
 
 /*
- * DOMID_SELF or the caller's own id: the caller.  Any other domain needs
- * a privileged caller (-EPERM, also for ids that do not exist, so that an
- * unprivileged guest learns nothing) and must exist (-ESRCH).  DOMID_IO
- * and DOMID_XEN (I/O memory and hv frames) are not supported yet.
+ * DOMID_SELF or the caller's own id: the caller.  Any other domain must
+ * exist (-ESRCH, checked first, as in Xen) and needs a privileged caller
+ * (-EPERM).  DOMID_IO and DOMID_XEN (I/O memory and hv frames) are not
+ * supported yet.
  */
 int lookup_foreign(domid_t id, struct domain *curd, struct domain **out)
 {
@@ -20,13 +20,13 @@ int lookup_foreign(domid_t id, struct domain *curd, struct domain **out)
         *out = curd;
         return 0;
     }
-    if (!curd->is_privileged)
-        return -EPERM;
     if (id == DOMID_IO || id == DOMID_XEN)
-        return -EOPNOTSUPP;
+        return curd->is_privileged ? -EOPNOTSUPP : -EPERM;
     d = id < DOMID_FIRST_RESERVED ? domain_by_id(id) : NULL;
     if (d == NULL || d->is_dying)
         return -ESRCH;
+    if (!curd->is_privileged)
+        return -EPERM;
     *out = d;
     return 0;
 }

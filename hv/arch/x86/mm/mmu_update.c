@@ -1,7 +1,8 @@
 /*
  * HYPERVISOR_mmu_update: a batch of page-table entry writes and M2P
  * updates.  Requests are applied in order; the first failure stops the
- * batch with its error, and *pdone says how many were applied.
+ * batch with its error, and *pdone says how many were applied (as in
+ * Xen, a pdone that cannot be written is ignored).
  */
 #include <hv/lib.h>
 #include <hv/errno.h>
@@ -11,21 +12,39 @@
 #include <hv/pv_mm.h>
 #include "private.h"
 
+/* An "update" of a frame that is no page table is a plain 8-byte store,
+ * allowed where the owner could map the frame writable (Xen's rule). */
+static int plain_write(struct page_info *pg, paddr_t ma, u64 val)
+{
+    int rc = get_page_type(pg, PGT_writable);
+
+    if (rc)
+        return -EINVAL;
+    ((u64 *)page_to_virt(pg))[(ma & ~PAGE_MASK) / sizeof(u64)] = val;
+    put_page_type(pg);
+    return 0;
+}
+
 static int pt_update(const struct mmu_update *req, unsigned int cmd,
-                     struct domain *pt_owner, struct domain *pg_owner)
+                     struct domain *pt_owner, struct domain *pg_owner,
+                     bool *l4_changed)
 {
     paddr_t ma = req->ptr & ~(paddr_t)7;
     struct page_info *pg;
+    int rc;
 
     if (!mfn_valid(ma >> PAGE_SHIFT))
         return -EINVAL;
     pg = mfn_to_page(ma >> PAGE_SHIFT);
     if (pg->state != PGS_domheap || pg->owner != pt_owner)
-        return -EPERM;
-    if (!pgt_is_pagetable(pg->type))
         return -EINVAL;
-    return mod_pte(pg, (ma & ~PAGE_MASK) / sizeof(pte_t), req->val, pg_owner,
-                   cmd == MMU_PT_UPDATE_PRESERVE_AD);
+    if (!pgt_is_pagetable(pg->type))
+        return plain_write(pg, ma, req->val);
+    rc = mod_pte(pg, (ma & ~PAGE_MASK) / sizeof(pte_t), req->val, pg_owner,
+                 cmd == MMU_PT_UPDATE_PRESERVE_AD);
+    if (rc == 0 && pg->type == PGT_l4_page_table)
+        *l4_changed = true;
+    return rc;
 }
 
 static int machphys_update(const struct mmu_update *req, struct domain *curd,
@@ -40,13 +59,14 @@ static int machphys_update(const struct mmu_update *req, struct domain *curd,
         return -EINVAL;
     pg = mfn_to_page(mfn);
     if (pg->state != PGS_domheap || pg->owner != pg_owner)
-        return -EPERM;
+        return -EINVAL;
     set_gpfn_from_mfn(mfn, req->val);
     return 0;
 }
 
 static int mmu_update_one(const struct mmu_update *req, struct domain *curd,
-                          struct domain *pt_owner, struct domain *pg_owner)
+                          struct domain *pt_owner, struct domain *pg_owner,
+                          bool *l4_changed)
 {
     unsigned int cmd = req->ptr & 7;
 
@@ -54,7 +74,7 @@ static int mmu_update_one(const struct mmu_update *req, struct domain *curd,
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_PRESERVE_AD:
     case MMU_PT_UPDATE_NO_TRANSLATE:   /* PV guests are never translated */
-        return pt_update(req, cmd, pt_owner, pg_owner);
+        return pt_update(req, cmd, pt_owner, pg_owner, l4_changed);
     case MMU_MACHPHYS_UPDATE:
         return machphys_update(req, curd, pt_owner, pg_owner);
     default:
@@ -68,6 +88,7 @@ long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
     struct domain *curd = current_vcpu()->domain;
     struct domain *pt_owner = curd, *pg_owner;
     unsigned int pt_dom = foreigndom >> 16, done = 0, i;
+    bool l4_changed = false;
     int rc;
 
     if (count & MMU_UPDATE_PREEMPTED)
@@ -80,9 +101,6 @@ long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
     rc = lookup_foreign(foreigndom & 0xffff, curd, &pg_owner);
     if (rc)
         return rc;
-    /* Reject an unwritable pdone before anything changes. */
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
 
     spin_lock(&mm_lock);
     for (i = 0; i < count; i++) {
@@ -93,14 +111,17 @@ long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
             rc = -EFAULT;
             break;
         }
-        rc = mmu_update_one(&req, curd, pt_owner, pg_owner);
+        rc = mmu_update_one(&req, curd, pt_owner, pg_owner, &l4_changed);
         if (rc)
             break;
     }
+    /* L4 entries are cached beyond what a guest's invlpg reaches. */
+    if (l4_changed)
+        mm_flush_tlb_all();
     spin_unlock(&mm_lock);
 
     done = i;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && rc == 0)
-        rc = -EFAULT;
+    if (pdone)
+        copy_to_guest(pdone, &done, sizeof(done));
     return rc;
 }

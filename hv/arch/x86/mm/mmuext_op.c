@@ -1,7 +1,9 @@
 /*
  * HYPERVISOR_mmuext_op: pinning, base pointers, TLB maintenance and page
  * clearing/copying.  Like mmu_update, a batch stops at the first failure
- * and *pdone says how many operations were applied.
+ * and *pdone says how many operations were applied.  Error numbers are
+ * Xen's: whatever makes a frame unusable as the table asked for (not
+ * ours, wrong type, failed validation) is -EINVAL.
  */
 #include <hv/lib.h>
 #include <hv/errno.h>
@@ -9,22 +11,19 @@
 #include <hv/guest_access.h>
 #include <hv/mm_seam.h>
 #include <hv/pv_mm.h>
-#include "private.h"
+#include "pt_entry.h"
 
-/* The domheap frame mfn of d, or NULL with *rc set. */
+/* The domheap frame mfn of d, or NULL with *rc = -EINVAL. */
 static struct page_info *owned_frame(mfn_t mfn, const struct domain *d, int *rc)
 {
     struct page_info *pg;
 
-    if (!mfn_valid(mfn)) {
-        *rc = -EINVAL;
+    *rc = -EINVAL;
+    if (!mfn_valid(mfn))
         return NULL;
-    }
     pg = mfn_to_page(mfn);
-    if (pg->state != PGS_domheap || pg->owner != d) {
-        *rc = -EPERM;
+    if (pg->state != PGS_domheap || pg->owner != d)
         return NULL;
-    }
     return pg;
 }
 
@@ -37,7 +36,7 @@ static int pin_table(mfn_t mfn, unsigned int level, struct domain *pg_owner)
         return rc;
     if (pg->flags & PGF_pinned)
         return -EINVAL;
-    rc = get_page_and_type(pg, pg_owner, PGT_level(level));
+    rc = get_table_ref(pg, pg_owner, PGT_level(level));
     if (rc)
         return rc;
     pg->flags |= PGF_pinned;
@@ -68,7 +67,7 @@ static int set_base(mfn_t *slot, mfn_t mfn, struct domain *d)
     if (mfn != 0) {
         if ((pg = owned_frame(mfn, d, &rc)) == NULL)
             return rc;
-        rc = get_page_and_type(pg, d, PGT_l4_page_table);
+        rc = get_table_ref(pg, d, PGT_l4_page_table);
         if (rc)
             return rc;
     }
@@ -151,25 +150,28 @@ static int flush_op(const struct mmuext_op *op, struct domain *curd)
         mm_flush_tlb_all();
         return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
+        /* Xen says -EINVAL for an unreadable vCPU mask here. */
         rc = check_vcpumask(op->arg2.vcpumask, curd);
         if (rc == 0)
             mm_flush_tlb_all();
-        return rc;
+        return rc ? -EINVAL : 0;
     }
 
-    if (!is_canonical_address(va))
-        return -EINVAL;
+    /* Any address is accepted; a non-canonical one has nothing to flush
+     * (and invlpg must not be run on it). */
     switch (op->cmd) {
     case MMUEXT_INVLPG_LOCAL:
-        flush_tlb_one_local(va);
+        if (is_canonical_address(va))
+            flush_tlb_one_local(va);
         return 0;
     case MMUEXT_INVLPG_MULTI:
         rc = check_vcpumask(op->arg2.vcpumask, curd);
-        if (rc == 0)
+        if (rc == 0 && is_canonical_address(va))
             flush_tlb_one_all(va);
-        return rc;
+        return rc ? -EINVAL : 0;
     default:   /* MMUEXT_INVLPG_ALL */
-        flush_tlb_one_all(va);
+        if (is_canonical_address(va))
+            flush_tlb_one_all(va);
         return 0;
     }
 }
@@ -209,6 +211,9 @@ static int mmuext_one(const struct mmuext_op *op, struct vcpu *v,
     case MMUEXT_TLB_FLUSH_ALL:
     case MMUEXT_INVLPG_ALL:
         return flush_op(op, curd);
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -EOPNOTSUPP;     /* no superpages */
     default:
         return -ENOSYS;
     }
@@ -227,9 +232,6 @@ long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
     rc = lookup_foreign(foreigndom & 0xffff, v->domain, &pg_owner);
     if (rc)
         return rc;
-    /* Reject an unwritable pdone before anything changes. */
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
 
     spin_lock(&mm_lock);
     for (i = 0; i < count; i++) {
@@ -247,7 +249,7 @@ long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
     spin_unlock(&mm_lock);
 
     done = i;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && rc == 0)
-        rc = -EFAULT;
+    if (pdone)
+        copy_to_guest(pdone, &done, sizeof(done));
     return rc;
 }

@@ -10,6 +10,12 @@
 struct domain;
 struct vcpu;
 
+/*
+ * PGF_* bit (hv/mm.h) only the PV MMU uses: an L1 table that holds or held
+ * grant mappings (grant_pv.c).  Cleared when the table is devalidated.
+ */
+#define PGF_grant_l1     0x08
+
 /* Frames below 1 MiB are never given out (firmware, trampolines). */
 #define LOW_MEM_FRAMES   (0x100000UL >> PAGE_SHIFT)
 
@@ -60,6 +66,18 @@ void zap_ro_mpt(mfn_t l4);
 
 /* Xen's continuation marker in a batch count; hv does not preempt batches. */
 #define MMU_UPDATE_PREEMPTED (1U << 31)
+
+/* The validated L1 table mapping va under kernel L4 l4, or NULL. */
+struct page_info *walk_to_l1(mfn_t l4, u64 va);
+
+/*
+ * Grant mappings (grant_pv.c).  grant_pte_dropped: entry `slot` of L1
+ * table l1 no longer holds the references of old (called before they are
+ * dropped).  grant_l1_devalidating: l1 is being devalidated (called before
+ * its entries' references are dropped).
+ */
+void grant_pte_dropped(struct page_info *l1, unsigned int slot, pte_t old);
+void grant_l1_devalidating(struct page_info *l1);
 
 /* Resolves a foreigndom / domid argument for the caller curd (0 or errno). */
 int lookup_foreign(domid_t id, struct domain *curd, struct domain **out);

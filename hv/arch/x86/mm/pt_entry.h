@@ -9,5 +9,11 @@ int get_page_from_pte(pte_t e, unsigned int level,
                       const struct domain *pt_owner,
                       const struct domain *pg_owner);
 void put_page_from_pte(pte_t e, unsigned int level);
+/*
+ * A general and a type reference making pg a page table (or other type)
+ * of d: -EINVAL if pg is not d's or already in another use (Xen's error
+ * for both), else get_page_type's result (a failed validation's error).
+ */
+int get_table_ref(struct page_info *pg, const struct domain *d, enum page_type type);
 
 #endif

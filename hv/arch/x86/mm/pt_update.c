@@ -64,7 +64,10 @@ int mod_pte(struct page_info *ptpg, unsigned int slot, pte_t nval,
         old = __atomic_exchange_n(p, nval, __ATOMIC_SEQ_CST);
     }
 
-    if (!same_references(old, nval, level) || !pte_present(nval))
+    if (!same_references(old, nval, level) || !pte_present(nval)) {
+        if (level == 1)
+            grant_pte_dropped(ptpg, slot, old);
         put_page_from_pte(old, level);
+    }
     return 0;
 }

@@ -9,6 +9,11 @@
  * privileged caller named), plus a PGT_writable type reference if it is
  * writable.  Same-level ("linear") entries are refused: they would need a
  * type reference of the table's own level, which the type rule forbids.
+ *
+ * Error numbers are Xen's: an L1 entry whose frame cannot be mapped (not
+ * the owner's, or not writable) is -EBUSY, one beyond RAM -EPERM (no I/O
+ * memory for guests); an upper-level entry whose frame cannot be a table
+ * of the level below is -EINVAL.
  */
 #include <hv/lib.h>
 #include <hv/errno.h>
@@ -31,17 +36,35 @@ int get_page_from_pte(pte_t e, unsigned int level,
     int rc;
 
     ASSERT(pte_present(e));
-    if (!pte_flags_ok(e, level) || !mfn_valid(pte_mfn(e)))
+    if (!pte_flags_ok(e, level))
         return -EINVAL;
+    if (!mfn_valid(pte_mfn(e)))
+        return level > 1 ? -EINVAL : -EPERM;
     pg = mfn_to_page(pte_mfn(e));
 
     if (level > 1)
-        return get_page_and_type(pg, pt_owner, PGT_level(level - 1));
+        return get_table_ref(pg, pt_owner, PGT_level(level - 1));
 
     rc = get_page(pg, pg_owner);
     if (rc || !(e & _PAGE_RW))
-        return rc;
+        return rc && rc != -EOVERFLOW ? -EBUSY : rc;
     rc = get_page_type(pg, PGT_writable);
+    if (rc)
+        put_page(pg);
+    return rc && rc != -EOVERFLOW ? -EBUSY : rc;
+}
+
+int get_table_ref(struct page_info *pg, const struct domain *d, enum page_type type)
+{
+    int rc;
+
+    if (get_page(pg, d))
+        return -EINVAL;
+    if (pg->type_count && pg->type != type) {
+        put_page(pg);
+        return -EINVAL;
+    }
+    rc = get_page_type(pg, type);
     if (rc)
         put_page(pg);
     return rc;
@@ -111,6 +134,8 @@ void devalidate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
 
+    if (level == 1)
+        grant_l1_devalidating(pg);
     for (unsigned int i = 0; i < PT_ENTRIES; i++)
         if (slot_is_guest(level, i))
             put_page_from_pte(t[i], level);

@@ -12,6 +12,7 @@
 #include <hv/errno.h>
 #include <hv/domain.h>
 #include <hv/pv_mm.h>
+#include <hv/grant_table.h>
 #include "private.h"
 
 static void drop_base(mfn_t *slot)
@@ -59,10 +60,8 @@ int relinquish_domain_memory(struct domain *d)
     spin_lock(&mm_lock);
     d->is_dying = true;
 
-    /*
-     * Grant mappings: when grant tables land, the mappings d holds of
-     * other domains' grants are undone here, before d's page tables go.
-     */
+    /* The mappings d holds of grants go before its page tables. */
+    gnttab_release_mappings(d);
 
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
         struct vcpu *v = d->vcpu[i];

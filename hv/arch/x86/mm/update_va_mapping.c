@@ -10,8 +10,8 @@
 #include <hv/pv_mm.h>
 #include "private.h"
 
-/* The validated L1 table mapping va under l4, or NULL. */
-static struct page_info *walk_to_l1(mfn_t l4, u64 va)
+/* The validated L1 table mapping va under l4, or NULL (grant maps too). */
+struct page_info *walk_to_l1(mfn_t l4, u64 va)
 {
     mfn_t mfn = l4;
     struct page_info *pg;
@@ -61,8 +61,7 @@ static long update_va_mapping(u64 va, u64 val, u64 flags,
 
     if (!is_canonical_address(va) || (va >= HV_HOLE_START && va < HV_HOLE_END))
         return -EINVAL;
-    if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK)
-        return -EINVAL;
+    /* Flush type 3 (both bits) is accepted and flushes nothing, as Xen. */
     if (target != UVMF_LOCAL && target != UVMF_ALL) {
         rc = check_vcpumask(target, v->domain);
         if (rc)

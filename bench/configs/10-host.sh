@@ -1,0 +1,14 @@
+# shellcheck shell=sh disable=SC2034  # bench/run reads the variables
+# The build machine itself, no emulation: a reference for what the
+# programs cost on real hardware (or whatever VM the build machine is).
+# Pinned to one CPU like the 1-vCPU guests, so the pipe ping-pong is a
+# context switch and not a cross-CPU wakeup; the mixed job unpacks into
+# tmpfs, as the guests unpack into their ramfs.
+title="host: Linux on 1 CPU, no emulation (reference)"
+role=reference
+modes="time"
+
+boot() {
+	export TMPDIR=/dev/shm
+	host_jobs "$BUILD/bench/host" taskset -c 0
+}

@@ -1,0 +1,6 @@
+# shellcheck shell=sh disable=SC2034  # bench/run reads the variables
+# A stock Linux kernel as an HVM domU on heron's hypervisor.
+title="stock Linux HVM domU on hv"
+role=measured
+modes="time icount"
+pending="not running yet: needs hv's HVM support; not started"

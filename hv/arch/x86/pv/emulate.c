@@ -1,0 +1,253 @@
+/*
+ * The privileged operations hv emulates for a PV guest, as Xen does:
+ *   - reads of CR0 (with the guest's virtual TS), CR3 (the machine
+ *     address of the L4 the vCPU runs on) and CR4 (the guest's view);
+ *   - writes of CR0 that change only TS (= fpu_taskswitch), `clts`, and
+ *     writes of CR4, where only FSGSBASE is the guest's to choose;
+ *   - CPUID behind the forced-emulation prefix `ud2; .ascii "xen"`, with
+ *     the hypervisor leaves and without features a ring-3 kernel cannot
+ *     use.
+ * Every other privileged instruction (CR3/CR8 writes, cli/sti, hlt,
+ * in/out, rdmsr/wrmsr, lgdt...) stays a #GP for the guest's own handler.
+ */
+#include <hv/domain.h>
+#include <hv/processor.h>
+#include <hv/cpufeature.h>
+#include <hv/page.h>
+#include <hv/lib.h>
+#include <hv/xen_version.h>
+#include <hv/pv_mm.h>
+#include "private.h"
+
+#define HV_CPUID_BASE    0x40000000u
+#define HV_CPUID_LAST    (HV_CPUID_BASE + 2)
+
+/* CPUID.1 and 0x80000001 bits a PV guest must not see. */
+#define CPUID1_ECX_HIDE  ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 21) | \
+                          (1u << 24))   /* monitor, vmx, smx, x2apic, tsc-deadline */
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID1_EDX_HIDE  ((1u << 9) | (1u << 22))   /* apic, acpi */
+#define CPUIDX1_ECX_HIDE (1u << 2)                  /* svm */
+#define CPUID7_EBX_HIDE  ((1u << 7) | (1u << 10) | (1u << 20))  /* smep, invpcid, smap */
+
+/* CR4 bits hv keeps to itself in the guest's view, and those it may set. */
+#define X86_CR4_PSE      0x00000010
+#define X86_CR4_TSD      0x00000004
+#define X86_CR4_PKE      0x00400000
+#define CR4_HIDDEN       (X86_CR4_PGE | X86_CR4_PSE | X86_CR4_TSD | X86_CR4_SMEP | \
+                          X86_CR4_SMAP | X86_CR4_PKE | X86_CR4_FSGSBASE)
+
+static u64 *gpr(struct cpu_user_regs *regs, unsigned int n)
+{
+    switch (n) {
+    case 0: return &regs->rax;
+    case 1: return &regs->rcx;
+    case 2: return &regs->rdx;
+    case 3: return &regs->rbx;
+    case 4: return &regs->rsp;
+    case 5: return &regs->rbp;
+    case 6: return &regs->rsi;
+    case 7: return &regs->rdi;
+    case 8: return &regs->r8;
+    case 9: return &regs->r9;
+    case 10: return &regs->r10;
+    case 11: return &regs->r11;
+    case 12: return &regs->r12;
+    case 13: return &regs->r13;
+    case 14: return &regs->r14;
+    default: return &regs->r15;
+    }
+}
+
+u64 pv_guest_cr4(const struct vcpu *v)
+{
+    return (read_cr4() & ~CR4_HIDDEN) | (v->arch.cr4 & X86_CR4_FSGSBASE);
+}
+
+void pv_load_cr4(const struct vcpu *v)
+{
+    unsigned long cr4 = read_cr4(), want;
+
+    want = (cr4 & ~X86_CR4_FSGSBASE) | (v->arch.cr4 & X86_CR4_FSGSBASE);
+    if (want != cr4)
+        write_cr4(want);
+}
+
+static u64 guest_cr0(const struct vcpu *v)
+{
+    return (read_cr0() & ~X86_CR0_TS) | (v->arch.guest_ts ? X86_CR0_TS : 0);
+}
+
+static bool read_cr(struct vcpu *v, unsigned int cr, u64 *val)
+{
+    switch (cr) {
+    case 0:
+        *val = guest_cr0(v);
+        return true;
+    case 3:
+        *val = mfn_to_maddr(pv_current_l4(v));
+        return true;
+    case 4:
+        *val = pv_guest_cr4(v);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool write_cr(struct vcpu *v, unsigned int cr, u64 val)
+{
+    switch (cr) {
+    case 0:
+        if ((val ^ guest_cr0(v)) & ~(u64)X86_CR0_TS)
+            return false;
+        fpu_set_guest_ts(v, val & X86_CR0_TS);
+        return true;
+    case 4:
+        /* Other bits are silently kept as they are (Xen's rule). */
+        v->arch.cr4 = boot_cpu_data.fsgsbase ? val & X86_CR4_FSGSBASE : 0;
+        pv_load_cr4(v);
+        return true;
+    default:
+        return false;       /* CR3 takes MMUEXT_NEW_BASEPTR, CR8 nothing */
+    }
+}
+
+/* `mov %crN, reg` (0f 20), `mov reg, %crN` (0f 22), optionally behind a
+ * REX prefix, and `clts` (0f 06). */
+bool pv_emulate_gp(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    u8 insn[4];
+    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
+    unsigned int cr, reg;
+    u8 rex = 0;
+    u64 val;
+
+    if (n >= 2 && insn[0] == 0x0f && insn[1] == 0x06) {
+        fpu_set_guest_ts(v, false);
+        regs->rip += 2;
+        return true;
+    }
+    if (n && (insn[0] & 0xf0) == 0x40)
+        rex = insn[i++];
+    if (n < i + 3 || insn[i] != 0x0f || (insn[i + 1] != 0x20 && insn[i + 1] != 0x22))
+        return false;
+    /* The CPU ignores ModRM.mod here: always a register. */
+    cr = ((insn[i + 2] >> 3) & 7) | ((rex & 4) << 1);
+    reg = (insn[i + 2] & 7) | ((rex & 1) << 3);
+    if (insn[i + 1] == 0x20) {
+        if (!read_cr(v, cr, &val))
+            return false;
+        *gpr(regs, reg) = val;
+    } else if (!write_cr(v, cr, *gpr(regs, reg))) {
+        return false;
+    }
+    regs->rip += i + 3;
+    return true;
+}
+
+/*
+ * Writable page tables: a 64-bit store into one of the guest's L1 tables
+ * (`mov reg, mem` = REX.W 89 /r, or `mov $imm32, mem` = REX.W c7 /0) is
+ * applied as an update of that entry.  Only these plain stores are
+ * emulated; anything else keeps its #PF.
+ */
+bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr)
+{
+    struct vcpu *v = current;
+    u8 insn[15];
+    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
+    unsigned int mod, rm, reg;
+    u8 rex, op;
+    u64 val;
+    s32 imm;
+
+    if (n < 3 || (insn[0] & 0xf8) != 0x48)      /* REX with W */
+        return false;
+    rex = insn[i++];
+    op = insn[i++];
+    mod = insn[i] >> 6;
+    reg = (insn[i] >> 3) & 7;
+    rm = insn[i++] & 7;
+    if (mod == 3 || (op != 0x89 && (op != 0xc7 || reg != 0)))
+        return false;
+    if (rm == 4 && i < n && (insn[i++] & 7) == 5 && mod == 0)
+        i += 4;                                 /* SIB with disp32, no base */
+    if (mod == 0 && rm == 5)
+        i += 4;                                 /* RIP-relative */
+    i += mod == 1 ? 1 : mod == 2 ? 4 : 0;
+    if (op == 0x89) {
+        val = *gpr(regs, reg | ((rex & 4) << 1));
+    } else {
+        if (i + 4 > n)
+            return false;
+        memcpy(&imm, insn + i, 4);
+        val = (u64)(s64)imm;
+        i += 4;
+    }
+    if (i > n || ptwr_emulate_store(v, pv_current_l4(v), addr, val))
+        return false;
+    regs->rip += i;
+    return true;
+}
+
+static void hypervisor_leaf(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+    *a = *b = *c = *d = 0;
+    switch (leaf) {
+    case HV_CPUID_BASE:
+        *a = HV_CPUID_LAST;
+        memcpy(b, "XenV", 4);
+        memcpy(c, "MMXe", 4);
+        memcpy(d, "nVMM", 4);
+        break;
+    case HV_CPUID_BASE + 1:
+        *a = (XEN_INTERFACE_MAJOR << 16) | XEN_INTERFACE_MINOR;
+        break;
+    case HV_CPUID_BASE + 2:
+        *a = 1;                 /* hypercall pages */
+        break;
+    }
+}
+
+static void guest_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+    if (leaf >= HV_CPUID_BASE && leaf < HV_CPUID_BASE + 0x10000) {
+        hypervisor_leaf(leaf, a, b, c, d);
+        return;
+    }
+    cpuid_count(leaf, sub, a, b, c, d);
+    switch (leaf) {
+    case 1:
+        *c = (*c & ~CPUID1_ECX_HIDE) | CPUID1_ECX_HYPERVISOR;
+        *d &= ~CPUID1_EDX_HIDE;
+        break;
+    case 7:
+        if (sub == 0)
+            *b &= ~CPUID7_EBX_HIDE;
+        break;
+    case 0x80000001:
+        *c &= ~CPUIDX1_ECX_HIDE;
+        break;
+    }
+}
+
+/* ud2; .ascii "xen"; cpuid */
+bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
+{
+    static const u8 sig[7] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
+    u8 insn[7];
+    u32 a, b, c, d;
+
+    if (pv_fetch_insn(regs, insn, sizeof(insn)) != sizeof(insn) ||
+        memcmp(insn, sig, sizeof(sig)))
+        return false;
+    guest_cpuid(regs->rax, regs->rcx, &a, &b, &c, &d);
+    regs->rax = a;
+    regs->rbx = b;
+    regs->rcx = c;
+    regs->rdx = d;
+    regs->rip += sizeof(sig);
+    return true;
+}

@@ -1,0 +1,56 @@
+/*
+ * The way back to a guest (called from ret_to_guest in entry.S): run
+ * pending softirqs, reschedule if asked or if the current vCPU may not
+ * run, destroy dead domains, and deliver a pending event upcall, until
+ * nothing is left to do.  Returns with interrupts off, right before the
+ * guest frame is loaded.
+ */
+#include <hv/domain.h>
+#include <hv/sched.h>
+#include <hv/softirq.h>
+#include <hv/percpu.h>
+#include <hv/processor.h>
+#include <hv/lib.h>
+#include "private.h"
+
+static void deliver_event(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct trap_bounce tb = {
+        .eip = v->arch.event_callback,
+        .mask_events = true,
+        .what = "event upcall with no event callback registered",
+    };
+
+    create_bounce_frame(v, regs, &tb);
+}
+
+void pv_prepare_exit(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_regs;
+
+    for (;;) {
+        struct vcpu *v;
+
+        local_irq_disable();
+        v = current;
+        if (softirq_pending(cpu)) {
+            local_irq_enable();
+            do_softirq();
+        } else if (sched_pending() || v->pause_flags) {
+            local_irq_enable();
+            schedule();
+        } else if (domain_reap_pending()) {
+            local_irq_enable();
+            domain_reap();
+        } else if (vcpu_events_need_delivery(v)) {
+            local_irq_enable();
+            deliver_event(v, regs);
+        } else {
+            break;
+        }
+    }
+    /* The guest always runs with interrupts on and no I/O privilege. */
+    regs->rflags = (regs->rflags | X86_EFLAGS_IF) &
+                   ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM);
+}

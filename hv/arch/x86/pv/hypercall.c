@@ -1,0 +1,148 @@
+/*
+ * The hypercall table and the SYSCALL entry from a PV guest.
+ *
+ * SYSCALL from guest kernel mode is a hypercall: number in RAX, arguments
+ * in RDI, RSI, RDX, R10, R8, result in RAX.  From guest user mode it is
+ * the guest's own system call and is bounced to its syscall callback.
+ * Arguments are passed to each handler with the C types Xen's handlers
+ * have, so a 64-bit register is truncated exactly where Xen truncates it.
+ */
+#include <hv/hypercall.h>
+#include <hv/domain.h>
+#include <hv/pv_mm.h>
+#include <hv/event.h>
+#include <hv/grant_table.h>
+#include <hv/sched.h>
+#include <hv/softirq.h>
+#include <hv/percpu.h>
+#include <hv/processor.h>
+#include <hv/traps.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include "private.h"
+
+typedef long (*hypercall_fn_t)(const u64 *a);
+
+#define HYPERCALL(name, call) \
+    static long hc_##name(const u64 *a) { (void)a; return call; }
+
+HYPERCALL(set_trap_table, do_set_trap_table(a[0]))
+HYPERCALL(mmu_update, do_mmu_update(a[0], (unsigned int)a[1], a[2],
+                                    (unsigned int)a[3]))
+HYPERCALL(stack_switch, do_stack_switch(a[0], a[1]))
+HYPERCALL(set_callbacks, do_set_callbacks(a[0], a[1], a[2]))
+HYPERCALL(fpu_taskswitch, do_fpu_taskswitch((int)a[0]))
+HYPERCALL(memory_op, do_memory_op(a[0], a[1]))
+HYPERCALL(multicall, do_multicall(a[0], (unsigned int)a[1]))
+HYPERCALL(update_va_mapping, do_update_va_mapping(a[0], a[1], a[2]))
+HYPERCALL(set_timer_op, do_set_timer_op((s64)a[0]))
+HYPERCALL(event_channel_op_compat, do_event_channel_op_compat(a[0]))
+HYPERCALL(xen_version, do_xen_version((int)a[0], a[1]))
+HYPERCALL(console_io, do_console_io((unsigned int)a[0], (unsigned int)a[1], a[2]))
+HYPERCALL(grant_table_op, do_grant_table_op((unsigned int)a[0], a[1], (unsigned int)a[2]))
+HYPERCALL(vm_assist, do_vm_assist((unsigned int)a[0], (unsigned int)a[1]))
+HYPERCALL(update_va_mapping_otherdomain,
+          do_update_va_mapping_otherdomain(a[0], a[1], a[2], (domid_t)a[3]))
+HYPERCALL(iret, do_iret(&get_cpu_info()->guest_regs))
+HYPERCALL(vcpu_op, do_vcpu_op((int)a[0], (unsigned int)a[1], a[2]))
+HYPERCALL(set_segment_base, do_set_segment_base((unsigned int)a[0], a[1]))
+HYPERCALL(mmuext_op, do_mmuext_op(a[0], (unsigned int)a[1], a[2],
+                                  (unsigned int)a[3]))
+HYPERCALL(sched_op, do_sched_op((int)a[0], a[1]))
+HYPERCALL(callback_op, do_callback_op((int)a[0], a[1]))
+HYPERCALL(event_channel_op, do_event_channel_op((unsigned int)a[0], a[1]))
+HYPERCALL(physdev_op, do_physdev_op((int)a[0], a[1]))
+
+/* Everything not listed returns -ENOSYS (docs/abi-coverage.md). */
+static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
+    [__HYPERVISOR_set_trap_table]          = hc_set_trap_table,
+    [__HYPERVISOR_mmu_update]              = hc_mmu_update,
+    [__HYPERVISOR_stack_switch]            = hc_stack_switch,
+    [__HYPERVISOR_set_callbacks]           = hc_set_callbacks,
+    [__HYPERVISOR_fpu_taskswitch]          = hc_fpu_taskswitch,
+    [__HYPERVISOR_memory_op]               = hc_memory_op,
+    [__HYPERVISOR_multicall]               = hc_multicall,
+    [__HYPERVISOR_update_va_mapping]       = hc_update_va_mapping,
+    [__HYPERVISOR_set_timer_op]            = hc_set_timer_op,
+    [__HYPERVISOR_event_channel_op_compat] = hc_event_channel_op_compat,
+    [__HYPERVISOR_xen_version]             = hc_xen_version,
+    [__HYPERVISOR_console_io]              = hc_console_io,
+    [__HYPERVISOR_grant_table_op]          = hc_grant_table_op,
+    [__HYPERVISOR_vm_assist]               = hc_vm_assist,
+    [__HYPERVISOR_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
+    [__HYPERVISOR_iret]                    = hc_iret,
+    [__HYPERVISOR_vcpu_op]                 = hc_vcpu_op,
+    [__HYPERVISOR_set_segment_base]        = hc_set_segment_base,
+    [__HYPERVISOR_mmuext_op]               = hc_mmuext_op,
+    [__HYPERVISOR_sched_op]                = hc_sched_op,
+    [__HYPERVISOR_callback_op]             = hc_callback_op,
+    [__HYPERVISOR_event_channel_op]        = hc_event_channel_op,
+    [__HYPERVISOR_physdev_op]              = hc_physdev_op,
+};
+
+long hypercall_call(u64 op, const u64 args[5])
+{
+    if (op >= NR_HYPERCALLS || !hypercall_table[op])
+        return -ENOSYS;
+    return hypercall_table[op](args);
+}
+
+bool hypercall_preempt_check(void)
+{
+    if (current->arch.in_multicall)
+        return false;
+    return softirq_pending(smp_processor_id()) || sched_pending();
+}
+
+long hypercall_create_continuation(unsigned int op, u64 a0, u64 a1, u64 a2,
+                                   u64 a3, u64 a4)
+{
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_regs;
+
+    ASSERT(!current->arch.in_multicall);
+    regs->rax = op;
+    regs->rdi = a0;
+    regs->rsi = a1;
+    regs->rdx = a2;
+    regs->r10 = a3;
+    regs->r8 = a4;
+    current->arch.hcall_preempted = true;
+    return op;
+}
+
+static void pv_hypercall(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    u64 args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+    long ret;
+
+    v->arch.hcall_preempted = false;
+    ret = hypercall_call(regs->rax, args);
+    /* SYSCALL is 2 bytes: stepping back re-executes the continuation. */
+    if (v->arch.hcall_preempted)
+        regs->rip -= 2;
+    else
+        regs->rax = ret;
+}
+
+void pv_syscall_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (is_idle_vcpu(v))
+        do_syscall_unhandled(regs);
+    local_irq_enable();
+    if (v->arch.kernel_mode)
+        pv_hypercall(regs);
+    else
+        pv_bounce_syscall(regs);
+}
+
+/* 32-bit user code: bounce to its callback (never a hypercall). */
+void pv_cstar_entry(struct cpu_user_regs *regs)
+{
+    if (is_idle_vcpu(current))
+        do_syscall_unhandled(regs);
+    local_irq_enable();
+    pv_bounce_syscall(regs);
+}

@@ -1,0 +1,30 @@
+/*
+ * physdev_op (hypercall 33).  hv gives guests no physical devices, I/O
+ * ports or IRQs yet; the only operation is set_iopl, which records the
+ * virtual I/O privilege level.  It shows in the RFLAGS.IOPL of bounce
+ * frames when the guest enabled VMASST_TYPE_architectural_iopl; port I/O
+ * itself still faults (#GP), since hv emulates none.
+ */
+#include <hv/domain.h>
+#include <hv/hypercall.h>
+#include <hv/guest_access.h>
+#include <hv/errno.h>
+#include <public/physdev.h>
+#include "private.h"
+
+long do_physdev_op(int cmd, xen_guest_handle_t arg)
+{
+    struct physdev_set_iopl iopl;
+
+    switch (cmd) {
+    case PHYSDEVOP_set_iopl:
+        if (copy_from_guest(&iopl, arg, sizeof(iopl)))
+            return -EFAULT;
+        if (iopl.iopl > 3)
+            return -EINVAL;
+        current->arch.iopl = iopl.iopl << 12;
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,41 @@
+/* Shared between the files of hv/arch/x86/pv; not for the rest of hv. */
+#ifndef HV_ARCH_X86_PV_PRIVATE_H
+#define HV_ARCH_X86_PV_PRIVATE_H
+
+#include <hv/domain.h>
+#include <public/arch-x86_64.h>
+
+/* What a bounce into the guest kernel needs (Xen's trap_bounce). */
+struct trap_bounce {
+    u64 eip;                /* handler; 0 = none registered */
+    u32 error_code;
+    bool has_error_code;
+    bool mask_events;       /* set vcpu_info.evtchn_upcall_mask */
+    bool failsafe;          /* frame carries DS, ES, FS, GS: */
+    u16 segs[4];            /* the selectors hv could not load */
+    const char *what;       /* for the crash message if eip is 0 */
+};
+
+/*
+ * Writes the bounce frame on the guest kernel stack (switching to guest
+ * kernel mode first if the vCPU is in user mode) and points regs at the
+ * handler.  On failure (no handler, unwritable stack) the domain is
+ * crashed and false returned.
+ */
+bool create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                         const struct trap_bounce *tb);
+
+/* SYSCALL from guest user mode (or compatibility mode). */
+void pv_bounce_syscall(struct cpu_user_regs *regs);
+/* The failsafe callback: hv could not load the guest's selectors
+ * segs[] = DS, ES, FS, GS (or its CS/SS/RIP on return, segs = current). */
+void pv_bounce_failsafe(struct vcpu *v, struct cpu_user_regs *regs,
+                        const u16 segs[4]);
+/* The guest's live data selectors, DS, ES, FS, GS. */
+void pv_read_segs(u16 segs[4]);
+
+/* The guest's instruction bytes at rip (up to n); bytes copied. */
+unsigned int pv_fetch_insn(const struct cpu_user_regs *regs, u8 *buf,
+                           unsigned int n);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * vcpu_op (hypercall 24) and set_timer_op (15): vCPU state queries,
+ * runstate areas, the one-shot and periodic timers that raise VIRQ_TIMER,
+ * and moving vcpu_info out of shared_info.
+ */
+#include <hv/domain.h>
+#include <hv/sched.h>
+#include <hv/hypercall.h>
+#include <hv/guest_access.h>
+#include <hv/vtime.h>
+#include <hv/time.h>
+#include <hv/mm.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include <public/vcpu.h>
+
+#define STIME_DELTA_MAX ((s_time_t)(~0ULL >> 2))
+/* Linux's jiffies wrap can ask for absurd deadlines; Xen fires those
+ * after 100 ms instead (2^50 ns is about 13 days). */
+#define TIMEOUT_TOO_FAR (1LL << 50)
+
+long do_set_timer_op(s64 timeout)
+{
+    struct vcpu *v = current;
+    s_time_t offset = timeout - NOW();
+
+    if (timeout == 0)
+        stop_timer(&v->singleshot_timer);
+    else if (timeout < 0 || offset > TIMEOUT_TOO_FAR)
+        set_timer(&v->singleshot_timer, NOW() + MILLISECS(100));
+    else
+        set_timer(&v->singleshot_timer, timeout);
+    return 0;
+}
+
+static void runstate_now(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+    s_time_t now = NOW();
+
+    *r = v->runstate;
+    if (now > (s_time_t)r->state_entry_time)
+        r->time[r->state] += now - r->state_entry_time;
+}
+
+/*
+ * vcpu_info moves into a frame of the guest's (typed writable while it
+ * is there).  Everything is marked pending so no event is lost.
+ */
+static long register_vcpu_info(struct vcpu *v, xen_guest_handle_t arg)
+{
+    struct vcpu_register_vcpu_info info;
+    struct domain *d = v->domain;
+    struct page_info *pg;
+    vcpu_info_t *new;
+
+    if (copy_from_guest(&info, arg, sizeof(info)))
+        return -EFAULT;
+    if (v->vcpu_info_page)
+        return -EINVAL;                 /* once only */
+    if (v != current && !(v->pause_flags & VPF_down))
+        return -EINVAL;
+    if (!mfn_valid(info.mfn))
+        return -EINVAL;
+    /* Inside one page, naturally aligned (Xen's -ENXIO). */
+    if (info.offset > PAGE_SIZE - sizeof(vcpu_info_t) ||
+        (info.offset & (__alignof__(vcpu_info_t) - 1)))
+        return -XEN_ENXIO;
+    pg = mfn_to_page(info.mfn);
+    if (get_page_and_type(pg, d, PGT_writable))
+        return -EINVAL;
+
+    new = (vcpu_info_t *)((u8 *)page_to_virt(pg) + info.offset);
+    memcpy(new, v->vcpu_info, sizeof(*new));
+    v->vcpu_info = new;
+    v->vcpu_info_page = pg;
+    __atomic_store_n(&new->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&new->evtchn_pending_sel, ~0UL, __ATOMIC_SEQ_CST);
+    update_vcpu_system_time(v);
+    vcpu_kick(v);
+    return 0;
+}
+
+long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
+{
+    struct vcpu *v = domain_vcpu(current->domain, vcpuid);
+    struct vcpu_runstate_info r;
+    struct vcpu_register_runstate_memory_area area;
+    struct vcpu_set_periodic_timer pt;
+    struct vcpu_set_singleshot_timer st;
+
+    if (!v)
+        return -ENOENT;
+
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+
+    case VCPUOP_get_runstate_info:
+        runstate_now(v, &r);
+        return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
+
+    case VCPUOP_register_runstate_memory_area:
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -EFAULT;
+        if (!guest_access_ok(area.addr, sizeof(r)))
+            return -EFAULT;
+        v->runstate_guest = area.addr;
+        if (v == current)
+            vcpu_update_runstate_area(v);
+        return 0;
+
+    case VCPUOP_set_periodic_timer:
+        if (copy_from_guest(&pt, arg, sizeof(pt)))
+            return -EFAULT;
+        if (pt.period_ns < (u64)MILLISECS(1) || pt.period_ns > (u64)STIME_DELTA_MAX)
+            return -EINVAL;
+        vcpu_set_periodic_timer(v, pt.period_ns);
+        return 0;
+
+    case VCPUOP_stop_periodic_timer:
+        vcpu_set_periodic_timer(v, 0);
+        return 0;
+
+    case VCPUOP_set_singleshot_timer:
+        if (v != current)
+            return -EINVAL;
+        if (copy_from_guest(&st, arg, sizeof(st)))
+            return -EFAULT;
+        /* Xen 4.17 ignores VCPU_SSHOTTMR_future (Linux misused it): a
+         * deadline in the past fires at once. */
+        set_timer(&v->singleshot_timer, st.timeout_abs_ns);
+        return 0;
+
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current)
+            return -EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
+
+    default:
+        return -ENOSYS;     /* initialise, up, down, send_nmi, ... */
+    }
+}

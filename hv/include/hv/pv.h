@@ -1,0 +1,147 @@
+/*
+ * PV CPU virtualisation (hv/arch/x86/pv/): the x86-64 Xen PV model.
+ *
+ * Guest kernel and guest user both run in ring 3; the vCPU's kernel_mode
+ * flag says which one it is in.  Each mode has its own L4 (guest_table,
+ * guest_table_user) and GS base; toggle_guest_mode() swaps both.  Entries
+ * from the guest (SYSCALL, exceptions, interrupts) leave the guest's
+ * registers in cpu_info.guest_regs; hv changes that frame to redirect the
+ * guest ("bounce" it to a registered handler) and returns to it on the
+ * exit path (ret_to_guest in entry.S).
+ */
+#ifndef HV_PV_H
+#define HV_PV_H
+
+#include <hv/types.h>
+#include <public/arch-x86_64.h>
+
+struct vcpu;
+struct domain;
+
+#define X86_EFLAGS_IOPL 0x00003000
+
+/* FPU/SSE/AVX state, saved with XSAVE when the CPU has it, else FXSAVE. */
+struct fpu_state;
+
+struct pv_vcpu {
+    /* The guest's registers while it is not on a CPU. */
+    struct cpu_user_regs user_regs;
+
+    /* Virtual IDT (set_trap_table) and callbacks (callback_op). */
+    struct trap_info trap_ctxt[256];
+    u64 event_callback;
+    u64 failsafe_callback;
+    u64 syscall_callback;
+    u64 syscall32_callback;
+    u64 nmi_callback;
+    unsigned int vgc_flags;         /* VGCF_{failsafe,syscall}_disables_events */
+
+    /* stack_switch: where a bounce from user mode puts its frame. */
+    u64 kernel_ss, kernel_sp;
+
+    /* Segment state saved when the vCPU leaves its CPU. */
+    u64 fs_base, gs_base_kernel, gs_base_user;
+    u16 ds, es, fs, gs;
+
+    u32 iopl;                       /* PHYSDEVOP_set_iopl, as EFLAGS.IOPL bits */
+    u64 cr4;                        /* guest-chosen CR4 bits (FSGSBASE) */
+    bool kernel_mode;               /* guest kernel (true) or guest user */
+
+    /* FPU: the guest's virtual CR0.TS (fpu_taskswitch) and its state. */
+    bool guest_ts;
+    bool fpu_dirtied;               /* loaded in the CPU since switch-in */
+    struct fpu_state *fpu;
+
+    /* The runstate area could not be written in user mode: retry when
+     * the vCPU enters kernel mode (the area is a kernel address). */
+    bool runstate_update_pending;
+
+    /* Hypercall state: a continuation was set up; inside a multicall. */
+    bool hcall_preempted;
+    bool in_multicall;
+};
+
+/* --- boot and per-vCPU setup (hv/arch/x86/pv/) --- */
+
+void pv_cpu_init(void);                 /* IDT DPLs, FPU mode, wallclock */
+int pv_vcpu_init(struct vcpu *v);       /* 0 or -ENOMEM */
+void pv_vcpu_destroy(struct vcpu *v);
+
+/* --- entry from the guest (called from entry.S and traps.c) --- */
+
+/* entry.S: SYSCALL from compatibility mode, and the exit path. */
+void cstar_entry(void);
+void __attribute__((noreturn)) ret_to_guest(void);
+
+void pv_syscall_entry(struct cpu_user_regs *regs);
+void pv_cstar_entry(struct cpu_user_regs *regs);
+void pv_exception(struct cpu_user_regs *regs);
+
+/*
+ * The exit path: runs softirqs and the scheduler, delivers a pending
+ * event upcall, and returns with interrupts off when the current vCPU's
+ * frame in cpu_info.guest_regs may be loaded.  Never returns to its
+ * caller if the CPU switches to another vCPU.
+ */
+void pv_prepare_exit(void);
+
+/* An iretq to the guest faulted (extable fixup in entry.S). */
+void __attribute__((noreturn)) pv_iret_fault(void);
+
+/* --- bounces into the guest kernel --- */
+
+/* Injects exception `vector` (error code if the vector has one). */
+void pv_inject_exception(unsigned int vector, u32 error_code);
+/* #PF with CR2 = addr; the U bit is set from the guest's mode. */
+void pv_inject_page_fault(u64 addr, u32 error_code);
+
+/* Switches the current vCPU between guest kernel and guest user mode. */
+void toggle_guest_mode(struct vcpu *v);
+
+/* The L4 the CPU uses for v now (kernel or user table). */
+mfn_t pv_current_l4(const struct vcpu *v);
+
+/* --- context switch (pv/context.c) --- */
+
+/* Saves the CPU state of prev (a guest vCPU that was running here). */
+void pv_ctxt_save(struct vcpu *prev);
+/* Loads next's registers into this CPU's frame, CR3, segments, MSRs. */
+void pv_ctxt_load(struct vcpu *next);
+
+/* --- FPU (pv/fpu.c) --- */
+
+void fpu_init(void);
+int fpu_alloc(struct vcpu *v);            /* 0 or -ENOMEM */
+void fpu_free(struct vcpu *v);
+void fpu_switch_out(struct vcpu *v);    /* save if dirtied, set CR0.TS */
+void fpu_device_not_available(struct vcpu *v);  /* #NM from the guest */
+void fpu_set_guest_ts(struct vcpu *v, bool set);
+
+/* --- emulation of the few privileged operations Xen emulates --- */
+
+/* The guest's view of CR4, and loading its FSGSBASE choice into CR4. */
+u64 pv_guest_cr4(const struct vcpu *v);
+void pv_load_cr4(const struct vcpu *v);
+
+/* true if the fault at regs->rip was emulated (regs updated). */
+bool pv_emulate_gp(struct cpu_user_regs *regs);
+bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
+/* A store into one of the guest's L1 tables at addr (writable page tables). */
+bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr);
+
+/* Wallclock at system time 0, from the RTC at boot. */
+void wallclock_init(void);
+void wallclock_get(u64 *sec, u32 *nsec);
+
+/* Selectors a guest may load into CS / SS on return. */
+static inline bool pv_cs_ok(u64 cs)
+{
+    return (cs | 3) == FLAT_RING3_CS64 || (cs | 3) == FLAT_RING3_CS32;
+}
+
+static inline bool pv_ss_ok(u64 ss)
+{
+    return (ss | 3) == FLAT_RING3_SS64;
+}
+
+#endif

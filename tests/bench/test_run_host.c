@@ -1,0 +1,156 @@
+/*
+ * Scenario test of the harness end to end (seconds): bench/run -q on the
+ * host configuration, then one quick boot of pvops-guest natively in both
+ * modes; the checker must accept the reports.  A broken program turns into
+ * a recorded failure, not a missing row; bad options are refused.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "checker.h"
+
+#define OUT   BENCH_BUILD "/tests/bench/run-host"
+#define FAKE  BENCH_BUILD "/tests/bench/fake-build"
+#define NATIVE BENCH_BUILD "/tests/bench/run-native"
+
+static const char *const programs[] = {
+	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpu", "mixed",
+};
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+static int count(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+START_TEST(test_quick_host_run)
+{
+	char needle[128], *raw, *md;
+
+	ck_assert_int_eq(run("bench/run -q -r 1 -c host -b " BENCH_BUILD " -o " OUT
+			     " > " OUT ".log 2>&1"), 0);
+	ck_assert_int_eq(check_results(OUT, stderr), 0);
+	raw = slurp(OUT "/raw.txt");
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		snprintf(needle, sizeof(needle), "RESULT config=host mode=time run=1 name=%s ",
+			 programs[i]);
+		ck_assert_msg(count(raw, needle) == 1, "no single result for %s", programs[i]);
+	}
+	ck_assert_int_eq(count(raw, "RESULT config=native"), 0);
+	ck_assert_int_eq(count(raw, "FAIL "), 0);
+	md = slurp(OUT "/results.md");
+	ck_assert_msg(strstr(md, "not selected for this run"), "native not marked unselected");
+	ck_assert_msg(strstr(md, "hv's PV execution"), "PV row without its reason");
+	free(raw);
+	free(md);
+}
+END_TEST
+
+/* The guest path: initrd, /init, QEMU in both modes, the serial log read back. */
+START_TEST(test_quick_native_boot)
+{
+	char needle[128], *raw;
+
+	ck_assert_int_eq(run("bench/run -q -r 1 -c native -b " BENCH_BUILD " -o " NATIVE
+			     " > " NATIVE ".log 2>&1"), 0);
+	ck_assert_int_eq(check_results(NATIVE, stderr), 0);
+	raw = slurp(NATIVE "/raw.txt");
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		snprintf(needle, sizeof(needle), "RESULT config=native mode=time run=1 name=%s ",
+			 programs[i]);
+		ck_assert_msg(count(raw, needle) == 1, "no time result for %s", programs[i]);
+		snprintf(needle, sizeof(needle), "RESULT config=native mode=icount run=1 name=%s ",
+			 programs[i]);
+		ck_assert_msg(count(raw, needle) == 1, "no icount result for %s", programs[i]);
+	}
+	/* Each configuration is read on its own: nothing leaks between them. */
+	ck_assert_msg(strstr(raw, "CONFIG name=host role=reference modes=time title=\"host: "
+			     "Linux on 1 CPU, no emulation (reference)\" pending=\"not selected"), "%s", raw);
+	ck_assert_msg(strstr(raw, "CONFIG name=native role=baseline modes=time,icount title="
+			     "\"pvops-guest native, QEMU TCG (baseline)\"\n"), "%s", raw);
+	free(raw);
+}
+END_TEST
+
+/* A program that fails must show up as a failure, and the run must fail. */
+START_TEST(test_failing_program_is_recorded)
+{
+	char *raw, *md;
+
+	ck_assert_int_eq(run("rm -rf " FAKE " && mkdir -p " FAKE "/bench && "
+			     "cp -r " BENCH_BUILD "/bench/host " FAKE "/bench/ && "
+			     "cp " BENCH_BUILD "/bench/bench-report " BENCH_BUILD "/bench/bench-check "
+			     FAKE "/bench/ && "
+			     "printf '#!/bin/sh\\necho broken on purpose >&2\\nexit 3\\n' > "
+			     FAKE "/bench/host/fork"), 0);
+	ck_assert_int_eq(run("bench/run -q -r 1 -c host -b " FAKE " -o " FAKE "/out"
+			     " > " FAKE "/out.log 2>&1"), 1);
+	ck_assert_int_eq(check_results(FAKE "/out", stderr), 0);
+	raw = slurp(FAKE "/out/raw.txt");
+	ck_assert_msg(strstr(raw, "FAIL config=host mode=time run=1 name=fork note=\"exited "
+			     "with status 3 and no result line: broken on purpose"), "%s", raw);
+	ck_assert_int_eq(count(raw, "RESULT config=host"), 6);
+	md = slurp(FAKE "/out/results.md");
+	ck_assert_msg(strstr(md, "| failed |"), "no failed cell");
+	free(raw);
+	free(md);
+}
+END_TEST
+
+START_TEST(test_bad_options_refused)
+{
+	ck_assert_int_eq(run("bench/run -c nosuch -b " BENCH_BUILD " -o " FAKE "/x 2>/dev/null"), 2);
+	ck_assert_int_eq(run("bench/run -r 0 -b " BENCH_BUILD " -o " FAKE "/x 2>/dev/null"), 2);
+	ck_assert_int_eq(run("bench/run extra 2>/dev/null"), 2);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("bench_run");
+	TCase *tc = tcase_create("host");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_quick_host_run);
+	tcase_add_test(tc, test_quick_native_boot);
+	tcase_add_test(tc, test_failing_program_is_recorded);
+	tcase_add_test(tc, test_bad_options_refused);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

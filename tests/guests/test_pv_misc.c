@@ -1,0 +1,211 @@
+/*
+ * hv's answers to the rest of the PV ABI: pvclock and wallclock, the
+ * runstate area (with VMASST_TYPE_runstate_update_flag), PHYSDEVOP_set_iopl
+ * with architectural IOPL, what a domU may not do, hypercalls hv does not
+ * implement, SCHEDOP_shutdown_code and moving vcpu_info out of shared_info.
+ *     [code=reboot]  set SHUTDOWN_reboot as the shutdown code first
+ * hv only: the expectations are hv's (docs/abi-coverage.md).
+ */
+#include "lib/guest.h"
+#include "lib/traps.h"
+#include "lib/mm.h"
+#include "lib/evtchn.h"
+#include "lib/time.h"
+#include <public/memory.h>
+#include <public/physdev.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/version.h>
+#include <public/features.h>
+#include <public/callback.h>
+#include <public/segbase.h>
+
+const char test_title[] = "pv_misc";
+
+#define RUNSTATE_UPDATE (1ULL << 63)
+#define EFLAGS_IOPL 0x3000UL
+
+static void check_time(void)
+{
+    const struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+    uint64_t a = now_ns(), b;
+
+    CHECK_EQ(t->version & 1, 0, "pvclock version even (not mid-update)");
+    CHECK(t->version > 0, "pvclock published");
+    CHECK(t->flags & XEN_PVCLOCK_TSC_STABLE_BIT, "TSC_STABLE");
+    CHECK(t->tsc_to_system_mul != 0, "mul");
+    CHECK_EQ(sched_yield(), 0, "yield");
+    b = now_ns();
+    CHECK(b > a, "time goes forward (%lu, %lu)", a, b);
+    CHECK_EQ(shared_info->wc_version & 1, 0, "wc_version even");
+    CHECK(shared_info->wc_sec > 1600000000u, "wallclock %u s", shared_info->wc_sec);
+    CHECK(shared_info->wc_nsec < 1000000000u, "wc_nsec %u", shared_info->wc_nsec);
+}
+
+static struct vcpu_runstate_info area;
+
+static void check_runstate(void)
+{
+    struct vcpu_register_runstate_memory_area reg = { .addr = PTR(&area) };
+    struct vcpu_runstate_info now;
+
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_runstate_memory_area, 0, PTR(&reg)),
+             0, "register the runstate area");
+    CHECK_EQ(area.state, RUNSTATE_running, "written at once: running");
+    CHECK_EQ(hypercall2(HC(vm_assist), VMASST_CMD_enable,
+                        VMASST_TYPE_runstate_update_flag), 0, "runstate_update_flag");
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(sched_yield(), 0, "yield");
+    CHECK_EQ(area.state, RUNSTATE_running, "running after the yields");
+    CHECK_EQ(area.state_entry_time & RUNSTATE_UPDATE, 0, "update flag clear");
+    CHECK(area.state_entry_time > 0, "state entry time");
+    /* The area is rewritten when the vCPU is switched in; the hypercall
+     * also counts the run in progress. */
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_get_runstate_info, 0, PTR(&now)), 0,
+             "get_runstate_info");
+    CHECK(now.time[RUNSTATE_running] > area.time[RUNSTATE_running],
+          "get_runstate_info includes the current run");
+    reg.addr = 0;
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_runstate_memory_area, 0, PTR(&reg)),
+             0, "unregister (NULL area)");
+}
+
+static long set_iopl(uint32_t iopl)
+{
+    struct physdev_set_iopl op = { .iopl = iopl };
+    return hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&op));
+}
+
+static void check_iopl(void)
+{
+    CHECK_EQ(set_iopl(4), -XEN_EINVAL, "IOPL 4");
+    CHECK_EQ(set_iopl(3), 0, "IOPL 3");
+    CHECK_EQ(PROBE("int3"), 3, "int3");
+    CHECK_EQ(last_trap.rflags & EFLAGS_IOPL, 0, "no IOPL in frames by default");
+    CHECK_EQ(hypercall2(HC(vm_assist), VMASST_CMD_enable,
+                        VMASST_TYPE_architectural_iopl), 0, "architectural_iopl");
+    CHECK_EQ(PROBE("int3"), 3, "int3");
+    CHECK_EQ(last_trap.rflags & EFLAGS_IOPL, EFLAGS_IOPL, "IOPL 3 in the frame");
+    CHECK_EQ(PROBE("inb $0x80, %%al", : "rax"), 13, "port I/O still faults");
+    CHECK_EQ(set_iopl(0), 0, "IOPL 0");
+    CHECK_EQ(hypercall2(HC(vm_assist), VMASST_CMD_disable,
+                        VMASST_TYPE_architectural_iopl), 0, "architectural_iopl off");
+    CHECK_EQ(hypercall2(HC(physdev_op), 99, 0), -XEN_ENOSYS, "unknown physdev_op");
+}
+
+static void check_privilege(void)
+{
+    static xen_commandline_t cmdline;
+    struct xen_feature_info fi = { 0 };
+    struct sched_remote_shutdown rs = { .domain_id = 0, .reason = SHUTDOWN_poweroff };
+    struct e820entry e820[4];
+    struct xen_memory_map map = { .nr_entries = 4, .buffer = PTR(e820) };
+    bool dom0 = is_dom0();
+
+    CHECK_EQ(hypercall2(HC(xen_version), XENVER_get_features, PTR(&fi)), 0, "features");
+    CHECK_EQ(!!(fi.submap & (1u << XENFEAT_dom0)), dom0, "XENFEAT_dom0 only for dom0");
+    CHECK(fi.submap & (1u << XENFEAT_mmu_pt_update_preserve_ad), "preserve_ad");
+    CHECK(fi.submap & (1u << XENFEAT_direct_mapped), "direct_mapped");
+    CHECK_EQ(hypercall2(HC(xen_version), XENVER_commandline, PTR(cmdline)), 0,
+             "commandline");
+    if (dom0) {
+        CHECK_EQ(hypercall2(HC(memory_op), XENMEM_memory_map, PTR(&map)), -XEN_ENOSYS,
+                 "dom0 has no pseudo-physical map");
+        return;
+    }
+    CHECK(!strcmp(cmdline, "<denied>"), "hv's command line is dom0's: \"%s\"", cmdline);
+    CHECK_EQ(hypercall2(HC(sched_op), SCHEDOP_remote_shutdown, PTR(&rs)), -XEN_EPERM,
+             "remote_shutdown of dom0");
+    CHECK_EQ(hypercall2(HC(memory_op), XENMEM_machine_memory_map, PTR(&map)),
+             -XEN_EPERM, "machine_memory_map");
+    CHECK_EQ(hypercall2(HC(memory_op), XENMEM_memory_map, PTR(&map)), 0, "memory_map");
+    CHECK_EQ(map.nr_entries, 1, "one entry");
+    CHECK_EQ(e820[0].addr, 0, "from 0");
+    CHECK_EQ(e820[0].size, start_info->nr_pages * PAGE_SIZE, "our pages");
+    CHECK_EQ(e820[0].type, E820_RAM, "RAM");
+    CHECK_EQ(hypercall4(HC(update_va_mapping_otherdomain), PTR(alloc_page()), 0, 0, 0),
+             -XEN_EPERM, "update_va_mapping_otherdomain of dom0");
+}
+
+static void check_unimplemented(void)
+{
+    static const unsigned int nrs[] = {
+        HC(set_gdt), HC(sched_op_compat), HC(platform_op), HC(set_debugreg),
+        HC(get_debugreg), HC(update_descriptor), HC(physdev_op_compat), HC(xsm_op),
+        HC(nmi_op), HC(xenoprof_op), HC(hvm_op), HC(sysctl), HC(domctl), HC(kexec_op),
+    };
+    for (unsigned int i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+        long rc = hypercall5(nrs[i], 0, 0, 0, 0, 0);
+        if (rc != -XEN_ENOSYS)
+            test_fail("hypercall %u: got %ld, want -ENOSYS", nrs[i], rc);
+    }
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_up, 0, 0), -XEN_ENOSYS, "VCPUOP_up");
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_initialise, 0, 0), -XEN_ENOSYS,
+             "VCPUOP_initialise");
+}
+
+static long register_callback(uint16_t type, void *address)
+{
+    struct callback_register cb = { .type = type, .address = PTR(address) };
+    return hypercall2(HC(callback_op), CALLBACKOP_register, PTR(&cb));
+}
+
+static void check_corners(void)
+{
+    uint8_t *a = alloc_page(), *b = alloc_page();
+
+    CHECK_EQ(register_callback(CALLBACKTYPE_syscall32, check_corners), 0,
+             "syscall32 callback");
+    CHECK_EQ(register_callback(CALLBACKTYPE_sysenter, check_corners), -XEN_ENOSYS,
+             "no sysenter callback");
+    CHECK_EQ(hypercall2(HC(set_segment_base), SEGBASE_GS_USER_SEL, 0), 0,
+             "SEGBASE_GS_USER_SEL with the null selector");
+    CHECK_EQ(hypercall2(HC(set_segment_base), SEGBASE_GS_USER_SEL, 0x1233), 0,
+             "a selector that does not load leaves GS null");
+
+    memset(a, 0x5a, PAGE_SIZE);
+    CHECK_EQ(mmuext1(MMUEXT_COPY_PAGE, virt_to_mfn(b), virt_to_mfn(a)), 0, "COPY_PAGE");
+    CHECK_EQ(b[100], 0x5a, "copied");
+    CHECK_EQ(mmuext1(MMUEXT_CLEAR_PAGE, virt_to_mfn(a), 0), 0, "CLEAR_PAGE");
+    CHECK_EQ(a[100], 0, "cleared");
+    CHECK_EQ(mmuext1(MMUEXT_CLEAR_PAGE, virt_to_mfn((void *)start_info->pt_base), 0),
+             -XEN_EBUSY, "CLEAR_PAGE of our L4");
+    CHECK_EQ(mmuext1(MMUEXT_SET_LDT, 0, 0), -XEN_ENOSYS, "no LDTs");
+}
+
+static void check_vcpu_info(void)
+{
+    uint8_t *page = alloc_page();
+    vcpu_info_t *vi = (vcpu_info_t *)(page + 64);
+    struct vcpu_register_vcpu_info reg = { .mfn = virt_to_mfn(page), .offset = 64 };
+
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_vcpu_info, 0, PTR(&reg)), 0,
+             "register vcpu_info in our own page");
+    CHECK_EQ(vi->evtchn_upcall_pending, 1, "everything marked pending");
+    CHECK_EQ(vi->evtchn_pending_sel, ~0UL, "every selector bit");
+    CHECK_EQ(vi->evtchn_upcall_mask, 1, "the mask moved along");
+    CHECK(vi->time.version && !(vi->time.version & 1), "time published there");
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_vcpu_info, 0, PTR(&reg)),
+             -XEN_EINVAL, "only once");
+    CHECK_EQ(map_frame(page, virt_to_mfn(page), 0), 0, "unmap the page");
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, virt_to_mfn(page), 0), -XEN_EINVAL,
+             "it cannot become a page table while it holds vcpu_info");
+}
+
+void test_main(void)
+{
+    char code[16];
+
+    subtest("pvclock and wallclock", check_time);
+    subtest("runstate area", check_runstate);
+    subtest("PHYSDEVOP_set_iopl", check_iopl);
+    subtest("privilege", check_privilege);
+    subtest("hypercalls hv does not implement", check_unimplemented);
+    subtest("callbacks, GS selector, page copy and clear", check_corners);
+    subtest("VCPUOP_register_vcpu_info", check_vcpu_info);
+    if (cmdline_get("code", code, sizeof(code)) && !strcmp(code, "reboot")) {
+        struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
+        CHECK_EQ(hypercall2(HC(sched_op), SCHEDOP_shutdown_code, PTR(&sd)), 0,
+                 "shutdown_code");
+    }
+}

@@ -1,0 +1,161 @@
+/*
+ * PV CPU details not covered by test_traps: the failsafe callback when
+ * the iret hypercall is given a frame the CPU would refuse (bad CS, bad
+ * SS, non-canonical RIP), CPUID through the forced-emulation prefix, and
+ * FPU/SSE state kept across context switches (run it in two domains at
+ * once, with different seed= values, to make them share the FPU).
+ *     [seed=<n>] [yields=<n, default 200>]
+ * hv only: the checks of the hypervisor leaves are hv's values.
+ */
+#include "lib/guest.h"
+#include "lib/traps.h"
+#include "lib/evtchn.h"
+#include <public/callback.h>
+
+const char test_title[] = "pv_traps";
+
+/* --- failsafe ------------------------------------------------------------ */
+
+/* The failsafe frame, lowest first: RCX, R11, DS, ES, FS, GS, RIP, CS,
+ * RFLAGS, RSP, SS. */
+enum { FS_RCX, FS_R11, FS_DS, FS_ES, FS_FS, FS_GS, FS_RIP, FS_CS, FS_RFLAGS,
+       FS_RSP, FS_SS, FS_WORDS };
+uint64_t failsafe_frame[FS_WORDS];
+uint64_t failsafe_saved_rsp;
+extern char failsafe_stub[], bad_iret_target[];
+void bad_iret(uint64_t cs, uint64_t ss, uint64_t rip);
+
+/*
+ * bad_iret() irets (hypercall) to rip with the given CS and SS.  hv must
+ * refuse the frame and bounce to failsafe_stub, which copies the frame
+ * and returns from bad_iret() on the stack saved at its start.
+ */
+asm (".pushsection .text\n"
+     "bad_iret:\n"
+     "    push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"
+     "    mov %rsp, failsafe_saved_rsp(%rip)\n"
+     "    push %rsi\n"                      /* ss */
+     "    push failsafe_saved_rsp(%rip)\n"  /* rsp */
+     "    pushq $0x202\n"                   /* rflags */
+     "    push %rdi\n"                      /* cs */
+     "    push %rdx\n"                      /* rip */
+     "    pushq $0\n"                       /* flags */
+     "    mov $0x4444, %ecx\n"
+     "    mov $0x5555, %r11d\n"
+     "    jmp hypercall_page + 23 * 32\n"
+     "bad_iret_target:\n"
+     "    ud2\n"
+     "failsafe_stub:\n"
+     "    mov %rsp, %rsi\n"
+     "    lea failsafe_frame(%rip), %rdi\n"
+     "    mov $11, %ecx\n"
+     "    rep movsq\n"
+     "    mov failsafe_saved_rsp(%rip), %rsp\n"
+     "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n"
+     "    ret\n"
+     ".popsection");
+
+static long register_failsafe(void *entry)
+{
+    struct callback_register cb = {
+        .type = CALLBACKTYPE_failsafe, .address = PTR(entry),
+    };
+    return hypercall2(HC(callback_op), CALLBACKOP_register, PTR(&cb));
+}
+
+static void check_one(const char *what, uint64_t cs, uint64_t ss, uint64_t rip)
+{
+    memset(failsafe_frame, 0xee, sizeof(failsafe_frame));
+    bad_iret(cs, ss, rip);
+    CHECK_EQ(failsafe_frame[FS_RIP], rip, what);
+    CHECK_EQ(failsafe_frame[FS_CS] & 0xffff, (cs | 3) & ~3UL, what);
+    CHECK_EQ(failsafe_frame[FS_SS], ss | 3, what);
+    CHECK_EQ(failsafe_frame[FS_RSP], failsafe_saved_rsp, what);
+    CHECK_EQ(failsafe_frame[FS_RCX], 0x4444, what);
+    CHECK_EQ(failsafe_frame[FS_R11], 0x5555, what);
+    CHECK_EQ(failsafe_frame[FS_DS], 0, what);
+    CHECK_EQ(failsafe_frame[FS_GS], 0, what);
+}
+
+static void check_failsafe(void)
+{
+    extern char failsafe_entry[];
+
+    CHECK_EQ(register_failsafe(failsafe_stub), 0, "register the failsafe callback");
+    check_one("iret with CS 0x1230", 0x1230, FLAT_KERNEL_SS, PTR(bad_iret_target));
+    check_one("iret with SS 0x18", FLAT_KERNEL_CS & ~3, 0x18, PTR(bad_iret_target));
+    check_one("iret to a non-canonical RIP", FLAT_KERNEL_CS & ~3, FLAT_KERNEL_SS,
+              0x8000000000000000UL);
+    CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");
+}
+
+/* --- CPUID ------------------------------------------------------------------ */
+
+static void xen_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    asm volatile ("ud2; .ascii \"xen\"; cpuid"
+                  : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static void check_cpuid(void)
+{
+    uint32_t a, b, c, d;
+    char sig[13];
+
+    xen_cpuid(0x40000000, &a, &b, &c, &d);
+    memcpy(sig, &b, 4);
+    memcpy(sig + 4, &c, 4);
+    memcpy(sig + 8, &d, 4);
+    sig[12] = 0;
+    CHECK(!strcmp(sig, "XenVMMXenVMM"), "hypervisor signature \"%s\"", sig);
+    CHECK(a >= 0x40000002, "max hypervisor leaf %#x", a);
+    xen_cpuid(0x40000001, &a, &b, &c, &d);
+    CHECK_EQ(a, hypercall2(HC(xen_version), 0, 0), "leaf 1: the Xen version");
+    xen_cpuid(1, &a, &b, &c, &d);
+    CHECK(c & (1u << 31), "leaf 1: hypervisor bit");
+    CHECK(!(c & (1u << 5)), "leaf 1: no VMX for a PV guest");
+    CHECK_EQ(PROBE("rdmsr", "c"(0x1b) : "rax", "rdx"), 13, "rdmsr: #GP");
+    CHECK_EQ(PROBE("mov %%rax, %%cr8", "a"(0)), 13, "mov to cr8: #GP");
+}
+
+/* CONSOLEIO_read is dom0's (no input is waiting in these tests). */
+static void check_console_read(void)
+{
+    char buf[16];
+    long rc = hypercall3(HC(console_io), CONSOLEIO_read, sizeof(buf), PTR(buf));
+
+    if (is_dom0())
+        CHECK_EQ(rc, 0, "dom0 reads no input");
+    else
+        CHECK_EQ(rc, -XEN_EPERM, "a domU may not read the console");
+}
+
+/* --- FPU state across context switches ------------------------------------- */
+
+static void check_fpu_kept(void)
+{
+    long seed = cmdline_long("seed", 1), yields = cmdline_long("yields", 200);
+    uint64_t in[2] = { 0x0123456789abcdefUL * (uint64_t)seed, ~(uint64_t)seed };
+    uint64_t out[2];
+    unsigned int bad = 0;
+
+    asm volatile ("movdqu %0, %%xmm7" : : "m"(in));
+    for (long i = 0; i < yields; i++) {
+        CHECK_EQ(sched_yield(), 0, "yield");
+        asm volatile ("movdqu %%xmm7, %0" : "=m"(out));
+        if (out[0] != in[0] || out[1] != in[1])
+            bad++;
+        /* Touch the x87 and SSE state so the other domain's is not ours. */
+        asm volatile ("fninit; xorps %%xmm6, %%xmm6" ::: "memory");
+    }
+    CHECK_EQ(bad, 0, "xmm7 changed across yields");
+    printk("xmm7 kept across %ld yields\n", yields);
+}
+
+void test_main(void)
+{
+    subtest("failsafe callback on a refused iret frame", check_failsafe);
+    subtest("forced-emulation CPUID and other privileged instructions", check_cpuid);
+    subtest("FPU/SSE state across context switches", check_fpu_kept);
+    subtest("console read", check_console_read);
+}
