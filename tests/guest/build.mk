@@ -64,14 +64,20 @@ $(GT_BIN)/test_%:
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 
-# Scenario tests: the kernel natively in QEMU (make test), and as dom0 of
-# real Xen 4.17 (make test-guest-xen, see tests/build.mk), with the test initrd.
+# Scenario tests with the test initrd: the kernel natively in QEMU and as
+# dom0 of hv (make test), and as dom0 of real Xen 4.17 (make test-guest-xen,
+# see tests/build.mk).
 GT_SCENARIO := $(BUILD)/host/$(GT_DIR)/scenario.o
-SCENARIO_TESTS += $(GT_BIN)/test_guest_native
+SCENARIO_TESTS += $(GT_BIN)/test_guest_native $(GT_BIN)/test_guest_hv
 ALL_TARGETS += $(GT_BIN)/test_guest_xen
 
 $(GT_BIN)/test_guest_native: $(BUILD)/host/$(GT_DIR)/test_guest_native.o $(GT_SCENARIO) \
 		$(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+$(GT_BIN)/test_guest_hv: $(BUILD)/host/$(GT_DIR)/test_guest_hv.o $(GT_SCENARIO) \
+		$(HV_ELF) $(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 

@@ -16,6 +16,9 @@
 
 #define HOST_ABI "build/guest/host/abi_test"
 
+char *scenario_output;
+const char *scenario_log;
+
 char *scenario_slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -42,6 +45,23 @@ char *scenario_strip_cr(char *s)
 	for (const char *r = s; *r; r++)
 		if (*r != '\r')
 			*w++ = *r;
+	*w = 0;
+	return s;
+}
+
+char *scenario_strip_prefix(char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *w = s;
+	bool line_start = true;
+
+	for (const char *r = s; *r;) {
+		if (line_start && !strncmp(r, prefix, n))
+			r += n;
+		line_start = *r == '\n';
+		if (*r)
+			*w++ = *r++;
+	}
 	*w = 0;
 	return s;
 }
@@ -182,4 +202,60 @@ char *scenario_run(const struct scenario_run *r, int *status)
 	if (!killed && WIFEXITED(st))
 		*status = WEXITSTATUS(st);
 	return scenario_strip_cr(buf);
+}
+
+START_TEST(test_busybox_shell_script)
+{
+	char *got = scenario_section(scenario_output, "shell");
+	char *want = scenario_slurp(EXPECTED_DIR "shell.out");
+
+	ck_assert_msg(want != NULL, "missing " EXPECTED_DIR "shell.out");
+	ck_assert_msg(got != NULL, "no shell section; see %s", scenario_log);
+	ck_assert_str_eq(got, want);
+	ck_assert_int_eq(scenario_section_status(scenario_output, "shell"), 0);
+}
+END_TEST
+
+START_TEST(test_segfault_is_contained)
+{
+	char *got = scenario_section(scenario_output, "shell");
+
+	ck_assert_msg(got != NULL, "no shell section; see %s", scenario_log);
+	ck_assert_msg(strstr(got, "segv: about to fault\n"), "segv did not run");
+	ck_assert_msg(!strstr(got, "segv: survived"), "segv survived its fault");
+	ck_assert_msg(strstr(got, "segv -> 139\n"), "segv not killed by SIGSEGV");
+	ck_assert_msg(strstr(got, "shell still alive\n"), "shell died with its child");
+}
+END_TEST
+
+START_TEST(test_musl_program_matches_host)
+{
+	char *guest = scenario_section(scenario_output, "abi");
+	char *host = scenario_host_abi();
+
+	ck_assert_msg(host && strstr(host, "== done\n"), "host run of abi_test failed");
+	ck_assert_msg(guest != NULL, "no abi section; see %s", scenario_log);
+	ck_assert_str_eq(guest, host);
+	ck_assert_int_eq(scenario_section_status(scenario_output, "abi"), 0);
+}
+END_TEST
+
+START_TEST(test_console_input)
+{
+	char *got = scenario_section(scenario_output, "input");
+	char *want = scenario_slurp(EXPECTED_DIR "input.out");
+
+	ck_assert_msg(want != NULL, "missing " EXPECTED_DIR "input.out");
+	ck_assert_msg(got != NULL, "no input section; see %s", scenario_log);
+	ck_assert_str_eq(got, want);
+	ck_assert_int_eq(scenario_section_status(scenario_output, "input"), 0);
+}
+END_TEST
+
+void scenario_add_output_tests(TCase *tc)
+{
+	tcase_add_test(tc, test_busybox_shell_script);
+	tcase_add_test(tc, test_segfault_is_contained);
+	tcase_add_test(tc, test_musl_program_matches_host);
+	tcase_add_test(tc, test_console_input);
 }

@@ -31,10 +31,29 @@ struct scenario_run {
  */
 char *scenario_run(const struct scenario_run *r, int *status);
 
+#include <check.h>
+
+/*
+ * The run under test, set by each test's boot fixture: the console output
+ * (CRs removed, the hypervisor's per-line domain prefix removed) and the
+ * log file it is kept in, for messages.
+ */
+extern char *scenario_output;
+extern const char *scenario_log;
+
+/*
+ * The checks every mode shares: the shell script's output is the expected
+ * one (and its deliberate segfault kills only itself), the ABI program's
+ * is the host's, and the line typed at the console came through.
+ */
+void scenario_add_output_tests(TCase *tc);
+
 /* The whole file, NUL-terminated, or NULL. */
 char *scenario_slurp(const char *path);
 /* Removes every CR, in place. */
 char *scenario_strip_cr(char *s);
+/* Removes prefix from the start of every line that has it, in place. */
+char *scenario_strip_prefix(char *s, const char *prefix);
 /*
  * The lines between "=== BEGIN name ===" and "=== END name (", without
  * the kernel's ("pvops-guest: ") and the hypervisor's ("(XEN) ") log

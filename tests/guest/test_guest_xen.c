@@ -2,10 +2,10 @@
  * Scenario test (make test-guest-xen; not part of make test, it needs Xen):
  * boots build/pvops-guest.elf as dom0 of real Xen 4.17 under QEMU (TCG)
  * with the same initrd, command line and typed input as the native test,
- * and checks that the busybox script's output is identical to the expected
- * one, the musl ABI program's to the host's, and that the typed line came
- * through.  Xen powers dom0's machine off by halting it; QEMU then keeps
- * running, so the runner stops it once Xen says so.
+ * and checks the same output (scenario.c): the busybox script's identical
+ * to the expected one, the musl ABI program's to the host's.  Xen powers
+ * dom0's machine off by halting it; QEMU then keeps running, so the runner
+ * stops it once Xen says so.
  *
  * The console log is kept in build/tests/guest/xen-dom0.log.
  */
@@ -17,8 +17,6 @@
 
 #define XEN "build/xen-ref/xen-4.17"
 #define LOG "build/tests/guest/xen-dom0.log"
-
-static char *serial;          /* whole console log, CRs removed */
 
 static void boot_xen(void)
 {
@@ -41,55 +39,22 @@ static void boot_xen(void)
 	};
 	int status;
 
-	serial = scenario_run(&run, &status);
+	scenario_log = LOG;
+	scenario_output = scenario_run(&run, &status);
 }
 
 START_TEST(test_dom0_boots_runs_and_powers_off)
 {
-	ck_assert_msg(serial != NULL, "QEMU did not run; see " LOG);
-	ck_assert_msg(strstr(serial, "pvops-guest: booting in Xen PV mode"), "no boot banner");
-	ck_assert_msg(strstr(serial, "=== ALL DONE ==="), "end marker missing; see " LOG);
-	ck_assert_msg(strstr(serial, "pvops-guest: power off"), "guest did not power off");
-	ck_assert_msg(strstr(serial, "Hardware Dom0 halted"),
+	const char *out = scenario_output;
+
+	ck_assert_msg(out != NULL, "QEMU did not run; see " LOG);
+	ck_assert_msg(strstr(out, "pvops-guest: booting in Xen PV mode"), "no boot banner");
+	ck_assert_msg(strstr(out, "=== ALL DONE ==="), "end marker missing; see " LOG);
+	ck_assert_msg(strstr(out, "pvops-guest: power off"), "guest did not power off");
+	ck_assert_msg(strstr(out, "Hardware Dom0 halted"),
 		      "Xen did not see a clean power-off; see " LOG);
-	ck_assert_msg(!strstr(serial, "KERNEL PANIC") && !strstr(serial, "KERNEL FAULT"),
+	ck_assert_msg(!strstr(out, "KERNEL PANIC") && !strstr(out, "KERNEL FAULT"),
 		      "kernel crashed; see " LOG);
-}
-END_TEST
-
-START_TEST(test_busybox_shell_script)
-{
-	char *got = scenario_section(serial, "shell");
-	char *want = scenario_slurp(EXPECTED_DIR "shell.out");
-
-	ck_assert_msg(want != NULL, "missing " EXPECTED_DIR "shell.out");
-	ck_assert_msg(got != NULL, "no shell section; see " LOG);
-	ck_assert_str_eq(got, want);
-	ck_assert_int_eq(scenario_section_status(serial, "shell"), 0);
-}
-END_TEST
-
-START_TEST(test_musl_program_matches_host)
-{
-	char *guest = scenario_section(serial, "abi");
-	char *host = scenario_host_abi();
-
-	ck_assert_msg(host && strstr(host, "== done\n"), "host run of abi_test failed");
-	ck_assert_msg(guest != NULL, "no abi section; see " LOG);
-	ck_assert_str_eq(guest, host);
-	ck_assert_int_eq(scenario_section_status(serial, "abi"), 0);
-}
-END_TEST
-
-START_TEST(test_console_input)
-{
-	char *got = scenario_section(serial, "input");
-	char *want = scenario_slurp(EXPECTED_DIR "input.out");
-
-	ck_assert_msg(want != NULL, "missing " EXPECTED_DIR "input.out");
-	ck_assert_msg(got != NULL, "no input section; see " LOG);
-	ck_assert_str_eq(got, want);
-	ck_assert_int_eq(scenario_section_status(serial, "input"), 0);
 }
 END_TEST
 
@@ -103,9 +68,7 @@ int main(void)
 	tcase_set_timeout(tc, 700);
 	tcase_add_unchecked_fixture(tc, boot_xen, NULL);
 	tcase_add_test(tc, test_dom0_boots_runs_and_powers_off);
-	tcase_add_test(tc, test_busybox_shell_script);
-	tcase_add_test(tc, test_musl_program_matches_host);
-	tcase_add_test(tc, test_console_input);
+	scenario_add_output_tests(tc);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);

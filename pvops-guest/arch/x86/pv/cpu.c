@@ -130,6 +130,7 @@ static _Noreturn void pv_return_to_user(struct trapframe *tf)
 
 void pv_trap(struct trapframe *tf)
 {
+	pv_entries[tf->vector == VEC_SYSCALL ? PV_ENTRY_SYSCALL : PV_ENTRY_EXCEPTION]++;
 	pv_frame_from_bounce(tf);
 	trap_dispatch(tf);
 	pv_leave(tf);
@@ -137,6 +138,7 @@ void pv_trap(struct trapframe *tf)
 
 void pv_event(struct trapframe *tf)
 {
+	pv_entries[PV_ENTRY_EVENT]++;
 	pv_frame_from_bounce(tf);
 	pv_events_handle();
 	if (tf_from_user(tf))

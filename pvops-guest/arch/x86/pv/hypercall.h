@@ -18,6 +18,11 @@ extern char hypercall_page[];
 extern uint64_t pv_hypercalls[PV_NR_HYPERCALLS];
 /* Calls issued inside multicalls, by number (counted once per entry). */
 extern uint64_t pv_multicalled[PV_NR_HYPERCALLS];
+/* Requests inside the mmu_update and mmuext_op calls the batch issued. */
+extern uint64_t pv_pte_updates, pv_mmuext_ops;
+/* Entries from the hypervisor: system calls, exceptions, event upcalls. */
+enum { PV_ENTRY_SYSCALL, PV_ENTRY_EXCEPTION, PV_ENTRY_EVENT, PV_NR_ENTRY_KINDS };
+extern uint64_t pv_entries[PV_NR_ENTRY_KINDS];
 
 static inline long hypercall5(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3,
 			      uint64_t a4, uint64_t a5)

@@ -23,6 +23,12 @@ static void issue(struct multicall_entry *calls, unsigned int n)
 {
 	long rc;
 
+	for (unsigned int i = 0; i < n; i++) {
+		if (calls[i].op == __HYPERVISOR_mmu_update)
+			pv_pte_updates += calls[i].args[1];
+		if (calls[i].op == __HYPERVISOR_mmuext_op)
+			pv_mmuext_ops += calls[i].args[1];
+	}
 	if (n == 1) {
 		calls[0].result = hypercall5(calls[0].op, calls[0].args[0], calls[0].args[1],
 					     calls[0].args[2], calls[0].args[3],
