@@ -27,8 +27,29 @@ $(TEST_BIN)/guests/%.elf: $(BUILD)/kernel/tests/guests/%.o $(GUEST_LIB_OBJS) \
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -T tests/guests/lib/guest.lds -o $@ \
 	    $(filter %.o,$^)
 
-# Reference run on real Xen: every guest marked "xen-ref:" boots as dom0 of
-# Xen 4.17 under QEMU (tests/xen-ref/run).  Not part of `make test`.
-.PHONY: test-xen
-test-xen: $(TEST_GUESTS)
-	@tests/xen-ref/run $(BUILD)/xen-ref $(TEST_BIN)/guests
+# Reference runs on real Xen 4.17 under QEMU; not part of `make test`.
+#  - every test guest marked "xen-ref:" boots as dom0 (tests/xen-ref/run);
+#  - pvops-guest boots as dom0 and runs the native scenario's scripts
+#    (test-guest-xen, tests/guest/test_guest_xen.c).
+# Xen comes from Debian's package (apt-get download: the only network access).
+XEN_REF     := $(BUILD)/xen-ref
+XEN_REF_BIN := $(XEN_REF)/xen-4.17
+XEN_REF_PKG := xen-hypervisor-4.17-amd64
+
+$(XEN_REF_BIN):
+	@mkdir -p $(XEN_REF)
+	@ls $(XEN_REF)/$(XEN_REF_PKG)_*.deb >/dev/null 2>&1 || \
+	    (cd $(XEN_REF) && apt-get -q -o APT::Sandbox::User=root download $(XEN_REF_PKG)) || \
+	    { echo "apt-get download $(XEN_REF_PKG) failed (try apt-get update)" >&2; exit 1; }
+	rm -rf $(XEN_REF)/pkg
+	dpkg-deb -x "$$(ls $(XEN_REF)/$(XEN_REF_PKG)_*.deb | tail -1)" $(XEN_REF)/pkg
+	zcat $(XEN_REF)/pkg/boot/xen-4.17-amd64.gz >$@.tmp
+	mv $@.tmp $@
+
+.PHONY: test-xen test-guest-xen
+test-xen: $(TEST_GUESTS) $(XEN_REF_BIN) $(BUILD)/tests/guest/test_guest_xen
+	@tests/xen-ref/run $(XEN_REF) $(TEST_BIN)/guests
+	@tests/run-suite xen $(BUILD)/tests/guest/test_guest_xen
+
+test-guest-xen: $(XEN_REF_BIN) $(BUILD)/tests/guest/test_guest_xen
+	@tests/run-suite xen $(BUILD)/tests/guest/test_guest_xen

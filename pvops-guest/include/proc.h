@@ -100,6 +100,7 @@ uint64_t time_wall_ns(void);
 void syscall_dispatch(struct trapframe *tf);
 void trap_dispatch(struct trapframe *tf);
 void irq_register(int irq, void (*fn)(void));
+void irq_dispatch(int irq);               /* acknowledge, run the handler */
 void trap_exit_to_user(struct trapframe *tf);
 
 static inline bool tf_from_user(const struct trapframe *tf)

@@ -23,11 +23,12 @@ void proc_switch_to(struct proc *next)
 		return;
 	pv_ops.cpu.fpu_save(prev->fpu);
 	current = next;
-	if (!prev->mm || next->mm != prev->mm)
-		mm_activate(next->mm);
 	pv_ops.cpu.set_kernel_stack((uintptr_t)next->kstack + KSTACK_SIZE);
 	pv_ops.cpu.set_fs_base(next->fs_base);
 	pv_ops.cpu.set_gs_base(next->gs_base);
+	/* Last, so that a batching backend issues the whole switch at once. */
+	if (!prev->mm || next->mm != prev->mm)
+		mm_activate(next->mm);
 	pv_ops.cpu.fpu_restore(next->fpu);
 	swtch(&prev->ksp, next->ksp);
 }

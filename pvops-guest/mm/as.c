@@ -86,13 +86,15 @@ int vm_fault(struct mm *mm, uintptr_t addr, bool write)
 	uintptr_t page = PAGE_DOWN(addr);
 	pte_t *pte;
 	pfn_t pfn;
+	bool present;
 
 	if (!v || !(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
 		return -1;
 	if (write && !(v->prot & VM_WRITE))
 		return -1;
 	pte = pt_walk(mm->root, page, true);
-	if (*pte & PTE_P) {
+	present = *pte & PTE_P;
+	if (present) {
 		if (!write || (*pte & PTE_W))
 			return 0;          /* already resolved (e.g. by another path) */
 		pfn_t old = pte_pfn(*pte);
@@ -120,7 +122,8 @@ int vm_fault(struct mm *mm, uintptr_t addr, bool write)
 		}
 	}
 	pv_ops.mmu.set_pte(pte, mk_pte(pfn, prot_pte_flags(v->prot)));
+	if (present)                 /* not-present entries are never cached */
+		pv_ops.mmu.flush_tlb_page(page);
 	pv_ops.mmu.lazy_flush();
-	pv_ops.mmu.flush_tlb_page(page);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * Page-table construction and walks.  Every entry is written with
  * pv_ops.mmu.set_pte inside lazy_begin/lazy_flush brackets (so a PV backend
- * can batch them into mmu_update calls), and every frame that becomes a
- * page table is announced with alloc_pt before it is linked in.
+ * can batch them into mmu_update calls), every frame that becomes a page
+ * table is announced with alloc_pt before it is linked in, and TLB flushes
+ * that belong to a batch are asked for before its lazy_flush.
  */
 #include "lib.h"
 #include "mm.h"
@@ -179,16 +180,18 @@ pfn_t pt_clone_user_cow(pfn_t parent_root)
 
 	pv_ops.mmu.lazy_begin();
 	for_each_user_pte(parent_root, 0, USER_TOP, cow_one, &c);
-	pv_ops.mmu.lazy_flush();
 	pv_ops.mmu.flush_tlb_all();
+	pv_ops.mmu.lazy_flush();
 	return c.child_root;
 }
 
+/* Tables are released top-down: a table before the tables it points to. */
 static void free_level(pfn_t pfn, int level)
 {
 	pte_t *t = table(pfn);
 	int n = level == 4 ? L4_KERNEL_FIRST : 512;
 
+	pv_ops.mmu.release_pt(pfn, level);
 	for (int i = 0; i < n; i++) {
 		if (!(t[i] & PTE_P))
 			continue;
@@ -197,12 +200,13 @@ static void free_level(pfn_t pfn, int level)
 		else
 			free_level(pte_pfn(t[i]), level - 1);
 	}
-	pv_ops.mmu.release_pt(pfn, level);
 	frame_put(pfn);
 }
 
 /* Frees every user frame and table of an address space that is not live. */
 void pt_free_user(pfn_t root)
 {
+	pv_ops.mmu.lazy_begin();
 	free_level(root, 4);
+	pv_ops.mmu.lazy_flush();
 }

@@ -35,14 +35,15 @@ $(GUEST_INITRD): $(GT_MUSL) $(GT_DIR)/init.sh $(wildcard $(GT_DIR)/scripts/*.sh)
 	mv $(GT_OUT)/initrd.cpio.gz.tmp $@
 
 # Host unit tests: the kernel's pure modules, compiled from the same sources.
-GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include
+GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/pv
 $(BUILD)/host/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 $(BUILD)/host/$(GT_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 
-GUEST_UNIT := cpio inflate elf path ldisc vma
+GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu
 UNIT_TESTS += $(addprefix $(GT_BIN)/test_,$(GUEST_UNIT))
 
 GUEST_HOST_OBJ = $(patsubst %,$(BUILD)/host/$(GUEST_DIR)/%.o,$(1)) $(BUILD)/host/$(GT_DIR)/unit/support.o
+PV := arch/x86/pv
 
 $(GT_BIN)/test_cpio: $(BUILD)/host/$(GT_DIR)/unit/test_cpio.o $(call GUEST_HOST_OBJ,fs/cpio)
 $(GT_BIN)/test_inflate: $(BUILD)/host/$(GT_DIR)/unit/test_inflate.o $(call GUEST_HOST_OBJ,fs/inflate)
@@ -50,14 +51,37 @@ $(GT_BIN)/test_elf: $(BUILD)/host/$(GT_DIR)/unit/test_elf.o $(call GUEST_HOST_OB
 $(GT_BIN)/test_path: $(BUILD)/host/$(GT_DIR)/unit/test_path.o $(call GUEST_HOST_OBJ,fs/path fs/ramfs fs/ramfs_ops)
 $(GT_BIN)/test_ldisc: $(BUILD)/host/$(GT_DIR)/unit/test_ldisc.o $(call GUEST_HOST_OBJ,fs/ldisc)
 $(GT_BIN)/test_vma: $(BUILD)/host/$(GT_DIR)/unit/test_vma.o $(call GUEST_HOST_OBJ,mm/vma)
+$(GT_BIN)/test_pv_batch: $(BUILD)/host/$(GT_DIR)/unit/test_pv_batch.o $(call GUEST_HOST_OBJ,$(PV)/batch)
+$(GT_BIN)/test_pv_boot: $(BUILD)/host/$(GT_DIR)/unit/test_pv_boot.o $(call GUEST_HOST_OBJ,$(PV)/boot_info)
+$(GT_BIN)/test_pv_frame: $(BUILD)/host/$(GT_DIR)/unit/test_pv_frame.o $(call GUEST_HOST_OBJ,$(PV)/frame)
+# The PV MMU with the real generic page-table code and frame allocator,
+# on a simulated machine (tests/guest/unit/fake_xen.c).
+$(GT_BIN)/test_pv_mmu: $(BUILD)/host/$(GT_DIR)/unit/test_pv_mmu.o \
+		$(BUILD)/host/$(GT_DIR)/unit/fake_xen.o \
+		$(call GUEST_HOST_OBJ,$(PV)/mmu $(PV)/batch mm/pgtable mm/frame)
 
 $(GT_BIN)/test_%:
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 
-# Scenario test: boots the kernel natively in QEMU with the test initrd.
-SCENARIO_TESTS += $(GT_BIN)/test_guest_native
-$(GT_BIN)/test_guest_native: $(BUILD)/host/$(GT_DIR)/test_guest_native.o \
+# Scenario tests with the test initrd: the kernel natively in QEMU and as
+# dom0 of hv (make test), and as dom0 of real Xen 4.17 (make test-guest-xen,
+# see tests/build.mk).
+GT_SCENARIO := $(BUILD)/host/$(GT_DIR)/scenario.o
+SCENARIO_TESTS += $(GT_BIN)/test_guest_native $(GT_BIN)/test_guest_hv
+ALL_TARGETS += $(GT_BIN)/test_guest_xen
+
+$(GT_BIN)/test_guest_native: $(BUILD)/host/$(GT_DIR)/test_guest_native.o $(GT_SCENARIO) \
 		$(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
 	@mkdir -p $(@D)
-	$(HOSTCC) $(BUILD)/host/$(GT_DIR)/test_guest_native.o $(CHECK_LIBS) -o $@
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+$(GT_BIN)/test_guest_hv: $(BUILD)/host/$(GT_DIR)/test_guest_hv.o $(GT_SCENARIO) \
+		$(HV_ELF) $(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+$(GT_BIN)/test_guest_xen: $(BUILD)/host/$(GT_DIR)/test_guest_xen.o $(GT_SCENARIO) \
+		$(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@

@@ -19,7 +19,7 @@ void irq_register(int irq, void (*fn)(void))
 	pv_ops.irq.unmask(irq);
 }
 
-static void irq_handle(int irq)
+void irq_dispatch(int irq)
 {
 	pv_ops.irq.eoi(irq);
 	if (irq_handlers[irq])
@@ -119,7 +119,7 @@ void trap_dispatch(struct trapframe *tf)
 	if (tf->vector == VEC_SYSCALL)
 		syscall_dispatch(tf);
 	else if (tf->vector >= 32 && tf->vector < 32 + NR_IRQS)
-		irq_handle(tf->vector - 32);
+		irq_dispatch(tf->vector - 32);
 	else if (user)
 		user_fault(tf);
 	else

@@ -1,0 +1,134 @@
+/*
+ * Event channels (2-level ABI) as the kernel's interrupt lines.  A logical
+ * IRQ is bound to one port; the upcall scans the pending bitmap through
+ * the per-vCPU selector, clears each pending bit and runs the IRQ's
+ * handler.  Ports start masked; unmask(irq) opens its port.
+ */
+#include <public/event_channel.h>
+
+#include "hypercall.h"
+#include "lib.h"
+#include "proc.h"
+#include "pv.h"
+
+#define PV_NR_IRQS 16
+#define NO_IRQ 0xff
+
+static evtchn_port_t irq_port[PV_NR_IRQS];
+static void (*irq_rearm[PV_NR_IRQS])(void);
+static uint8_t port_irq[EVTCHN_2L_NR_CHANNELS];
+static int nr_irqs;
+
+#define VCPU (&pv_shared_info->vcpu_info[0])
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+	return hypercall2(HYPERCALL(event_channel_op), cmd, HPTR(arg));
+}
+
+static void clear_bit_locked(volatile uint64_t *map, unsigned int bit)
+{
+	asm volatile("lock btrq %1, %0" : "+m"(map[bit / 64]) : "r"((uint64_t)bit % 64) : "memory");
+}
+
+static bool test_bit(const volatile uint64_t *map, unsigned int bit)
+{
+	return map[bit / 64] & (1UL << (bit % 64));
+}
+
+static int bind(evtchn_port_t port, void (*rearm)(void))
+{
+	int irq = nr_irqs++;
+
+	if (irq >= PV_NR_IRQS || port >= EVTCHN_2L_NR_CHANNELS)
+		panic("pv: cannot bind port %u", port);
+	irq_port[irq] = port;
+	irq_rearm[irq] = rearm;
+	port_irq[port] = irq;
+	return irq;
+}
+
+int pv_bind_virq(unsigned int virq, void (*rearm)(void))
+{
+	struct evtchn_bind_virq op = { .virq = virq, .vcpu = 0 };
+	long rc = evtchn_op(EVTCHNOP_bind_virq, &op);
+
+	if (rc)
+		panic("pv: binding VIRQ %u: %ld", virq, rc);
+	return bind(op.port, rearm);
+}
+
+int pv_bind_port(evtchn_port_t port)
+{
+	return bind(port, NULL);
+}
+
+void pv_notify(evtchn_port_t port)
+{
+	struct evtchn_send op = { .port = port };
+
+	evtchn_op(EVTCHNOP_send, &op);
+}
+
+/* The tick source is armed when its line opens and re-armed at each tick. */
+static void pv_irq_unmask(int irq)
+{
+	evtchn_port_t port;
+
+	BUG_ON(irq >= nr_irqs);
+	port = irq_port[irq];
+	clear_bit_locked(pv_shared_info->evtchn_mask, port);
+	if (test_bit(pv_shared_info->evtchn_pending, port)) {
+		struct evtchn_unmask op = { .port = port };
+
+		evtchn_op(EVTCHNOP_unmask, &op);
+	}
+	if (irq_rearm[irq])
+		irq_rearm[irq]();
+}
+
+static void pv_irq_eoi(int irq)
+{
+	if (irq_rearm[irq])
+		irq_rearm[irq]();
+}
+
+/* Runs with events masked, from the upcall. */
+void pv_events_handle(void)
+{
+	volatile struct vcpu_info *v = VCPU;
+	volatile struct shared_info *s = pv_shared_info;
+
+	do {
+		v->evtchn_upcall_pending = 0;
+		uint64_t sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+
+		while (sel) {
+			unsigned int word = __builtin_ctzl(sel);
+			uint64_t bits;
+
+			sel &= sel - 1;
+			bits = s->evtchn_pending[word] & ~s->evtchn_mask[word];
+			while (bits) {
+				evtchn_port_t port = word * 64 + __builtin_ctzl(bits);
+
+				bits &= bits - 1;
+				clear_bit_locked(s->evtchn_pending, port);
+				if (port_irq[port] != NO_IRQ)
+					irq_dispatch(port_irq[port]);
+			}
+		}
+	} while (v->evtchn_upcall_pending);
+}
+
+void pv_events_init(void)
+{
+	memset(port_irq, NO_IRQ, sizeof(port_irq));
+	for (unsigned int i = 0; i < ARRAY_SIZE(pv_shared_info->evtchn_mask); i++)
+		pv_shared_info->evtchn_mask[i] = ~0UL;
+}
+
+const struct pv_irq_ops pv_irq_ops = {
+	.unmask = pv_irq_unmask,
+	.eoi = pv_irq_eoi,
+};
