@@ -232,6 +232,62 @@ static void check_fpu_exception(void)
     asm volatile ("fnclex; fninit");
 }
 
+/* --- XCR0 -------------------------------------------------------------- */
+
+#define XSTATE_X87 1UL
+#define XSTATE_SSE 2UL
+#define XSTATE_AVX 4UL
+
+static uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile ("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+#define XSETBV(index, val) \
+    PROBE("xsetbv", "c"(index), "a"((uint32_t)(val)), "d"((uint32_t)((val) >> 32)))
+
+#define CR4_OSXSAVE 0x40000UL
+
+/*
+ * A PV vCPU starts with XCR0 = x87|SSE, so a kernel that saves only SSE
+ * state is safe.  XSETBV is #UD until the kernel sets OSXSAVE in its
+ * (virtual) CR4, as Linux does; then it may enable more, within what the
+ * hypervisor saves, and a bad XCR0 value is a #GP.
+ */
+static void check_xcr0(void)
+{
+    uint32_t a, b, c, d;
+    uint64_t cr4;
+
+    asm volatile ("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    if (!(c & (1u << 26))) {
+        printk("skip: no XSAVE\n");
+        return;
+    }
+    CHECK_EQ(xgetbv0(), XSTATE_X87 | XSTATE_SSE, "initial XCR0");
+    asm volatile ("mov %%cr4, %0" : "=r"(cr4));
+    CHECK_EQ(cr4 & CR4_OSXSAVE, 0, "CR4.OSXSAVE before the kernel sets it");
+    CHECK_EQ(XSETBV(0, XSTATE_X87 | XSTATE_SSE), 6, "XSETBV before CR4.OSXSAVE");
+    asm volatile ("mov %0, %%cr4" : : "r"(cr4 | CR4_OSXSAVE));
+    asm volatile ("mov %%cr4, %0" : "=r"(cr4));
+    CHECK(cr4 & CR4_OSXSAVE, "CR4.OSXSAVE did not stick");
+    CHECK_EQ(XSETBV(0, 0UL), 13, "XCR0 without x87");
+    CHECK_EQ(XSETBV(0, XSTATE_X87 | XSTATE_AVX), 13, "AVX without SSE");
+    CHECK_EQ(XSETBV(1, XSTATE_X87 | XSTATE_SSE), 13, "XCR1");
+    CHECK_EQ(xgetbv0(), XSTATE_X87 | XSTATE_SSE, "XCR0 after refused writes");
+    if (c & (1u << 28)) {
+        CHECK_EQ(XSETBV(0, XSTATE_X87 | XSTATE_SSE | XSTATE_AVX), TRAP_NONE,
+                 "enable AVX");
+        CHECK_EQ(xgetbv0(), XSTATE_X87 | XSTATE_SSE | XSTATE_AVX, "XCR0 with AVX");
+        CHECK_EQ(XSETBV(0, XSTATE_X87 | XSTATE_SSE), TRAP_NONE, "disable AVX");
+        CHECK_EQ(xgetbv0(), XSTATE_X87 | XSTATE_SSE, "XCR0 back to x87|SSE");
+    }
+    asm volatile ("mov %0, %%cr4" : : "r"(cr4 & ~CR4_OSXSAVE));
+}
+
 /* --- single step ------------------------------------------------------- */
 
 static uint64_t single_step_rip;
@@ -635,6 +691,7 @@ void test_main(void)
     subtest("page faults: error codes and cr2", check_page_faults);
     subtest("virtual CR0.TS and #NM", check_fpu_taskswitch);
     subtest("#MF", check_fpu_exception);
+    subtest("XCR0 and XSETBV", check_xcr0);
     subtest("#DB single step", check_single_step);
     subtest("software interrupts and gate DPL", check_software_interrupts);
     subtest("trap flag 4 masks events", check_trap_masks_events);

@@ -50,6 +50,7 @@ struct pv_vcpu {
     /* FPU: the guest's virtual CR0.TS (fpu_taskswitch) and its state. */
     bool guest_ts;
     bool fpu_dirtied;               /* loaded in the CPU since switch-in */
+    u64 xcr0;                       /* the guest's XCR0 (x87|SSE until it XSETBVs) */
     struct fpu_state *fpu;
 
     /* The runstate area could not be written in user mode: retry when
@@ -114,6 +115,9 @@ void fpu_init(void);
 int fpu_alloc(struct vcpu *v);            /* 0 or -ENOMEM */
 void fpu_free(struct vcpu *v);
 void fpu_switch_out(struct vcpu *v);    /* save if dirtied, set CR0.TS */
+void fpu_switch_in(struct vcpu *v);     /* load v's XCR0 */
+bool fpu_has_xsave(void);
+bool pv_set_xcr0(struct vcpu *v, u32 index, u64 val);  /* emulated XSETBV */
 void fpu_device_not_available(struct vcpu *v);  /* #NM from the guest */
 void fpu_set_guest_ts(struct vcpu *v, bool set);
 

@@ -98,6 +98,7 @@ void pv_ctxt_load(struct vcpu *next)
     bool ok;
 
     *regs = a->user_regs;
+    fpu_switch_in(next);
     write_cr3(mfn_to_maddr(pv_current_l4(next)));
     pv_load_cr4(next);
     /* Guests may map pages global: nothing of another domain may stay. */

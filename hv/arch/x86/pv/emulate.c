@@ -3,7 +3,9 @@
  *   - reads of CR0 (with the guest's virtual TS), CR3 (the machine
  *     address of the L4 the vCPU runs on) and CR4 (the guest's view);
  *   - writes of CR0 that change only TS (= fpu_taskswitch), `clts`, and
- *     writes of CR4, where only FSGSBASE is the guest's to choose;
+ *     writes of CR4, where only FSGSBASE and OSXSAVE are the guest's;
+ *   - XSETBV from the guest kernel once its CR4.OSXSAVE is set (#UD
+ *     before), with XCR0 within what hv saves;
  *   - CPUID behind the forced-emulation prefix `ud2; .ascii "xen"`, with
  *     the hypervisor leaves and without features a ring-3 kernel cannot
  *     use.
@@ -12,6 +14,7 @@
  */
 #include <hv/domain.h>
 #include <hv/processor.h>
+#include <hv/traps.h>
 #include <hv/cpufeature.h>
 #include <hv/page.h>
 #include <hv/lib.h>
@@ -26,6 +29,7 @@
 #define CPUID1_ECX_HIDE  ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 21) | \
                           (1u << 24))   /* monitor, vmx, smx, x2apic, tsc-deadline */
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID1_ECX_OSXSAVE    (1u << 27)
 #define CPUID1_EDX_HIDE  ((1u << 9) | (1u << 22))   /* apic, acpi */
 #define CPUIDX1_ECX_HIDE (1u << 2)                  /* svm */
 #define CPUID7_EBX_HIDE  ((1u << 7) | (1u << 10) | (1u << 20))  /* smep, invpcid, smap */
@@ -35,7 +39,9 @@
 #define X86_CR4_TSD      0x00000004
 #define X86_CR4_PKE      0x00400000
 #define CR4_HIDDEN       (X86_CR4_PGE | X86_CR4_PSE | X86_CR4_TSD | X86_CR4_SMEP | \
-                          X86_CR4_SMAP | X86_CR4_PKE | X86_CR4_FSGSBASE)
+                          X86_CR4_SMAP | X86_CR4_PKE | X86_CR4_FSGSBASE | \
+                          X86_CR4_OSXSAVE)
+#define CR4_GUEST        (X86_CR4_FSGSBASE | X86_CR4_OSXSAVE)
 
 static u64 *gpr(struct cpu_user_regs *regs, unsigned int n)
 {
@@ -61,7 +67,7 @@ static u64 *gpr(struct cpu_user_regs *regs, unsigned int n)
 
 u64 pv_guest_cr4(const struct vcpu *v)
 {
-    return (read_cr4() & ~CR4_HIDDEN) | (v->arch.cr4 & X86_CR4_FSGSBASE);
+    return (read_cr4() & ~CR4_HIDDEN) | (v->arch.cr4 & CR4_GUEST);
 }
 
 void pv_load_cr4(const struct vcpu *v)
@@ -104,8 +110,10 @@ static bool write_cr(struct vcpu *v, unsigned int cr, u64 val)
         fpu_set_guest_ts(v, val & X86_CR0_TS);
         return true;
     case 4:
-        /* Other bits are silently kept as they are (Xen's rule). */
-        v->arch.cr4 = boot_cpu_data.fsgsbase ? val & X86_CR4_FSGSBASE : 0;
+        /* Other bits are silently kept as they are (Xen's rule).  OSXSAVE
+         * is virtual: the CPU keeps it on for hv's XSAVE. */
+        v->arch.cr4 = val & ((boot_cpu_data.fsgsbase ? X86_CR4_FSGSBASE : 0) |
+                             (fpu_has_xsave() ? X86_CR4_OSXSAVE : 0));
         pv_load_cr4(v);
         return true;
     default:
@@ -127,6 +135,20 @@ bool pv_emulate_gp(struct cpu_user_regs *regs)
     if (n >= 2 && insn[0] == 0x0f && insn[1] == 0x06) {
         fpu_set_guest_ts(v, false);
         regs->rip += 2;
+        return true;
+    }
+    /* xsetbv (0f 01 d1): guest kernel only, #UD until its CR4.OSXSAVE. */
+    if (n >= 3 && insn[0] == 0x0f && insn[1] == 0x01 && insn[2] == 0xd1) {
+        if (!v->arch.kernel_mode)
+            return false;
+        if (!(v->arch.cr4 & X86_CR4_OSXSAVE)) {
+            pv_inject_exception(TRAP_invalid_op, 0);
+            return true;
+        }
+        if (!pv_set_xcr0(v, (u32)regs->rcx,
+                         ((u64)(u32)regs->rdx << 32) | (u32)regs->rax))
+            return false;
+        regs->rip += 3;
         return true;
     }
     if (n && (insn[0] & 0xf0) == 0x40)
@@ -221,6 +243,9 @@ static void guest_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
     switch (leaf) {
     case 1:
         *c = (*c & ~CPUID1_ECX_HIDE) | CPUID1_ECX_HYPERVISOR;
+        /* OSXSAVE mirrors the guest's own CR4. */
+        *c = (*c & ~CPUID1_ECX_OSXSAVE) |
+             ((current->arch.cr4 & X86_CR4_OSXSAVE) ? CPUID1_ECX_OSXSAVE : 0);
         *d &= ~CPUID1_EDX_HIDE;
         break;
     case 7:

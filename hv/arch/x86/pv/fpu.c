@@ -11,8 +11,10 @@
  * set, the guest's next FPU instruction also gets a #NM bounced to its
  * handler, and the virtual TS is cleared, as Xen does.
  *
- * State is saved with XSAVE (x87, SSE and AVX as the CPU has them) when
- * available, else FXSAVE.
+ * State is saved with XSAVE when available, else FXSAVE.  As in Xen, a
+ * vCPU starts with XCR0 = x87|SSE: a guest kernel that saves only SSE
+ * state must not find AVX enabled under its processes.  It may enable
+ * more with XSETBV (emulated, pv_set_xcr0); XCR0 is switched per vCPU.
  */
 #include <hv/domain.h>
 #include <hv/processor.h>
@@ -22,8 +24,11 @@
 #include <hv/lib.h>
 #include "private.h"
 
-#define X86_CR4_OSXSAVE   0x00040000
-#define XSTATE_X87_SSE_AVX 0x7
+#define XSTATE_X87        0x1
+#define XSTATE_SSE        0x2
+#define XSTATE_AVX        0x4
+#define XSTATE_X87_SSE    (XSTATE_X87 | XSTATE_SSE)
+#define XSTATE_X87_SSE_AVX (XSTATE_X87_SSE | XSTATE_AVX)
 #define FXSAVE_SIZE       512
 #define FCW_DEFAULT       0x037f
 #define MXCSR_DEFAULT     0x1f80
@@ -34,7 +39,8 @@ struct fpu_state {
 };
 
 static bool use_xsave;
-static u64 xcr0;
+static u64 host_xcr0;           /* every component hv can save */
+static u64 cpu_xcr0;            /* what XCR0 holds now (one CPU) */
 static unsigned int fpu_size = FXSAVE_SIZE;
 
 static void stts(void)
@@ -59,9 +65,10 @@ void fpu_init(void)
     cpuid(1, &a, &b, &c, &d);
     if (c & (1u << 26)) {                        /* XSAVE */
         cpuid_count(0xd, 0, &a, &b, &c, &d);
-        xcr0 = a & XSTATE_X87_SSE_AVX;
+        host_xcr0 = a & XSTATE_X87_SSE_AVX;
         write_cr4(read_cr4() | X86_CR4_OSXSAVE);
-        xsetbv(0, xcr0);
+        xsetbv(0, host_xcr0);
+        cpu_xcr0 = host_xcr0;
         cpuid_count(0xd, 0, &a, &b, &c, &d);     /* size for this XCR0 */
         fpu_size = b;
         use_xsave = true;
@@ -69,7 +76,7 @@ void fpu_init(void)
     stts();
     printk("pv: FPU state saved with %s (%u bytes%s)\n",
            use_xsave ? "XSAVE" : "FXSAVE", fpu_size,
-           use_xsave ? (xcr0 & 4 ? ", x87 SSE AVX" : ", x87 SSE") : "");
+           use_xsave ? (host_xcr0 & XSTATE_AVX ? ", x87 SSE AVX" : ", x87 SSE") : "");
 }
 
 /* Allocation sizes are powers of two, so xmalloc aligns them to 64. */
@@ -97,6 +104,7 @@ int fpu_alloc(struct vcpu *v)
     if (use_xsave)
         memcpy(area + XSAVE_HDR_OFFSET, &xstate_bv, sizeof(xstate_bv));
     v->arch.fpu = (struct fpu_state *)area;
+    v->arch.xcr0 = XSTATE_X87_SSE;
     return 0;
 }
 
@@ -110,7 +118,8 @@ static void fpu_save(struct vcpu *v)
 {
     if (use_xsave)
         asm volatile("xsave64 %0" : "+m"(*v->arch.fpu)
-                     : "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)) : "memory");
+                     : "a"((u32)v->arch.xcr0), "d"((u32)(v->arch.xcr0 >> 32))
+                     : "memory");
     else
         asm volatile("fxsave64 %0" : "=m"(*v->arch.fpu) :: "memory");
 }
@@ -119,7 +128,8 @@ static void fpu_restore(struct vcpu *v)
 {
     if (use_xsave)
         asm volatile("xrstor64 %0" :: "m"(*v->arch.fpu),
-                     "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)) : "memory");
+                     "a"((u32)v->arch.xcr0), "d"((u32)(v->arch.xcr0 >> 32))
+                     : "memory");
     else
         asm volatile("fxrstor64 %0" :: "m"(*v->arch.fpu) : "memory");
 }
@@ -131,6 +141,41 @@ void fpu_switch_out(struct vcpu *v)
         v->arch.fpu_dirtied = false;
     }
     stts();
+}
+
+bool fpu_has_xsave(void)
+{
+    return use_xsave;
+}
+
+/* Runs before v's registers are live: XCR0 decides which state it has. */
+void fpu_switch_in(struct vcpu *v)
+{
+    if (use_xsave && cpu_xcr0 != v->arch.xcr0) {
+        xsetbv(0, v->arch.xcr0);
+        cpu_xcr0 = v->arch.xcr0;
+    }
+}
+
+/*
+ * XSETBV from the guest kernel.  XCR0 is the only register; x87 must stay
+ * on, AVX needs SSE, and only components hv saves may be enabled.  The
+ * CPU's live state is saved first so no component is lost in the change.
+ */
+bool pv_set_xcr0(struct vcpu *v, u32 index, u64 val)
+{
+    if (!use_xsave || index != 0 || !(val & XSTATE_X87) || (val & ~host_xcr0) ||
+        ((val & XSTATE_AVX) && !(val & XSTATE_SSE)))
+        return false;
+    if (v->arch.fpu_dirtied)
+        fpu_save(v);
+    /* XRSTOR refuses saved components XCR0 no longer enables. */
+    *(u64 *)(v->arch.fpu->area + XSAVE_HDR_OFFSET) &= val;
+    v->arch.xcr0 = val;
+    fpu_switch_in(v);
+    if (v->arch.fpu_dirtied)
+        fpu_restore(v);
+    return true;
 }
 
 void fpu_device_not_available(struct vcpu *v)
