@@ -35,17 +35,13 @@ $(BENCH_OUT)/host/fileset.cpio: $(BENCH_OUT)/mkfileset
 	mv $@.tmp $@
 
 # The benchmark initrd: busybox sh for /init, the programs and their data.
-$(BENCH_INITRD): $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio bench/guest/init.sh
+$(BENCH_INITRD): $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio bench/guest/init.sh \
+		pvops-guest/mkinitrd
 	rm -rf $(BENCH_OUT)/root
-	mkdir -p $(BENCH_OUT)/root/bin $(BENCH_OUT)/root/bench $(BENCH_OUT)/root/tmp
-	cp /bin/busybox $(BENCH_OUT)/root/bin/busybox
-	for a in sh mkdir poweroff; do ln -s busybox $(BENCH_OUT)/root/bin/$$a; done
+	mkdir -p $(BENCH_OUT)/root/bench
 	cp $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio $(BENCH_OUT)/root/bench/
-	cp bench/guest/init.sh $(BENCH_OUT)/root/init
-	chmod 755 $(BENCH_OUT)/root/init
-	cd $(BENCH_OUT)/root && find . | LC_ALL=C sort | \
-		cpio -o -H newc -R 0:0 --quiet | gzip -9 -n > ../initrd.cpio.gz.tmp
-	mv $(BENCH_OUT)/initrd.cpio.gz.tmp $@
+	install -m 755 bench/guest/init.sh $(BENCH_OUT)/root/init
+	pvops-guest/mkinitrd $(BENCH_OUT)/root $@
 
 $(BENCH_OUT)/bench-report: $(call BENCH_OBJ,report/bench_report) $(BENCH_REPORT_OBJS)
 	$(HOSTCC) $^ -lm -o $@

@@ -46,23 +46,6 @@ $(HV_ELF): $(HV_OBJS) $(HV_GEN)/symbols.o $(HV_GEN)/hv.lds
 		{ echo "hv: symbol table does not match the final link" >&2; exit 1; }
 	mv $@.tmp $@
 
-# make run: boot hv in QEMU on this terminal (Ctrl-A X quits).
-#   MODULES="file args,file2"  multiboot modules (QEMU -initrd syntax)
-#   HV_CMDLINE="..."           hv command line
-#   QEMU_CPU, QEMU_MEM (MiB), QEMU_EXTRA
-QEMU       ?= qemu-system-x86_64
-QEMU_CPU   ?= max
-QEMU_MEM   ?= 512
-MODULES    ?=
-HV_CMDLINE ?=
-QEMU_EXTRA ?=
-
-run: $(HV_ELF)
-	$(QEMU) -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -nographic -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=4 \
-		-kernel $(HV_ELF) -append "$(HV_CMDLINE)" \
-		$(if $(MODULES),-initrd "$(MODULES)") $(QEMU_EXTRA)
-
 # Host unit tests of hv logic that does not need the hardware.
 UNIT_TESTS += $(BUILD)/tests/unit/test_hv_lib
 $(BUILD)/host/hv/common/vsnprintf.o: EXTRA_CFLAGS = -Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf

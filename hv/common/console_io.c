@@ -1,13 +1,16 @@
 /*
- * console_io (hypercall 18).  Writes go to hv's serial console, one line
- * at a time per domain, prefixed "(dN) " so interleaved domains stay
- * readable; non-printable characters are dropped.  Reads (dom0 only) take
- * what arrived on the serial line (console_rx_*).
+ * console_io (hypercall 18).  dom0 owns the console, as on Xen: its bytes
+ * go to the serial line unchanged and unbuffered, so prompts and terminal
+ * control sequences work.  Other domains' writes go one line at a time,
+ * prefixed "(dN) " so interleaved domains stay readable, with
+ * non-printable characters dropped.  Reads (dom0 only) take what arrived
+ * on the serial line (console_rx_*).
  */
 #include <hv/domain.h>
 #include <hv/hypercall.h>
 #include <hv/guest_access.h>
 #include <hv/console_io.h>
+#include <hv/console.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 
@@ -34,6 +37,10 @@ void console_flush_domain(struct domain *d)
 
 static void put_chars(struct domain *d, const char *s, unsigned int n)
 {
+    if (d->domain_id == 0) {
+        console_write(s, n);
+        return;
+    }
     spin_lock(&d->console_lock);
     for (unsigned int i = 0; i < n; i++) {
         if (s[i] == '\n') {
@@ -49,7 +56,7 @@ static void put_chars(struct domain *d, const char *s, unsigned int n)
     spin_unlock(&d->console_lock);
 }
 
-static long console_write(unsigned int count, xen_guest_handle_t buf)
+static long console_io_write(unsigned int count, xen_guest_handle_t buf)
 {
     char kbuf[WRITE_CHUNK];
     unsigned int done = 0;
@@ -96,7 +103,7 @@ long do_console_io(unsigned int cmd, unsigned int count, xen_guest_handle_t buf)
 {
     switch (cmd) {
     case CONSOLEIO_write:
-        return console_write(count, buf);
+        return console_io_write(count, buf);
     case CONSOLEIO_read:
         return console_read(count, buf);
     default:

@@ -21,18 +21,14 @@ $(GT_OUT)/host/abi_test: $(GT_DIR)/progs/abi_test.c
 
 # The initrd: busybox-static with a link per applet, the musl test programs,
 # /init and the test scripts, as a gzip-compressed newc cpio archive.
-$(GUEST_INITRD): $(GT_MUSL) $(GT_DIR)/init.sh $(wildcard $(GT_DIR)/scripts/*.sh)
+$(GUEST_INITRD): $(GT_MUSL) $(GT_DIR)/init.sh $(wildcard $(GT_DIR)/scripts/*.sh) \
+		pvops-guest/mkinitrd
 	rm -rf $(GT_OUT)/root
-	mkdir -p $(GT_OUT)/root/bin $(GT_OUT)/root/tests $(GT_OUT)/root/tmp
-	cp /bin/busybox $(GT_OUT)/root/bin/busybox
-	for a in $$(/bin/busybox --list); do \
-		[ "$$a" = busybox ] || ln -s busybox $(GT_OUT)/root/bin/$$a; done
+	mkdir -p $(GT_OUT)/root/bin $(GT_OUT)/root/tests
 	cp $(GT_MUSL) $(GT_OUT)/root/bin/
-	cp $(GT_DIR)/init.sh $(GT_OUT)/root/init
+	install -m 755 $(GT_DIR)/init.sh $(GT_OUT)/root/init
 	cp $(GT_DIR)/scripts/*.sh $(GT_OUT)/root/tests/
-	chmod 755 $(GT_OUT)/root/init
-	cd $(GT_OUT)/root && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9 -n > ../initrd.cpio.gz.tmp
-	mv $(GT_OUT)/initrd.cpio.gz.tmp $@
+	pvops-guest/mkinitrd $(GT_OUT)/root $@
 
 # Host unit tests: the kernel's pure modules, compiled from the same sources.
 GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/pv

@@ -49,23 +49,6 @@ char *scenario_strip_cr(char *s)
 	return s;
 }
 
-char *scenario_strip_prefix(char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	char *w = s;
-	bool line_start = true;
-
-	for (const char *r = s; *r;) {
-		if (line_start && !strncmp(r, prefix, n))
-			r += n;
-		line_start = *r == '\n';
-		if (*r)
-			*w++ = *r++;
-	}
-	*w = 0;
-	return s;
-}
-
 static int is_log_line(const char *line)
 {
 	return !strncmp(line, "pvops-guest: ", 13) || !strncmp(line, "(XEN) ", 6);

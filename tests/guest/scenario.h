@@ -52,8 +52,6 @@ void scenario_add_output_tests(TCase *tc);
 char *scenario_slurp(const char *path);
 /* Removes every CR, in place. */
 char *scenario_strip_cr(char *s);
-/* Removes prefix from the start of every line that has it, in place. */
-char *scenario_strip_prefix(char *s, const char *prefix);
 /*
  * The lines between "=== BEGIN name ===" and "=== END name (", without
  * the kernel's ("pvops-guest: ") and the hypervisor's ("(XEN) ") log

@@ -76,13 +76,13 @@ START_TEST(grub_boots_hv_with_two_guests)
     qemu_expect(q, "hv: boot complete", 30);
     qemu_expect(q, "boot: 2 domains started", 30);
     /* The guests' command lines reached them through start_info. */
-    qemu_expect(q, "(d0) waiting for 1 domUs", 30);
+    qemu_expect(q, "waiting for 1 domUs", 30);
     qemu_expect(q, "(d1) progress grub ", 30);
     ck_assert_int_eq(qemu_wait_exit(q, 60), EXIT_POWEROFF);
 
     expect_output(q, "(d1) Test result: PASS (busy)");
     expect_output(q, "hv: domain 1 died (poweroff)");
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     expect_frames_balanced(q);
     qemu_expect_absent(q, "not used by any domain");
     qemu_expect_absent(q, "FATAL");

@@ -37,7 +37,7 @@ START_TEST(basics_as_dom0)
     qemu_expect(q, "hv: boot complete", 60);
     qemu_expect(q, "pv: d0: 32 MiB", 30);
     qemu_expect(q, "boot: 1 domain started", 30);
-    qemu_expect(q, "(d0) Test result: PASS (basics)", 60);
+    qemu_expect(q, "Test result: PASS (basics)", 60);
     qemu_expect(q, "hv: domain 0 shut down (poweroff)", 10);
     qemu_expect(q, "hv: domain 0 died (poweroff): 8194 frames returned, 0 held elsewhere", 10);
     ck_assert_int_eq(qemu_wait_exit(q, 30), EXIT_POWEROFF);
@@ -64,8 +64,8 @@ START_TEST(dom0_and_two_domus)
     expect_output(q, "(d2) Test result: PASS (basics)");
     expect_output(q, "hv: domain 1 died (poweroff): 4098 frames returned");
     expect_output(q, "hv: domain 2 died (poweroff): 2050 frames returned");
-    expect_output(q, "(d0) VIRQ_DOM_EXC: 0 of 2 domUs left");
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "VIRQ_DOM_EXC: 0 of 2 domUs left");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     expect_output(q, "hv: domain 0 died (poweroff)");
     expect_frames_balanced(q);
     qemu_expect_absent(q, "FATAL");
@@ -100,7 +100,7 @@ START_TEST(bad_modules_and_options_are_refused)
     expect_output(q, "boot: module 4 is not used by any domain");
     expect_output(q, "boot: 2 domains started");
     expect_output(q, "(d1) Test result: PASS (basics)");
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     ck_assert_int_eq(qemu_count(q, "(d2)") + qemu_count(q, "(d3)"), 0);
     expect_frames_balanced(q);
     qemu_expect_absent(q, "FATAL");
@@ -116,7 +116,7 @@ START_TEST(dom0_reboot_restarts_the_machine)
 
     q = boot("pv_dom0_reboot", "dom0_mem=16M domu=1:8M", mods, 2);
     qemu_expect(q, "(d1) Test result: PASS (basics)", 90);
-    qemu_expect(q, "(d0) rebooting", 30);
+    qemu_expect(q, "rebooting", 30);
     qemu_expect(q, "hv: domain 0 shut down (reboot): stopping the machine", 10);
     qemu_expect(q, "hv: frame accounting:", 10);
     qemu_expect(q, "hv: restarting", 10);
@@ -160,7 +160,7 @@ START_TEST(traps_without_smap_and_smep)
     ck_assert_int_eq(qemu_wait_exit(q, 90), EXIT_POWEROFF);
     expect_output(q, "(d1) Test result: PASS (traps)");
     expect_output(q, "(d2) Test result: PASS (pv_traps)");
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     expect_frames_balanced(q);
 }
 END_TEST

@@ -81,7 +81,7 @@ START_TEST(test_guests_as_domus)
         snprintf(line, sizeof(line), "hv: domain %u died (poweroff)", d);
         expect_output(q, line);
     }
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     expect_frames_balanced(q);
     qemu_expect_absent(q, "crashed");
     qemu_expect_absent(q, "FATAL");

@@ -104,7 +104,7 @@ START_TEST(two_domains_share_a_page_and_a_channel)
         snprintf(line, sizeof(line), "hv: domain %u died (poweroff)", d);
         expect_output(q, line);
     }
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     expect_frames_balanced(q);
     qemu_expect_absent(q, "crashed");
 }

@@ -85,7 +85,7 @@ START_TEST(crash_isolation_timer_wake_and_weighted_shares)
     ck_assert_msg(r1024 > 2.5 * r256 && r1024 < 6.0 * r256, "w1024/w256 = %.2f",
                   (double)r1024 / r256);
 
-    expect_output(q, "(d0) Test result: PASS (pv_dom0)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
     expect_frames_balanced(q);
     qemu_expect_absent(q, "FATAL");
 }
