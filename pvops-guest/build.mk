@@ -5,7 +5,9 @@ GUEST_DIR    := pvops-guest
 GUEST_ELF    := $(BUILD)/pvops-guest.elf
 GUEST_UAPI   := $(BUILD)/guest-uapi
 GUEST_SRCS   := $(shell find $(GUEST_DIR) -name '*.c' -o -name '*.S' | sort)
-GUEST_OBJS   := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(GUEST_SRCS)))
+# hv's freestanding string and formatting code serves the guest kernel too.
+GUEST_OBJS   := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(GUEST_SRCS))) \
+                $(BUILD)/kernel/hv/common/lib.o $(BUILD)/kernel/hv/common/vsnprintf.o
 GUEST_CFLAGS := -mcmodel=kernel -fno-pie -fno-tree-loop-distribute-patterns \
                 -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/native \
                 -isystem $(GUEST_UAPI)

@@ -1,4 +1,8 @@
-/* Freestanding C library subset and kernel console output. */
+/*
+ * Freestanding C library subset and kernel console output.  The string
+ * functions and vsnprintf are hv's (hv/common/lib.c, vsnprintf.c), linked
+ * into the kernel.
+ */
 #ifndef GUEST_LIB_H
 #define GUEST_LIB_H
 

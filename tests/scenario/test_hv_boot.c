@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "qemu.h"
+#include "run_suite.h"
 
 #define MOD1 HERON_BUILD_DIR "/tests/scenario/mod1.bin"
 #define MOD2 HERON_BUILD_DIR "/tests/scenario/mod2.bin"
@@ -232,11 +233,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }

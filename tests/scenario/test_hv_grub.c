@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "test_pv_lib.h"
+#include "run_suite.h"
 
 #define GRUB_ISO HERON_BUILD_DIR "/tests/scenario/hv-grub.iso"
 
@@ -103,11 +104,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }

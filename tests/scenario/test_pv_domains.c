@@ -5,6 +5,7 @@
  * on_panic).  Every run ends with the frame accounting balanced.
  */
 #include "test_pv_lib.h"
+#include "run_suite.h"
 
 #define MOD_NOT_ELF HERON_BUILD_DIR "/tests/scenario/mod1.bin"
 #define HV_ELF      HERON_BUILD_DIR "/hv.elf"
@@ -184,11 +185,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }

@@ -11,6 +11,7 @@
  * granted page: test_pv_interdomain.)  hv takes at most 16 modules.
  */
 #include "test_pv_lib.h"
+#include "run_suite.h"
 
 static struct qemu *q;
 
@@ -102,11 +103,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }

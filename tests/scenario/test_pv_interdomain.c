@@ -14,6 +14,7 @@
  * death after it has bound VIRQ_DOM_EXC.
  */
 #include "test_pv_lib.h"
+#include "run_suite.h"
 
 static struct qemu *q;
 
@@ -124,11 +125,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }

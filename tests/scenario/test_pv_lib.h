@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the PV scenario tests (test_pv_*.c): booting hv with
- * PV guest modules and reading what hv and the guests print.  Guest
- * lines carry hv's "(dN) " prefix.
+ * PV guest modules and reading what hv and the guests print.  domU
+ * lines carry hv's "(dN) " prefix; dom0's are unprefixed.
  */
 #ifndef HERON_TEST_PV_LIB_H
 #define HERON_TEST_PV_LIB_H

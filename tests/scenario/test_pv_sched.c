@@ -7,6 +7,7 @@
  * make progress and their CPU shares follow the weights (loose bounds).
  */
 #include "test_pv_lib.h"
+#include "run_suite.h"
 
 /* The wake window handed to test_timer_wake (not a performance target:
  * it only catches lost or grossly late wake-ups). */
@@ -105,11 +106,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(suite());
 }
