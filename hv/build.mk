@@ -15,7 +15,8 @@
 HV_ELF    := $(BUILD)/hv.elf
 HV_GEN    := $(BUILD)/hv
 HV_SRCS   := $(wildcard hv/arch/x86/boot/*.S hv/arch/x86/*.S \
-                        hv/arch/x86/*.c hv/arch/x86/*/*.c hv/common/*.c)
+                        hv/arch/x86/*.c hv/arch/x86/*/*.c hv/common/*.c \
+                        hv/arch/x86/hvm/*/*.c hv/arch/x86/hvm/*/*.S)
 HV_OBJS   := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(HV_SRCS)))
 HV_CFLAGS := -fpie -fvisibility=hidden -include hv/include/hv/visibility.h
 
