@@ -208,12 +208,28 @@ $(BUILD)/tests/unit/test_hvm: $(HVM_UNIT_OBJS) $(HVM_PURE_OBJS) \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 
+# A device model for the ioreq test: a PV dom0 built like the PV test
+# guests (their runtime in tests/guests/lib).
+HVMDM_ELF      := $(HVMG_OUT)/test_hvm_dm.elf
+HVMDM_LIB_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename \
+                    $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S) \
+                    hv/common/lib.c hv/common/vsnprintf.c))
+ALL_TARGETS += $(HVMDM_ELF)
+$(BUILD)/kernel/$(HVMG_DIR)/dm/%.o: EXTRA_CFLAGS = -mcmodel=kernel -fno-pie -fno-pic
+
+$(HVMDM_ELF): $(BUILD)/kernel/$(HVMG_DIR)/dm/test_hvm_dm.o $(HVMDM_LIB_OBJS) \
+		tests/guests/lib/guest.lds
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T tests/guests/lib/guest.lds -o $@ $(filter %.o,$^)
+
 # QEMU scenario tests of HVM domains (tests/scenario/test_hvm_*.c).
-HVM_SCENARIOS := test_hvm_pvops test_hvm_devices test_hvm_sched test_hvm_refused
+HVM_SCENARIOS := test_hvm_pvops test_hvm_devices test_hvm_sched test_hvm_refused \
+                 test_hvm_ioreq
 SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(HVM_SCENARIOS))
 $(patsubst %,$(SCENARIO_BIN)/%,$(HVM_SCENARIOS)): $(SCENARIO_BIN)/%: \
 		$(BUILD)/host/tests/scenario/%.o $(HARNESS_OBJS) \
-		| $(HV_ELF) $(PV_GUEST_ELFS) $(HVMG_KERNEL) $(BUILD)/pvops-guest.elf \
+		| $(HV_ELF) $(PV_GUEST_ELFS) $(HVMG_KERNEL) $(HVMDM_ELF) $(BUILD)/pvops-guest.elf \
 		  $(BUILD)/guest/initrd.cpio.gz $(BUILD)/guest/host/abi_test \
 		  $(SCENARIO_BIN)/mod1.bin
 	@mkdir -p $(@D)

@@ -370,9 +370,21 @@ static bool domain_is_running(const struct domain *d)
     return false;
 }
 
+/* A zombie whose frames all came back (a zombie still waiting is not
+ * work: the exit path would spin on it). */
+static bool zombie_releasable(void)
+{
+    struct domain *d;
+
+    list_for_each_entry(d, &zombie_list, domain_list)
+        if (!d->tot_pages)
+            return true;
+    return false;
+}
+
 bool domain_reap_pending(void)
 {
-    return reap_pending || !list_empty(&zombie_list);
+    return reap_pending || zombie_releasable();
 }
 
 void domain_reap(void)

@@ -17,6 +17,11 @@
  *             power off through isa-debug-exit.  id=<name>.
  *   triple    loads an empty IDT and faults: a triple fault.
  *   badmmio   reads guest-physical 0xd0000000, which is nothing.
+ *   ioreq     talks to the device model in dom0 (tests/hvm-guests/dm/):
+ *             waits until port 0x510 reads its magic, checks the register
+ *             and the MMIO page at 0xe0000000 through it, and prints the
+ *             result on COM1, which the device model has taken over;
+ *             then powers off through ACPI S5 (still hv's).
  */
 #include "hvmtest.h"
 
@@ -448,6 +453,44 @@ static void busy(void)
     outb(0xf4, 0);
 }
 
+/* ---------------------------------------------------------------- */
+
+#define DM_PORT     0x510
+#define DM_MAGIC    0x52455148u
+#define DM_MMIO     0xe0000000u
+
+static void ioreq(void)
+{
+    uint32_t start = pm_ticks(), v;
+    uint8_t b;
+
+    printf("ioreq: waiting for the device model\n");
+    while (inl(DM_PORT) != DM_MAGIC)
+        if (pm_ticks() - start > 20 * PM_TIMER_HZ) {
+            printf("FAIL: no device model on port 0x510\n");
+            return;
+        }
+    /* From here on COM1 is the device model's too. */
+    printf("ioreq: device model up after %u ms\n", (pm_ticks() - start) / 3580);
+    check(inb(DM_PORT + 1) == 0x51, "byte read of the register");
+    outl(DM_PORT, 0x12345678);
+    check(inl(DM_PORT) == 0x12345678, "register write and read back");
+    outw(DM_PORT + 2, 0xabcd);
+    check(inl(DM_PORT) == 0xabcd5678, "16-bit write at port + 2");
+    mmio_write(DM_MMIO + 0x10, 0xdeadbeef);
+    check(mmio_read(DM_MMIO + 0x10) == 0xdeadbeef, "MMIO write and read back");
+    asm volatile("movb %1, 0x13(%2); movb 0x10(%2), %0"
+                 : "=q"(b) : "q"((uint8_t)0x7f), "r"(DM_MMIO) : "memory");
+    check(b == 0xef && mmio_read(DM_MMIO + 0x10) == 0x7fadbeef, "MMIO byte accesses");
+    asm volatile("movzwl 0x12(%1), %0" : "=r"(v) : "r"(DM_MMIO) : "memory");
+    check(v == 0x7fad, "MMIO movzwl");
+    if (checks_failed())
+        printf("ioreq test: FAIL (%u of %u checks)\n", checks_failed(), checks_done());
+    else
+        printf("ioreq test: PASS (%u checks)\n", checks_done());
+    poweroff_acpi();
+}
+
 void test_main(uint32_t magic, const struct mb_info *mb);
 
 void test_main(uint32_t magic, const struct mb_info *mb)
@@ -467,6 +510,8 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         printf("triple: empty IDT, then #UD\n");
         idt_empty();
         asm volatile("ud2");
+    } else if (!strncmp(mode, "ioreq", 6)) {
+        ioreq();
     } else if (!strncmp(mode, "badmmio", 8)) {
         printf("badmmio: reading 0xd0000000\n");
         mmio_read(0xd0000000);
