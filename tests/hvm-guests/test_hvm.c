@@ -116,6 +116,18 @@ static void check_cpu(void)
         check(eax == (uint32_t)-38, "VMMCALL returns -ENOSYS");
     }
     check(inb(0x2f8 + 5) == 0xff, "a port nobody emulates reads all ones");
+    {
+        uint32_t cr4, now, bad = 1u << 18;          /* OSXSAVE: not offered */
+
+        asm volatile("mov %%cr4, %0" : "=r"(cr4));
+        expect_fault(13, 3);
+        asm volatile("mov %0, %%cr4" :: "r"(cr4 | bad) : "memory");
+        check(faulted(), "CR4.OSXSAVE is refused (#GP)");
+        asm volatile("mov %0, %%cr4" :: "r"(cr4 | 0x600) : "memory");
+        asm volatile("mov %%cr4, %0" : "=r"(now));
+        check(now == (cr4 | 0x600), "CR4.OSFXSR and OSXMMEXCPT are taken");
+        asm volatile("mov %0, %%cr4" :: "r"(cr4) : "memory");
+    }
 }
 
 static uint8_t sum(const void *p, uint32_t len)

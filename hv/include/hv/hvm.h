@@ -14,12 +14,11 @@
 #ifndef HV_HVM_H
 #define HV_HVM_H
 
-/* Byte offsets in struct hvm_regs for the world-switch code. */
-#define HVM_REGS_RAX    0
+/* Byte offsets in struct hvm_regs of what the world switch loads (RAX
+ * and RSP are in the control block). */
 #define HVM_REGS_RCX    8
 #define HVM_REGS_RDX    16
 #define HVM_REGS_RBX    24
-#define HVM_REGS_RSP    32
 #define HVM_REGS_RBP    40
 #define HVM_REGS_RSI    48
 #define HVM_REGS_RDI    56
@@ -49,8 +48,13 @@ struct ioreq_server;
  * RIP, RFLAGS on SVM) in and out around each guest run.
  */
 struct hvm_regs {
-    u64 rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
-    u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    union {
+        u64 gpr[16];
+        struct {
+            u64 rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+            u64 r8, r9, r10, r11, r12, r13, r14, r15;
+        };
+    };
     u64 rip, rflags;
 };
 
@@ -65,6 +69,7 @@ enum hvm_exit_reason {
     HVM_EXIT_VINTR,         /* the guest opened its interrupt window */
     HVM_EXIT_CPUID,
     HVM_EXIT_MSR,
+    HVM_EXIT_CR,            /* an intercepted control-register write */
     HVM_EXIT_VMMCALL,       /* hypercall instruction */
     HVM_EXIT_EXCEPTION,     /* an intercepted guest exception */
     HVM_EXIT_NPF,           /* nested page fault outside RAM and MMIO */
@@ -84,7 +89,7 @@ struct hvm_memory {
 struct hvm_domain {
     struct hvm_memory mem;
 
-    /* Port I/O handlers and MMIO regions of emulated devices (io.c). */
+    /* Port I/O handlers of emulated devices (io.c). */
     struct hvm_portio_handler portio[HVM_MAX_PORTIO];
     unsigned int nr_portio;
 
@@ -95,7 +100,6 @@ struct hvm_domain {
     struct vrtc vrtc;
     struct acpi_pm pm;
     struct vuart uart;
-    u16 isa_irq_level;              /* ISA IRQ lines currently asserted */
 
     /* Device models registered with dm_op (ioreq.c). */
     struct ioreq_server *ioreq_servers[HVM_MAX_IOREQ_SERVERS];
@@ -136,7 +140,6 @@ struct hvm_paging {
     u64 cs_base;
     bool cs_long;                   /* 64-bit code segment */
     bool cs_db;                     /* 32-bit default operand size */
-    unsigned int cpl;
 };
 
 /* Initial vCPU state for a multiboot v1 kernel. */
@@ -161,6 +164,8 @@ struct hvm_arch_ops {
     void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_ec,
                              u32 ec);
     void (*get_paging)(struct vcpu *v, struct hvm_paging *p);
+    /* A checked CR4 value; the guest's TLB is flushed. */
+    void (*set_cr4)(struct vcpu *v, u64 cr4);
     u64 (*get_efer)(struct vcpu *v);
     int (*set_efer)(struct vcpu *v, u64 efer);
     u64 (*get_pat)(struct vcpu *v);
@@ -177,7 +182,6 @@ extern const struct hvm_arch_ops *hvm_ops;
 const struct hvm_arch_ops *svm_start(void);
 
 static inline bool is_hvm_domain(const struct domain *d);
-static inline bool is_hvm_vcpu(const struct vcpu *v);
 
 /* --- boot and lifecycle (hvm.c) --- */
 
@@ -247,6 +251,12 @@ void hvm_handle_hlt(struct vcpu *v);
  * the instruction completed (RIP may advance). */
 bool hvm_handle_rdmsr(struct vcpu *v);
 bool hvm_handle_wrmsr(struct vcpu *v);
+/* MOV to CR4 (intercepted so the guest cannot turn on what hv does not
+ * switch or offer: PKE, OSXSAVE, PCIDE, VMXE...): #GP for those. */
+void hvm_handle_cr4_write(struct vcpu *v);
+/* Fetches up to 15 instruction bytes at the guest's CS:RIP (p from
+ * get_paging); how many could be read, 0 if none. */
+unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf);
 /* A hypercall instruction (no HVM hypercalls yet: -ENOSYS). */
 void hvm_handle_hypercall(struct vcpu *v);
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, bool has_ec,
@@ -262,14 +272,9 @@ static inline bool is_hvm_domain(const struct domain *d)
     return d->type == DOMAIN_HVM;
 }
 
-static inline bool is_hvm_vcpu(const struct vcpu *v)
-{
-    return is_hvm_domain(v->domain);
-}
-
 static inline u64 *hvm_reg(struct vcpu *v, unsigned int n)
 {
-    return &(&v->hvm->regs.rax)[n];
+    return &v->hvm->regs.gpr[n];
 }
 
 #endif /* __ASSEMBLY__ */

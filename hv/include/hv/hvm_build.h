@@ -31,7 +31,6 @@
 #define HVM_MBI_ADDR            0x1000ull       /* multiboot information */
 #define HVM_MBI_MAX             0x7000ull
 #define HVM_ACPI_ADDR           0xf0000ull      /* RSDP, then the tables */
-#define HVM_ACPI_MAX            0x10000ull
 #define HVM_MIN_RAM             (2ull << 20)
 
 #define E820_RAM        1

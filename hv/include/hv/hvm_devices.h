@@ -110,7 +110,6 @@ enum vlapic_lvt {
 };
 
 struct vlapic {
-    struct vcpu *vcpu;
     u64 base_msr;           /* IA32_APIC_BASE */
     u32 id, tpr, ldr, dfr, svr, esr, esr_pending, icr_lo, icr_hi;
     u32 lvt[VLAPIC_NR_LVT];

@@ -35,6 +35,11 @@ struct x86_mmio_op {
 int x86_decode_mmio(const u8 *buf, unsigned int len, enum x86_mode mode,
                     struct x86_mmio_op *op);
 
+/* MOV to a control register (0f 22 /r, REX allowed in 64-bit mode):
+ * which CR, which source register, the length.  0 or -EINVAL. */
+int x86_decode_mov_to_cr(const u8 *buf, unsigned int len, enum x86_mode mode,
+                         unsigned int *cr, unsigned int *gpr, unsigned int *insn_len);
+
 /* Reads len bytes of guest-physical memory at gpa: 0 or -EFAULT. */
 typedef int (*gphys_read_fn)(void *ctx, u64 gpa, void *buf, size_t len);
 

@@ -177,6 +177,28 @@ START_TEST(every_truncation_is_refused)
 }
 END_TEST
 
+START_TEST(mov_to_control_registers)
+{
+    static const u8 a[] = { 0x0f, 0x22, 0xe0 };         /* mov %eax, %cr4 */
+    static const u8 b[] = { 0x41, 0x0f, 0x22, 0xe7 };   /* mov %r15, %cr4 */
+    static const u8 c[] = { 0x44, 0x0f, 0x22, 0xc1 };   /* mov %rcx, %cr8 */
+    static const u8 mem[] = { 0x0f, 0x22, 0x20 };       /* not a register */
+    static const u8 rd[] = { 0x0f, 0x20, 0xe0 };        /* mov %cr4, %eax */
+    unsigned int cr, gpr, len;
+
+    ck_assert_int_eq(x86_decode_mov_to_cr(a, sizeof(a), X86_MODE_32, &cr, &gpr, &len), 0);
+    ck_assert(cr == 4 && gpr == 0 && len == 3);
+    ck_assert_int_eq(x86_decode_mov_to_cr(b, sizeof(b), X86_MODE_64, &cr, &gpr, &len), 0);
+    ck_assert(cr == 4 && gpr == 15 && len == 4);
+    ck_assert_int_eq(x86_decode_mov_to_cr(c, sizeof(c), X86_MODE_64, &cr, &gpr, &len), 0);
+    ck_assert(cr == 8 && gpr == 1);
+    ck_assert_int_eq(x86_decode_mov_to_cr(b, sizeof(b), X86_MODE_32, &cr, &gpr, &len), -EINVAL);
+    ck_assert_int_eq(x86_decode_mov_to_cr(mem, sizeof(mem), X86_MODE_32, &cr, &gpr, &len), -EINVAL);
+    ck_assert_int_eq(x86_decode_mov_to_cr(rd, sizeof(rd), X86_MODE_32, &cr, &gpr, &len), -EINVAL);
+    ck_assert_int_eq(x86_decode_mov_to_cr(a, 2, X86_MODE_32, &cr, &gpr, &len), -EINVAL);
+}
+END_TEST
+
 TCase *tcase_decode(void)
 {
     TCase *tc = tcase_create("decode");
@@ -187,5 +209,6 @@ TCase *tcase_decode(void)
     tcase_add_test(tc, zero_and_sign_extension);
     tcase_add_test(tc, refuses_what_it_cannot_emulate);
     tcase_add_test(tc, every_truncation_is_refused);
+    tcase_add_test(tc, mov_to_control_registers);
     return tc;
 }

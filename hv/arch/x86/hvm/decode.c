@@ -177,3 +177,31 @@ int x86_decode_mmio(const u8 *buf, unsigned int len, enum x86_mode mode,
     op->len = c.pos;
     return 0;
 }
+
+int x86_decode_mov_to_cr(const u8 *buf, unsigned int len, enum x86_mode mode,
+                         unsigned int *cr, unsigned int *gpr, unsigned int *insn_len)
+{
+    struct cursor c = { buf, len, 0 };
+    bool rex_r = false, rex_b = false;
+    u8 b, modrm;
+
+    if (!take(&c, 1))
+        return -EINVAL;
+    b = buf[0];
+    if (mode == X86_MODE_64 && (b & 0xf0) == 0x40) {
+        rex_r = b & 4;
+        rex_b = b & 1;
+        if (!take(&c, 1))
+            return -EINVAL;
+        b = buf[c.pos - 1];
+    }
+    if (b != 0x0f || !take(&c, 2) || buf[c.pos - 2] != 0x22)
+        return -EINVAL;
+    modrm = buf[c.pos - 1];
+    if ((modrm >> 6) != 3)
+        return -EINVAL;
+    *cr = ((modrm >> 3) & 7) | (rex_r ? 8 : 0);
+    *gpr = (modrm & 7) | (rex_b ? 8 : 0);
+    *insn_len = c.pos;
+    return 0;
+}

@@ -34,6 +34,7 @@ static const char *const exit_names[HVM_NR_EXIT_REASONS] = {
     [HVM_EXIT_VINTR] = "vintr",
     [HVM_EXIT_CPUID] = "cpuid",
     [HVM_EXIT_MSR] = "msr",
+    [HVM_EXIT_CR] = "cr",
     [HVM_EXIT_VMMCALL] = "vmmcall",
     [HVM_EXIT_EXCEPTION] = "exception",
     [HVM_EXIT_NPF] = "npf",

@@ -44,10 +44,6 @@ static void set_isa_line(struct domain *d, unsigned int irq, bool level)
     struct hvm_domain *h = d->hvm;
     struct vioapic_msg msg;
 
-    if (level)
-        h->isa_irq_level |= 1u << irq;
-    else
-        h->isa_irq_level &= ~(1u << irq);
     vpic_set_irq(h->vpic, irq, level);
     /* IRQ 2 is the cascade; IRQ 0 is wired to pin 2. */
     if (irq != 2 && vioapic_set_pin(&h->vioapic, irq ? irq : 2, level, &msg))

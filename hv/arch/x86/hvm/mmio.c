@@ -33,8 +33,7 @@ static int read_gphys(void *ctx, u64 gpa, void *buf, size_t len)
     return hvm_copy_from_gphys(ctx, buf, gpa, len);
 }
 
-/* Fetches up to 15 bytes at CS:RIP; the count fetched (0 on failure). */
-static unsigned int fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf)
+unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf)
 {
     unsigned int got = 0;
     u64 va = p->cs_long ? v->hvm->regs.rip : (u32)(p->cs_base + v->hvm->regs.rip);
@@ -109,7 +108,7 @@ bool hvm_handle_mmio(struct vcpu *v, u64 gpa, const u8 *insn, unsigned int insn_
         n = min(insn_len, 15u);
         memcpy(buf, insn, n);
     } else {
-        n = fetch_insn(v, &p, buf);
+        n = hvm_fetch_insn(v, &p, buf);
     }
     if (!n || x86_decode_mmio(buf, n, p.cs_long ? X86_MODE_64 :
                               p.cs_db ? X86_MODE_32 : X86_MODE_16, &op)) {

@@ -294,7 +294,6 @@ void vlapic_init(struct vcpu *v)
 {
     struct vlapic *l = &v->hvm->vlapic;
 
-    l->vcpu = v;
     l->base_msr = VLAPIC_DEFAULT_BASE | APIC_BASE_ENABLE |
                   (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
     vlapic_reset(l, v->vcpu_id);

@@ -81,12 +81,8 @@ static int highest(const u32 *bm)
 
 void vlapic_reset(struct vlapic *l, unsigned int id)
 {
-    u64 base = l->base_msr;
-    struct vcpu *v = l->vcpu;
-
+    /* Everything but the base MSR and the hv timer (the last field). */
     memset(&l->id, 0, offsetof(struct vlapic, timer) - offsetof(struct vlapic, id));
-    l->vcpu = v;
-    l->base_msr = base;
     l->id = id << 24;
     l->dfr = 0xffffffff;
     l->svr = 0xff;

@@ -260,9 +260,10 @@ static struct domain *build_hvm_domain(domid_t id, unsigned int kernel,
     return hvm_build_domain(&p, err, errlen);
 }
 
-static struct domain *build_boot_domain(domid_t id, bool hvm, unsigned int kernel,
-                                        unsigned int initrd, u64 pages,
-                                        unsigned int weight)
+static struct domain *build_pv_domain(domid_t id, unsigned int kernel,
+                                      unsigned int initrd, u64 pages,
+                                      unsigned int weight, char *err,
+                                      size_t errlen)
 {
     struct pv_build_params p = {
         .domid = id,
@@ -271,17 +272,22 @@ static struct domain *build_boot_domain(domid_t id, bool hvm, unsigned int kerne
         .weight = weight,
         .cmdline = bootinfo.modules[kernel].cmdline,
     };
-    char err[160];
-    struct domain *d;
 
-    if (hvm) {
-        d = build_hvm_domain(id, kernel, initrd, pages, weight, err, sizeof(err));
-    } else {
-        p.image = module_data(kernel, &p.image_len);
-        if (initrd != NO_MODULE)
-            p.initrd = module_data(initrd, &p.initrd_len);
-        d = pv_build_domain(&p, err, sizeof(err));
-    }
+    p.image = module_data(kernel, &p.image_len);
+    if (initrd != NO_MODULE)
+        p.initrd = module_data(initrd, &p.initrd_len);
+    return pv_build_domain(&p, err, errlen);
+}
+
+static struct domain *build_boot_domain(domid_t id, bool hvm, unsigned int kernel,
+                                        unsigned int initrd, u64 pages,
+                                        unsigned int weight)
+{
+    char err[160];
+    struct domain *d = hvm
+        ? build_hvm_domain(id, kernel, initrd, pages, weight, err, sizeof(err))
+        : build_pv_domain(id, kernel, initrd, pages, weight, err, sizeof(err));
+
     if (!d)
         printk("boot: domain %u (module %u): %s; not created\n", id, kernel, err);
     return d;

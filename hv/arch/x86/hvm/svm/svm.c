@@ -139,6 +139,7 @@ static void vmcb_init(struct vcpu *v)
     struct svm_domain *sd = v->domain->hvm->svm;
     struct vmcb *vmcb = v->hvm->svm->vmcb;
 
+    vmcb->cr_intercepts = CR_INTERCEPT_CR4_WRITE;
     vmcb->exception_intercepts = (1u << TRAP_debug) | (1u << TRAP_alignment_check);
     vmcb->intercepts1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
                         INTERCEPT_INIT | INTERCEPT_RDPMC | INTERCEPT_CPUID |
@@ -297,7 +298,13 @@ static void svm_get_paging(struct vcpu *v, struct hvm_paging *p)
     p->cs_base = vmcb->cs.base;
     p->cs_long = (vmcb->efer & EFER_LMA) && (vmcb->cs.attr & (1u << 9));
     p->cs_db = vmcb->cs.attr & (1u << 10);
-    p->cpl = vmcb->cpl;
+}
+
+static void svm_set_cr4(struct vcpu *v, u64 cr4)
+{
+    v->hvm->svm->vmcb->cr4 = cr4;
+    /* Paging bits may have changed: the guest's TLB goes (a new ASID). */
+    v->hvm->svm->asid_generation = 0;
 }
 
 static u64 svm_get_efer(struct vcpu *v)
@@ -423,6 +430,7 @@ static const struct hvm_arch_ops svm_ops = {
     .resume = svm_resume,
     .inject_exception = svm_inject_exception,
     .get_paging = svm_get_paging,
+    .set_cr4 = svm_set_cr4,
     .get_efer = svm_get_efer,
     .set_efer = svm_set_efer,
     .get_pat = svm_get_pat,

@@ -15,10 +15,12 @@
 
 /* CPUID 0x8000000a EDX: SVM features. */
 #define SVM_FEATURE_NPT         (1u << 0)
-#define SVM_FEATURE_LBRV        (1u << 1)
 #define SVM_FEATURE_NRIPS       (1u << 3)
 #define SVM_FEATURE_FLUSHBYASID (1u << 6)
 #define SVM_FEATURE_DECODEASSISTS (1u << 7)
+
+/* CR intercepts (offset 0x00): reads in bits 0-15, writes in 16-31. */
+#define CR_INTERCEPT_CR4_WRITE  (1u << 20)
 
 /* Intercept vector 3 (offset 0x0c). */
 #define INTERCEPT_INTR          (1u << 0)
@@ -55,7 +57,7 @@
 #define INTERCEPT_RDPRU         (1u << 14)
 
 /* Exit codes. */
-#define VMEXIT_EXCEPTION_BASE   0x40
+#define VMEXIT_CR4_WRITE        0x14
 #define VMEXIT_EXCEPTION_DB     0x41
 #define VMEXIT_EXCEPTION_AC     0x51
 #define VMEXIT_INTR             0x60
@@ -106,12 +108,8 @@
 #define INT_STATE_SHADOW        (1u << 0)
 
 /* event_inj / exit_int_info. */
-#define EVENT_VECTOR_MASK       0xffu
 #define EVENT_TYPE_INTR         (0u << 8)
-#define EVENT_TYPE_NMI          (2u << 8)
 #define EVENT_TYPE_EXCEPTION    (3u << 8)
-#define EVENT_TYPE_SOFT_INT     (4u << 8)
-#define EVENT_TYPE_MASK         (7u << 8)
 #define EVENT_ERROR_VALID       (1u << 11)
 #define EVENT_VALID             (1u << 31)
 
@@ -121,19 +119,12 @@
 /* IOIO exit_info_1. */
 #define IOIO_TYPE_IN            (1u << 0)
 #define IOIO_STR                (1u << 2)
-#define IOIO_REP                (1u << 3)
 #define IOIO_SIZE_SHIFT         4           /* bits 4-6: 1, 2 or 4 bytes, one-hot */
-#define IOIO_ADDR_SHIFT         7           /* bits 7-9: 16, 32 or 64-bit address */
-#define IOIO_SEG_SHIFT          10          /* bits 10-12: segment of a string op */
 #define IOIO_PORT_SHIFT         16
 
 /* NPF exit_info_1 (a #PF-style error code, plus where it happened). */
-#define NPF_PRESENT             (1u << 0)
 #define NPF_WRITE               (1u << 1)
-#define NPF_USER                (1u << 2)
-#define NPF_RSVD                (1u << 3)
 #define NPF_INSN                (1u << 4)
-#define NPF_IN_GUEST_WALK       (1ull << 33)
 
 #define IOPM_ORDER              2           /* 12 KiB used of 16 */
 #define MSRPM_ORDER             1           /* 8 KiB */
