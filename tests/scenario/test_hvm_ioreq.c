@@ -21,7 +21,7 @@ static void teardown(void)
 START_TEST(device_model_in_dom0)
 {
     const struct qemu_module mods[] = {
-        { HERON_BUILD_DIR "/tests/hvm-guests/test_hvm_dm.elf", "delay_ms=200" },
+        { HERON_BUILD_DIR "/tests/hvm-guests/test_hvm_dm.elf", "delay_ms=500" },
         { HVM_TEST_KERNEL, "mode=ioreq" },
     };
     struct qemu_config cfg = {

@@ -16,7 +16,6 @@
 #include <hv/evtchn_2l.h>
 #include <hv/sched.h>
 #include <hv/mm.h>
-#include <hv/page.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <public/hvm/ioreq.h>

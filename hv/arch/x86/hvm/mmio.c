@@ -10,7 +10,6 @@
 #include <hv/hvm_irq.h>
 #include <hv/hvm_emulate.h>
 #include <hv/time.h>
-#include <hv/errno.h>
 #include <hv/lib.h>
 
 enum mmio_target { MMIO_NONE, MMIO_LAPIC, MMIO_IOAPIC, MMIO_IOREQ };

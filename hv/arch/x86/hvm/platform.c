@@ -8,8 +8,6 @@
 #include <hv/hvm.h>
 #include <hv/hvm_io.h>
 #include <hv/hvm_irq.h>
-#include <hv/hvm_build.h>
-#include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/io.h>
 #include <hv/pv.h>

@@ -6,7 +6,6 @@
  * copied into v->hvm->regs; the next entry copies them back.
  */
 #include <hv/hvm_io.h>
-#include <hv/processor.h>
 #include <hv/traps.h>
 #include <hv/lib.h>
 #include "svm.h"
@@ -47,16 +46,19 @@ static void handle_npf(struct vcpu *v, const struct vmcb *vmcb)
 {
     u64 gpa = vmcb->exitinfo2;
     bool assisted = (svm_features & SVM_FEATURE_DECODEASSISTS) && vmcb->insn_len;
+    bool walk = vmcb->exitinfo1 & NPF_IN_GUEST_WALK;
     char why[128];
 
-    if (hvm_handle_mmio(v, gpa, assisted ? vmcb->insn_bytes : NULL,
-                        assisted ? vmcb->insn_len : 0)) {
+    /* Page tables are never MMIO: only the access itself may be. */
+    if (!walk && hvm_handle_mmio(v, gpa, assisted ? vmcb->insn_bytes : NULL,
+                                 assisted ? vmcb->insn_len : 0)) {
         hvm_count_exit(v, HVM_EXIT_MMIO);
         return;
     }
     hvm_count_exit(v, HVM_EXIT_NPF);
     snprintf(why, sizeof(why), "%s of guest-physical %#lx, outside RAM and "
-             "devices (error %#lx)", vmcb->exitinfo1 & NPF_WRITE ? "write" :
+             "devices (error %#lx)", walk ? "page-table walk" :
+             vmcb->exitinfo1 & NPF_WRITE ? "write" :
              vmcb->exitinfo1 & NPF_INSN ? "instruction fetch" : "read",
              (unsigned long)gpa, (unsigned long)vmcb->exitinfo1);
     domain_crash(v->domain, why);

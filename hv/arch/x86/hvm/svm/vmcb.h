@@ -125,6 +125,7 @@
 /* NPF exit_info_1 (a #PF-style error code, plus where it happened). */
 #define NPF_WRITE               (1u << 1)
 #define NPF_INSN                (1u << 4)
+#define NPF_IN_GUEST_WALK       (1ull << 33)    /* on the guest's own page tables */
 
 #define IOPM_ORDER              2           /* 12 KiB used of 16 */
 #define MSRPM_ORDER             1           /* 8 KiB */
