@@ -15,7 +15,8 @@
 HV_ELF    := $(BUILD)/hv.elf
 HV_GEN    := $(BUILD)/hv
 HV_SRCS   := $(wildcard hv/arch/x86/boot/*.S hv/arch/x86/*.S \
-                        hv/arch/x86/*.c hv/arch/x86/*/*.c hv/common/*.c)
+                        hv/arch/x86/*.c hv/arch/x86/*/*.c hv/common/*.c \
+                        hv/arch/x86/hvm/*/*.c hv/arch/x86/hvm/*/*.S)
 HV_OBJS   := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(HV_SRCS)))
 HV_CFLAGS := -fpie -fvisibility=hidden -include hv/include/hv/visibility.h
 
@@ -162,3 +163,76 @@ $(SCENARIO_BIN)/test_hv_grub: $(BUILD)/host/tests/scenario/test_hv_grub.o $(HARN
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 # ---- end GRUB boot ------------------------------------------------------------
+
+# ---- HVM (owner: hvm) --------------------------------------------------------
+# The HVM test kernel: a 32-bit multiboot ELF (tests/hvm-guests/), built
+# with its own flags (i386, freestanding).
+HVMG_DIR    := tests/hvm-guests
+HVMG_OUT    := $(BUILD)/tests/hvm-guests
+HVMG_KERNEL := $(HVMG_OUT)/test_hvm.elf
+HVMG_OBJS   := $(patsubst $(HVMG_DIR)/%,$(HVMG_OUT)/obj/%.o,\
+                 $(basename $(wildcard $(HVMG_DIR)/*.c $(HVMG_DIR)/*.S)))
+HVMG_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+               -fno-builtin -fno-stack-protector -fno-pic -fno-pie -mno-sse \
+               -mno-mmx -fno-asynchronous-unwind-tables -nostdinc \
+               -isystem $(shell $(CC) -print-file-name=include)
+
+ALL_TARGETS += $(HVMG_KERNEL)
+
+$(HVMG_OUT)/obj/%.o: $(HVMG_DIR)/%.c $(HVMG_DIR)/hvmtest.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC32    $@")
+	$(Q)$(CC) $(HVMG_CFLAGS) -c $< -o $@
+
+$(HVMG_OUT)/obj/%.o: $(HVMG_DIR)/%.S
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS32    $@")
+	$(Q)$(CC) $(HVMG_CFLAGS) -c $< -o $@
+
+$(HVMG_KERNEL): $(HVMG_OBJS) $(HVMG_DIR)/test_hvm.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -m elf_i386 -nostdlib -static -z noexecstack --no-warn-rwx-segments \
+		-T $(HVMG_DIR)/test_hvm.lds -o $@ $(HVMG_OBJS)
+
+# Host unit tests of the HVM layer's pure logic: the decoder, the guest
+# page-table walker, the device state machines, the builder's pieces.
+HVM_PURE_SRCS := decode guest_walk vpic vpit vrtc vlapic vioapic vuart acpi_pm \
+                 layout acpi_tables mb_image cpuid
+HVM_PURE_OBJS := $(patsubst %,$(BUILD)/host/hv/arch/x86/hvm/%.o,$(HVM_PURE_SRCS))
+HVM_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard tests/unit/hvm/*.c))
+$(HVM_PURE_OBJS): EXTRA_CFLAGS = -DHV_HOSTED
+$(HVM_UNIT_OBJS): EXTRA_CFLAGS = -DHV_HOSTED -DHERON_BUILD_DIR='"$(abspath $(BUILD))"'
+
+UNIT_TESTS += $(BUILD)/tests/unit/test_hvm
+$(BUILD)/tests/unit/test_hvm: $(HVM_UNIT_OBJS) $(HVM_PURE_OBJS) \
+		| $(BUILD)/pvops-guest.elf $(HVMG_KERNEL)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# A device model for the ioreq test: a PV dom0 built like the PV test
+# guests (their runtime in tests/guests/lib).
+HVMDM_ELF      := $(HVMG_OUT)/test_hvm_dm.elf
+HVMDM_LIB_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename \
+                    $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S) \
+                    hv/common/lib.c hv/common/vsnprintf.c))
+ALL_TARGETS += $(HVMDM_ELF)
+$(BUILD)/kernel/$(HVMG_DIR)/dm/%.o: EXTRA_CFLAGS = -mcmodel=kernel -fno-pie -fno-pic
+
+$(HVMDM_ELF): $(BUILD)/kernel/$(HVMG_DIR)/dm/test_hvm_dm.o $(HVMDM_LIB_OBJS) \
+		tests/guests/lib/guest.lds
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T tests/guests/lib/guest.lds -o $@ $(filter %.o,$^)
+
+# QEMU scenario tests of HVM domains (tests/scenario/test_hvm_*.c).
+HVM_SCENARIOS := test_hvm_pvops test_hvm_devices test_hvm_sched test_hvm_refused \
+                 test_hvm_ioreq
+SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(HVM_SCENARIOS))
+$(patsubst %,$(SCENARIO_BIN)/%,$(HVM_SCENARIOS)): $(SCENARIO_BIN)/%: \
+		$(BUILD)/host/tests/scenario/%.o $(HARNESS_OBJS) \
+		| $(HV_ELF) $(PV_GUEST_ELFS) $(HVMG_KERNEL) $(HVMDM_ELF) $(BUILD)/pvops-guest.elf \
+		  $(BUILD)/guest/initrd.cpio.gz $(BUILD)/guest/host/abi_test \
+		  $(SCENARIO_BIN)/mod1.bin
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+# ---- end HVM ----------------------------------------------------------------

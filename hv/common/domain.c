@@ -27,6 +27,7 @@
 #include <hv/pv_mm.h>
 #include <hv/vtime.h>
 #include <hv/console_io.h>
+#include <hv/hvm.h>
 #include <hv/mapping.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
@@ -175,8 +176,8 @@ static void free_shared_info(struct domain *d)
     }
 }
 
-struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
-                             unsigned int max_vcpus, int *rc)
+static struct domain *create(domid_t id, enum domain_type type, bool privileged,
+                             u64 max_pages, unsigned int max_vcpus, int *rc)
 {
     struct domain *d;
     struct page_info *pg;
@@ -195,7 +196,7 @@ struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
         return NULL;
     }
     d->domain_id = id;
-    d->type = DOMAIN_PV;
+    d->type = type;
     d->is_privileged = privileged;
     spin_lock_init(&d->page_alloc_lock);
     spin_lock_init(&d->shutdown_lock);
@@ -234,6 +235,11 @@ struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
     *rc = grant_table_init(d);
     if (*rc)
         goto fail;
+    if (type == DOMAIN_HVM) {
+        *rc = hvm_domain_initialise(d);
+        if (*rc)
+            goto fail;
+    }
     *rc = -ENOMEM;
     if (!vcpu_create(d, 0))
         goto fail;
@@ -248,6 +254,18 @@ fail:
     return NULL;
 }
 
+struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
+                             unsigned int max_vcpus, int *rc)
+{
+    return create(id, DOMAIN_PV, privileged, max_pages, max_vcpus, rc);
+}
+
+struct domain *domain_create_hvm(domid_t id, u64 max_pages,
+                                 unsigned int max_vcpus, int *rc)
+{
+    return create(id, DOMAIN_HVM, false, max_pages, max_vcpus, rc);
+}
+
 /* Takes the domain's frames and hv state apart; no vCPU of d runs. */
 static u64 domain_teardown(struct domain *d)
 {
@@ -255,6 +273,8 @@ static u64 domain_teardown(struct domain *d)
 
     d->is_dying = true;
     console_flush_domain(d);
+    /* Devices and the p2m first: they hold timers and frame references. */
+    hvm_domain_destroy(d);
     if (d->evtchn)
         evtchn_destroy(d);
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
@@ -274,6 +294,7 @@ static u64 domain_teardown(struct domain *d)
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
         if (d->vcpu[i])
             vcpu_destroy(d->vcpu[i]);
+    hvm_domain_free(d);
     return before;
 }
 
@@ -349,9 +370,21 @@ static bool domain_is_running(const struct domain *d)
     return false;
 }
 
+/* A zombie whose frames all came back (a zombie still waiting is not
+ * work: the exit path would spin on it). */
+static bool zombie_releasable(void)
+{
+    struct domain *d;
+
+    list_for_each_entry(d, &zombie_list, domain_list)
+        if (!d->tot_pages)
+            return true;
+    return false;
+}
+
 bool domain_reap_pending(void)
 {
-    return reap_pending || !list_empty(&zombie_list);
+    return reap_pending || zombie_releasable();
 }
 
 void domain_reap(void)
@@ -475,7 +508,9 @@ void domain_crash(struct domain *d, const char *why)
     if (d->shutdown_state != SHUTDOWN_RUNNING)
         return;
     printk("hv: domain %u crashed: %s\n", d->domain_id, why);
-    if (v->domain == d) {
+    if (v->domain == d && is_hvm_domain(d)) {
+        hvm_dump_vcpu(v);
+    } else if (v->domain == d) {
         const struct cpu_user_regs *r = &get_cpu_info()->guest_regs;
 
         printk("hv: d%u v%u %s mode: rip %04x:%016lx rsp %016lx rflags %08lx "

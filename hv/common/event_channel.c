@@ -445,9 +445,8 @@ static long op_bind_ipi(xen_guest_handle_t arg)
     return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
 }
 
-static long op_send(evtchn_port_t port)
+long evtchn_send(struct domain *ld, evtchn_port_t port)
 {
-    struct domain *ld = current->domain;
     struct domain *peer = lock_port_and_peer(ld, port);
     struct evtchn *chn = port_chn(ld, port);
     long rc = 0;
@@ -466,6 +465,11 @@ static long op_send(evtchn_port_t port)
     }
     unlock_port_and_peer(ld, peer);
     return rc;
+}
+
+static long op_send(evtchn_port_t port)
+{
+    return evtchn_send(current->domain, port);
 }
 
 static long op_status(xen_guest_handle_t arg)

@@ -14,9 +14,10 @@
  * next to busy ones.
  *
  * Scheduling happens only at safe points: on the way back to a guest
- * (pv_prepare_exit) and in the idle loop.  A context switch discards the
- * hv stack (the outgoing guest's state is all in its struct vcpu) and
- * continues in the incoming vCPU's exit path or in the idle loop.
+ * (pv_prepare_exit, hvm_prepare_entry) and in the idle loop.  A context
+ * switch discards the hv stack (the outgoing guest's state is all in its
+ * struct vcpu) and continues in the incoming vCPU's exit path (PV) or run
+ * loop (HVM), or in the idle loop.
  */
 #include <hv/sched.h>
 #include <hv/event.h>
@@ -30,6 +31,7 @@
 #include <hv/mm.h>
 #include <hv/lib.h>
 #include <hv/vtime.h>
+#include <hv/hvm.h>
 
 struct runqueue {
     spinlock_t lock;
@@ -291,7 +293,10 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
     unsigned int cpu = smp_processor_id();
 
     if (!is_idle_vcpu(prev)) {
-        pv_ctxt_save(prev);
+        if (prev->hvm)
+            hvm_ctxt_switch_from(prev);
+        else
+            pv_ctxt_save(prev);
         stop_timer(&prev->periodic_timer);
     }
     prev->is_running = false;
@@ -305,6 +310,10 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
     if (is_idle_vcpu(next)) {
         write_cr3(idle_pg_table_maddr());
         reset_stack_and_jump(idle_loop);
+    }
+    if (next->hvm) {
+        hvm_ctxt_switch_to(next);
+        reset_stack_and_jump(hvm_resume);
     }
     pv_ctxt_load(next);
     update_vcpu_system_time(next);

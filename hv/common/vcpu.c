@@ -5,6 +5,7 @@
 #include <hv/domain.h>
 #include <hv/sched.h>
 #include <hv/event.h>
+#include <hv/hvm.h>
 #include <hv/guest_access.h>
 #include <hv/mm.h>
 #include <hv/time.h>
@@ -79,6 +80,13 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
         xfree(v);
         return NULL;
     }
+    /* HVM vCPUs keep the FPU area; the rest of their state is HVM's. */
+    if (is_hvm_domain(d) && hvm_vcpu_initialise(v)) {
+        hvm_vcpu_destroy(v);
+        pv_vcpu_destroy(v);
+        xfree(v);
+        return NULL;
+    }
     d->vcpu[id] = v;
     return v;
 }
@@ -92,6 +100,7 @@ void vcpu_destroy(struct vcpu *v)
     sched_remove_vcpu(v);
     if (v->vcpu_info_page)
         put_page_and_type(v->vcpu_info_page);
+    hvm_vcpu_destroy(v);
     pv_vcpu_destroy(v);
     v->domain->vcpu[v->vcpu_id] = NULL;
     xfree(v);

@@ -15,6 +15,8 @@
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
 #include <public/segbase.h>
+#include <public/hvm/ioreq.h>
+#include <public/hvm/dm_op.h>
 
 #define AT(type, field, off) \
     _Static_assert(offsetof(type, field) == (off), #type "." #field)
@@ -175,6 +177,47 @@ _Static_assert(XS_INVALID == 0xffff, "xs invalid");
 _Static_assert(XENSTORE_PAYLOAD_MAX == 4096, "xs payload");
 _Static_assert(XENSTORE_SERVER_FEATURE_WATCHDEPTH == 4, "xs features");
 
+/* HVM: ioreq slots and dm_op (public/hvm/). */
+SIZE(struct ioreq, 32);
+AT(struct ioreq, data, 8);
+AT(struct ioreq, count, 16);
+AT(struct ioreq, size, 20);
+AT(struct ioreq, vp_eport, 24);
+AT(struct ioreq, type, 31);
+_Static_assert(STATE_IOREQ_READY == 1 && STATE_IORESP_READY == 3, "ioreq states");
+_Static_assert(IOREQ_TYPE_PIO == 0 && IOREQ_TYPE_COPY == 1 && IOREQ_READ == 1,
+               "ioreq types");
+SIZE(struct xen_dm_op, 32);
+AT(struct xen_dm_op, u, 8);
+SIZE(struct xen_dm_op_create_ioreq_server, 6);
+AT(struct xen_dm_op_create_ioreq_server, id, 4);
+SIZE(struct xen_dm_op_get_ioreq_server_info, 24);
+AT(struct xen_dm_op_get_ioreq_server_info, bufioreq_port, 4);
+AT(struct xen_dm_op_get_ioreq_server_info, ioreq_gfn, 8);
+AT(struct xen_dm_op_get_ioreq_server_info, bufioreq_gfn, 16);
+SIZE(struct xen_dm_op_ioreq_server_range, 24);
+AT(struct xen_dm_op_ioreq_server_range, type, 4);
+AT(struct xen_dm_op_ioreq_server_range, start, 8);
+AT(struct xen_dm_op_ioreq_server_range, end, 16);
+SIZE(struct xen_dm_op_set_ioreq_server_state, 4);
+AT(struct xen_dm_op_set_ioreq_server_state, enabled, 2);
+SIZE(struct xen_dm_op_set_isa_irq_level, 2);
+SIZE(struct xen_dm_op_buf, 16);
+AT(struct xen_dm_op_buf, size, 8);
+_Static_assert(XEN_DMOP_create_ioreq_server == 1 && XEN_DMOP_destroy_ioreq_server == 6 &&
+               XEN_DMOP_set_isa_irq_level == 9, "dm_op numbers");
+_Static_assert(XEN_DMOP_IO_RANGE_PORT == 0 && XEN_DMOP_IO_RANGE_MEMORY == 1 &&
+               XEN_DMOP_IO_RANGE_PCI == 2, "dm_op range types");
+
+/* The ioreq bitfields share the byte at offset 30, state in its low bits. */
+START_TEST(ioreq_bitfields)
+{
+    struct ioreq r = { .state = STATE_IORESP_READY, .dir = IOREQ_READ };
+
+    ck_assert_uint_eq(((const uint8_t *)&r)[30], 0x23);
+}
+END_TEST
+
 /* The asserts above do the work; this case confirms the file was built. */
 START_TEST(abi_layout_compiled)
 {
@@ -188,6 +231,7 @@ int main(void)
     Suite *s = suite_create("abi_layout");
     TCase *tc = tcase_create("offsets");
     tcase_add_test(tc, abi_layout_compiled);
+    tcase_add_test(tc, ioreq_bitfields);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

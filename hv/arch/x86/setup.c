@@ -25,6 +25,7 @@
 #include <hv/sched.h>
 #include <hv/pv.h>
 #include <hv/pv_build.h>
+#include <hv/hvm.h>
 
 #define HV_VERSION "0.1.0"
 
@@ -107,6 +108,8 @@ void start_hv(u32 magic, u32 info)
     syscall_init(0);
     scheduler_init();
     pv_cpu_init();
+    /* After the SYSCALL MSRs and the FPU: SVM saves hv's state as it is. */
+    hvm_init();
 
     for (unsigned int i = 0; i < bootinfo.nr_reserved; i++)
         printk("boot: reserved [%016lx-%016lx)\n", bootinfo.reserved[i].start,

@@ -23,6 +23,8 @@ enum domain_type {
 struct domain;
 struct evtchn_domain;
 struct grant_table;
+struct hvm_domain;
+struct hvm_vcpu;
 
 /* Why a vCPU may not run (vcpu.pause_flags); runnable iff none is set. */
 #define VPF_blocked   (1u << 0)     /* SCHEDOP_block / poll: waits for an event */
@@ -75,6 +77,9 @@ struct vcpu {
     /* VCPUOP_register_vcpu_info: the frame holding vcpu_info (typed
      * writable while registered), NULL while it lives in shared_info. */
     struct page_info *vcpu_info_page;
+
+    /* HVM state (hv/include/hv/hvm.h); NULL for PV vCPUs. */
+    struct hvm_vcpu *hvm;
 };
 
 /* Domain states on the way out (domain.shutdown_state). */
@@ -141,6 +146,9 @@ struct domain {
 
     /* vCPUs in SCHEDOP_poll (bit per vCPU id). */
     unsigned long poll_mask;
+
+    /* HVM state (hv/include/hv/hvm.h); NULL for PV domains. */
+    struct hvm_domain *hvm;
 };
 
 static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)
@@ -160,6 +168,10 @@ void domain_list_del(struct domain *d);
  * shared_info frame; NULL with *rc set on failure. */
 struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
                              unsigned int max_vcpus, int *rc);
+/* The same for an HVM domain: -EOPNOTSUPP when the CPU cannot run one
+ * (hvm_unavailable_reason() says why). */
+struct domain *domain_create_hvm(domid_t id, u64 max_pages,
+                                 unsigned int max_vcpus, int *rc);
 /* Undoes a domain_create whose domain never ran. */
 void domain_destroy_unstarted(struct domain *d);
 

@@ -15,6 +15,10 @@ void evtchn_destroy(struct domain *d);
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote,
                               evtchn_port_t *port);
 
+/* EVTCHNOP_send on ld's port, for hv itself (the ioreq notifications):
+ * 0, or -EINVAL if the port is not bound. */
+long evtchn_send(struct domain *ld, evtchn_port_t port);
+
 /* Raise a VIRQ bound on v (per-vCPU VIRQs) or on d's vCPU0 (global ones). */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_guest_global_virq(struct domain *d, unsigned int virq);

@@ -1,11 +1,16 @@
 /*
- * Boot-time domains from multiboot modules (docs/pv.md, "Boot options").
+ * Boot-time domains from multiboot modules (docs/pv.md, "Boot options";
+ * docs/hvm.md for hvm=).
  *
  *   module 0            dom0's kernel; its command line is dom0's
- *   module 1            dom0's initrd, unless a domu= option uses it
+ *   module 1            dom0's initrd, unless a domu= or hvm= option uses it
  *   domu=IDX:MEM[:initrd=IDX][:weight=W]   (repeatable)
- *                       module IDX becomes domain N (N-th domu= option),
- *                       with MEM of memory (K, M or G suffix; none = KiB)
+ *                       module IDX becomes domain N (N-th domu= or hvm=
+ *                       option), with MEM of memory (K, M or G suffix;
+ *                       none = KiB)
+ *   hvm=IDX:MEM[:initrd=IDX][:weight=W]    (repeatable)
+ *                       the same for an HVM domain: module IDX is a
+ *                       multiboot kernel, the initrd its module
  *   dom0_mem=MEM        dom0's memory (default: what the domUs leave, less
  *                       a reserve for hv)
  *   dom0_weight=W       dom0's scheduler weight (default 256)
@@ -14,6 +19,7 @@
  * carries on with the others.
  */
 #include <hv/pv_build.h>
+#include <hv/hvm_build.h>
 #include <hv/bootinfo.h>
 #include <hv/cmdline.h>
 #include <hv/console_io.h>
@@ -28,6 +34,7 @@
 
 struct boot_domu {
     bool ok;                    /* the option parsed and checked out */
+    bool hvm;                   /* hvm= rather than domu= */
     unsigned int kernel, initrd;
     u64 pages;
     unsigned int weight;
@@ -76,7 +83,8 @@ static bool parse_uint(const char *s, const char **end, unsigned int *out)
 
 static bool bad_domu(struct boot_domu *u, unsigned int n, const char *why)
 {
-    printk("boot: domu=%s: %s; domain %u not created\n", u->opt, why, n);
+    printk("boot: %s=%s: %s; domain %u not created\n", u->hvm ? "hvm" : "domu",
+           u->opt, why, n);
     return false;
 }
 
@@ -111,6 +119,8 @@ static bool parse_domu(struct boot_domu *u, unsigned int n)
         return bad_domu(u, n, "trailing characters");
     if (u->pages < MIN_MEM_PAGES)
         return bad_domu(u, n, "memory below 1 MiB");
+    if (u->hvm && u->pages < (HVM_MIN_RAM >> PAGE_SHIFT))
+        return bad_domu(u, n, "memory below 2 MiB");
     if (u->kernel == 0 || u->kernel >= bootinfo.nr_modules)
         return bad_domu(u, n, "no such module for the kernel (module 0 is dom0's)");
     if (u->initrd != NO_MODULE && (u->initrd == 0 || u->initrd >= bootinfo.nr_modules ||
@@ -119,14 +129,15 @@ static bool parse_domu(struct boot_domu *u, unsigned int n)
     return true;
 }
 
-/* Collects every domu= word (cmdline_find only sees the last one). */
+/* Collects every domu= and hvm= word, in order (cmdline_find only sees
+ * the last one). */
 static void find_domu_options(void)
 {
     const char *p = bootinfo.cmdline;
 
     while (*p) {
         const char *w;
-        size_t len;
+        size_t len, skip;
 
         while (*p == ' ')
             p++;
@@ -134,15 +145,20 @@ static void find_domu_options(void)
         while (*p && *p != ' ')
             p++;
         len = p - w;
-        if (len <= 5 || strncmp(w, "domu=", 5))
+        if (len > 5 && !strncmp(w, "domu=", 5))
+            skip = 5;
+        else if (len > 4 && !strncmp(w, "hvm=", 4))
+            skip = 4;
+        else
             continue;
         if (nr_domus == MAX_BOOT_DOMUS) {
-            printk("boot: more than %u domu= options; the rest are ignored\n",
+            printk("boot: more than %u domu=/hvm= options; the rest are ignored\n",
                    MAX_BOOT_DOMUS);
             return;
         }
-        len = min(len - 5, sizeof(domus[0].opt) - 1);
-        memcpy(domus[nr_domus].opt, w + 5, len);
+        domus[nr_domus].hvm = skip == 4;
+        len = min(len - skip, sizeof(domus[0].opt) - 1);
+        memcpy(domus[nr_domus].opt, w + skip, len);
         domus[nr_domus].opt[len] = '\0';
         nr_domus++;
     }
@@ -224,9 +240,30 @@ static const void *module_data(unsigned int idx, size_t *len)
     return maddr_to_virt(m->start);
 }
 
-static struct domain *build_boot_domain(domid_t id, unsigned int kernel,
-                                        unsigned int initrd, u64 pages,
-                                        unsigned int weight)
+static struct domain *build_hvm_domain(domid_t id, unsigned int kernel,
+                                       unsigned int initrd, u64 pages,
+                                       unsigned int weight, char *err,
+                                       size_t errlen)
+{
+    struct hvm_build_params p = {
+        .domid = id,
+        .nr_pages = pages,
+        .weight = weight,
+        .cmdline = bootinfo.modules[kernel].cmdline,
+    };
+
+    p.image = module_data(kernel, &p.image_len);
+    if (initrd != NO_MODULE) {
+        p.initrd = module_data(initrd, &p.initrd_len);
+        p.initrd_cmdline = bootinfo.modules[initrd].cmdline;
+    }
+    return hvm_build_domain(&p, err, errlen);
+}
+
+static struct domain *build_pv_domain(domid_t id, unsigned int kernel,
+                                      unsigned int initrd, u64 pages,
+                                      unsigned int weight, char *err,
+                                      size_t errlen)
 {
     struct pv_build_params p = {
         .domid = id,
@@ -235,13 +272,22 @@ static struct domain *build_boot_domain(domid_t id, unsigned int kernel,
         .weight = weight,
         .cmdline = bootinfo.modules[kernel].cmdline,
     };
-    char err[160];
-    struct domain *d;
 
     p.image = module_data(kernel, &p.image_len);
     if (initrd != NO_MODULE)
         p.initrd = module_data(initrd, &p.initrd_len);
-    d = pv_build_domain(&p, err, sizeof(err));
+    return pv_build_domain(&p, err, errlen);
+}
+
+static struct domain *build_boot_domain(domid_t id, bool hvm, unsigned int kernel,
+                                        unsigned int initrd, u64 pages,
+                                        unsigned int weight)
+{
+    char err[160];
+    struct domain *d = hvm
+        ? build_hvm_domain(id, kernel, initrd, pages, weight, err, sizeof(err))
+        : build_pv_domain(id, kernel, initrd, pages, weight, err, sizeof(err));
+
     if (!d)
         printk("boot: domain %u (module %u): %s; not created\n", id, kernel, err);
     return d;
@@ -268,14 +314,15 @@ void create_boot_domains(void)
     if (pages0 < MIN_MEM_PAGES)
         printk("boot: domain 0: not enough memory left (%lu KiB); not created\n",
                (unsigned long)(pages0 << 2));
-    else if ((built[nr] = build_boot_domain(0, 0,
+    else if ((built[nr] = build_boot_domain(0, false, 0,
                   bootinfo.nr_modules > 1 && !module_claimed(1) ? 1 : NO_MODULE,
                   pages0, w0)) != NULL)
         nr++;
     for (unsigned int i = 0; i < nr_domus; i++)
         if (domus[i].ok &&
-            (built[nr] = build_boot_domain(i + 1, domus[i].kernel, domus[i].initrd,
-                                           domus[i].pages, domus[i].weight)) != NULL)
+            (built[nr] = build_boot_domain(i + 1, domus[i].hvm, domus[i].kernel,
+                                           domus[i].initrd, domus[i].pages,
+                                           domus[i].weight)) != NULL)
             nr++;
     for (unsigned int i = 0; i < bootinfo.nr_modules; i++)
         if (i > 1 && !module_claimed(i))
@@ -284,6 +331,9 @@ void create_boot_domains(void)
     if (hardware_domain())
         console_rx_init();
     for (unsigned int i = 0; i < nr; i++)
-        pv_start_domain(built[i]);
+        if (built[i]->type == DOMAIN_HVM)
+            hvm_start_domain(built[i]);
+        else
+            pv_start_domain(built[i]);
     printk("boot: %u domain%s started\n", nr, nr == 1 ? "" : "s");
 }

@@ -12,6 +12,7 @@
 #include <hv/pv_mm.h>
 #include <hv/event.h>
 #include <hv/grant_table.h>
+#include <hv/hvm_io.h>
 #include <hv/sched.h>
 #include <hv/softirq.h>
 #include <hv/percpu.h>
@@ -52,6 +53,7 @@ HYPERCALL(sched_op, do_sched_op((int)a[0], a[1]))
 HYPERCALL(callback_op, do_callback_op((int)a[0], a[1]))
 HYPERCALL(event_channel_op, do_event_channel_op((unsigned int)a[0], a[1]))
 HYPERCALL(physdev_op, do_physdev_op((int)a[0], a[1]))
+HYPERCALL(dm_op, do_dm_op((domid_t)a[0], (unsigned int)a[1], a[2]))
 
 /* Everything not listed returns -ENOSYS (docs/abi-coverage.md). */
 static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
@@ -78,6 +80,7 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_callback_op]             = hc_callback_op,
     [__HYPERVISOR_event_channel_op]        = hc_event_channel_op,
     [__HYPERVISOR_physdev_op]              = hc_physdev_op,
+    [__HYPERVISOR_dm_op]                   = hc_dm_op,
 };
 
 long hypercall_call(u64 op, const u64 args[5])

@@ -1,0 +1,85 @@
+/*
+ * MSRs of HVM guests.  Every MSR exits (the permission map) except those
+ * VMLOAD/VMSAVE switch (FS/GS bases, the SYSCALL and SYSENTER MSRs).
+ * Emulated: EFER (SVME hidden), IA32_APIC_BASE, the TSC (an offset to
+ * hv's), the PAT.  Any other MSR is a #GP, as on a CPU without it: the
+ * guest's CPUID offers no MCE, MTRR or performance counters.
+ */
+#include <hv/hvm.h>
+#include <hv/processor.h>
+#include <hv/traps.h>
+#include <hv/lib.h>
+
+#define MSR_IA32_TSC    0x10
+
+/* Each PAT entry must be a memory type: UC, WC, WT, WP, WB, UC-. */
+static bool pat_valid(u64 pat)
+{
+    for (unsigned int i = 0; i < 8; i++) {
+        u8 t = pat >> (8 * i);
+
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    return true;
+}
+
+static bool gp(struct vcpu *v)
+{
+    hvm_inject_exception(v, TRAP_gp_fault, true, 0);
+    return false;
+}
+
+bool hvm_handle_rdmsr(struct vcpu *v)
+{
+    struct hvm_regs *r = &v->hvm->regs;
+    u64 val;
+
+    switch ((u32)r->rcx) {
+    case MSR_EFER:
+        val = hvm_ops->get_efer(v);
+        break;
+    case MSR_IA32_APIC_BASE:
+        val = v->hvm->vlapic.base_msr;
+        break;
+    case MSR_IA32_TSC:
+        val = rdtsc() + hvm_ops->get_tsc_offset(v);
+        break;
+    case MSR_IA32_PAT:
+        val = hvm_ops->get_pat(v);
+        break;
+    default:
+        return gp(v);
+    }
+    r->rax = (u32)val;
+    r->rdx = val >> 32;
+    return true;
+}
+
+bool hvm_handle_wrmsr(struct vcpu *v)
+{
+    struct hvm_regs *r = &v->hvm->regs;
+    u64 val = ((u64)(u32)r->rdx << 32) | (u32)r->rax;
+
+    switch ((u32)r->rcx) {
+    case MSR_EFER:
+        if (hvm_ops->set_efer(v, val))
+            return gp(v);
+        return true;
+    case MSR_IA32_APIC_BASE:
+        if (!vlapic_set_base(&v->hvm->vlapic, val))
+            return gp(v);
+        hvm_vlapic_sync_timer(v);
+        return true;
+    case MSR_IA32_TSC:
+        hvm_ops->set_tsc_offset(v, val - rdtsc());
+        return true;
+    case MSR_IA32_PAT:
+        if (!pat_valid(val))
+            return gp(v);
+        hvm_ops->set_pat(v, val);
+        return true;
+    default:
+        return gp(v);
+    }
+}
