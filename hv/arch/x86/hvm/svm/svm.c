@@ -121,6 +121,7 @@ static void svm_domain_destroy(struct domain *d)
 
     if (!s)
         return;
+    svm_npt_destroy(d);
     free_xenheap_pages(s->iopm, IOPM_ORDER);
     free_xenheap_pages(s->msrpm, MSRPM_ORDER);
     xfree(s);

@@ -35,6 +35,7 @@ void svm_asid_handle_vmrun(struct vcpu *v);
 
 /* npt.c: nested page tables over the domain's p2m. */
 int svm_npt_build(struct domain *d);
+void svm_npt_destroy(struct domain *d);
 
 /* intr.c: event injection before VMRUN. */
 void svm_intr_assist(struct vcpu *v);
