@@ -20,6 +20,7 @@
  * loop (HVM), or in the idle loop.
  */
 #include <hv/sched.h>
+#include <hv/softirq.h>
 #include <hv/event.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
@@ -90,6 +91,23 @@ void sched_raise(void)
 bool sched_pending(void)
 {
     return runqueues[smp_processor_id()].need_resched;
+}
+
+bool run_pending_work(unsigned int cpu)
+{
+    if (softirq_pending(cpu)) {
+        local_irq_enable();
+        do_softirq();
+    } else if (sched_pending() || current->pause_flags) {
+        local_irq_enable();
+        schedule();
+    } else if (domain_reap_pending()) {
+        local_irq_enable();
+        domain_reap();
+    } else {
+        return false;
+    }
+    return true;
 }
 
 static void slice_expired(void *data)

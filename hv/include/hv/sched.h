@@ -44,6 +44,14 @@ void sched_raise(void);
 bool sched_pending(void);
 
 /*
+ * The work every way back to a guest does first: softirqs, a pending
+ * reschedule (or a paused current vCPU), dead domains to reap.  Called
+ * with interrupts off; if there was work it runs it with interrupts on
+ * and returns true (check again), else returns false, interrupts still off.
+ */
+bool run_pending_work(unsigned int cpu);
+
+/*
  * Picks the next vCPU and switches to it.  Returns only if the current
  * vCPU keeps the CPU; otherwise the stack is reset and execution continues
  * in the next vCPU's exit path (or the idle loop).

@@ -9,7 +9,6 @@
 #include <hv/hvm_irq.h>
 #include <hv/cpufeature.h>
 #include <hv/sched.h>
-#include <hv/softirq.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
 #include <hv/mapping.h>
@@ -166,17 +165,10 @@ void hvm_prepare_entry(void)
         struct vcpu *v;
 
         local_irq_disable();
+        if (run_pending_work(cpu))
+            continue;
         v = current;
-        if (softirq_pending(cpu)) {
-            local_irq_enable();
-            do_softirq();
-        } else if (sched_pending() || v->pause_flags) {
-            local_irq_enable();
-            schedule();
-        } else if (domain_reap_pending()) {
-            local_irq_enable();
-            domain_reap();
-        } else if (v->hvm->io_wait.active) {
+        if (v->hvm->io_wait.active) {
             local_irq_enable();
             ioreq_wait_pending(v);
         } else {

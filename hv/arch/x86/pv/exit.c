@@ -7,7 +7,6 @@
  */
 #include <hv/domain.h>
 #include <hv/sched.h>
-#include <hv/softirq.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
 #include <hv/lib.h>
@@ -33,17 +32,10 @@ void pv_prepare_exit(void)
         struct vcpu *v;
 
         local_irq_disable();
+        if (run_pending_work(cpu))
+            continue;
         v = current;
-        if (softirq_pending(cpu)) {
-            local_irq_enable();
-            do_softirq();
-        } else if (sched_pending() || v->pause_flags) {
-            local_irq_enable();
-            schedule();
-        } else if (domain_reap_pending()) {
-            local_irq_enable();
-            domain_reap();
-        } else if (vcpu_events_need_delivery(v)) {
+        if (vcpu_events_need_delivery(v)) {
             local_irq_enable();
             deliver_event(v, regs);
         } else {
