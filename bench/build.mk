@@ -2,7 +2,7 @@
 
 # ---- workloads (docs/benchmarks.md): programs, initrd, report, runner ----
 BENCH_OUT     := $(BUILD)/bench
-BENCH_PROGS   := syscall pagefault fork ctxsw mmap cpu mixed
+BENCH_PROGS   := syscall pagefault fork ctxsw mmap cpu mixed cpuid
 BENCH_LIB     := bench/progs/bench.c bench/progs/util.c
 BENCH_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 BENCH_GUEST   := $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS))
@@ -15,7 +15,18 @@ BENCH_REPORT_OBJS := $(call BENCH_OBJ,report/record report/model report/stats \
 BENCH_CHECK_OBJS  := $(call BENCH_OBJ,report/checker report/json report/stats report/format)
 MUSLCC        ?= musl-gcc
 
-ALL_TARGETS += $(BENCH_GUEST) $(BENCH_HOST) $(BENCH_INITRD) $(BENCH_TOOLS)
+# Benchmarks that are PV kernels of their own (bench/kernels/), on the
+# test guests' runtime (tests/guests/lib, tests/build.mk).
+BENCH_KERNELS := $(patsubst bench/kernels/%.c,$(BENCH_OUT)/kernels/%.elf,\
+                   $(wildcard bench/kernels/*.c))
+
+ALL_TARGETS += $(BENCH_GUEST) $(BENCH_HOST) $(BENCH_INITRD) $(BENCH_TOOLS) $(BENCH_KERNELS)
+
+$(BUILD)/kernel/bench/kernels/%.o: EXTRA_CFLAGS = $(TEST_GUEST_CFLAGS) -Itests/guests
+$(BENCH_OUT)/kernels/%.elf: $(BUILD)/kernel/bench/kernels/%.o $(GUEST_LIB_OBJS) \
+		tests/guests/lib/guest.lds
+	@mkdir -p $(@D)
+	$(LD) $(KERNEL_LDFLAGS) -T tests/guests/lib/guest.lds -o $@ $(filter %.o,$^)
 
 # The same sources twice: static musl for guests, static glibc for the host row.
 $(BENCH_OUT)/guest/%: bench/progs/%.c $(BENCH_LIB) bench/progs/bench.h
@@ -51,7 +62,7 @@ $(BENCH_OUT)/bench-check: $(call BENCH_OBJ,report/bench_check) $(BENCH_CHECK_OBJ
 # make bench [QUICK=1] [RUNS=N] [CONFIGS=a,b]: every available configuration.
 .PHONY: bench-workloads
 bench: bench-workloads
-bench-workloads: $(ALL_TARGETS)
+bench-workloads: $(ALL_TARGETS) $(XEN_REF_BIN)
 	bench/run -b $(BUILD)$(if $(filter 1,$(QUICK)), -q)$(if $(RUNS), -r $(RUNS))$(if $(CONFIGS), -c $(CONFIGS))
 
 # Tests: the report and checker on canned input (unit), and the quick
@@ -66,7 +77,8 @@ $(BENCH_TEST)/test_report: $(BUILD)/host/tests/bench/test_report.o $(BENCH_REPOR
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -lm -o $@
 $(BENCH_TEST)/test_run_host: $(BUILD)/host/tests/bench/test_run_host.o $(BENCH_CHECK_OBJS) \
-		$(BENCH_HOST) $(BENCH_TOOLS) $(BENCH_INITRD) $(GUEST_ELF)
+		$(BENCH_HOST) $(BENCH_TOOLS) $(BENCH_INITRD) $(GUEST_ELF) $(BENCH_KERNELS) \
+		$(HV_ELF)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -lm -o $@
 

@@ -4,6 +4,9 @@
 #   mode   "time" (plain TCG) or "icount" (QEMU -icount shift=0)
 #   log    the file where everything the configuration prints must land
 #   jobs   one benchmark per line: "PROGRAM ARG..."
+#   kernel_jobs  the same for benchmarks that are PV kernels of their own
+#          (bench/kernels/, "kernel" in bench/benchmarks.list); empty unless
+#          the configuration runs PV guests (the others set na_NAME)
 #   BUILD  the build directory; BENCH_INITRD the benchmark initrd
 #   BOOT_TIMEOUT  seconds before a hung boot is killed
 # Each job prints "=== BEGIN P ===", its output, "=== END P (status N) ===".
@@ -18,13 +21,39 @@ console_text() {
 # qemu_boot QEMU-ARG...: one QEMU TCG boot, console on the serial port
 # into $log.  Under mode=icount the vCPU's TSC advances one tick per
 # executed instruction, so the programs' tsc figures count instructions.
+# -mem-prealloc: QEMU backs guest RAM with host memory on first touch, and
+# that host page fault landed on whichever benchmark first used a frame
+# (page fault and fork times of one configuration varied 2x from boot to
+# boot); preallocated, every boot starts with all its RAM in place.
 qemu_boot() {
-	set -- -accel tcg -display none -monitor none -no-reboot \
+	set -- -accel tcg -mem-prealloc -display none -monitor none -no-reboot \
 		-serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=4 "$@"
 	if [ "$mode" = icount ]; then
 		set -- -icount shift=0 "$@"
 	fi
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "$@" </dev/null >"$log.qemu" 2>&1
+}
+
+# qemu_boot_until PATTERN QEMU-ARG...: qemu_boot for a machine that does
+# not power itself off (Xen halts after dom0's power-off): QEMU is
+# stopped as soon as a line of $log matches the extended regular
+# expression PATTERN.  Returns qemu_boot's status, 124 after a timeout.
+qemu_boot_until() {
+	pattern=$1
+	shift
+	: >"$log"
+	rm -f "$log.pid"
+	qemu_boot -pidfile "$log.pid" "$@" &
+	boot=$!
+	while kill -0 $boot 2>/dev/null; do
+		if grep -Eq "$pattern" "$log" && [ -s "$log.pid" ]; then
+			kill "$(cat "$log.pid")" 2>/dev/null || :
+			wait $boot || :
+			return 0
+		fi
+		sleep 0.2
+	done
+	wait $boot
 }
 
 # guest_append: $jobs as arguments for the benchmark initrd's /init,
@@ -49,4 +78,22 @@ host_jobs() {
 		echo "=== END $prog (status $?) ==="
 	done >"$log" 2>&1
 	echo "=== ALL DONE ===" >>"$log"
+}
+
+# run_kernel_jobs FUNCTION: boots each of $kernel_jobs once through
+# "FUNCTION KERNEL-ELF CMDLINE" (the kernel as dom0, its console into $log
+# as for any boot) and appends that console to this boot's $log.  The
+# jobs' "-t MS" becomes the kernels' "t=MS".
+run_kernel_jobs() {
+	main_log=$log
+	status=0
+	for prog in $(printf '%s\n' "$kernel_jobs" | cut -d' ' -f1); do
+		args=$(printf '%s\n' "$kernel_jobs" | sed -n "s/^$prog //p" |
+			sed 's/-\([a-z]\) \([^ ]*\)/\1=\2/g')
+		log=$main_log.$prog
+		"$1" "$BUILD/bench/kernels/$prog.elf" "$args" || status=$?
+		tr -d '\r' <"$log" >>"$main_log"
+	done
+	log=$main_log
+	return $status
 }

@@ -7,6 +7,7 @@
 title="host: Linux on 1 CPU, no emulation (reference)"
 role=reference
 modes="time"
+na_hypercall="no hypervisor: the host row runs programs only"
 
 boot() {
 	export TMPDIR=/dev/shm

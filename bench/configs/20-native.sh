@@ -4,6 +4,7 @@
 title="pvops-guest native, QEMU TCG (baseline)"
 role=baseline
 modes="time icount"
+na_hypercall="natively there is no hypervisor to call"
 
 boot() {
 	qemu_boot -cpu max -m 256M -kernel "$BUILD/pvops-guest.elf" \

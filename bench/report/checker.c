@@ -11,11 +11,12 @@
 #include <string.h>
 
 #define NO_FIGURE "—"
+#define NOT_APPLICABLE "n/a"
 
 struct checker {
 	FILE *out;
 	int problems;
-	const struct json *root, *configs, *benches, *runs, *failures, *summary, *targets;
+	const struct json *root, *configs, *benches, *na, *runs, *failures, *summary, *targets;
 	long nruns;
 	size_t baseline;
 };
@@ -220,6 +221,63 @@ static void check_targets(struct checker *c)
 	}
 }
 
+/* Why bench does not apply to config (not_applicable[]), or NULL. */
+static const char *na_note(const struct checker *c, const char *config, const char *bench)
+{
+	for (size_t i = 0; config && bench && i < c->na->n; i++) {
+		const struct json *o = c->na->items[i];
+		const char *nc = jstr(o, "config"), *nb = jstr(o, "benchmark");
+
+		if (nc && nb && !strcmp(nc, config) && !strcmp(nb, bench))
+			return jstr(o, "note") ? jstr(o, "note") : "";
+	}
+	return NULL;
+}
+
+/* Each entry names a configuration and a measured benchmark, once, with a
+ * reason, and nothing was measured or failed there. */
+static void check_na(struct checker *c)
+{
+	for (size_t i = 0; i < c->na->n; i++) {
+		const struct json *o = c->na->items[i];
+		const char *config = need_str(c, o, "not_applicable", i, "config"),
+			*bench = need_str(c, o, "not_applicable", i, "benchmark"),
+			*note = need_str(c, o, "not_applicable", i, "note");
+		const struct json *b = find_named(c->benches, "name", bench);
+
+		if (!config || !bench || !note)
+			continue;
+		if (!find_named(c->configs, "name", config))
+			problem(c, "not_applicable[%zu]: unknown configuration %s", i, config);
+		if (!b || !jstr(b, "status") || strcmp(jstr(b, "status"), "measured"))
+			problem(c, "not_applicable[%zu]: %s is not a measured benchmark", i, bench);
+		if (!*note)
+			problem(c, "not_applicable[%zu]: empty reason", i);
+		for (size_t j = 0; j < i; j++) {
+			const struct json *p = c->na->items[j];
+
+			if (jstr(p, "config") && jstr(p, "benchmark") &&
+			    !strcmp(jstr(p, "config"), config) && !strcmp(jstr(p, "benchmark"), bench))
+				problem(c, "not_applicable[%zu]: same as not_applicable[%zu]", i, j);
+		}
+		for (size_t r = 0; r < c->runs->n; r++) {
+			const char *rc = jstr(c->runs->items[r], "config"),
+				*rb = jstr(c->runs->items[r], "benchmark");
+
+			if (rc && rb && !strcmp(rc, config) && !strcmp(rb, bench))
+				problem(c, "runs[%zu]: %s in %s, where it does not apply", r, bench, config);
+		}
+		for (size_t r = 0; r < c->failures->n; r++) {
+			const char *fc = jstr(c->failures->items[r], "config"),
+				*fb = jstr(c->failures->items[r], "benchmark");
+
+			if (fc && fb && !strcmp(fc, config) && !strcmp(fb, bench))
+				problem(c, "failures[%zu]: %s in %s, where it does not apply", r, bench,
+					config);
+		}
+	}
+}
+
 /* config, mode and run of a runs[] or failures[] entry. */
 static int check_where(struct checker *c, const struct json *o, const char *what, size_t i)
 {
@@ -383,7 +441,7 @@ static void check_summary(struct checker *c)
 	for (size_t i = 0; i < c->summary->n; i++)
 		check_one_summary(c, c->summary->items[i], i);
 
-	/* Every figure of every runnable configuration: measured or failed. */
+	/* Every figure of every runnable configuration: measured, failed or n/a. */
 	for (size_t ci = 0; ci < c->configs->n; ci++) {
 		const struct json *cfg = c->configs->items[ci], *modes = json_get(cfg, "modes");
 		const char *config = jstr(cfg, "name"), *status = jstr(cfg, "status");
@@ -394,7 +452,8 @@ static void check_summary(struct checker *c)
 			const char *bench = jstr(c->benches->items[bi], "name"),
 				*bstatus = jstr(c->benches->items[bi], "status");
 
-			if (!bench || !bstatus || strcmp(bstatus, "measured"))
+			if (!bench || !bstatus || strcmp(bstatus, "measured") ||
+			    na_note(c, config, bench))
 				continue;
 			for (size_t k = 0; k < modes->n; k++) {
 				const char *mode = modes->items[k]->string;
@@ -449,16 +508,19 @@ static void check_json(struct checker *c)
 	c->nruns = (long)runs;
 	c->configs = need_array(c, "configs");
 	c->benches = need_array(c, "benchmarks");
+	c->na = need_array(c, "not_applicable");
 	c->targets = need_array(c, "targets");
 	c->runs = need_array(c, "runs");
 	c->failures = need_array(c, "failures");
 	c->summary = need_array(c, "summary");
-	if (!c->configs || !c->benches || !c->targets || !c->runs || !c->failures || !c->summary)
+	if (!c->configs || !c->benches || !c->na || !c->targets || !c->runs || !c->failures ||
+	    !c->summary)
 		return;
 	check_configs(c);
 	check_benchmarks(c);
 	check_targets(c);
 	check_runs(c);
+	check_na(c);
 	if (!c->problems)
 		check_summary(c);
 }
@@ -615,6 +677,10 @@ static void expected_figure(const struct checker *c, const char *config, const c
 	char fig[32], r[32];
 	double median;
 
+	if (na_note(c, config, bench)) {
+		snprintf(buf, len, NOT_APPLICABLE);
+		return;
+	}
 	if (!s || jnum(s, "median", &median)) {
 		snprintf(buf, len, "failed");
 		return;
@@ -719,6 +785,22 @@ static void check_md(struct checker *c, char *text)
 		}
 		if (later != t->rows)
 			problem(c, "Not measured yet: %zu rows for %zu figures", t->rows, later);
+	}
+	if (c->na->n && (t = section_table(c, &md, "Not applicable"))) {
+		if (t->rows != c->na->n || t->cols != 3)
+			problem(c, "Not applicable: %zu rows of %zu cells for %zu entries",
+				t->rows, t->cols, c->na->n);
+		for (size_t r = 0; r < t->rows && r < c->na->n && t->cols == 3; r++) {
+			const struct json *o = c->na->items[r];
+			const struct json *cfg = find_named(c->configs, "name", jstr(o, "config"));
+			const struct json *b = find_named(c->benches, "name", jstr(o, "benchmark"));
+
+			if (!cfg || !b || strcmp(cell(t, r + 1, 0), jstr(cfg, "title")) ||
+			    strcmp(cell(t, r + 1, 1), jstr(b, "title")) ||
+			    strcmp(cell(t, r + 1, 2), jstr(o, "note")))
+				problem(c, "Not applicable: row %zu does not match not_applicable[%zu]",
+					r + 1, r);
+		}
 	}
 	if ((t = section_table(c, &md, "Spread")) && t->rows != c->summary->n)
 		problem(c, "Spread: %zu rows for %zu summaries", t->rows, c->summary->n);

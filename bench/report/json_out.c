@@ -101,6 +101,23 @@ static void write_benchmarks(const struct model *m, FILE *f)
 	fputs("\n  ],\n", f);
 }
 
+static void write_na(const struct model *m, FILE *f)
+{
+	fputs("  \"not_applicable\": [", f);
+	for (size_t i = 0; i < m->nr_na; i++) {
+		const struct not_applicable *x = &m->na[i];
+
+		fputs(i ? ",\n    {\"config\": " : "\n    {\"config\": ", f);
+		str(f, m->configs[x->config].name);
+		fputs(", \"benchmark\": ", f);
+		str(f, m->benches[x->bench].name);
+		fputs(", \"note\": ", f);
+		str(f, x->note);
+		fputc('}', f);
+	}
+	fputs("\n  ],\n", f);
+}
+
 static void write_targets(const struct model *m, FILE *f)
 {
 	fputs("  \"targets\": [", f);
@@ -192,6 +209,7 @@ int write_json(const struct model *m, FILE *f)
 	write_meta(m, f);
 	write_configs(m, f);
 	write_benchmarks(m, f);
+	write_na(m, f);
 	write_targets(m, f);
 	write_runs(m, f);
 	write_failures(m, f);

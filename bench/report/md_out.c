@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define NO_FIGURE "—"
+#define NOT_APPLICABLE "n/a"
 
 static void table_header(FILE *f, const char *first, const struct model *m,
 			 int with_later)
@@ -34,6 +35,10 @@ static void figure_cell(const struct model *m, int config, int bench, enum metri
 	const struct summary *s = model_summary(m, config, bench, k);
 	char fig[32], ratio[32];
 
+	if (model_not_applicable(m, config, bench)) {
+		snprintf(buf, len, NOT_APPLICABLE);
+		return;
+	}
 	if (!s) {
 		snprintf(buf, len, "failed");
 		return;
@@ -175,6 +180,18 @@ static void later_table(const struct model *m, FILE *f)
 			fprintf(f, "| %s | %s |\n", m->benches[b].title, m->benches[b].later);
 }
 
+static void na_table(const struct model *m, FILE *f)
+{
+	if (!m->nr_na) {
+		fputs("None.\n", f);
+		return;
+	}
+	fputs("| configuration | benchmark | why |\n|---|---|---|\n", f);
+	for (size_t i = 0; i < m->nr_na; i++)
+		fprintf(f, "| %s | %s | %s |\n", m->configs[m->na[i].config].title,
+			m->benches[m->na[i].bench].title, m->na[i].note);
+}
+
 static void failures_table(const struct model *m, FILE *f)
 {
 	if (!m->nr_failures) {
@@ -234,6 +251,8 @@ int write_markdown(const struct model *m, FILE *f)
 	configs_table(m, f);
 	fputs("\n## Not measured yet\n\n", f);
 	later_table(m, f);
+	fputs("\n## Not applicable\n\n", f);
+	na_table(m, f);
 	fputs("\n## Spread\n\n", f);
 	spread_table(m, f);
 	fputs("\n## Failures\n\n", f);

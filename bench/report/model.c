@@ -213,6 +213,32 @@ static int load_benchdef(struct loader *ld, const struct record *r)
 	return 0;
 }
 
+static int load_na(struct loader *ld, const struct record *r)
+{
+	const char *cs = need(ld, r, "config"), *name = need(ld, r, "name"),
+		*note = need(ld, r, "note");
+	struct not_applicable *na;
+	int c, b;
+
+	if (!cs || !name || !note)
+		return -1;
+	if ((c = find_config(ld->m, cs)) < 0)
+		return fail(ld, "NA for unknown configuration %s", cs);
+	if ((b = find_bench(ld->m, name)) < 0 || ld->m->benches[b].later)
+		return fail(ld, "NA for unknown benchmark %s", name);
+	if (!valid_text(note))
+		return fail(ld, "NA note empty or with '|'");
+	if (model_not_applicable(ld->m, c, b))
+		return fail(ld, "NA for %s in %s given twice", name, cs);
+	na = push(&ld->m->na, &ld->m->nr_na, sizeof(*na));
+	if (!na)
+		return fail(ld, "out of memory");
+	na->config = c;
+	na->bench = b;
+	na->note = strdup(note);
+	return 0;
+}
+
 static int load_target(struct loader *ld, const struct record *r)
 {
 	const char *series = need(ld, r, "series"), *title = need(ld, r, "title"),
@@ -347,6 +373,8 @@ static int load_record(struct loader *ld, const struct record *r)
 		return load_config(ld, r);
 	if (!strcmp(r->type, "BENCHDEF"))
 		return load_benchdef(ld, r);
+	if (!strcmp(r->type, "NA"))
+		return load_na(ld, r);
 	if (!strcmp(r->type, "TARGET"))
 		return load_target(ld, r);
 	if (!strcmp(r->type, "RESULT"))
@@ -413,6 +441,17 @@ static int check_complete(struct loader *ld)
 		}
 	if (baselines != 1)
 		return fail(ld, "need exactly one baseline configuration, have %d", baselines);
+	for (size_t i = 0; i < m->nr_results; i++)
+		if (model_not_applicable(m, m->results[i].config, m->results[i].bench))
+			return fail(ld, "result for %s in %s, where it does not apply",
+				    m->benches[m->results[i].bench].name,
+				    m->configs[m->results[i].config].name);
+	for (size_t i = 0; i < m->nr_failures; i++)
+		if (m->failures[i].bench >= 0 &&
+		    model_not_applicable(m, m->failures[i].config, m->failures[i].bench))
+			return fail(ld, "failure of %s in %s, where it does not apply",
+				    m->benches[m->failures[i].bench].name,
+				    m->configs[m->failures[i].config].name);
 	return 0;
 }
 
@@ -472,6 +511,8 @@ void model_free(struct model *m)
 		free(m->benches[i].later);
 		free(m->benches[i].unit);
 	}
+	for (size_t i = 0; i < m->nr_na; i++)
+		free(m->na[i].note);
 	for (size_t i = 0; i < m->nr_targets; i++) {
 		free(m->targets[i].series);
 		free(m->targets[i].title);
@@ -481,6 +522,7 @@ void model_free(struct model *m)
 	free(m->meta);
 	free(m->configs);
 	free(m->benches);
+	free(m->na);
 	free(m->targets);
 	free(m->results);
 	free(m->failures);
@@ -515,6 +557,14 @@ const char *model_meta(const struct model *m, const char *key)
 	for (size_t i = 0; i < m->nr_meta; i++)
 		if (!strcmp(m->meta[i].key, key))
 			return m->meta[i].val;
+	return NULL;
+}
+
+const char *model_not_applicable(const struct model *m, int config, int bench)
+{
+	for (size_t i = 0; i < m->nr_na; i++)
+		if (m->na[i].config == config && m->na[i].bench == bench)
+			return m->na[i].note;
 	return NULL;
 }
 

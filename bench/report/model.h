@@ -7,6 +7,8 @@
  *   META      KEY=VALUE...          run facts; date and runs are required
  *   CONFIG    name title role modes [pending]
  *   BENCHDEF  name title [later]    later: a figure not measurable yet, why
+ *   NA        config name note      a benchmark that means nothing in a
+ *                                   configuration (a hypercall natively), why
  *   TARGET    series title benchmark ratio
  *   RESULT    config mode run name unit value iters tsc
  *   FAIL      config mode run [name] note
@@ -37,6 +39,11 @@ struct config {
 struct benchdef {
 	char *name, *title, *later;     /* later: why not measurable, or NULL */
 	char *unit;                     /* time unit ("ns/op"), from results */
+};
+
+struct not_applicable {
+	int config, bench;
+	char *note;
 };
 
 struct target {
@@ -71,11 +78,12 @@ struct model {
 	struct meta_field *meta;
 	struct config *configs;
 	struct benchdef *benches;
+	struct not_applicable *na;
 	struct target *targets;
 	struct result *results;
 	struct failure *failures;
 	struct summary *summaries;
-	size_t nr_meta, nr_configs, nr_benches, nr_targets, nr_results,
+	size_t nr_meta, nr_configs, nr_benches, nr_na, nr_targets, nr_results,
 		nr_failures, nr_summaries;
 };
 
@@ -92,6 +100,8 @@ const char *role_name(enum role r);
 const char *config_status(const struct model *m, int config);
 const char *model_meta(const struct model *m, const char *key);
 
+/* Why bench does not apply to config, or NULL when it does. */
+const char *model_not_applicable(const struct model *m, int config, int bench);
 /* The summary of (config, bench, metric), or NULL when nothing was measured. */
 const struct summary *model_summary(const struct model *m, int config, int bench,
 				    enum metric k);

@@ -5,6 +5,7 @@
  *
  *   RESULT config=host mode=time run=1 name=syscall unit=ns/op value=52.1 iters=5000000 tsc=140.2
  *   CONFIG name=pv-hv role=measured modes=time,icount title="pvops-guest PV domU on hv" pending="..."
+ *   NA config=native name=hypercall note="natively there is no hypervisor to call"
  */
 #ifndef BENCH_RECORD_H
 #define BENCH_RECORD_H

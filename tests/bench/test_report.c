@@ -17,15 +17,19 @@
 #include "record.h"
 #include "stats.h"
 
-/* Three runs; pv's "b" failed in run 3; "c" is for later; "pend" pending. */
+/* Three runs; pv's "b" failed in run 3; "c" is for later; "pend" pending;
+ * "d" does not apply to the host or natively. */
 static const char canned[] =
 	"# canned\n"
 	"META date=2025-01-02 runs=3 quick=0 qemu=\"QEMU 7.2\"\n"
 	"BENCHDEF name=a title=\"bench a\"\n"
 	"BENCHDEF name=b title=\"bench b\"\n"
 	"BENCHDEF name=c title=\"bench c\" later=\"needs hv\"\n"
+	"BENCHDEF name=d title=\"bench d\"\n"
 	"CONFIG name=host role=reference modes=time title=\"the host\"\n"
+	"NA config=host name=d note=\"no hv here\"\n"
 	"CONFIG name=native role=baseline modes=time,icount title=\"native\"\n"
+	"NA config=native name=d note=\"no hv natively\"\n"
 	"CONFIG name=pv role=measured modes=time,icount title=\"pv on hv\"\n"
 	"CONFIG name=pend role=measured modes=time title=\"later one\" pending=\"not yet\"\n"
 	"TARGET series=xen-pv benchmark=a ratio=30.6 title=\"Xen PV\"\n"
@@ -58,7 +62,13 @@ static const char canned[] =
 	"FAIL config=pv mode=time run=3 name=b note=\"exited with status 1\"\n"
 	"RESULT config=pv mode=icount run=1 name=b unit=ns/page value=9 iters=9 tsc=2000\n"
 	"RESULT config=pv mode=icount run=2 name=b unit=ns/page value=9 iters=9 tsc=2000\n"
-	"RESULT config=pv mode=icount run=3 name=b unit=ns/page value=9 iters=9 tsc=2000\n";
+	"RESULT config=pv mode=icount run=3 name=b unit=ns/page value=9 iters=9 tsc=2000\n"
+	"RESULT config=pv mode=time run=1 name=d unit=ns/op value=10 iters=9 tsc=30\n"
+	"RESULT config=pv mode=time run=2 name=d unit=ns/op value=12 iters=9 tsc=30\n"
+	"RESULT config=pv mode=time run=3 name=d unit=ns/op value=11 iters=9 tsc=30\n"
+	"RESULT config=pv mode=icount run=1 name=d unit=ns/op value=9 iters=9 tsc=50\n"
+	"RESULT config=pv mode=icount run=2 name=d unit=ns/op value=9 iters=9 tsc=50\n"
+	"RESULT config=pv mode=icount run=3 name=d unit=ns/op value=9 iters=9 tsc=50\n";
 
 static char dir[64];
 
@@ -254,6 +264,12 @@ START_TEST(test_model_summaries)
 	ck_assert_ptr_null(model_summary(&m, 0, 0, METRIC_ICOUNT));
 	ck_assert_ptr_null(model_summary(&m, 0, 2, METRIC_TIME));
 	ck_assert_uint_eq(m.nr_failures, 1);
+	ck_assert_str_eq(model_not_applicable(&m, 1, 3), "no hv natively");
+	ck_assert_ptr_null(model_not_applicable(&m, 2, 3));
+	ck_assert_ptr_null(model_not_applicable(&m, 1, 0));
+	s = model_summary(&m, 2, 3, METRIC_TIME);
+	ck_assert(s->st.median == 11 && !s->has_ratio);
+	ck_assert_ptr_null(model_summary(&m, 1, 3, METRIC_TIME));
 	model_free(&m);
 }
 END_TEST
@@ -292,6 +308,16 @@ START_TEST(test_model_rejects)
 		"FAIL config=native mode=time run=1\n",
 		"META runs=3\n",
 		"NOISE a=1\n",
+		"NA config=nope name=a note=\"x\"\n",
+		"NA config=native name=zz note=\"x\"\n",
+		"NA config=native name=c note=\"x\"\n",
+		"NA config=native name=a\n",
+		"NA config=native name=a note=\"a|b\"\n",
+		"NA config=native name=a note=\"x\"\nNA config=native name=a note=\"y\"\n",
+		"NA config=native name=a note=\"x\"\n"
+		"RESULT config=native mode=time run=1 name=a unit=ns/op value=1 iters=1 tsc=1\n",
+		"FAIL config=native mode=time run=1 name=a note=\"x\"\n"
+		"NA config=native name=a note=\"x\"\n",
 	};
 	char raw[2048], err[256];
 	struct model m;
@@ -325,6 +351,12 @@ START_TEST(test_report_passes_check)
 	ck_assert_msg(strstr(md, "| bench c | needs hv |"), "%s", md);
 	ck_assert_msg(strstr(md, "| bench a | 30.6x |"), "%s", md);
 	ck_assert_msg(strstr(md, "| pv on hv | time | 3 | bench b | exited with status 1 |"), "%s", md);
+	ck_assert_msg(strstr(md, "| native | 200 ns (1.00x) | 50.0 ns (1.00x) | n/a |"), "%s", md);
+	ck_assert_msg(strstr(md, "| pv on hv | 400 ns (2.00x) | 70.0 ns (1.40x) | 11.0 ns |"), "%s", md);
+	ck_assert_msg(strstr(md, "| the host | 11.0 ns (0.055x) | 5.00 ns (0.10x) | n/a |"), "%s", md);
+	ck_assert_msg(strstr(md, "## Not applicable\n\n| configuration | benchmark | why |\n"
+			     "|---|---|---|\n| the host | bench d | no hv here |\n"
+			     "| native | bench d | no hv natively |\n"), "%s", md);
 	gp = read_text("chart.gp");
 	ck_assert_msg(strstr(gp, "multiplot layout 2,1"), "%s", gp);
 	free(md);
@@ -366,6 +398,13 @@ START_TEST(test_check_catches_bad_json)
 		  "\"unit\": \"ns/op\", \"value\": 10, \"iters\": 100, \"tsc\": 30},", "" },
 		{ "\"run\": 3, \"benchmark\": \"b\", \"note\"", "\"run\": 2, \"benchmark\": \"b\", \"note\"" },
 		{ "\"iters\": 100,", "\"iters\": 1.5," },
+		/* a missing figure no longer excused */
+		{ "{\"config\": \"native\", \"benchmark\": \"d\", \"note\": \"no hv natively\"}", "" },
+		{ "\"benchmark\": \"d\", \"note\": \"no hv here\"", "\"benchmark\": \"c\", \"note\": \"x\"" },
+		{ "\"benchmark\": \"d\", \"note\": \"no hv here\"", "\"benchmark\": \"d\", \"note\": \"\"" },
+		{ "\"config\": \"host\", \"benchmark\": \"d\"", "\"config\": \"pv\", \"benchmark\": \"d\"" },
+		{ "\"config\": \"host\", \"benchmark\": \"d\"", "\"config\": \"native\", \"benchmark\": \"d\"" },
+		{ "\"not_applicable\": [", "\"not_applicable\": {}, \"x\": [" },
 	};
 
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
@@ -386,6 +425,9 @@ START_TEST(test_check_catches_bad_markdown)
 		{ "| bench c | needs hv |\n", "" },
 		{ "## Spread", "## Spreads" },
 		{ "| pv on hv |", "| hv |" },
+		{ "| 50.0 ns (1.00x) | n/a |", "| 50.0 ns (1.00x) | failed |" },
+		{ "| native | bench d | no hv natively |", "| native | bench d | why not |" },
+		{ "| the host | bench d | no hv here |\n", "" },
 	};
 
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {

@@ -1,8 +1,11 @@
 /*
  * Scenario test of the harness end to end (seconds): bench/run -q on the
  * host configuration, then one quick boot of pvops-guest natively in both
- * modes; the checker must accept the reports.  A broken program turns into
- * a recorded failure, not a missing row; bad options are refused.
+ * modes, then pvops-guest as hv's PV dom0 with the PV kernel benchmark
+ * (bench/kernels/) booted after it; the checker must accept the reports.
+ * A benchmark that does not apply is recorded as such, not run.  A broken
+ * program turns into a recorded failure, not a missing row; bad options
+ * are refused.
  */
 #include <check.h>
 #include <stdio.h>
@@ -15,9 +18,10 @@
 #define OUT   BENCH_BUILD "/tests/bench/run-host"
 #define FAKE  BENCH_BUILD "/tests/bench/fake-build"
 #define NATIVE BENCH_BUILD "/tests/bench/run-native"
+#define PV    BENCH_BUILD "/tests/bench/run-pv-dom0"
 
 static const char *const programs[] = {
-	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpu", "mixed",
+	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpuid", "cpu", "mixed",
 };
 
 static int run(const char *cmd)
@@ -68,9 +72,12 @@ START_TEST(test_quick_host_run)
 	}
 	ck_assert_int_eq(count(raw, "RESULT config=native"), 0);
 	ck_assert_int_eq(count(raw, "FAIL "), 0);
+	ck_assert_int_eq(count(raw, "name=hypercall unit="), 0);
+	ck_assert_msg(strstr(raw, "NA config=host name=hypercall note=\"no hypervisor"), "%s", raw);
 	md = slurp(OUT "/results.md");
 	ck_assert_msg(strstr(md, "not selected for this run"), "native not marked unselected");
-	ck_assert_msg(strstr(md, "hv's PV execution"), "PV row without its reason");
+	ck_assert_msg(strstr(md, "needs a console backend in dom0"), "PV domU row without its reason");
+	ck_assert_msg(strstr(md, "| n/a |"), "no n/a cell");
 	free(raw);
 	free(md);
 }
@@ -102,6 +109,33 @@ START_TEST(test_quick_native_boot)
 }
 END_TEST
 
+/* hv's PV dom0: the programs in one boot, the PV kernel in a second one. */
+START_TEST(test_quick_pv_dom0_boot)
+{
+	char needle[128], *raw;
+	static const char *const modes[] = { "time", "icount" };
+
+	ck_assert_int_eq(run("bench/run -q -r 1 -c pv-dom0 -b " BENCH_BUILD " -o " PV
+			     " > " PV ".log 2>&1"), 0);
+	ck_assert_int_eq(check_results(PV, stderr), 0);
+	raw = slurp(PV "/raw.txt");
+	for (size_t m = 0; m < 2; m++) {
+		for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+			snprintf(needle, sizeof(needle), "RESULT config=pv-dom0 mode=%s run=1 name=%s ",
+				 modes[m], programs[i]);
+			ck_assert_msg(count(raw, needle) == 1, "no %s result for %s", modes[m],
+				      programs[i]);
+		}
+		snprintf(needle, sizeof(needle),
+			 "RESULT config=pv-dom0 mode=%s run=1 name=hypercall unit=ns/op ", modes[m]);
+		ck_assert_msg(count(raw, needle) == 1, "no %s result for the hypercall", modes[m]);
+	}
+	ck_assert_int_eq(count(raw, "FAIL "), 0);
+	ck_assert_msg(strstr(raw, "NA config=native name=hypercall"), "%s", raw);
+	free(raw);
+}
+END_TEST
+
 /* A program that fails must show up as a failure, and the run must fail. */
 START_TEST(test_failing_program_is_recorded)
 {
@@ -119,7 +153,7 @@ START_TEST(test_failing_program_is_recorded)
 	raw = slurp(FAKE "/out/raw.txt");
 	ck_assert_msg(strstr(raw, "FAIL config=host mode=time run=1 name=fork note=\"exited "
 			     "with status 3 and no result line: broken on purpose"), "%s", raw);
-	ck_assert_int_eq(count(raw, "RESULT config=host"), 6);
+	ck_assert_int_eq(count(raw, "RESULT config=host"), 7);
 	md = slurp(FAKE "/out/results.md");
 	ck_assert_msg(strstr(md, "| failed |"), "no failed cell");
 	free(raw);
@@ -145,6 +179,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_quick_host_run);
 	tcase_add_test(tc, test_quick_native_boot);
+	tcase_add_test(tc, test_quick_pv_dom0_boot);
 	tcase_add_test(tc, test_failing_program_is_recorded);
 	tcase_add_test(tc, test_bad_options_refused);
 	suite_add_tcase(s, tc);

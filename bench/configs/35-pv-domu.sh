@@ -3,4 +3,4 @@
 title="pvops-guest PV domU on hv"
 role=measured
 modes="time icount"
-pending="not running yet: hv's PV execution and pvops-guest's PV backend are being written"
+pending="not running yet: a domU's console is a shared ring that needs a console backend in dom0, and none exists; the PV dom0 row runs the same PV kernel paths"

@@ -1,0 +1,24 @@
+# shellcheck shell=sh disable=SC2034  # bench/run reads the variables
+# pvops-guest as the PV dom0 of heron's hypervisor: the same kernel paths
+# a PV domU runs (PV MMU, bounced traps and system calls, the iret
+# hypercall, event channels, pvclock), measurable before a domU can be
+# (35-pv-domu.sh).  dom0's console is unprefixed, as on Xen; hv adds its
+# own "hv: " lines.  kdebug makes the guest print its hypercall counts at
+# power-off (kept in the log; the counters run either way).
+title="pvops-guest PV dom0 on hv"
+role=measured
+modes="time icount"
+
+boot() {
+	qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" -append "dom0_mem=256M" \
+		-initrd "$BUILD/pvops-guest.elf $(guest_append)kdebug,$BENCH_INITRD"
+	status=$?
+	run_kernel_jobs kernel_boot || return
+	return $status
+}
+
+# The PV kernels (bench/kernels/) as dom0 of hv, each in a boot of its own.
+kernel_boot() {
+	qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" -append "dom0_mem=256M" \
+		-initrd "$1 $2"
+}

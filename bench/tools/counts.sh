@@ -1,0 +1,65 @@
+#!/bin/sh
+# What one operation of a benchmark program costs in hypervisor events:
+# the guest's hypercall counts under PV (pvops-guest prints them at power-off
+# with kdebug) or hv's VM exit counts under HVM ("hvm: domain 1 exits: ..."),
+# per operation.  Boots the configuration twice under -icount with the
+# program at a fixed count (-n N1, then -n N2) and divides the difference
+# of the counters by the difference of operations, so boot, start-up and
+# power-off cancel out.  Uses the configuration's own boot function.
+#
+# usage: bench/tools/counts.sh [-b BUILD] CONFIG PROGRAM N1 N2
+#   CONFIG   pv-dom0, xen-dom0 (hypercalls) or hvm-hv (VM exits)
+#   e.g.     bench/tools/counts.sh pv-dom0 fork 100 1100
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=build
+if [ "${1-}" = -b ]; then
+	BUILD=$2
+	shift 2
+fi
+[ $# -eq 4 ] || { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
+config=$1 prog=$2 n1=$3 n2=$4
+f=
+for c in "$here"/configs/*-"$config".sh; do
+	[ -e "$c" ] && f=$c
+done
+[ -n "$f" ] || { echo "counts: no configuration $config" >&2; exit 2; }
+# Read by lib.sh and the configuration's boot function.
+export BUILD BENCH_INITRD="$BUILD/bench/initrd.cpio.gz" BOOT_TIMEOUT=600
+dir=$(mktemp -d /tmp/bench-counts.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+
+# counters N: "KEY VALUE" lines of the counters after a boot with -n N.
+counters() {
+	(
+		mode=icount log=$dir/$1.log jobs="$prog -n $1" kernel_jobs=
+		# shellcheck source=bench/lib.sh
+		. "$here/lib.sh"
+		# shellcheck disable=SC1090
+		. "$f"
+		boot >/dev/null 2>&1 || :
+		console_text >"$log.console"
+		tr -d '\r' <"$log" >"$log.txt"
+	)
+	# An operation runs n + n/8 times: the warm-up batch, then the timed one.
+	grep -q "^BENCH name=$prog " "$dir/$1.log.console" ||
+		{ echo "counts: $prog -n $1 gave no result (log: $dir/$1.log.txt)" >&2; exit 1; }
+	sed -n \
+		-e 's/^pvops-guest: *[0-9]* *\([0-9]*\) *\([0-9]*\)  \([a-z_]*\)$/\3 \1\n\3(batched) \2/p' \
+		-e 's/^pvops-guest: *\([0-9]*\)  total traps.*/traps \1/p' \
+		-e 's/^pvops-guest: batched requests: \([0-9]*\) page-table entries, \([0-9]*\) mmuext ops/pte-writes \1\nmmuext-ops \2/p' \
+		-e 's/^pvops-guest: entries: \([0-9]*\) system calls, \([0-9]*\) exceptions, \([0-9]*\) event upcalls/syscall-bounces \1\nexception-bounces \2\nevent-upcalls \3/p' \
+		"$dir/$1.log.txt"
+	sed -n 's/^hvm: domain 1 exits: \([0-9]*\) total: /exits \1, /p' "$dir/$1.log.txt" |
+		tr ',' '\n' | sed -n 's/^ *\([a-z]*\) \([0-9]*\)$/\1 \2/p'
+}
+
+counters "$n1" >"$dir/a"
+counters "$n2" >"$dir/b"
+ops=$(( (n2 + n2 / 8) - (n1 + n1 / 8) ))
+echo "$config $prog: per operation, over $ops operations"
+awk -v ops="$ops" '
+	NR == FNR { a[$1] = $2; next }
+	{ r = ($2 - a[$1]) / ops; if (r >= 0.005 || r <= -0.005) printf "  %-22s %10.2f\n", $1, r }
+' "$dir/a" "$dir/b"
