@@ -3,4 +3,4 @@
 title="stock Linux PV domU on hv"
 role=measured
 modes="time icount"
-pending="not running yet: needs hv's PV execution, xenstore and the toolstack's domain builder; not started"
+pending="not running yet: the stock Debian kernel as a PV domU needs the toolstack, xenstore in dom0, the console backend and hv features Linux uses (set_gdt, INIT_P2M, multi-vCPU: issue 9)"

@@ -3,4 +3,4 @@
 title="stock Linux HVM domU on hv"
 role=measured
 modes="time icount"
-pending="not running yet: needs hv's HVM support; not started"
+pending="not running yet: hv's HVM builder loads multiboot kernels only; the Linux boot protocol (bzImage) and a device model with disk and NIC are next (issue 7)"
