@@ -26,6 +26,27 @@ struct trapframe {
 #define TF_RIP    136
 #define TF_SIZE   176
 
+#ifdef __ASSEMBLY__
+/* Pushes the general registers in struct trapframe's order (r15 lowest). */
+	.macro PUSH_GPRS
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	.endm
+#endif
+
 #define RFLAGS_IF 0x200UL
 #define RFLAGS_USER_MASK 0xcd5UL /* CF PF AF ZF SF TF DF OF: what user code may set */
 

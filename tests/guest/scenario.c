@@ -242,3 +242,37 @@ void scenario_add_output_tests(TCase *tc)
 	tcase_add_test(tc, test_musl_program_matches_host);
 	tcase_add_test(tc, test_console_input);
 }
+
+void scenario_check_boot(const char *banner)
+{
+	const char *out = scenario_output;
+
+	ck_assert_msg(out != NULL, "QEMU did not run; see %s", scenario_log);
+	ck_assert_msg(strstr(out, banner), "no boot banner");
+	ck_assert_msg(strstr(out, "=== ALL DONE ==="), "end marker missing; see %s",
+		      scenario_log);
+	ck_assert_msg(strstr(out, "pvops-guest: power off"), "guest did not power off");
+	ck_assert_msg(!strstr(out, "KERNEL PANIC") && !strstr(out, "KERNEL FAULT"),
+		      "kernel crashed; see %s", scenario_log);
+}
+
+int scenario_main(const char *name, unsigned int timeout_s, void (*boot)(void),
+		  const TTest *test)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("qemu");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, timeout_s);
+	tcase_add_unchecked_fixture(tc, boot, NULL);
+	tcase_add_test(tc, test);
+	scenario_add_output_tests(tc);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

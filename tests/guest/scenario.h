@@ -48,6 +48,21 @@ extern const char *scenario_log;
  */
 void scenario_add_output_tests(TCase *tc);
 
+/*
+ * What every boot must show, whatever hosts the kernel: QEMU ran, the
+ * kernel's banner for its mode, the end marker, the kernel's power-off,
+ * and no kernel crash.
+ */
+void scenario_check_boot(const char *banner);
+
+/*
+ * main() of a mode's test binary: boot() runs once (as an unchecked
+ * fixture, without forking, so its output is shared), then `test` (the
+ * mode's own checks) and the shared output tests.
+ */
+int scenario_main(const char *name, unsigned int timeout_s, void (*boot)(void),
+		  const TTest *test);
+
 /* The whole file, NUL-terminated, or NULL. */
 char *scenario_slurp(const char *path);
 /* Removes every CR, in place. */

@@ -5,24 +5,6 @@
  */
 #include "trapframe.h"
 
-	.macro PUSH_GPRS
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	.endm
-
 	.macro TRAP_NOERR vec
 	.balign 16
 trap_stub_\vec:

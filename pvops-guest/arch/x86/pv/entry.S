@@ -18,24 +18,6 @@
 
 #define VEC_EVENT 0x101
 
-	.macro PUSH_GPRS
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	.endm
-
 	.macro PV_TRAP vec, has_error
 	.balign 16
 	.globl pv_trap_\vec
