@@ -17,6 +17,8 @@
 #include <public/segbase.h>
 #include <public/hvm/ioreq.h>
 #include <public/hvm/dm_op.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
 
 #define AT(type, field, off) \
     _Static_assert(offsetof(type, field) == (off), #type "." #field)
@@ -210,6 +212,40 @@ _Static_assert(XEN_DMOP_IO_RANGE_PORT == 0 && XEN_DMOP_IO_RANGE_MEMORY == 1 &&
                XEN_DMOP_IO_RANGE_PCI == 2, "dm_op range types");
 
 /* The ioreq bitfields share the byte at offset 30, state in its low bits. */
+/* domctl / sysctl, interface version 0x15 (Xen 4.17). */
+SIZE(struct xen_arch_domainconfig, 8);
+SIZE(struct xen_domctl_createdomain, 64);
+AT(struct xen_domctl_createdomain, flags, 20);
+AT(struct xen_domctl_createdomain, max_vcpus, 28);
+AT(struct xen_domctl_createdomain, grant_opts, 44);
+AT(struct xen_domctl_createdomain, arch, 56);
+SIZE(struct xen_domctl_getdomaininfo, 112);
+AT(struct xen_domctl_getdomaininfo, flags, 4);
+AT(struct xen_domctl_getdomaininfo, tot_pages, 8);
+AT(struct xen_domctl_getdomaininfo, shared_info_frame, 48);
+AT(struct xen_domctl_getdomaininfo, cpu_time, 56);
+AT(struct xen_domctl_getdomaininfo, nr_online_vcpus, 64);
+AT(struct xen_domctl_getdomaininfo, handle, 76);
+AT(struct xen_domctl_getdomaininfo, cpupool, 92);
+AT(struct xen_domctl_getdomaininfo, gpaddr_bits, 96);
+AT(struct xen_domctl_getdomaininfo, arch_config, 104);
+SIZE(struct xen_domctl_vcpucontext, 16);
+SIZE(struct xen_domctl_getvcpuinfo, 24);
+AT(struct xen_domctl_getvcpuinfo, cpu_time, 8);
+AT(struct xen_domctl_getvcpuinfo, cpu, 16);
+SIZE(struct xen_domctl, 144);
+AT(struct xen_domctl, domain, 8);
+AT(struct xen_domctl, u, 16);
+SIZE(struct xen_sysctl_physinfo, 112);
+AT(struct xen_sysctl_physinfo, capabilities, 28);
+AT(struct xen_sysctl_physinfo, total_pages, 40);
+AT(struct xen_sysctl_physinfo, max_mfn, 72);
+SIZE(struct xen_sysctl_getdomaininfolist, 24);
+AT(struct xen_sysctl_getdomaininfolist, buffer, 8);
+AT(struct xen_sysctl_getdomaininfolist, num_domains, 16);
+SIZE(struct xen_sysctl, 136);
+AT(struct xen_sysctl, u, 8);
+
 START_TEST(ioreq_bitfields)
 {
     struct ioreq r = { .state = STATE_IORESP_READY, .dir = IOREQ_READ };
