@@ -126,6 +126,24 @@ long sys_clock_getres(int clk, uintptr_t ts);
 long sys_gettimeofday(uintptr_t tv, uintptr_t tz);
 long sys_time(uintptr_t t);
 
+/* net/sys_socket.c */
+long sys_socket(int domain, int type, int protocol);
+long sys_socketpair(int domain, int type, int protocol, uintptr_t sv);
+long sys_bind(int fd, uintptr_t addr, int len);
+long sys_listen(int fd, int backlog);
+long sys_connect(int fd, uintptr_t addr, int len);
+long sys_accept(int fd, uintptr_t addr, uintptr_t len);
+long sys_accept4(int fd, uintptr_t addr, uintptr_t len, int flags);
+long sys_getsockname(int fd, uintptr_t addr, uintptr_t len);
+long sys_getpeername(int fd, uintptr_t addr, uintptr_t len);
+long sys_shutdown(int fd, int how);
+long sys_getsockopt(int fd, int level, int name, uintptr_t val, uintptr_t len);
+long sys_setsockopt(int fd, int level, int name, uintptr_t val, unsigned int len);
+long sys_sendto(int fd, uintptr_t buf, size_t n, int flags, uintptr_t addr, int alen);
+long sys_recvfrom(int fd, uintptr_t buf, size_t n, int flags, uintptr_t addr, uintptr_t alen);
+long sys_sendmsg(int fd, uintptr_t msg, int flags);
+long sys_recvmsg(int fd, uintptr_t msg, int flags);
+
 /* kernel/fd.c: descriptor table helpers shared by the file syscalls. */
 struct file;
 struct file *fd_get(int fd);

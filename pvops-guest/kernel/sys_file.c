@@ -160,6 +160,8 @@ long sys_openat(int dirfd, uintptr_t upath, int flags, unsigned int mode)
 	}
 	if (S_ISLNK(ino->mode))
 		return -ELOOP;
+	if (S_ISSOCK(ino->mode))
+		return -ENXIO;          /* a bound AF_UNIX name: connect() it */
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
 	if (S_ISDIR(ino->mode) && (flags & O_ACCMODE) != O_RDONLY)

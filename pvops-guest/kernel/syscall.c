@@ -131,6 +131,23 @@ static const syscall_fn syscall_table[] = {
 	S(__NR_renameat2, sys_renameat2),
 	S(__NR_getrandom, sys_getrandom),
 	S(__NR_faccessat2, sys_faccessat2),
+	/* AF_UNIX sockets (net/) */
+	S(__NR_socket, sys_socket),
+	S(__NR_connect, sys_connect),
+	S(__NR_accept, sys_accept),
+	S(__NR_sendto, sys_sendto),
+	S(__NR_recvfrom, sys_recvfrom),
+	S(__NR_sendmsg, sys_sendmsg),
+	S(__NR_recvmsg, sys_recvmsg),
+	S(__NR_shutdown, sys_shutdown),
+	S(__NR_bind, sys_bind),
+	S(__NR_listen, sys_listen),
+	S(__NR_getsockname, sys_getsockname),
+	S(__NR_getpeername, sys_getpeername),
+	S(__NR_socketpair, sys_socketpair),
+	S(__NR_setsockopt, sys_setsockopt),
+	S(__NR_getsockopt, sys_getsockopt),
+	S(__NR_accept4, sys_accept4),
 };
 
 static uint64_t unknown_logged[8];   /* one bit per number below 512 */

@@ -4,7 +4,7 @@
 GT_DIR      := tests/guest
 GT_OUT      := $(BUILD)/guest
 GT_BIN      := $(BUILD)/tests/guest
-GT_PROGS    := abi_test segv
+GT_PROGS    := abi_test segv unix_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
 MUSLCC      ?= musl-gcc
