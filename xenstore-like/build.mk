@@ -1,6 +1,6 @@
 # xenstore-like build fragment (see GNUmakefile): the heron-xenstored
-# daemon, the client library (libheronxs) and the heron-xs tool, a static
-# musl build of the library and tool, and their tests.
+# daemon, the client library (libheronxs) and the heron-xs tool, static
+# musl builds of the daemon, library and tool, and their tests.
 
 XS_SRC := xenstore-like
 XS_OBJ := $(BUILD)/host/$(XS_SRC)
@@ -54,6 +54,32 @@ $(XS_MUSL_LIB): $(XS_MUSL)/obj/lib/xs.o
 	ar rcs $@ $^
 
 $(XS_MUSL_TOOL): $(XS_MUSL)/obj/tools/heron-xs.o $(XS_MUSL_LIB)
+	@mkdir -p $(@D)
+	$(MUSL_CC) -static $^ -o $@
+
+# The daemon too, for dom0 on pvops-guest (tests/guest puts both in its
+# initrd).  xen_dev.c needs Linux's <xen/*.h> ioctls, which musl's include
+# path lacks: a directory of links to the UAPI headers provides them.
+XS_MUSL_XSD   := $(XS_MUSL)/bin/heron-xenstored
+XS_MUSL_UAPI  := $(XS_MUSL)/uapi
+XS_MUSL_XSD_OBJS := $(patsubst %,$(XS_MUSL)/xsd/%.o,$(XSD_CORE) xen_dev main)
+
+ALL_TARGETS += $(XS_MUSL_XSD)
+xenstore-musl: $(XS_MUSL_XSD)
+
+$(XS_MUSL_UAPI)/xen:
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/linux $(@D)/linux
+	ln -sfn /usr/include/asm-generic $(@D)/asm-generic
+	ln -sfn /usr/include/$(shell $(CC) -dumpmachine)/asm $(@D)/asm
+	ln -sfn /usr/include/xen $@
+
+$(XS_MUSL)/xsd/%.o: $(XS_SRC)/%.c | $(XS_MUSL_UAPI)/xen
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(XS_MUSL_FLAGS) -D_GNU_SOURCE -I$(XS_SRC) -isystem $(XS_MUSL_UAPI) \
+		-MMD -MP -c $< -o $@
+
+$(XS_MUSL_XSD): $(XS_MUSL_XSD_OBJS)
 	@mkdir -p $(@D)
 	$(MUSL_CC) -static $^ -o $@
 

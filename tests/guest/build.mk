@@ -7,6 +7,8 @@ GT_BIN      := $(BUILD)/tests/guest
 GT_PROGS    := abi_test segv unix_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
+# dom0's xenstore daemon and client, static musl (xenstore-like/build.mk).
+GT_DOM0_BIN := $(BUILD)/musl/bin/heron-xenstored $(BUILD)/musl/bin/heron-xs
 MUSLCC      ?= musl-gcc
 
 ALL_TARGETS += $(GUEST_INITRD)
@@ -20,12 +22,13 @@ $(GT_OUT)/host/abi_test: $(GT_DIR)/progs/abi_test.c
 	$(HOSTCC) -O2 -Wall -Wextra -Werror $< -o $@
 
 # The initrd: busybox-static with a link per applet, the musl test programs,
-# /init and the test scripts, as a gzip-compressed newc cpio archive.
-$(GUEST_INITRD): $(GT_MUSL) $(GT_DIR)/init.sh $(wildcard $(GT_DIR)/scripts/*.sh) \
+# dom0's xenstore binaries, /init and the test scripts, as a gzip-compressed
+# newc cpio archive.
+$(GUEST_INITRD): $(GT_MUSL) $(GT_DOM0_BIN) $(GT_DIR)/init.sh $(wildcard $(GT_DIR)/scripts/*.sh) \
 		pvops-guest/mkinitrd
 	rm -rf $(GT_OUT)/root
 	mkdir -p $(GT_OUT)/root/bin $(GT_OUT)/root/tests
-	cp $(GT_MUSL) $(GT_OUT)/root/bin/
+	cp $(GT_MUSL) $(GT_DOM0_BIN) $(GT_OUT)/root/bin/
 	install -m 755 $(GT_DIR)/init.sh $(GT_OUT)/root/init
 	cp $(GT_DIR)/scripts/*.sh $(GT_OUT)/root/tests/
 	pvops-guest/mkinitrd $(GT_OUT)/root $@

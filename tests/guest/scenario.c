@@ -235,12 +235,42 @@ START_TEST(test_console_input)
 }
 END_TEST
 
+/* A script's section is its expected file, and the script exited 0. */
+static void check_expected(const char *name)
+{
+	char file[256];
+	char *got = scenario_section(scenario_output, name), *want;
+
+	snprintf(file, sizeof(file), EXPECTED_DIR "%s.out", name);
+	want = scenario_slurp(file);
+	ck_assert_msg(want != NULL, "missing %s", file);
+	ck_assert_msg(got != NULL, "no %s section; see %s", name, scenario_log);
+	ck_assert_str_eq(got, want);
+	ck_assert_int_eq(scenario_section_status(scenario_output, name), 0);
+}
+
+/* AF_UNIX sockets: unix_test's output is what a Linux host prints. */
+START_TEST(test_unix_sockets)
+{
+	check_expected("unix");
+}
+END_TEST
+
+/* heron-xenstored serving heron-xs over a UNIX socket inside the guest. */
+START_TEST(test_xenstored_in_guest)
+{
+	check_expected("xenstore");
+}
+END_TEST
+
 void scenario_add_output_tests(TCase *tc)
 {
 	tcase_add_test(tc, test_busybox_shell_script);
 	tcase_add_test(tc, test_segfault_is_contained);
 	tcase_add_test(tc, test_musl_program_matches_host);
 	tcase_add_test(tc, test_console_input);
+	tcase_add_test(tc, test_unix_sockets);
+	tcase_add_test(tc, test_xenstored_in_guest);
 }
 
 void scenario_check_boot(const char *banner)

@@ -8,7 +8,7 @@
 
 #define GUEST_ELF    "build/pvops-guest.elf"
 #define GUEST_INITRD "build/guest/initrd.cpio.gz"
-#define GUEST_ARGS   "shell abi input"  /* the guest command line of every run */
+#define GUEST_ARGS   "shell abi input unix xenstore"  /* the guest command line of every run */
 #define EXPECTED_DIR "tests/guest/expected/"
 /* The "input" script reads this line from the console. */
 #define INPUT_AFTER  "=== BEGIN input ==="
@@ -44,7 +44,8 @@ extern const char *scenario_log;
 /*
  * The checks every mode shares: the shell script's output is the expected
  * one (and its deliberate segfault kills only itself), the ABI program's
- * is the host's, and the line typed at the console came through.
+ * is the host's, the line typed at the console came through, and the
+ * AF_UNIX socket test and xenstored-in-the-guest give their expected output.
  */
 void scenario_add_output_tests(TCase *tc);
 
