@@ -394,7 +394,7 @@ static long msg_io(int fd, uintptr_t umsg, int flags, bool send)
 		if (r < 0)
 			break;
 		total += r;
-		if ((uint64_t)r < v.len)
+		if ((uint64_t)r < v.len || (!send && (flags & MSG_PEEK)))
 			break;
 	}
 	kfree(k);
