@@ -46,6 +46,7 @@ static const char *errno_name(int e)
 		{ ENOTCONN, "ENOTCONN" }, { EISCONN, "EISCONN" }, { EPIPE, "EPIPE" },
 		{ EINTR, "EINTR" }, { ENXIO, "ENXIO" }, { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENOPROTOOPT, "ENOPROTOOPT" },
+		{ EMSGSIZE, "EMSGSIZE" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -166,6 +167,7 @@ static void errors(void)
 	result("open socket node", open(sa.sun_path, O_RDONLY));
 	result("connect not listening", connect_to("err.sock"));
 	result("accept not listening", accept(fd, NULL, NULL));
+	result("sendto unconnected with address", sendto(fd2, "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&sa, len));
 	result("recv unconnected", recv(fd2, path, 1, 0));
 	result("send unconnected", send(fd2, "x", 1, MSG_NOSIGNAL));
 	result("getpeername unconnected", getpeername(fd2, (struct sockaddr *)&sa, &len));
@@ -331,6 +333,14 @@ static void pair_and_options(void)
 	printf("got '%.7s' flags %d\n", buf, mh.msg_flags);
 	result("sendto", sendto(sv[1], "xy", 2, 0, NULL, 0));
 	result("recvfrom", recvfrom(sv[0], buf, sizeof(buf), 0, NULL, NULL));
+	result("sendto with address", sendto(sv[1], "xy", 2, 0, (struct sockaddr *)&(struct sockaddr_un){ AF_UNIX, "x" },
+					     sizeof(struct sockaddr_un)));
+	result("getsockopt other level", getsockopt(sv[0], 1000, 1, &v, &len));
+	result("getsockopt unknown", getsockopt(sv[0], SOL_SOCKET, 9999, &v, &len));
+	result("listen connected", listen(sv[0], 1));
+	mh.msg_iovlen = 1025;
+	result("sendmsg too many iovecs", sendmsg(sv[0], &mh, 0));
+	mh.msg_iovlen = 2;
 	result("SO_TYPE", getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &v, &len) ? -1 : v);
 	result("SO_ERROR", getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &v, &len) ? -1 : v);
 	v = 1;
@@ -419,6 +429,8 @@ static void nonblocking(void)
 	int a = accept4(l, NULL, NULL, SOCK_NONBLOCK);
 
 	result("accept4 nonblock", a >= 0 && (fcntl(a, F_GETFL) & O_NONBLOCK));
+	result("connect listening", connect(l, (struct sockaddr *)&nb, sizeof(struct sockaddr_un)));
+	result("recv listening", recv(l, buf, 1, MSG_DONTWAIT));
 	result("connect again", connect(c1, (struct sockaddr *)&nb,
 					sizeof(struct sockaddr_un)));
 	close(a);
