@@ -6,7 +6,8 @@
  *
  * The guest-physical map an HVM guest sees (docs/hvm.md):
  *
- *   0x00000000-0x0009fbff  RAM (the multiboot information at 0x1000)
+ *   0x00000000-0x0009fbff  RAM (the multiboot information, or a bzImage's
+ *                          zero page and command line, at 0x1000)
  *   0x0009fc00-0x0009ffff  reserved (EBDA)
  *   0x000a0000-0x000dffff  hole (no VGA: an access crashes the domain)
  *   0x000e0000-0x000fffff  reserved: BIOS area, ACPI tables (RSDP 0xf0000)
@@ -73,6 +74,57 @@ struct mb_image {
 int mb_image_parse(const void *image, size_t len, struct mb_image *out,
                    char *err, size_t errlen);
 
+/* --- Linux bzImage kernels (bzimage.c) --- */
+
+#define BZ_MIN_VERSION          0x020a  /* 2.10: pref_address, init_size */
+#define BZ_CMDLINE_MAX          4096    /* hv's room for the command line */
+#define HVM_BZ_ZERO_PAGE_ADDR   0x1000ull       /* struct boot_params */
+#define HVM_BZ_CMDLINE_ADDR     0x2000ull
+
+struct bz_image {
+    u16 version;                /* boot protocol, 0x020f is 2.15 */
+    u64 hdr_end;                /* the setup header is [0x1f1, hdr_end) */
+    u64 kernel_offset, kernel_len;      /* the protected-mode kernel */
+    u64 load_addr;              /* where it goes; its 32-bit entry */
+    u64 init_size;              /* RAM it needs from load_addr on */
+    u32 initrd_addr_max;
+    u32 cmdline_size;
+};
+
+struct bz_layout {
+    u64 initrd_addr, initrd_len;        /* 0, 0: no initrd */
+};
+
+/* Whether image has a Linux setup header. */
+bool bzimage_detect(const void *image, size_t len);
+
+/*
+ * Checks the setup header against the file (protocol 2.10 or later, a
+ * bzImage, not truncated) and works out where the kernel goes: its
+ * preferred address if relocatable, else 1 MiB.  0, or -EINVAL and why.
+ */
+int bzimage_parse(const void *image, size_t len, struct bz_image *out,
+                  char *err, size_t errlen);
+
+/*
+ * Fits the kernel (load_addr + init_size), a command line of cmdline_len
+ * bytes and an initrd of initrd_len bytes (0: none) into low RAM ending
+ * at low_end: the initrd goes page-aligned as high as RAM and the
+ * kernel's initrd_addr_max allow, above the kernel.  0, or -EINVAL.
+ */
+int bzimage_layout(const struct bz_image *bz, u64 low_end, size_t cmdline_len,
+                   size_t initrd_len, struct bz_layout *out, char *err,
+                   size_t errlen);
+
+/*
+ * Fills the page zp with the zero page for the kernel: the file's setup
+ * header with the loader's fields set (loader type, command line at
+ * HVM_BZ_CMDLINE_ADDR, the initrd), the e820 map of ram_pages of RAM and
+ * the RSDP's address.
+ */
+void bzimage_zero_page(const void *image, const struct bz_image *bz,
+                       const struct bz_layout *l, u64 ram_pages, u8 *zp);
+
 /* --- the multiboot information block (layout.c) --- */
 
 struct hvm_mbi_params {
@@ -109,9 +161,9 @@ struct hvm_build_params {
     domid_t domid;
     u64 nr_pages;               /* guest RAM */
     unsigned int weight;
-    const void *image;          /* the multiboot kernel */
+    const void *image;          /* a multiboot kernel or a bzImage */
     size_t image_len;
-    const void *initrd;         /* its one module, or NULL */
+    const void *initrd;         /* its one module (its initrd), or NULL */
     size_t initrd_len;
     const char *cmdline;        /* the kernel's arguments */
     const char *initrd_cmdline;
@@ -119,9 +171,10 @@ struct hvm_build_params {
 
 /*
  * Builds an HVM domain ready to run (vCPU 0 still offline): RAM, nested
- * paging, the kernel and its module loaded, the multiboot information,
- * ACPI tables, devices, vCPU 0 at the kernel's entry in 32-bit protected
- * mode.  NULL with the reason in err; nothing is left behind.
+ * paging, the kernel and its module loaded, the multiboot information or
+ * a bzImage's zero page, ACPI tables, devices, vCPU 0 at the kernel's
+ * entry in 32-bit protected mode.  NULL with the reason in err; nothing
+ * is left behind.
  */
 struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
                                 size_t errlen);

@@ -1,12 +1,17 @@
 /*
- * The HVM domain builder: from a multiboot v1 kernel (and one module) to
- * a domain whose vCPU 0 starts at the kernel's entry the way a multiboot
- * loader leaves a PC: 32-bit flat protected mode, paging off, interrupts
- * off, EAX = 0x2badb002, EBX = the multiboot information.  The guest's
- * memory map is in hvm_build.h; the kernel goes where its header says,
- * the module at the next page after it, the information at 0x1000, the
- * ACPI tables at 0xf0000.  Another boot protocol (Linux's bzImage) would
- * be another loader next to load_multiboot().
+ * The HVM domain builder: from a kernel (and one module) to a domain
+ * whose vCPU 0 starts at the kernel's entry in 32-bit flat protected
+ * mode, paging off, interrupts off.  Two kinds of kernel, told apart by
+ * the image:
+ *  - a Linux bzImage (the "HdrS" setup header, bzimage.c): its
+ *    protected-mode part at its preferred address, the initrd at the top
+ *    of low RAM, the zero page at 0x1000 and the command line at 0x2000;
+ *    ESI = the zero page, EBX = EBP = EDI = 0 (the 32-bit boot protocol);
+ *  - a multiboot v1 kernel (mb_image.c): where its header says, the
+ *    module at the next page after it, the information at 0x1000;
+ *    EAX = 0x2badb002, EBX = the multiboot information.
+ * The guest's memory map is in hvm_build.h; the ACPI tables at 0xf0000.
+ * Everything that can be refused is checked before the domain exists.
  */
 #include <hv/hvm_build.h>
 #include <hv/hvm_io.h>
@@ -93,6 +98,71 @@ out:
     return rc;
 }
 
+static int load_bzimage(struct domain *d, const struct hvm_build_params *p,
+                        const struct bz_image *bz, const struct bz_layout *l,
+                        char *err, size_t errlen)
+{
+    u8 *buf = xmalloc(PAGE_SIZE);
+
+    if (!buf)
+        return fail("no hv memory for the zero page");
+    if (hvm_copy_to_gphys(d, bz->load_addr, (const u8 *)p->image + bz->kernel_offset,
+                          bz->kernel_len) ||
+        hvm_copy_to_gphys(d, HVM_BZ_CMDLINE_ADDR, p->cmdline, strlen(p->cmdline) + 1) ||
+        (l->initrd_len && hvm_copy_to_gphys(d, l->initrd_addr, p->initrd,
+                                            l->initrd_len))) {
+        xfree(buf);
+        return fail("the kernel does not fit in the guest's RAM");
+    }
+    bzimage_zero_page(p->image, bz, l, p->nr_pages, buf);
+    hvm_copy_to_gphys(d, HVM_BZ_ZERO_PAGE_ADDR, buf, PAGE_SIZE);
+    hvm_copy_to_gphys(d, HVM_ACPI_ADDR, buf,
+                      hvm_build_acpi_tables(HVM_ACPI_ADDR, buf, PAGE_SIZE));
+    xfree(buf);
+    printk("hvm: domain %u: %lu MiB RAM, Linux bzImage (protocol %u.%02u) "
+           "[%#lx-%#lx) entry %#lx", d->domain_id,
+           (unsigned long)(p->nr_pages >> (20 - PAGE_SHIFT)), bz->version >> 8,
+           bz->version & 0xff, (unsigned long)bz->load_addr,
+           (unsigned long)(bz->load_addr + bz->kernel_len),
+           (unsigned long)bz->load_addr);
+    if (l->initrd_len)
+        printk(", initrd [%#lx-%#lx)", (unsigned long)l->initrd_addr,
+               (unsigned long)(l->initrd_addr + l->initrd_len));
+    printk("\n");
+    return 0;
+}
+
+/* What to load, checked against the guest's RAM before the domain exists. */
+struct kernel_plan {
+    bool is_linux;
+    struct mb_image mb;
+    struct bz_image bz;
+    struct bz_layout bzl;
+};
+
+static int plan_kernel(const struct hvm_build_params *p, u64 low_end,
+                       struct kernel_plan *k, char *err, size_t errlen)
+{
+    char why[128];
+
+    k->is_linux = bzimage_detect(p->image, p->image_len);
+    if (k->is_linux) {
+        if (bzimage_parse(p->image, p->image_len, &k->bz, why, sizeof(why)))
+            return fail("bad bzImage: %s", why);
+        if (bzimage_layout(&k->bz, low_end, strlen(p->cmdline),
+                           p->initrd ? p->initrd_len : 0, &k->bzl, why, sizeof(why)))
+            return fail("%s", why);
+        return 0;
+    }
+    if (mb_image_parse(p->image, p->image_len, &k->mb, why, sizeof(why)))
+        return fail("bad kernel image: %s", why);
+    if (!in_low_ram(k->mb.load_start, k->mb.load_end, low_end))
+        return fail("the kernel's load range [%#lx-%#lx) is not in the guest's "
+                    "low RAM (too little memory?)", (unsigned long)k->mb.load_start,
+                    (unsigned long)k->mb.load_end);
+    return 0;
+}
+
 struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
                                 size_t errlen)
 {
@@ -101,30 +171,28 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
                    ? (HVM_HIGH_RAM_START >> PAGE_SHIFT) + p->nr_pages -
                      (HVM_LOW_RAM_LIMIT >> PAGE_SHIFT)
                    : p->nr_pages;
-    struct hvm_boot_state bs;
-    struct mb_image img;
+    struct kernel_plan *k;
     struct domain *d;
-    char why[96];
     int rc;
 
     if (hvm_unavailable_reason()) {
         snprintf(err, errlen, "%s", hvm_unavailable_reason());
         return NULL;
     }
-    if (mb_image_parse(p->image, p->image_len, &img, why, sizeof(why))) {
-        snprintf(err, errlen, "bad kernel image: %s", why);
+    k = xmalloc(sizeof(*k));
+    if (!k) {
+        snprintf(err, errlen, "no hv memory for the kernel's layout");
         return NULL;
     }
-    if (!in_low_ram(img.load_start, img.load_end, low_end)) {
-        snprintf(err, errlen, "the kernel's load range [%#lx-%#lx) is not in "
-                 "the guest's low RAM (too little memory?)",
-                 (unsigned long)img.load_start, (unsigned long)img.load_end);
+    if (plan_kernel(p, low_end, k, err, errlen)) {
+        xfree(k);
         return NULL;
     }
     d = domain_create_hvm(p->domid, p->nr_pages + npt_frames_bound(p2m_size) +
                           HVM_MAX_IOREQ_SERVERS, 1, &rc);
     if (!d) {
         snprintf(err, errlen, "cannot create the domain (error %d)", rc);
+        xfree(k);
         return NULL;
     }
     d->weight = p->weight;
@@ -137,14 +205,27 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
         snprintf(err, errlen, "out of memory for the nested page tables");
         goto fail;
     }
-    if (load_multiboot(d, p, &img, err, errlen))
+    if (k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
+                 : load_multiboot(d, p, &k->mb, err, errlen))
         goto fail;
     hvm_platform_init(d);
-    bs = (struct hvm_boot_state){ img.entry, MB1_BOOTLOADER_MAGIC, HVM_MBI_ADDR };
-    hvm_ops->set_boot_state(d->vcpu[0], &bs);
+    if (k->is_linux) {
+        struct hvm_boot_state bs = { k->bz.load_addr, 0, 0 };
+
+        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+        /* The boot state is multiboot's; the 32-bit Linux entry also wants
+         * ESI (EBP and EDI start zeroed). */
+        d->vcpu[0]->hvm->regs.rsi = HVM_BZ_ZERO_PAGE_ADDR;
+    } else {
+        struct hvm_boot_state bs = { k->mb.entry, MB1_BOOTLOADER_MAGIC, HVM_MBI_ADDR };
+
+        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+    }
+    xfree(k);
     return d;
 
 fail:
+    xfree(k);
     domain_destroy_unstarted(d);
     return NULL;
 }

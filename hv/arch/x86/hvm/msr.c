@@ -2,8 +2,11 @@
  * MSRs of HVM guests.  Every MSR exits (the permission map) except those
  * VMLOAD/VMSAVE switch (FS/GS bases, the SYSCALL and SYSENTER MSRs).
  * Emulated: EFER (SVME hidden), IA32_APIC_BASE, the TSC (an offset to
- * hv's), the PAT.  Any other MSR is a #GP, as on a CPU without it: the
- * guest's CPUID offers no MCE, MTRR or performance counters.
+ * hv's), the PAT, and AMD's interrupt-pending message register read as 0
+ * (Linux reads it unguarded on the K8 family QEMU's CPU claims, to see
+ * whether C1E is on: it is not).  Any other MSR is a #GP, as on a CPU
+ * without it: the guest's CPUID offers no MCE, MTRR or performance
+ * counters.
  */
 #include <hv/hvm.h>
 #include <hv/processor.h>
@@ -11,6 +14,7 @@
 #include <hv/lib.h>
 
 #define MSR_IA32_TSC    0x10
+#define MSR_K8_INT_PENDING_MSG  0xc0010055
 
 /* Each PAT entry must be a memory type: UC, WC, WT, WP, WB, UC-. */
 static bool pat_valid(u64 pat)
@@ -47,6 +51,9 @@ bool hvm_handle_rdmsr(struct vcpu *v)
         break;
     case MSR_IA32_PAT:
         val = hvm_ops->get_pat(v);
+        break;
+    case MSR_K8_INT_PENDING_MSG:
+        val = 0;
         break;
     default:
         return gp(v);
