@@ -78,3 +78,12 @@ $(SCENARIO_BIN)/test_hvm_linux: $(BUILD)/host/tests/scenario/test_hvm_linux.o $(
 		| $(HV_ELF) $(PV_GUEST_ELFS) $(LINUX_REF)/fetched $(LINUX_INITRD)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# Host unit test of the bzImage loader's pure parts (hv/arch/x86/hvm/bzimage.c).
+BZ_UNIT_OBJS := $(BUILD)/host/tests/unit/bzimage/test_bzimage.o \
+                $(BUILD)/host/hv/arch/x86/hvm/bzimage.o $(BUILD)/host/hv/arch/x86/hvm/layout.o
+$(BZ_UNIT_OBJS): EXTRA_CFLAGS = -DHV_HOSTED
+UNIT_TESTS += $(BUILD)/tests/unit/test_bzimage
+$(BUILD)/tests/unit/test_bzimage: $(BZ_UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
