@@ -53,3 +53,12 @@ test-xen: $(TEST_GUESTS) $(XEN_REF_BIN) $(BUILD)/tests/guest/test_guest_xen
 
 test-guest-xen: $(XEN_REF_BIN) $(BUILD)/tests/guest/test_guest_xen
 	@tests/run-suite xen $(BUILD)/tests/guest/test_guest_xen
+
+# ---- domctl / sysctl (owner: domctl) ------------------------------------------
+# test_domctl as dom0 builds PV domUs through the toolstack's hypercalls;
+# as a boot-time domU it is refused (docs/domctl.md).
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_pv_domctl
+$(SCENARIO_BIN)/test_pv_domctl: $(BUILD)/host/tests/scenario/test_pv_domctl.o $(HARNESS_OBJS) \
+		| $(HV_ELF) $(PV_GUEST_ELFS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@

@@ -44,12 +44,28 @@ static unsigned int max_order(const struct domain *d)
     return d->is_privileged ? HWDOM_MAX_ORDER : DOMU_MAX_ORDER;
 }
 
+/*
+ * The guest's own frames stay within what its reservation allows: the
+ * room kept for shared_info and the grant table is not its to take.
+ */
+static bool reservation_has_room(struct domain *d, unsigned int order)
+{
+    u64 overhead = d->extra_pages + GNTTAB_DEFAULT_MAX_FRAMES;
+    u64 used = d->tot_pages - d->extra_pages - grant_table_nr_frames(d);
+
+    return d->max_pages >= overhead &&
+           used + (1UL << order) <= d->max_pages - overhead;
+}
+
 static bool increase_one(struct memop *m, u64 i)
 {
     unsigned int order = m->r.extent_order;
-    struct page_info *pg = alloc_domheap_pages(m->d, order);
+    struct page_info *pg;
     mfn_t mfn;
 
+    if (!reservation_has_room(m->d, order))
+        return false;
+    pg = alloc_domheap_pages(m->d, order);
     if (!pg)
         return false;
     mfn = page_to_mfn(pg);
@@ -76,6 +92,8 @@ static bool populate_one(struct memop *m, u64 i)
     mfn_t mfn;
 
     if (copy_from_guest(&gpfn, slot, sizeof(gpfn)))
+        return false;
+    if (!reservation_has_room(m->d, order))
         return false;
     pg = alloc_domheap_pages(m->d, order);
     if (!pg)
