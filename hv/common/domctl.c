@@ -127,16 +127,18 @@ static long createdomain(struct xen_domctl *op)
     struct xen_domctl_createdomain *c = &op->u.createdomain;
     struct domain *d;
     domid_t id = op->domain;
-    int rc = check_createdomain(c);
+    int rc;
 
-    if (rc)
-        return rc;
+    /* The id first, as in Xen: a refused request still moves the rover. */
     if (id > 0 && id < DOMID_FIRST_RESERVED) {
         if (domain_id_in_use(id))
             return -EEXIST;
     } else if ((id = next_free_domid()) == 0) {
         return -ENOMEM;
     }
+    rc = check_createdomain(c);
+    if (rc)
+        return rc;
     d = domain_create_controlled(id, c->max_vcpus, &rc);
     if (!d)
         return rc;

@@ -36,18 +36,19 @@ START_TEST(dom0_builds_runs_and_destroys_domus)
     ck_assert_int_eq(qemu_wait_exit(q, 110), EXIT_POWEROFF);
     expect_output(q, "ok: physinfo, getdomaininfolist, getdomaininfo, getvcpuinfo");
     expect_output(q, "ok: bad versions, commands, domains and flags");
-    /* Frames returned: 8 of memory and 1 grant-table frame (shared_info
-     * goes first).  domU 1 printed its line, shut down with reason reboot, stayed until
+    /* The five refused createdomains moved Xen's id rover: the domUs are
+     * 6 and 7.  Frames returned: 8 of memory and 1 grant-table frame
+     * (shared_info goes first).  domU 6 printed its line, shut down with reason reboot, stayed until
      * destroyed. */
-    expect_output(q, "hv: domain 1 created by domain 0 (1 vCPUs)");
-    expect_output(q, "(d1) domU 1 built by dom0 says hello");
-    expect_output(q, "d1 shut down (reason 1)");
-    expect_output(q, "hv: domain 1 died (reboot): 9 frames returned, 0 held elsewhere");
+    expect_output(q, "hv: domain 6 created by domain 0 (1 vCPUs)");
+    expect_output(q, "(d6) domU 6 built by dom0 says hello");
+    expect_output(q, "d6 shut down (reason 1)");
+    expect_output(q, "hv: domain 6 died (reboot): 9 frames returned, 0 held elsewhere");
     expect_output(q, "ok: build a domU that shuts down, then destroy it");
-    /* domU 2 spun until dom0 shut it down (poweroff) and destroyed it. */
-    expect_output(q, "hv: domain 2 created by domain 0 (1 vCPUs)");
-    expect_output(q, "(d2) domU 2 built by dom0 says hello");
-    expect_output(q, "hv: domain 2 died (poweroff): 9 frames returned, 0 held elsewhere");
+    /* domU 7 spun until dom0 shut it down (poweroff) and destroyed it. */
+    expect_output(q, "hv: domain 7 created by domain 0 (1 vCPUs)");
+    expect_output(q, "(d7) domU 7 built by dom0 says hello");
+    expect_output(q, "hv: domain 7 died (poweroff): 9 frames returned, 0 held elsewhere");
     expect_output(q, "ok: build a spinning domU, pause it, shut it down remotely");
     expect_output(q, "Test result: PASS (domctl)");
     ck_assert_int_eq(qemu_count(q, "FAIL"), 0);
