@@ -5,8 +5,9 @@
  * As dom0 it builds two tiny PV domUs by hand, in libxenguest's order:
  * createdomain, max_vcpus, max_mem, populate_physmap, foreign mappings
  * (mmu_update with FOREIGNDOM) to write L4/L3/L2/L1, a code page and a
- * stack, gnttab_op setup_table on the domU and its reserved entries
- * (console ref 0, xenstore ref 1), unbound event channels in the domU,
+ * stack, the domU's first grant frame (XENMEM_acquire_resource for one
+ * domU, gnttab_op setup_table for the other) and its reserved entries
+ * (console ref 0, xenstore ref 1), which dom0 then maps as a backend, unbound event channels in the domU,
  * MMUEXT_PIN_L4_TABLE for the domU, setvcpucontext, unpausedomain.
  *   - domU A prints a line (console_io) and shuts down with
  *     SHUTDOWN_reboot; dom0 waits for VIRQ_DOM_EXC, sees the reason in
@@ -232,20 +233,64 @@ static void write_page_tables(struct domu *u)
         l1[(DOMU_VA(pfn) >> PAGE_SHIFT) & 511] = (u->mfn[pfn] << PAGE_SHIFT) | PTE_TABLE;
 }
 
-/* libxenguest's seeding of the reserved grant entries, the pre-4.10 way
- * (setup_table on the domU, then a foreign mapping of the frame). */
-static void seed_grant_table(struct domu *u)
+static long acquire_resource(struct xen_mem_acquire_resource *r)
+{
+    return hypercall2(HC(memory_op), XENMEM_acquire_resource, PTR(r));
+}
+
+/* The frame of the domU's grant table libxenguest 4.17 maps first:
+ * XENMEM_acquire_resource (the size query, then frame 0). */
+static uint64_t grant_frame_by_resource(domid_t id)
+{
+    uint64_t frame = 0;
+    struct xen_mem_acquire_resource r = {
+        .domid = id, .type = XENMEM_resource_grant_table,
+        .id = XENMEM_resource_grant_table_id_shared,
+    };
+
+    CHECK_EQ(acquire_resource(&r), 0, "acquire_resource: size query");
+    CHECK(r.nr_frames >= 1, "acquire_resource: the table has frames");
+    r.type = XENMEM_resource_vmtrace_buf;
+    r.nr_frames = 0;
+    CHECK_EQ(acquire_resource(&r), -XEN_EINVAL, "acquire_resource: no vmtrace buffer");
+    r.type = XENMEM_resource_grant_table;
+    r.frame_list = PTR(&frame);
+    r.nr_frames = 1;
+    r.pad = 1;
+    CHECK_EQ(acquire_resource(&r), -XEN_EINVAL, "acquire_resource: pad not 0");
+    r.pad = 0;
+    r.domid = DOMID_SELF;
+    CHECK_EQ(acquire_resource(&r), -XEN_ESRCH, "acquire_resource: DOMID_SELF");
+    r.domid = 0;
+    CHECK_EQ(acquire_resource(&r), -XEN_EPERM, "acquire_resource: ourselves");
+    r.domid = id;
+    CHECK_EQ(acquire_resource(&r), 0, "acquire_resource: grant frame 0");
+    return frame;
+}
+
+/* The pre-4.10 way (libxenguest's fallback): setup_table on the domU. */
+static uint64_t grant_frame_by_setup_table(domid_t id)
 {
     uint64_t frame = 0;
     struct gnttab_setup_table setup = {
-        .dom = u->id, .nr_frames = 1, .frame_list = PTR(&frame),
+        .dom = id, .nr_frames = 1, .frame_list = PTR(&frame),
     };
+
+    CHECK_EQ(gnttab_op(GNTTABOP_setup_table, &setup, 1), 0, "setup_table on the domU");
+    CHECK_EQ(setup.status, GNTST_okay, "setup_table status");
+    return frame;
+}
+
+/* libxenguest's seeding of the reserved grant entries: a foreign mapping
+ * of the domU's first grant frame, entries 0 (console) and 1 (xenstore). */
+static void seed_grant_table(struct domu *u, bool by_resource)
+{
+    uint64_t frame = by_resource ? grant_frame_by_resource(u->id)
+                                 : grant_frame_by_setup_table(u->id);
     struct gnttab_query_size q = { .dom = u->id };
     uint8_t *win = alloc_page();
     grant_entry_v1_t *e = (grant_entry_v1_t *)win;
 
-    CHECK_EQ(gnttab_op(GNTTABOP_setup_table, &setup, 1), 0, "setup_table on the domU");
-    CHECK_EQ(setup.status, GNTST_okay, "setup_table status");
     CHECK_EQ(window_map(win, frame, u->id), 0, "map the domU's grant frame");
     e[GNTTAB_RESERVED_CONSOLE].domid = 0;
     e[GNTTAB_RESERVED_CONSOLE].frame = u->mfn[PFN_DATA];
@@ -382,6 +427,18 @@ static void build_domu(struct domu *u, bool spin, unsigned int reason)
                               .u.max_mem.max_memkb = DOMU_MEMKB };
     CHECK_EQ(domctl(&op), 0, "max_mem");
 
+    /* A frame in and out again, as balloon drivers and builders do. */
+    extra = 0;
+    CHECK_EQ(reservation(XENMEM_increase_reservation, u->id, &extra, 1), 1,
+             "increase_reservation for the domU");
+    CHECK_EQ(dominfo(u->id, &info), 0, "getdomaininfo");
+    CHECK_EQ(info.tot_pages, 1, "one frame after increase_reservation");
+    CHECK_EQ(reservation(XENMEM_decrease_reservation, u->id, &extra, 1), 1,
+             "decrease_reservation for the domU");
+    CHECK_EQ(dominfo(u->id, &info), 0, "getdomaininfo");
+    CHECK_EQ(info.tot_pages, 0, "no frame after decrease_reservation");
+    extra = DOMU_PAGES;
+
     for (unsigned int i = 0; i < DOMU_PAGES; i++)
         u->mfn[i] = i;
     CHECK_EQ(reservation(XENMEM_populate_physmap, u->id, u->mfn, DOMU_PAGES), DOMU_PAGES,
@@ -412,7 +469,9 @@ static void build_domu(struct domu *u, bool spin, unsigned int reason)
     CHECK_EQ(mmuext_foreign(MMUEXT_PIN_L4_TABLE, u->mfn[PFN_L4], u->id), 0,
              "pin the domU's L4 (foreigndom)");
 
-    seed_grant_table(u);
+    /* The spinning domU's table is seeded the way libxenguest 4.17 does
+     * first, the other one's the fallback way. */
+    seed_grant_table(u, spin);
     map_console_grant(u);
     CHECK_EQ(evtchn_alloc_unbound_in(u->id, 0, &u->console_port), 0,
              "alloc_unbound in the domU (console)");
@@ -642,6 +701,10 @@ static void refused(void)
     evtchn_port_t port;
     uint8_t *win = alloc_page();
     struct xen_domctl_getdomaininfo info;
+    struct xen_mem_acquire_resource res = {
+        .domid = 0, .type = XENMEM_resource_grant_table, .frame_list = PTR(&pfn),
+        .nr_frames = 1,
+    };
 
     CHECK_EQ(domctl(&op), -XEN_EPERM, "domctl pausedomain(0)");
     CHECK_EQ(dominfo(0, &info), -XEN_EPERM, "domctl getdomaininfo(0)");
@@ -664,6 +727,7 @@ static void refused(void)
              "alloc_unbound in dom0");
     CHECK_EQ(hypercall2(HC(sched_op), SCHEDOP_remote_shutdown, PTR(&rs)), -XEN_EPERM,
              "SCHEDOP_remote_shutdown of dom0");
+    CHECK_EQ(acquire_resource(&res), -XEN_EPERM, "acquire_resource of dom0's grant table");
 }
 
 void test_main(void)
