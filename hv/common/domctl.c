@@ -34,6 +34,7 @@
                    XEN_DOMCTL_CDF_xs_domain | XEN_DOMCTL_CDF_iommu | \
                    XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu)
 #define GRANT_V1  1
+#define XEN_MAX_MAPTRACK_FRAMES 1024    /* Xen's default gnttab_max_maptrack_frames */
 
 void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
@@ -114,10 +115,11 @@ static int check_createdomain(const struct xen_domctl_createdomain *c)
     if ((c->grant_opts & XEN_DOMCTL_GRANT_version_mask) != GRANT_V1 ||
         (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask))
         return -EINVAL;
-    /* The grant frames count against the domain's quota up to hv's
-     * default, so no more may be asked for; -1 means that default. */
+    /* Xen's limits (-1: the default).  The grant frames count against
+     * the domain's quota up to hv's default, so no more may be asked for;
+     * the maptrack size is checked but hv keeps its own (in entries). */
     if (c->max_grant_frames == 0 || c->max_grant_frames > GNTTAB_DEFAULT_MAX_FRAMES ||
-        c->max_maptrack_frames == 0)
+        c->max_maptrack_frames > XEN_MAX_MAPTRACK_FRAMES)
         return -EINVAL;
     return 0;
 }

@@ -418,11 +418,19 @@ static void build_domu(struct domu *u, bool spin, unsigned int reason)
     CHECK_EQ(info.tot_pages, 0, "a new domain has no memory");
     CHECK_EQ(info.nr_online_vcpus, 0, "a new domain has no vCPU online");
 
+    op = (struct xen_domctl){ .cmd = XEN_DOMCTL_getvcpuinfo, .domain = u->id };
+    CHECK_EQ(domctl(&op), -XEN_ESRCH, "getvcpuinfo before max_vcpus");
     op = (struct xen_domctl){ .cmd = XEN_DOMCTL_max_vcpus, .domain = u->id,
                               .u.max_vcpus.max = 2 };
     CHECK_EQ(domctl(&op), -XEN_EINVAL, "max_vcpus other than createdomain's");
     op.u.max_vcpus.max = 1;
     CHECK_EQ(domctl(&op), 0, "max_vcpus");
+    op = (struct xen_domctl){ .cmd = XEN_DOMCTL_getvcpuinfo, .domain = u->id };
+    CHECK_EQ(domctl(&op), 0, "getvcpuinfo");
+    CHECK_EQ(op.u.getvcpuinfo.online, 0, "getvcpuinfo: offline before setvcpucontext");
+    op = (struct xen_domctl){ .cmd = XEN_DOMCTL_getvcpucontext, .domain = u->id,
+                              .u.vcpucontext = { .vcpu = 0, .ctxt = PTR(alloc_page()) } };
+    CHECK_EQ(domctl(&op), -XEN_ENODATA, "getvcpucontext before setvcpucontext");
     op = (struct xen_domctl){ .cmd = XEN_DOMCTL_max_mem, .domain = u->id,
                               .u.max_mem.max_memkb = DOMU_MEMKB };
     CHECK_EQ(domctl(&op), 0, "max_mem");
