@@ -240,6 +240,8 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
 /* The sub-ops that name an existing domain d (a reference is held). */
 static long domain_op(struct xen_domctl *op, struct domain *d, bool *copyback)
 {
+    long rc;
+
     switch (op->cmd) {
     case XEN_DOMCTL_destroydomain:
         return domain_kill(d);
@@ -259,11 +261,13 @@ static long domain_op(struct xen_domctl *op, struct domain *d, bool *copyback)
     case XEN_DOMCTL_setvcpucontext:
         return setvcpucontext(d, &op->u.vcpucontext);
     case XEN_DOMCTL_getvcpucontext:
-        *copyback = true;
-        return getvcpucontext(d, &op->u.vcpucontext);
+        rc = getvcpucontext(d, &op->u.vcpucontext);
+        *copyback = rc == 0;
+        return rc;
     case XEN_DOMCTL_getvcpuinfo:
-        *copyback = true;
-        return getvcpuinfo(d, &op->u.getvcpuinfo);
+        rc = getvcpuinfo(d, &op->u.getvcpuinfo);
+        *copyback = rc == 0;
+        return rc;
     default:
         return -ENOSYS;
     }
