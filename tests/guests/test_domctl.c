@@ -12,9 +12,10 @@
  *   - domU A prints a line (console_io) and shuts down with
  *     SHUTDOWN_reboot; dom0 waits for VIRQ_DOM_EXC, sees the reason in
  *     getdomaininfo, destroys it;
- *   - domU B prints a line and spins; dom0 pauses and unpauses it, stops
- *     it with SCHEDOP_remote_shutdown and destroys it.
- * Every frame is back afterwards (physinfo's free_pages).  Error paths:
+ *   - domU B has two vCPUs, each prints a line and spins; dom0 pauses and
+ *     unpauses it, stops it with SCHEDOP_remote_shutdown and destroys it.
+ * The domU's frames are free again after destroydomain (physinfo's
+ * free_pages; hv's serial log has the exact count).  Error paths:
  * bad interface versions, unknown commands, missing domains, flags,
  * populate beyond max_mem, a CR3 that is not the domU's L4, pinning a
  * table dom0 still maps writable, destroying itself.
@@ -152,6 +153,7 @@ static long evtchn_alloc_unbound_in(domid_t dom, domid_t remote, evtchn_port_t *
 
 struct domu {
     domid_t id;
+    unsigned int nr_vcpus;
     xen_pfn_t mfn[DOMU_PAGES];
     uint8_t *win[DOMU_PAGES];       /* dom0's windows onto its frames */
     evtchn_port_t console_port, store_port;
@@ -334,12 +336,12 @@ static void check_unbound(domid_t id, evtchn_port_t port)
     CHECK_EQ(st.u.unbound.dom, 0, "for dom0");
 }
 
-static domid_t create_domain(void)
+static domid_t create_domain(unsigned int nr_vcpus)
 {
     struct xen_domctl op = {
         .cmd = XEN_DOMCTL_createdomain, .domain = 0,
         .u.createdomain = {
-            .max_vcpus = 1, .max_evtchn_port = 1023, .max_grant_frames = -1,
+            .max_vcpus = nr_vcpus, .max_evtchn_port = 1023, .max_grant_frames = -1,
             .max_maptrack_frames = -1, .grant_opts = 1,
         },
     };
@@ -366,8 +368,8 @@ static void setvcpucontext_refused(struct domu *u, struct vcpu_guest_context *c)
     c->user_regs.rip = 0x800000000000UL;
     CHECK_EQ(domctl(&op), -XEN_EINVAL, "setvcpucontext, non-canonical RIP");
     c->user_regs.rip = DOMU_VA(PFN_CODE);
-    op.u.vcpucontext.vcpu = 1;
-    CHECK_EQ(domctl(&op), -XEN_EINVAL, "setvcpucontext, no vCPU 1");
+    op.u.vcpucontext.vcpu = u->nr_vcpus;
+    CHECK_EQ(domctl(&op), -XEN_EINVAL, "setvcpucontext, vCPU out of range");
 }
 
 static void set_context(struct domu *u)
@@ -401,16 +403,25 @@ static void set_context(struct domu *u)
     CHECK_EQ(back.ctrlreg[3], xen_pfn_to_cr3(u->mfn[PFN_L4]), "getvcpucontext: CR3");
     CHECK_EQ(back.kernel_sp, c.kernel_sp, "getvcpucontext: kernel_sp");
     CHECK(back.flags & VGCF_online, "getvcpucontext: online");
+
+    /* The other vCPUs run the same program. */
+    op.cmd = XEN_DOMCTL_setvcpucontext;
+    op.u.vcpucontext.ctxt = PTR(&c);
+    for (op.u.vcpucontext.vcpu = 1; op.u.vcpucontext.vcpu < u->nr_vcpus;
+         op.u.vcpucontext.vcpu++)
+        CHECK_EQ(domctl(&op), 0, "setvcpucontext of another vCPU");
 }
 
-static void build_domu(struct domu *u, bool spin, unsigned int reason)
+static void build_domu(struct domu *u, unsigned int nr_vcpus, bool spin,
+                       unsigned int reason)
 {
     struct xen_domctl op = { .domain = 0 };
     struct xen_domctl_getdomaininfo info;
     xen_pfn_t extra = DOMU_PAGES;
 
     memset(u, 0, sizeof(*u));
-    if ((u->id = create_domain()) == 0)
+    u->nr_vcpus = nr_vcpus;
+    if ((u->id = create_domain(nr_vcpus)) == 0)
         return;
     CHECK_EQ(dominfo(u->id, &info), 0, "getdomaininfo of the new domain");
     CHECK_EQ(info.domain, u->id, "getdomaininfo: the domain asked for");
@@ -421,9 +432,9 @@ static void build_domu(struct domu *u, bool spin, unsigned int reason)
     op = (struct xen_domctl){ .cmd = XEN_DOMCTL_getvcpuinfo, .domain = u->id };
     CHECK_EQ(domctl(&op), -XEN_ESRCH, "getvcpuinfo before max_vcpus");
     op = (struct xen_domctl){ .cmd = XEN_DOMCTL_max_vcpus, .domain = u->id,
-                              .u.max_vcpus.max = 2 };
+                              .u.max_vcpus.max = nr_vcpus + 1 };
     CHECK_EQ(domctl(&op), -XEN_EINVAL, "max_vcpus other than createdomain's");
-    op.u.max_vcpus.max = 1;
+    op.u.max_vcpus.max = nr_vcpus;
     CHECK_EQ(domctl(&op), 0, "max_vcpus");
     op = (struct xen_domctl){ .cmd = XEN_DOMCTL_getvcpuinfo, .domain = u->id };
     CHECK_EQ(domctl(&op), 0, "getvcpuinfo");
@@ -520,15 +531,22 @@ static bool domain_listed(domid_t id)
            !(info.flags & XEN_DOMINF_dying);
 }
 
-/* destroydomain; the domain is gone at once (hv) or soon (Xen's RCU). */
+/*
+ * destroydomain; the domain is gone at once (hv) or soon (Xen's RCU),
+ * and its memory is free again (hv's and Xen's heaps may keep a page or
+ * two of their own bookkeeping, so only the guest's frames are counted).
+ */
 static void destroy(domid_t id)
 {
     uint64_t deadline = now_ns() + 10000 * NS_PER_MS;
+    uint64_t before = settled_free_pages();
 
     CHECK_EQ(simple_domctl(XEN_DOMCTL_destroydomain, id), 0, "destroydomain");
     while (domain_listed(id) && now_ns() < deadline)
         sched_yield();
     CHECK(!domain_listed(id), "d%u still listed after destroydomain", id);
+    CHECK(settled_free_pages() >= before + DOMU_PAGES,
+          "the domU's frames are free again after destroydomain");
 }
 
 static void domu_shuts_down(void)
@@ -539,7 +557,7 @@ static void domu_shuts_down(void)
     unsigned int hits;
 
     CHECK_EQ(evtchn_bind_virq(VIRQ_DOM_EXC, &exc), 0, "bind VIRQ_DOM_EXC");
-    build_domu(&u, false, SHUTDOWN_reboot);
+    build_domu(&u, 1, false, SHUTDOWN_reboot);
     if (!u.id)
         return;
     hits = evtchn_hits(exc);
@@ -556,8 +574,6 @@ static void domu_shuts_down(void)
     for (unsigned int i = 0; i < 5; i++)
         sched_yield();
     CHECK(domain_listed(u.id), "a shut-down domain stays until destroyed");
-    /* No free_pages check here: the first domain leaves hv's heap with
-     * pages for its small allocations, which later domains reuse. */
     destroy(u.id);
 }
 
@@ -567,9 +583,9 @@ static void domu_remote_shutdown(void)
     struct xen_domctl op;
     struct xen_domctl_getdomaininfo info;
     struct sched_remote_shutdown rs;
-    uint64_t before = settled_free_pages(), deadline = now_ns() + 30000 * NS_PER_MS;
+    uint64_t deadline = now_ns() + 30000 * NS_PER_MS;
 
-    build_domu(&u, true, 0);
+    build_domu(&u, 2, true, 0);
     if (!u.id)
         return;
     CHECK_EQ(simple_domctl(XEN_DOMCTL_pausedomain, u.id), 0, "pause twice");
@@ -588,6 +604,12 @@ static void domu_remote_shutdown(void)
     CHECK_EQ(op.u.getvcpuinfo.online, 1, "getvcpuinfo: online");
     CHECK_EQ(op.u.getvcpuinfo.blocked, 0, "getvcpuinfo: not blocked");
     CHECK(op.u.getvcpuinfo.cpu_time > 0, "getvcpuinfo: the spinning domU ran");
+    op.u.getvcpuinfo.vcpu = 1;
+    CHECK_EQ(domctl(&op), 0, "getvcpuinfo of vCPU 1");
+    CHECK_EQ(op.u.getvcpuinfo.online, 1, "getvcpuinfo: vCPU 1 online");
+    CHECK_EQ(dominfo(u.id, &info), 0, "getdomaininfo");
+    CHECK_EQ(info.nr_online_vcpus, 2, "getdomaininfo: two vCPUs online");
+    CHECK_EQ(info.max_vcpu_id, 1, "getdomaininfo: max_vcpu_id");
 
     CHECK_EQ(simple_domctl(XEN_DOMCTL_pausedomain, u.id), 0, "pausedomain");
     CHECK(dominfo(u.id, &info) == 0 && (info.flags & XEN_DOMINF_paused), "paused");
@@ -601,7 +623,6 @@ static void domu_remote_shutdown(void)
     CHECK_EQ((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
              SHUTDOWN_poweroff, "remote shutdown reason");
     destroy(u.id);
-    CHECK_EQ(settled_free_pages(), before, "free pages after destroydomain");
 }
 
 static void queries(void)

@@ -45,9 +45,10 @@ START_TEST(dom0_builds_runs_and_destroys_domus)
     expect_output(q, "d6 shut down (reason 1)");
     expect_output(q, "hv: domain 6 died (reboot): 9 frames returned, 0 held elsewhere");
     expect_output(q, "ok: build a domU that shuts down, then destroy it");
-    /* domU 7 spun until dom0 shut it down (poweroff) and destroyed it. */
-    expect_output(q, "hv: domain 7 created by domain 0 (1 vCPUs)");
-    expect_output(q, "(d7) domU 7 built by dom0 says hello");
+    /* domU 7's two vCPUs printed and spun until dom0 shut it down
+     * (poweroff) and destroyed it. */
+    expect_output(q, "hv: domain 7 created by domain 0 (2 vCPUs)");
+    ck_assert_int_eq(qemu_count(q, "(d7) domU 7 built by dom0 says hello"), 2);
     expect_output(q, "hv: domain 7 died (poweroff): 9 frames returned, 0 held elsewhere");
     expect_output(q, "ok: build a spinning domU, pause it, shut it down remotely");
     expect_output(q, "Test result: PASS (domctl)");
