@@ -13,7 +13,9 @@
  *     SHUTDOWN_reboot; dom0 waits for VIRQ_DOM_EXC, sees the reason in
  *     getdomaininfo, destroys it;
  *   - domU B has two vCPUs, each prints a line and spins; dom0 pauses and
- *     unpauses it, stops it with SCHEDOP_remote_shutdown and destroys it.
+ *     unpauses it, stops it with SCHEDOP_remote_shutdown and destroys it;
+ *   - domU C is destroyed while dom0 still maps one of its frames: it is
+ *     released (VIRQ_DOM_EXC again) when dom0 unmaps it.
  * The domU's frames are free again after destroydomain (physinfo's
  * free_pages; hv's serial log has the exact count).  Error paths:
  * bad interface versions, unknown commands, missing domains, flags,
@@ -150,6 +152,9 @@ static long evtchn_alloc_unbound_in(domid_t dom, domid_t remote, evtchn_port_t *
 }
 
 /* --- a domU built by hand --- */
+
+/* dom0's port for VIRQ_DOM_EXC: shutdowns and releases of domains. */
+static evtchn_port_t dom_exc;
 
 struct domu {
     domid_t id;
@@ -553,17 +558,15 @@ static void domu_shuts_down(void)
 {
     static struct domu u;
     struct xen_domctl_getdomaininfo info;
-    evtchn_port_t exc;
     unsigned int hits;
 
-    CHECK_EQ(evtchn_bind_virq(VIRQ_DOM_EXC, &exc), 0, "bind VIRQ_DOM_EXC");
     build_domu(&u, 1, false, SHUTDOWN_reboot);
     if (!u.id)
         return;
-    hits = evtchn_hits(exc);
+    hits = evtchn_hits(dom_exc);
     CHECK_EQ(simple_domctl(XEN_DOMCTL_unpausedomain, u.id), 0, "unpausedomain");
     CHECK(wait_shutdown(u.id, &info), "the domU did not shut down");
-    CHECK(evtchn_hits(exc) > hits || evtchn_pending(exc), "no VIRQ_DOM_EXC");
+    CHECK(evtchn_hits(dom_exc) > hits || evtchn_pending(dom_exc), "no VIRQ_DOM_EXC");
     CHECK_EQ((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
              SHUTDOWN_reboot, "getdomaininfo: shutdown reason");
     CHECK(!(info.flags & XEN_DOMINF_paused), "not paused");
@@ -575,6 +578,36 @@ static void domu_shuts_down(void)
         sched_yield();
     CHECK(domain_listed(u.id), "a shut-down domain stays until destroyed");
     destroy(u.id);
+}
+
+/*
+ * A frame dom0 still maps outlives destroydomain: the domain is gone from
+ * the list at once, and its final release (when the mapping goes) raises
+ * VIRQ_DOM_EXC again, which is what xenstored's @releaseDomain needs.
+ */
+static void domu_released_after_unmap(void)
+{
+    static struct domu u;
+    unsigned int hits;
+    uint64_t before, deadline;
+
+    build_domu(&u, 1, false, SHUTDOWN_poweroff);
+    if (!u.id)
+        return;
+    before = settled_free_pages();
+    CHECK_EQ(window_map(u.win[PFN_DATA], u.mfn[PFN_DATA], u.id), 0,
+             "map the domU's data page again");
+    CHECK_EQ(simple_domctl(XEN_DOMCTL_destroydomain, u.id), 0, "destroydomain");
+    hits = evtchn_hits(dom_exc);
+    CHECK(!domain_listed(u.id), "destroyed, so not listed");
+    CHECK(!memcmp(u.win[PFN_DATA], "domU ", 5), "the page is still readable");
+    window_unmap(u.win[PFN_DATA]);
+    deadline = now_ns() + 10000 * NS_PER_MS;
+    while (evtchn_hits(dom_exc) == hits && now_ns() < deadline)
+        sleep_ms(50);
+    CHECK(evtchn_hits(dom_exc) > hits, "no VIRQ_DOM_EXC when the domain was released");
+    CHECK(settled_free_pages() >= before + DOMU_PAGES,
+          "the domU's frames are free again after the unmap");
 }
 
 static void domu_remote_shutdown(void)
@@ -712,11 +745,14 @@ static void as_dom0(void)
 
     events_init();
     CHECK_EQ(evtchn_bind_virq(VIRQ_TIMER, &timer), 0, "bind VIRQ_TIMER");
+    CHECK_EQ(evtchn_bind_virq(VIRQ_DOM_EXC, &dom_exc), 0, "bind VIRQ_DOM_EXC");
     CHECK_EQ(stop_periodic_timer(), 0, "stop the periodic timer");
     subtest("physinfo, getdomaininfolist, getdomaininfo, getvcpuinfo", queries);
     subtest("bad versions, commands, domains and flags", errors);
     subtest("build a domU that shuts down, then destroy it", domu_shuts_down);
     subtest("build a spinning domU, pause it, shut it down remotely", domu_remote_shutdown);
+    subtest("a destroyed domU is released when dom0 unmaps its last frame",
+            domu_released_after_unmap);
 }
 
 /* --- as a domU: the toolstack's operations are dom0's --- */

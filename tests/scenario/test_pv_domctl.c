@@ -51,6 +51,11 @@ START_TEST(dom0_builds_runs_and_destroys_domus)
     ck_assert_int_eq(qemu_count(q, "(d7) domU 7 built by dom0 says hello"), 2);
     expect_output(q, "hv: domain 7 died (poweroff): 9 frames returned, 0 held elsewhere");
     expect_output(q, "ok: build a spinning domU, pause it, shut it down remotely");
+    /* domU 8, never run, was destroyed while dom0 mapped one of its
+     * frames: released when dom0 unmapped it. */
+    expect_output(q, "hv: domain 8 died (destroyed): 8 frames returned, 1 held elsewhere");
+    expect_output(q, "hv: domain 8: its last frames came back");
+    expect_output(q, "ok: a destroyed domU is released when dom0 unmaps its last frame");
     expect_output(q, "Test result: PASS (domctl)");
     ck_assert_int_eq(qemu_count(q, "FAIL"), 0);
     expect_frames_balanced(q);
