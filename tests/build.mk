@@ -87,3 +87,12 @@ UNIT_TESTS += $(BUILD)/tests/unit/test_bzimage
 $(BUILD)/tests/unit/test_bzimage: $(BZ_UNIT_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
+
+# ---- domctl / sysctl (owner: domctl) ------------------------------------------
+# test_domctl as dom0 builds PV domUs through the toolstack's hypercalls;
+# as a boot-time domU it is refused (docs/domctl.md).
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_pv_domctl
+$(SCENARIO_BIN)/test_pv_domctl: $(BUILD)/host/tests/scenario/test_pv_domctl.o $(HARNESS_OBJS) \
+		| $(HV_ELF) $(PV_GUEST_ELFS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@

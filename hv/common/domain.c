@@ -13,6 +13,11 @@
  * and it is freed when its last frame is back and its last reference
  * (get_domain) is dropped.
  *
+ * Domains the toolstack created (domctl) are its own, as in Xen: a shutdown
+ * only stops them (XEN_DOMINF_shutdown) and hv tells dom0 (VIRQ_DOM_EXC);
+ * they go when the toolstack destroys them (domain_kill).  Boot-time
+ * domains, which nobody would destroy, are reaped at once.
+ *
  * dom0's shutdown acts on the machine, as in Xen: poweroff powers off,
  * reboot restarts, a crash follows on_panic.  Before that every domain is
  * destroyed, so the frame accounting line shows whether everything came
@@ -177,7 +182,8 @@ static void free_shared_info(struct domain *d)
 }
 
 static struct domain *create(domid_t id, enum domain_type type, bool privileged,
-                             u64 max_pages, unsigned int max_vcpus, int *rc)
+                             u64 max_pages, unsigned int max_vcpus, bool vcpu0,
+                             int *rc)
 {
     struct domain *d;
     struct page_info *pg;
@@ -186,7 +192,7 @@ static struct domain *create(domid_t id, enum domain_type type, bool privileged,
         *rc = -EINVAL;
         return NULL;
     }
-    if (domain_by_id(id)) {
+    if (domain_id_in_use(id)) {
         *rc = -EEXIST;
         return NULL;
     }
@@ -241,7 +247,7 @@ static struct domain *create(domid_t id, enum domain_type type, bool privileged,
             goto fail;
     }
     *rc = -ENOMEM;
-    if (!vcpu_create(d, 0))
+    if (vcpu0 && !vcpu_create(d, 0))
         goto fail;
     if (privileged && id == 0)
         hwdom = d;
@@ -257,13 +263,95 @@ fail:
 struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
                              unsigned int max_vcpus, int *rc)
 {
-    return create(id, DOMAIN_PV, privileged, max_pages, max_vcpus, rc);
+    return create(id, DOMAIN_PV, privileged, max_pages, max_vcpus, true, rc);
+}
+
+struct domain *domain_create_controlled(domid_t id, unsigned int max_vcpus,
+                                        int *rc)
+{
+    struct domain *d = create(id, DOMAIN_PV, false, 0, max_vcpus, false, rc);
+
+    if (d) {
+        d->toolstack_owned = true;
+        d->controller_pause_count = 1;
+    }
+    return d;
+}
+
+int domain_create_vcpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v;
+
+        if (d->vcpu[i])
+            continue;
+        v = vcpu_create(d, i);
+        if (!v)
+            return -ENOMEM;
+        if (d->controller_pause_count)
+            v->pause_flags |= VPF_paused;
+        sched_add_vcpu(v);
+    }
+    return 0;
+}
+
+/* Xen's limit on the controller's pause count. */
+#define MAX_CONTROLLER_PAUSES 255
+
+int domain_pause_by_controller(struct domain *d)
+{
+    if (d->controller_pause_count == MAX_CONTROLLER_PAUSES)
+        return -EOVERFLOW;
+    if (d->controller_pause_count++ == 0)
+        for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
+            if (d->vcpu[i])
+                vcpu_pause_flag(d->vcpu[i], VPF_paused);
+    return 0;
+}
+
+int domain_unpause_by_controller(struct domain *d)
+{
+    if (d->controller_pause_count == 0)
+        return -EINVAL;
+    if (--d->controller_pause_count == 0)
+        for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
+            if (d->vcpu[i])
+                vcpu_unpause_flag(d->vcpu[i], VPF_paused);
+    return 0;
+}
+
+bool domain_id_in_use(domid_t id)
+{
+    struct domain *d;
+    bool found = false;
+
+    spin_lock(&domlist_lock);
+    list_for_each_entry(d, &domain_list, domain_list)
+        found |= d->domain_id == id;
+    list_for_each_entry(d, &zombie_list, domain_list)
+        found |= d->domain_id == id;
+    spin_unlock(&domlist_lock);
+    return found;
+}
+
+struct domain *get_domain_from_id(domid_t id)
+{
+    struct domain *d, *best = NULL;
+
+    spin_lock(&domlist_lock);
+    list_for_each_entry(d, &domain_list, domain_list)
+        if (d->domain_id >= id && (!best || d->domain_id < best->domain_id))
+            best = d;
+    if (best)
+        best->refcnt++;
+    spin_unlock(&domlist_lock);
+    return best;
 }
 
 struct domain *domain_create_hvm(domid_t id, u64 max_pages,
                                  unsigned int max_vcpus, int *rc)
 {
-    return create(id, DOMAIN_HVM, false, max_pages, max_vcpus, rc);
+    return create(id, DOMAIN_HVM, false, max_pages, max_vcpus, true, rc);
 }
 
 /* Takes the domain's frames and hv state apart; no vCPU of d runs. */
@@ -317,7 +405,8 @@ void domain_destroy_unstarted(struct domain *d)
 
 static void domain_destroy(struct domain *d)
 {
-    unsigned int reason = d->shutdown_reason;
+    const char *why = d->shutdown_state == SHUTDOWN_DONE ?
+                      shutdown_name(d->shutdown_reason) : "destroyed";
     s_time_t ran = 0;
     u64 before, held;
 
@@ -331,8 +420,8 @@ static void domain_destroy(struct domain *d)
     held = d->tot_pages;
     d->shutdown_state = SHUTDOWN_DESTROYED;
     printk("hv: domain %u died (%s%s): %lu frames returned, %lu held elsewhere; "
-           "ran %lu ms\n", d->domain_id, shutdown_name(reason),
-           d->crashed && reason != SHUTDOWN_crash ? ", crashed" : "",
+           "ran %lu ms\n", d->domain_id, why,
+           d->crashed && d->shutdown_reason != SHUTDOWN_crash ? ", crashed" : "",
            (unsigned long)(before - held), (unsigned long)held,
            (unsigned long)(ran / MILLISECS(1)));
     if (hwdom)
@@ -359,6 +448,8 @@ static void release_zombies(void)
         spin_unlock(&domlist_lock);
         printk("hv: domain %u: its last frames came back\n", d->domain_id);
         put_domain(d);
+        if (hwdom)
+            send_guest_global_virq(hwdom, VIRQ_DOM_EXC);
     }
 }
 
@@ -394,7 +485,7 @@ void domain_reap(void)
 
     reap_pending = false;
     list_for_each_entry_safe(d, n, &domain_list, domain_list) {
-        if (d->shutdown_state != SHUTDOWN_DONE)
+        if (d->shutdown_state != SHUTDOWN_DONE || d->toolstack_owned)
             continue;
         if (domain_is_running(d)) {
             reap_pending = true;
@@ -498,7 +589,23 @@ void domain_shutdown(struct domain *d, u8 reason)
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
         if (d->vcpu[i])
             vcpu_pause_flag(d->vcpu[i], VPF_shutdown);
-    reap_pending = true;
+    if (!d->toolstack_owned)
+        reap_pending = true;
+    /* As Xen: the toolstack learns of every shutdown. */
+    send_guest_global_virq(hwdom, VIRQ_DOM_EXC);
+}
+
+int domain_kill(struct domain *d)
+{
+    if (d == hwdom || d == current->domain)
+        return -EINVAL;
+    for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
+        if (d->vcpu[i])
+            vcpu_pause_flag(d->vcpu[i], VPF_shutdown);
+    if (domain_is_running(d))
+        return -EAGAIN;
+    domain_destroy(d);
+    return 0;
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -167,6 +167,16 @@ unsigned int grant_table_nr_frames(struct domain *d)
     return nr;
 }
 
+unsigned int grant_table_max_frames(struct domain *d)
+{
+    unsigned int nr;
+
+    grant_lock();
+    nr = d->grant_table ? d->grant_table->max_frames : 0;
+    grant_unlock();
+    return nr;
+}
+
 void grant_table_destroy(struct domain *d)
 {
     struct grant_table *gt;

@@ -19,16 +19,6 @@
 #define XEN_CAPABILITIES "xen-3.0-x86_64"
 #define XEN_DENIED       "<denied>"
 
-/* The vm_assist types a 64-bit PV guest may enable (the 4gb_segments and
- * pae_extended_cr3 ones only matter to 32-bit guests, as in Xen). */
-#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) | \
-                         (1UL << VMASST_TYPE_4gb_segments_notify) | \
-                         (1UL << VMASST_TYPE_writable_pagetables) | \
-                         (1UL << VMASST_TYPE_pae_extended_cr3) | \
-                         (1UL << VMASST_TYPE_architectural_iopl) | \
-                         (1UL << VMASST_TYPE_runstate_update_flag) | \
-                         (1UL << VMASST_TYPE_m2p_strict))
-
 static u32 feature_submap0(const struct domain *d)
 {
     u32 f = (1U << XENFEAT_mmu_pt_update_preserve_ad) |

@@ -44,12 +44,28 @@ static unsigned int max_order(const struct domain *d)
     return d->is_privileged ? HWDOM_MAX_ORDER : DOMU_MAX_ORDER;
 }
 
+/*
+ * The guest's own frames stay within what its reservation allows: the
+ * room kept for shared_info and the grant table is not its to take.
+ */
+static bool reservation_has_room(struct domain *d, unsigned int order)
+{
+    u64 overhead = d->extra_pages + GNTTAB_DEFAULT_MAX_FRAMES;
+    u64 used = d->tot_pages - d->extra_pages - grant_table_nr_frames(d);
+
+    return d->max_pages >= overhead &&
+           used + (1UL << order) <= d->max_pages - overhead;
+}
+
 static bool increase_one(struct memop *m, u64 i)
 {
     unsigned int order = m->r.extent_order;
-    struct page_info *pg = alloc_domheap_pages(m->d, order);
+    struct page_info *pg;
     mfn_t mfn;
 
+    if (!reservation_has_room(m->d, order))
+        return false;
+    pg = alloc_domheap_pages(m->d, order);
     if (!pg)
         return false;
     mfn = page_to_mfn(pg);
@@ -76,6 +92,8 @@ static bool populate_one(struct memop *m, u64 i)
     mfn_t mfn;
 
     if (copy_from_guest(&gpfn, slot, sizeof(gpfn)))
+        return false;
+    if (!reservation_has_room(m->d, order))
         return false;
     pg = alloc_domheap_pages(m->d, order);
     if (!pg)
@@ -186,6 +204,76 @@ static long domain_query(unsigned int op, xen_guest_handle_t arg)
     return rc;
 }
 
+/* The resources a toolstack may acquire: d's shared grant frames. */
+static unsigned int resource_max_frames(struct domain *d,
+                                        const struct xen_mem_acquire_resource *r)
+{
+    if (r->type == XENMEM_resource_grant_table &&
+        r->id == XENMEM_resource_grant_table_id_shared)
+        return grant_table_max_frames(d);
+    return 0;
+}
+
+/*
+ * XENMEM_acquire_resource, as Xen 4.17 serves it to a PV toolstack:
+ * the MFNs of another domain's grant-table frames (the table grows to
+ * cover them), which the caller then maps with mmu_update.  Only
+ * libxenguest's seeding of the reserved grant entries needs it; the
+ * ioreq-server and vmtrace resources are not served (-EINVAL, as Xen
+ * for a resource the domain does not have).  No continuations: a grant
+ * table has at most GNTTAB_MAX_FRAMES_LIMIT frames.
+ */
+static long acquire_resource(u64 start, xen_guest_handle_t arg)
+{
+    struct xen_mem_acquire_resource r;
+    struct domain *d;
+    unsigned int max;
+    long rc = -EINVAL;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.pad || (r.frame >> 32) || ((r.frame + r.nr_frames) >> 32))
+        return -EINVAL;
+    d = r.domid < DOMID_FIRST_RESERVED ? get_domain_by_id(r.domid) : NULL;
+    if (!d)
+        return -ESRCH;
+    if (d == current->domain || !current->domain->is_privileged) {
+        put_domain(d);
+        return -EPERM;
+    }
+    max = resource_max_frames(d, &r);
+    if (!max)
+        goto out;
+    if (!r.frame_list) {
+        /* The size query. */
+        if (r.nr_frames || start)
+            goto out;
+        r.nr_frames = max;
+        rc = copy_to_guest(arg + offsetof(struct xen_mem_acquire_resource, nr_frames),
+                           &r.nr_frames, sizeof(r.nr_frames)) ? -EFAULT : 0;
+        goto out;
+    }
+    if (start >= r.nr_frames || r.frame + r.nr_frames > max ||
+        !guest_access_ok(r.frame_list + start * sizeof(xen_pfn_t),
+                         (r.nr_frames - start) * sizeof(xen_pfn_t)))
+        goto out;
+    for (u64 i = start; i < r.nr_frames; i++) {
+        mfn_t mfn;
+
+        rc = grant_table_frame(d, r.frame + i, &mfn);
+        if (rc)
+            goto out;
+        if (copy_to_guest(guest_elem(r.frame_list, i, xen_pfn_t), &mfn, sizeof(mfn))) {
+            rc = -EFAULT;
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    put_domain(d);
+    return rc;
+}
+
 /* The domain's pseudo-physical map: RAM from 0 to its maximum. */
 static long memory_map(xen_guest_handle_t arg)
 {
@@ -261,6 +349,8 @@ long do_memory_op(u64 cmd, xen_guest_handle_t arg)
     case XENMEM_maximum_reservation:
     case XENMEM_maximum_gpfn:
         return start ? -EINVAL : domain_query(op, arg);
+    case XENMEM_acquire_resource:
+        return acquire_resource(start, arg);
     }
     /* The rest take no continuation bits. */
     if (start)

@@ -132,7 +132,7 @@ static void check_unimplemented(void)
     static const unsigned int nrs[] = {
         HC(set_gdt), HC(sched_op_compat), HC(platform_op), HC(set_debugreg),
         HC(get_debugreg), HC(update_descriptor), HC(physdev_op_compat), HC(xsm_op),
-        HC(nmi_op), HC(xenoprof_op), HC(hvm_op), HC(sysctl), HC(domctl), HC(kexec_op),
+        HC(nmi_op), HC(xenoprof_op), HC(hvm_op), HC(kexec_op),
     };
     for (unsigned int i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
         long rc = hypercall5(nrs[i], 0, 0, 0, 0, 0);

@@ -140,6 +140,15 @@ AT(struct xen_memory_reservation, extent_order, 16);
 AT(struct xen_memory_reservation, mem_flags, 20);
 AT(struct xen_memory_reservation, domid, 24);
 AT(struct xen_memory_map, buffer, 8);
+SIZE(struct xen_mem_acquire_resource, 32);
+AT(struct xen_mem_acquire_resource, type, 2);
+AT(struct xen_mem_acquire_resource, id, 4);
+AT(struct xen_mem_acquire_resource, nr_frames, 8);
+AT(struct xen_mem_acquire_resource, pad, 12);
+AT(struct xen_mem_acquire_resource, frame, 16);
+AT(struct xen_mem_acquire_resource, frame_list, 24);
+_Static_assert(XENMEM_acquire_resource == 28 && XENMEM_resource_grant_table == 1 &&
+               XENMEM_resource_grant_table_id_shared == 0, "acquire_resource numbers");
 SIZE(struct e820entry, 20);
 
 AT(struct sched_poll, nr_ports, 8);

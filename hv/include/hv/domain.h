@@ -30,6 +30,7 @@ struct hvm_vcpu;
 #define VPF_blocked   (1u << 0)     /* SCHEDOP_block / poll: waits for an event */
 #define VPF_down      (1u << 1)     /* offline: never brought up */
 #define VPF_shutdown  (1u << 2)     /* its domain shut down, crashed or dies */
+#define VPF_paused    (1u << 3)     /* the toolstack paused its domain (domctl) */
 
 /* The scheduler's per-vCPU state (hv/common/sched.c). */
 struct sched_vcpu {
@@ -80,6 +81,9 @@ struct vcpu {
 
     /* HVM state (hv/include/hv/hvm.h); NULL for PV vCPUs. */
     struct hvm_vcpu *hvm;
+
+    /* Its context was set (domctl setvcpucontext, or the boot builder). */
+    bool is_initialised;
 };
 
 /* Domain states on the way out (domain.shutdown_state). */
@@ -149,6 +153,16 @@ struct domain {
 
     /* HVM state (hv/include/hv/hvm.h); NULL for PV domains. */
     struct hvm_domain *hvm;
+
+    /*
+     * Made by the toolstack (domctl createdomain): after a shutdown it
+     * stays until the toolstack destroys it.  Its pause count and the
+     * facts getdomaininfo reports back.
+     */
+    bool toolstack_owned;
+    unsigned int controller_pause_count;
+    u8 handle[16];
+    bool is_xs_domain;
 };
 
 static inline bool vm_assist_enabled(const struct domain *d, unsigned int t)
@@ -172,6 +186,22 @@ struct domain *domain_create(domid_t id, bool privileged, u64 max_pages,
  * (hvm_unavailable_reason() says why). */
 struct domain *domain_create_hvm(domid_t id, u64 max_pages,
                                  unsigned int max_vcpus, int *rc);
+/* A domain for the toolstack (domctl createdomain): no memory, no vCPUs
+ * yet (domain_create_vcpus), paused once by the controller. */
+struct domain *domain_create_controlled(domid_t id, unsigned int max_vcpus,
+                                        int *rc);
+/* Creates vCPUs 0 .. d->max_vcpus - 1 that do not exist yet (offline). */
+int domain_create_vcpus(struct domain *d);
+/* The toolstack's pause count (domctl pause/unpausedomain). */
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+/* domctl destroydomain: stops d and takes it apart now; -EAGAIN while
+ * one of its vCPUs is still on a CPU. */
+int domain_kill(struct domain *d);
+/* Whether id names a domain, live or destroyed and waiting for frames. */
+bool domain_id_in_use(domid_t id);
+/* The live domain with the lowest id >= id, with a reference; or NULL. */
+struct domain *get_domain_from_id(domid_t id);
 /* Undoes a domain_create whose domain never ran. */
 void domain_destroy_unstarted(struct domain *d);
 

@@ -41,6 +41,8 @@ int grant_table_frame(struct domain *d, unsigned int idx, mfn_t *mfn);
 /* How many frames d's table has now (0 without a table): they count in
  * tot_pages but, as in Xen, not in the guest's reservation. */
 unsigned int grant_table_nr_frames(struct domain *d);
+/* The most frames d's table may grow to (0 without a table). */
+unsigned int grant_table_max_frames(struct domain *d);
 
 long do_grant_table_op(unsigned int cmd, xen_guest_handle_t uops,
                        unsigned int count);

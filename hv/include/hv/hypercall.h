@@ -33,6 +33,8 @@ long do_console_io(unsigned int cmd, unsigned int count, xen_guest_handle_t buf)
 long do_vm_assist(unsigned int cmd, unsigned int type);
 long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg);
 long do_sched_op(int cmd, xen_guest_handle_t arg);
+long do_domctl(xen_guest_handle_t arg);
+long do_sysctl(xen_guest_handle_t arg);
 
 /* Runs hypercall `op` with args[0..4] for the current vCPU (dispatcher
  * and multicall). */

@@ -20,6 +20,16 @@ struct domain;
 
 #define X86_EFLAGS_IOPL 0x00003000
 
+/* The vm_assist types a 64-bit PV guest may enable (the 4gb_segments and
+ * pae_extended_cr3 ones only matter to 32-bit guests, as in Xen). */
+#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) | \
+                         (1UL << VMASST_TYPE_4gb_segments_notify) | \
+                         (1UL << VMASST_TYPE_writable_pagetables) | \
+                         (1UL << VMASST_TYPE_pae_extended_cr3) | \
+                         (1UL << VMASST_TYPE_architectural_iopl) | \
+                         (1UL << VMASST_TYPE_runstate_update_flag) | \
+                         (1UL << VMASST_TYPE_m2p_strict))
+
 /* FPU/SSE/AVX state, saved with XSAVE when the CPU has it, else FXSAVE. */
 struct fpu_state;
 
@@ -119,6 +129,18 @@ void fpu_switch_in(struct vcpu *v);     /* load v's XCR0 */
 bool fpu_has_xsave(void);
 bool pv_set_xcr0(struct vcpu *v, u32 index, u64 val);  /* emulated XSETBV */
 void fpu_device_not_available(struct vcpu *v);  /* #NM from the guest */
+/* The legacy FXSAVE image (512 bytes) of a vCPU that is not running. */
+void fpu_get_image(const struct vcpu *v, u8 img[512]);
+void fpu_set_image(struct vcpu *v, const u8 img[512]);
+
+/* --- the toolstack's view of a vCPU (pv/vcpu_context.c) --- */
+
+struct vcpu_guest_context;
+/* domctl setvcpucontext: validates all of c, then makes v's state c's
+ * (the first call takes the page-table references; later ones must name
+ * the same tables, as in Xen).  0 or -errno; on error v is unchanged. */
+int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c);
+void pv_get_vcpu_context(const struct vcpu *v, struct vcpu_guest_context *c);
 void fpu_set_guest_ts(struct vcpu *v, bool set);
 
 /* --- emulation of the few privileged operations Xen emulates --- */

@@ -27,6 +27,10 @@ long do_update_va_mapping_otherdomain(u64 va, u64 val, u64 flags,
  */
 int relinquish_domain_memory(struct domain *d);
 
+/* domctl setvcpucontext: v's kernel L4 and user L4 (0: none), each a
+ * frame of v's domain taking an L4 type reference; v has none yet. */
+int pv_set_initial_tables(struct vcpu *v, mfn_t kernel, mfn_t user);
+
 /*
  * The guest gives frame mfn back (XENMEM_decrease_reservation): unpins
  * it, drops its allocation reference and invalidates its M2P entry.  0,

@@ -16,6 +16,7 @@
 #define XENMEM_machine_memory_map    10
 #define XENMEM_machphys_mapping      12
 #define XENMEM_maximum_gpfn          14
+#define XENMEM_acquire_resource      28
 #define XENMEM_cmd_mask              0x3f
 
 struct xen_memory_reservation {
@@ -35,6 +36,27 @@ struct xen_memory_map {
     uint32_t nr_entries;                /* in: room; out: entries written */
     uint32_t _pad;
     xen_guest_handle_t buffer;          /* struct e820entry[] */
+};
+
+/*
+ * XENMEM_acquire_resource: frames of another domain's resource for a
+ * privileged caller to map.  A PV caller gets MFNs in frame_list and maps
+ * them with mmu_update naming that domain as FOREIGNDOM.  frame_list 0
+ * and nr_frames 0 ask for the resource's size (in nr_frames).
+ */
+struct xen_mem_acquire_resource {
+    domid_t  domid;
+    uint16_t type;
+#define XENMEM_resource_ioreq_server 0
+#define XENMEM_resource_grant_table  1
+#define XENMEM_resource_vmtrace_buf  2
+    uint32_t id;
+#define XENMEM_resource_grant_table_id_shared 0
+#define XENMEM_resource_grant_table_id_status 1
+    uint32_t nr_frames;
+    uint32_t pad;                       /* must be 0 */
+    uint64_t frame;                     /* first frame of the resource */
+    xen_guest_handle_t frame_list;      /* xen_pfn_t[nr_frames], out */
 };
 
 /* Packed as the BIOS gives it: 20 bytes. */

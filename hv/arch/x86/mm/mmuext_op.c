@@ -106,6 +106,34 @@ static int new_user_baseptr(struct vcpu *v, mfn_t mfn)
     return rc;
 }
 
+/*
+ * The toolstack sets a vCPU's page tables (domctl setvcpucontext): the
+ * kernel L4 and, if not 0, the user L4, both frames of v's domain that
+ * must validate as L4 tables.  On failure v keeps no new reference.
+ */
+int pv_set_initial_tables(struct vcpu *v, mfn_t kernel, mfn_t user)
+{
+    struct domain *d = v->domain;
+    int rc;
+
+    if (kernel == 0 || v->guest_table || v->guest_table_user)
+        return -EINVAL;
+    spin_lock(&mm_lock);
+    rc = set_base(&v->guest_table, kernel, d);
+    if (rc == 0 && user != 0) {
+        rc = set_base(&v->guest_table_user, user, d);
+        if (rc)
+            set_base(&v->guest_table, 0, d);
+    }
+    if (rc == 0) {
+        fill_ro_mpt(kernel);
+        if (user != 0 && vm_assist_enabled(d, VMASST_TYPE_m2p_strict))
+            zap_ro_mpt(user);
+    }
+    spin_unlock(&mm_lock);
+    return rc;
+}
+
 static int clear_page(mfn_t mfn, struct domain *pg_owner)
 {
     struct page_info *pg;

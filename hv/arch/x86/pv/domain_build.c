@@ -276,6 +276,7 @@ static void init_vcpu0(struct builder *b)
     v->arch.kernel_ss = FLAT_KERNEL_SS;
     v->arch.kernel_sp = r->rsp;
     v->periodic_period = MILLISECS(10);     /* Xen's default for PV vCPUs */
+    v->is_initialised = true;
 }
 
 static int check_features(struct builder *b)

@@ -33,6 +33,8 @@
 #define FCW_DEFAULT       0x037f
 #define MXCSR_DEFAULT     0x1f80
 #define XSAVE_HDR_OFFSET  512
+#define MXCSR_OFFSET      24
+#define MXCSR_MASK_OFFSET 28
 
 struct fpu_state {
     u8 area[FXSAVE_SIZE];
@@ -42,6 +44,7 @@ static bool use_xsave;
 static u64 host_xcr0;           /* every component hv can save */
 static u64 cpu_xcr0;            /* what XCR0 holds now (one CPU) */
 static unsigned int fpu_size = FXSAVE_SIZE;
+static u32 mxcsr_mask = 0xffbf;     /* the architectural default */
 
 static void stts(void)
 {
@@ -56,6 +59,19 @@ static void clts(void)
 static void xsetbv(u32 index, u64 value)
 {
     asm volatile("xsetbv" :: "c"(index), "a"((u32)value), "d"((u32)(value >> 32)));
+}
+
+/* The MXCSR bits this CPU accepts (FXSAVE reports them; 0 means 0xffbf). */
+static void probe_mxcsr_mask(void)
+{
+    static u8 img[FXSAVE_SIZE] __attribute__((aligned(16)));
+    u32 mask;
+
+    clts();
+    asm volatile("fxsave64 %0" : "=m"(img) :: "memory");
+    memcpy(&mask, img + MXCSR_MASK_OFFSET, sizeof(mask));
+    if (mask)
+        mxcsr_mask = mask;
 }
 
 void fpu_init(void)
@@ -73,6 +89,7 @@ void fpu_init(void)
         fpu_size = b;
         use_xsave = true;
     }
+    probe_mxcsr_mask();
     stts();
     printk("pv: FPU state saved with %s (%u bytes%s)\n",
            use_xsave ? "XSAVE" : "FXSAVE", fpu_size,
@@ -100,7 +117,7 @@ int fpu_alloc(struct vcpu *v)
         return -ENOMEM;
     /* The state after FNINIT, with SSE exceptions masked (MXCSR). */
     memcpy(area, &fcw, sizeof(fcw));
-    memcpy(area + 24, &mxcsr, sizeof(mxcsr));
+    memcpy(area + MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
     if (use_xsave)
         memcpy(area + XSAVE_HDR_OFFSET, &xstate_bv, sizeof(xstate_bv));
     v->arch.fpu = (struct fpu_state *)area;
@@ -176,6 +193,30 @@ bool pv_set_xcr0(struct vcpu *v, u32 index, u64 val)
     if (v->arch.fpu_dirtied)
         fpu_restore(v);
     return true;
+}
+
+/*
+ * The FXSAVE image of a vCPU that is not running (its state is saved in
+ * its area: fpu_switch_out ran when it left its CPU), for the toolstack's
+ * get/setvcpucontext.  MXCSR bits the CPU does not have are dropped so
+ * that restoring the image cannot fault in hv.
+ */
+void fpu_get_image(const struct vcpu *v, u8 img[FXSAVE_SIZE])
+{
+    memcpy(img, v->arch.fpu->area, FXSAVE_SIZE);
+}
+
+void fpu_set_image(struct vcpu *v, const u8 img[FXSAVE_SIZE])
+{
+    static const u64 xstate_bv = 3;
+    u32 mxcsr;
+
+    memcpy(v->arch.fpu->area, img, FXSAVE_SIZE);
+    memcpy(&mxcsr, v->arch.fpu->area + MXCSR_OFFSET, sizeof(mxcsr));
+    mxcsr &= mxcsr_mask;
+    memcpy(v->arch.fpu->area + MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
+    if (use_xsave)
+        memcpy(v->arch.fpu->area + XSAVE_HDR_OFFSET, &xstate_bv, sizeof(xstate_bv));
 }
 
 void fpu_device_not_available(struct vcpu *v)

@@ -54,6 +54,8 @@ HYPERCALL(callback_op, do_callback_op((int)a[0], a[1]))
 HYPERCALL(event_channel_op, do_event_channel_op((unsigned int)a[0], a[1]))
 HYPERCALL(physdev_op, do_physdev_op((int)a[0], a[1]))
 HYPERCALL(dm_op, do_dm_op((domid_t)a[0], (unsigned int)a[1], a[2]))
+HYPERCALL(sysctl, do_sysctl(a[0]))
+HYPERCALL(domctl, do_domctl(a[0]))
 
 /* Everything not listed returns -ENOSYS (docs/abi-coverage.md). */
 static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
@@ -81,6 +83,8 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_event_channel_op]        = hc_event_channel_op,
     [__HYPERVISOR_physdev_op]              = hc_physdev_op,
     [__HYPERVISOR_dm_op]                   = hc_dm_op,
+    [__HYPERVISOR_sysctl]                  = hc_sysctl,
+    [__HYPERVISOR_domctl]                  = hc_domctl,
 };
 
 long hypercall_call(u64 op, const u64 args[5])
