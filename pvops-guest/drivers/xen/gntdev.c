@@ -202,8 +202,9 @@ static const struct vma_ops gntdev_vma_ops = {
 
 /*
  * The area must be the whole record, mapped only once, and shared if
- * writable.  Any grant that cannot be mapped fails the mmap with -EINVAL
- * (sys_mmap then unmaps the rest), as on Linux.
+ * writable (read-only areas map the grants GNTMAP_readonly).  Any grant
+ * that cannot be mapped fails the mmap with -EINVAL (sys_mmap then unmaps
+ * the rest), as on Linux.
  */
 static int gntdev_new_area(struct file *f, struct vma *v, unsigned long flags)
 {
@@ -235,8 +236,10 @@ static int gntdev_new_area(struct file *f, struct vma *v, unsigned long flags)
 
 		pv_mmu_flush();
 		op.host_addr = pte_maddr(pte);
-		if (gnttab_op(GNTTABOP_map_grant_ref, &op) || op.status != GNTST_okay)
+		if (gnttab_op(GNTTABOP_map_grant_ref, &op) || op.status != GNTST_okay) {
+			map->mmapped = false;   /* the caller unmaps the rest; retry allowed */
 			return -EINVAL;
+		}
 		map->handles[i] = op.handle;
 	}
 	return 0;

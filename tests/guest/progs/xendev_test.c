@@ -474,6 +474,31 @@ static void test_gntdev(void)
 	munmap(ro, PG);
 	gntdev_unmap(g, index2, 1);
 
+	/* two grants in one record, one in the next; partial munmap */
+	{
+		struct {
+			struct ioctl_gntdev_map_grant_ref m;
+			struct ioctl_gntdev_grant_ref more;
+		} two = { .m = { .count = 2, .refs = { { 0, GREF } } }, .more = { 0, GREF } };
+		uint64_t one;
+		char *p;
+
+		check("gntdev map_grant_ref of two grants",
+		      ioctl(g, IOCTL_GNTDEV_MAP_GRANT_REF, &two) == 0);
+		check("gntdev offsets follow each other",
+		      gntdev_map(g, GREF, &one) == 0 && one == two.m.index + 2 * PG);
+		p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, g, two.m.index);
+		check("gntdev two pages, one frame", p != MAP_FAILED && p[100] == 'x' &&
+		      p[PG + 100] == 'x');
+		munmap(p, PG);
+		check("gntdev partial munmap keeps the rest",
+		      p[PG + 200] == 'y' && (grant_flags(table) & GTF_writing));
+		munmap(p + PG, PG);
+		check("gntdev all unmapped", (grant_flags(table) & (GTF_reading | GTF_writing)) == 0);
+		check("gntdev unmap_grant_ref of both records",
+		      gntdev_unmap(g, two.m.index, 2) == 0 && gntdev_unmap(g, one, 1) == 0);
+	}
+
 	/* bad references */
 	check("gntdev map_grant_ref of a bad ref is only recorded", gntdev_map(g, 5000, &bad) == 0);
 	check_err("gntdev mmap of a ref past the table",
