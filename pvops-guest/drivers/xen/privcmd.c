@@ -98,20 +98,40 @@ static long map_foreign(struct vma *v, uintptr_t va, xen_pfn_t mfn, domid_t dom)
 	return hypercall4(HYPERCALL(mmu_update), HPTR(&req), 1, 0, dom);
 }
 
-/*
- * IOCTL_PRIVCMD_MMAPBATCH_V2: num frames of dom at addr.  Each entry that
- * fails gets the hypervisor's error in err[]; the call itself succeeds
- * unless an entry said -ENOENT (paged out), as on Linux.
- */
-static long privcmd_mmapbatch(struct privcmd *pc, uintptr_t arg)
+/* Reports entry i's error: V2 in err[i], V1 as flag bits or'ed into arr[i]. */
+static int report_error(const struct privcmd_mmapbatch_v2 *m, bool v1, unsigned int i,
+			xen_pfn_t mfn, int err)
 {
-	struct privcmd_mmapbatch_v2 m;
+	if (!v1)
+		return copy_to_user((uintptr_t)&m->err[i], &err, sizeof(err));
+	mfn |= err == -ENOENT ? PRIVCMD_MMAPBATCH_PAGED_ERROR : PRIVCMD_MMAPBATCH_MFN_ERROR;
+	return copy_to_user((uintptr_t)&m->arr[i], &mfn, sizeof(mfn));
+}
+
+/*
+ * IOCTL_PRIVCMD_MMAPBATCH(_V2): num frames of dom at addr.  Each entry
+ * that fails gets the hypervisor's error reported (V2: in err[]; V1:
+ * flag bits in its arr[] entry); the call itself succeeds unless an entry
+ * said -ENOENT (paged out), as on Linux.
+ */
+static long privcmd_mmapbatch(struct privcmd *pc, uintptr_t arg, bool v1)
+{
+	struct privcmd_mmapbatch_v2 m = { 0 };
 	xen_pfn_t *mfns;
 	struct vma *v;
 	long ret = 0;
 
-	if (copy_from_user(&m, arg, sizeof(m)))
+	if (v1) {
+		struct privcmd_mmapbatch m1;
+
+		if (copy_from_user(&m1, arg, sizeof(m1)))
+			return -EFAULT;
+		if (m1.num < 0)
+			return -EINVAL;
+		m = (struct privcmd_mmapbatch_v2){ m1.num, m1.dom, m1.addr, m1.arr, NULL };
+	} else if (copy_from_user(&m, arg, sizeof(m))) {
 		return -EFAULT;
+	}
 	if (pc->restrict_dom != DOMID_INVALID && pc->restrict_dom != m.dom)
 		return -EPERM;
 	if (m.num == 0 || m.num > MAX_BATCH)
@@ -120,7 +140,7 @@ static long privcmd_mmapbatch(struct privcmd *pc, uintptr_t arg)
 	if (!mfns)
 		return -ENOMEM;
 	if (copy_from_user(mfns, (uintptr_t)m.arr, m.num * sizeof(*mfns)) ||
-	    clear_user((uintptr_t)m.err, m.num * sizeof(*m.err))) {
+	    (!v1 && clear_user((uintptr_t)m.err, m.num * sizeof(*m.err)))) {
 		ret = -EFAULT;
 		goto out;
 	}
@@ -142,7 +162,7 @@ static long privcmd_mmapbatch(struct privcmd *pc, uintptr_t arg)
 	for (unsigned int i = 0; i < m.num; i++) {
 		int err = map_foreign(v, m.addr + ((uint64_t)i << PAGE_SHIFT), mfns[i], m.dom);
 
-		if (err && copy_to_user((uintptr_t)&m.err[i], &err, sizeof(err))) {
+		if (err && report_error(&m, v1, i, mfns[i], err)) {
 			ret = -EFAULT;
 			goto out;
 		}
@@ -214,8 +234,10 @@ static long privcmd_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 		return privcmd_do_hypercall(pc, arg);
 	case IOCTL_PRIVCMD_MMAP:
 		return privcmd_mmap_ranges(pc, arg);
+	case IOCTL_PRIVCMD_MMAPBATCH:
+		return privcmd_mmapbatch(pc, arg, true);
 	case IOCTL_PRIVCMD_MMAPBATCH_V2:
-		return privcmd_mmapbatch(pc, arg);
+		return privcmd_mmapbatch(pc, arg, false);
 	case IOCTL_PRIVCMD_RESTRICT:
 		return privcmd_restrict(pc, arg);
 	default:

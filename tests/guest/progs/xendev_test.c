@@ -228,6 +228,23 @@ static void test_mmapbatch(void)
 	}
 	area2[100] = 0;
 	/* left mapped: exit tears it down */
+
+	/* V1: errors as flag bits in the frame list */
+	area = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd, 0);
+	{
+		xen_pfn_t v1arr[2] = { gt, 1UL << 52 };
+		struct privcmd_mmapbatch m = {
+			.num = 2, .dom = DOMID_SELF, .addr = (uintptr_t)area, .arr = v1arr,
+		};
+
+		rc = ioctl(privcmd, IOCTL_PRIVCMD_MMAPBATCH, &m);
+		check("mmapbatch V1 mixed entries", rc == 0 && v1arr[0] == gt &&
+		      v1arr[1] == ((1UL << 52) | PRIVCMD_MMAPBATCH_MFN_ERROR) && area[PG - 1] == 0);
+		m.num = -1;
+		check_err("mmapbatch V1 negative num", ioctl(privcmd, IOCTL_PRIVCMD_MMAPBATCH, &m),
+			  EINVAL);
+	}
+	munmap(area, 2 * PG);
 }
 
 /* In a child: maps our grant table frame and exits with it mapped. */
