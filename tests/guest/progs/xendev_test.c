@@ -302,7 +302,7 @@ static int readable(int fd, int timeout_ms)
 static void test_evtchn(void)
 {
 	int fd = evtchn_open_nb(), fd2 = evtchn_open_nb(), blocking;
-	long a, b, c;
+	long a, b, c, vp;
 	uint32_t got[4];
 	struct ioctl_evtchn_bind_virq v = { .virq = VIRQ_TIMER };
 
@@ -352,6 +352,12 @@ static void test_evtchn(void)
 	check_err("evtchn unbind a port of another fd", unbind(fd, b), ENOTCONN);
 	check_err("evtchn bind_virq already bound by the kernel",
 		  ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &v), EEXIST);
+	v.virq = VIRQ_DOM_EXC;        /* what xenstored binds */
+	vp = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &v);
+	check("evtchn bind_virq VIRQ_DOM_EXC", vp > 0);
+	check_err("evtchn bind_virq twice", ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &v), EEXIST);
+	check("evtchn unbind closes the virq's port", unbind(fd, vp) == 0 &&
+	      (vp = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &v)) > 0 && unbind(fd, vp) == 0);
 	v.virq = 99;
 	check_err("evtchn bind_virq bad virq", ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &v), EINVAL);
 	check_err("evtchn bind_interdomain no such domain",
