@@ -165,6 +165,28 @@ static void test_hypercalls(void)
 	check_err("privcmd unknown ioctl", ioctl(privcmd, _IOC(_IOC_NONE, 'P', 99, 8), 0), ENOTTY);
 }
 
+static void test_restrict(void)
+{
+	int fd = open("/dev/xen/privcmd", O_RDWR), saved = privcmd, err;
+	domid_t dom = 0;
+	xen_pfn_t mfn = 0;
+	void *area = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+
+	privcmd = fd;
+	check("privcmd restrict to domain 0", ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom) == 0 &&
+	      ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom) == 0);
+	check_err("privcmd restricted: hypercall",
+		  hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0), EPERM);
+	check_err("privcmd restricted: mmapbatch of another domain",
+		  mmapbatch(area, 1, DOMID_SELF, &mfn, &err), EPERM);
+	dom = 1;
+	check_err("privcmd restrict to a second domain", ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom),
+		  EINVAL);
+	privcmd = saved;
+	munmap(area, PG);
+	close(fd);
+}
+
 static void test_mmapbatch(void)
 {
 	xen_pfn_t gt, arr[4];
@@ -565,6 +587,7 @@ int main(void)
 	privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
 	check("open /dev/xen/privcmd", privcmd >= 0);
 	test_hypercalls();
+	test_restrict();
 	test_mmapbatch();
 	test_evtchn();
 	test_gntdev();
