@@ -7,6 +7,8 @@
 #ifndef GUEST_XEN_DEVICES_H
 #define GUEST_XEN_DEVICES_H
 
+#include "kernel.h"
+
 struct inode;
 struct file_ops;
 
@@ -15,5 +17,7 @@ void xen_devices_init(struct inode *dev);
 
 extern const struct file_ops privcmd_ops, evtchn_ops, gntdev_ops;
 void evtchn_dev_init(void);
+/* True if a program bound this port through /dev/xen/evtchn (gntdev's notify). */
+bool evtchn_user_port(unsigned int port);
 
 #endif

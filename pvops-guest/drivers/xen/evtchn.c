@@ -233,6 +233,11 @@ static void evtchn_release(struct file *f)
 	kfree(f->priv);
 }
 
+bool evtchn_user_port(unsigned int port)
+{
+	return port < EVTCHN_2L_NR_CHANNELS && port_owner[port];
+}
+
 void evtchn_dev_init(void)
 {
 	pv_set_port_handler(evtchn_upcall);

@@ -11,6 +11,11 @@
  * for its own.  munmap() and exit unmap every grant of the area with
  * GNTTABOP_unmap_grant_ref; IOCTL_GNTDEV_UNMAP_GRANT_REF forgets the
  * record, which lives on until its area is gone.
+ *
+ * IOCTL_GNTDEV_SET_UNMAP_NOTIFY, as on Linux: the byte is cleared when its
+ * page is unmapped (with GNTTABOP_copy from a zero byte of the kernel, so
+ * it works whichever address space is loaded), the event is sent when the
+ * record goes.
  */
 #include <public/grant_table.h>
 #include <xen/gntdev.h>
@@ -40,6 +45,10 @@ struct gnt_map {
 	uint64_t index;           /* mmap offset in pages */
 	uint32_t count;
 	bool mmapped;             /* an area was made for it (once only, as Linux) */
+	bool readonly;            /* mapped GNTMAP_readonly */
+	uint32_t notify;          /* UNMAP_NOTIFY_* still to do */
+	uint64_t notify_off;      /* byte offset in the record */
+	evtchn_port_t notify_port;
 	struct ioctl_gntdev_grant_ref *grants;
 	grant_handle_t *handles;  /* per page, NO_HANDLE when not mapped */
 };
@@ -66,6 +75,9 @@ static void map_put(void *priv)
 
 	if (--map->refs)
 		return;
+	/* The port may have been closed since; then there is no one to tell. */
+	if ((map->notify & UNMAP_NOTIFY_SEND_EVENT) && evtchn_user_port(map->notify_port))
+		pv_notify(map->notify_port);
 	kfree(map->grants);
 	kfree(map->handles);
 	kfree(map);
@@ -153,6 +165,31 @@ static long gntdev_offset_for_vaddr(uintptr_t arg)
 	return copy_to_user(arg, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
+static long gntdev_set_notify(struct gntdev *g, uintptr_t arg)
+{
+	struct ioctl_gntdev_unmap_notify op;
+	struct gnt_map *map;
+
+	if (copy_from_user(&op, arg, sizeof(op)))
+		return -EFAULT;
+	if (op.action & ~(UNMAP_NOTIFY_CLEAR_BYTE | UNMAP_NOTIFY_SEND_EVENT))
+		return -EINVAL;
+	if ((op.action & UNMAP_NOTIFY_SEND_EVENT) && !evtchn_user_port(op.event_channel_port))
+		return -EINVAL;
+	for (map = g->maps; map; map = map->next)
+		if (op.index >> PAGE_SHIFT >= map->index &&
+		    op.index >> PAGE_SHIFT < map->index + map->count)
+			break;
+	if (!map)
+		return -ENOENT;
+	if ((op.action & UNMAP_NOTIFY_CLEAR_BYTE) && map->readonly)
+		return -EINVAL;
+	map->notify = op.action;
+	map->notify_off = op.index - (map->index << PAGE_SHIFT);
+	map->notify_port = op.event_channel_port;
+	return 0;
+}
+
 static long gntdev_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 {
 	switch (cmd) {
@@ -162,6 +199,8 @@ static long gntdev_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 		return gntdev_unmap_refs(f->priv, arg);
 	case IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR:
 		return gntdev_offset_for_vaddr(arg);
+	case IOCTL_GNTDEV_SET_UNMAP_NOTIFY:
+		return gntdev_set_notify(f->priv, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -171,6 +210,25 @@ static long gntdev_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 static uint32_t map_page(const struct vma *v, const struct gnt_map *map, uintptr_t va)
 {
 	return (v->file_off >> PAGE_SHIFT) - map->index + ((va - v->start) >> PAGE_SHIFT);
+}
+
+/* UNMAP_NOTIFY_CLEAR_BYTE: page i is still mapped, so the grant is writable. */
+static void clear_notify_byte(struct gnt_map *map, uint32_t i)
+{
+	static const uint8_t zero;
+	struct gnttab_copy op = {
+		.source = { .u.gmfn = pv_ops.mmu.pfn_to_mfn(virt_to_pfn(&zero)),
+			    .domid = DOMID_SELF, .offset = (uintptr_t)&zero & (PAGE_SIZE - 1) },
+		.dest = { .u.ref = map->grants[i].ref, .domid = map->grants[i].domid,
+			  .offset = map->notify_off & (PAGE_SIZE - 1) },
+		.len = 1,
+		.flags = GNTCOPY_dest_gref,
+	};
+
+	map->notify &= ~UNMAP_NOTIFY_CLEAR_BYTE;
+	if (gnttab_op(GNTTABOP_copy, &op) || op.status != GNTST_okay)
+		printk("gntdev: clearing the notify byte of grant %u of domain %u: %d\n",
+		       map->grants[i].ref, map->grants[i].domid, op.status);
 }
 
 static void gntdev_zap(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end)
@@ -185,6 +243,8 @@ static void gntdev_zap(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t 
 
 		if (op.handle == NO_HANDLE)
 			continue;
+		if ((map->notify & UNMAP_NOTIFY_CLEAR_BYTE) && i == map->notify_off >> PAGE_SHIFT)
+			clear_notify_byte(map, i);
 		pte = pt_walk(mm->root, va, false);
 		op.host_addr = pte_maddr(pte);
 		if (gnttab_op(GNTTABOP_unmap_grant_ref, &op) || op.status != GNTST_okay)
@@ -226,7 +286,8 @@ static int gntdev_new_area(struct file *f, struct vma *v, unsigned long flags)
 	if (err)
 		return err;
 	map->mmapped = true;
-	if (!(v->prot & VM_WRITE))
+	map->readonly = !(v->prot & VM_WRITE);
+	if (map->readonly)
 		gflags |= GNTMAP_readonly;
 	for (uint32_t i = 0; i < map->count; i++) {
 		struct gnttab_map_grant_ref op = {

@@ -453,6 +453,9 @@ static void test_gntdev(void)
 	char *area, *own, *gmap, *ro;
 	uint64_t index, index2, bad;
 	struct ioctl_gntdev_get_offset_for_vaddr off;
+	struct ioctl_gntdev_unmap_notify notif;
+	int ev;
+	uint32_t ea, eb, got;
 	pid_t pid;
 	long rc;
 
@@ -501,13 +504,41 @@ static void test_gntdev(void)
 	check("gntdev area not inherited by fork", child_segfaults(touch, gmap));
 	check_err("gntdev area mprotect", mprotect(gmap, PG, PROT_READ), EACCES);
 
+	/* unmap notification: clear a byte when its page goes, signal when the record goes */
+	ev = evtchn_open_nb();
+	ea = bind_unbound(ev);
+	eb = bind_interdomain(ev, ea);
+	readable(ev, 1000);
+	ioctl(ev, IOCTL_EVTCHN_RESET, 0);
+	write(ev, &eb, 4);
+	notif = (struct ioctl_gntdev_unmap_notify){ index + 300, UNMAP_NOTIFY_CLEAR_BYTE |
+		UNMAP_NOTIFY_SEND_EVENT, eb };
+	check("gntdev set_unmap_notify", ioctl(g, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notif) == 0);
+	notif.action = 4;
+	check_err("gntdev set_unmap_notify unknown action",
+		  ioctl(g, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notif), EINVAL);
+	notif.action = UNMAP_NOTIFY_SEND_EVENT;
+	notif.event_channel_port = 4000;
+	check_err("gntdev set_unmap_notify port not bound",
+		  ioctl(g, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notif), EINVAL);
+	notif.action = UNMAP_NOTIFY_CLEAR_BYTE;
+	notif.index = 64 * PG;
+	check_err("gntdev set_unmap_notify outside every record",
+		  ioctl(g, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notif), ENOENT);
+	gmap[300] = 'z';
+
 	check_err("gntdev unmap_grant_ref unknown offset", gntdev_unmap(g, 5 * PG, 1), ENOENT);
 	check_err("gntdev unmap_grant_ref wrong count", gntdev_unmap(g, index, 2), ENOENT);
 	check("gntdev unmap_grant_ref while mmapped", gntdev_unmap(g, index, 1) == 0);
 	check("gntdev mapping outlives its record", gmap[100] == 'x');
+	check("gntdev unmap notify waits for the record", !readable(ev, 100));
 	check("gntdev munmap", munmap(gmap, PG) == 0);
 	check("grant entry released after munmap",
 	      (grant_flags(table) & (GTF_reading | GTF_writing)) == 0);
+	check("gntdev unmap notify cleared the byte", own[300] == 0 && own[100] == 'x');
+	check("gntdev unmap notify sent the event",
+	      readable(ev, 1000) && read(ev, &got, 4) == 4 && got == (uint32_t)ea);
+	close(ev);
 	check_err("gntdev unmap_grant_ref twice", gntdev_unmap(g, index, 1), ENOENT);
 
 	/* read-only: a private read-only mapping is allowed, writes fault */
@@ -516,6 +547,9 @@ static void test_gntdev(void)
 	check("gntdev read-only mapping", ro != MAP_FAILED && ro[100] == 'x' &&
 	      (grant_flags(table) & (GTF_reading | GTF_writing)) == GTF_reading);
 	check("gntdev read-only mapping refuses writes", child_segfaults(write_readonly, ro));
+	notif = (struct ioctl_gntdev_unmap_notify){ index2, UNMAP_NOTIFY_CLEAR_BYTE, 0 };
+	check_err("gntdev set_unmap_notify clear byte of a read-only mapping",
+		  ioctl(g, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notif), EINVAL);
 	munmap(ro, PG);
 	gntdev_unmap(g, index2, 1);
 
