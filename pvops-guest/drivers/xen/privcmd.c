@@ -29,6 +29,25 @@
 #include "xen_devices.h"
 #include "xen_pte.h"
 
+/*
+ * <xen/privcmd.h> takes domid_t and xen_pfn_t from our public/xen.h: the
+ * structures must still have Linux's x86-64 layout (Linux: u16, unsigned long).
+ */
+_Static_assert(sizeof(domid_t) == 2 && sizeof(xen_pfn_t) == 8, "Linux's Xen types");
+_Static_assert(sizeof(struct privcmd_hypercall) == 48, "privcmd_hypercall");
+_Static_assert(sizeof(struct privcmd_mmap_entry) == 24, "privcmd_mmap_entry");
+_Static_assert(sizeof(struct privcmd_mmap) == 16 &&
+	       offsetof(struct privcmd_mmap, dom) == 4 &&
+	       offsetof(struct privcmd_mmap, entry) == 8, "privcmd_mmap");
+_Static_assert(sizeof(struct privcmd_mmapbatch) == 24 &&
+	       offsetof(struct privcmd_mmapbatch, addr) == 8 &&
+	       offsetof(struct privcmd_mmapbatch, arr) == 16, "privcmd_mmapbatch");
+_Static_assert(sizeof(struct privcmd_mmapbatch_v2) == 32 &&
+	       offsetof(struct privcmd_mmapbatch_v2, dom) == 4 &&
+	       offsetof(struct privcmd_mmapbatch_v2, addr) == 8 &&
+	       offsetof(struct privcmd_mmapbatch_v2, arr) == 16 &&
+	       offsetof(struct privcmd_mmapbatch_v2, err) == 24, "privcmd_mmapbatch_v2");
+
 #define NR_HYPERCALL_STUBS (PAGE_SIZE / 32)
 /* Largest machine frame number a PTE can hold. */
 #define MFN_MAX (PTE_ADDR >> PAGE_SHIFT)
