@@ -15,7 +15,10 @@ GUEST_CFLAGS := -mcmodel=kernel -fno-pie -fno-tree-loop-distribute-patterns \
 ALL_TARGETS += $(GUEST_ELF)
 
 $(BUILD)/kernel/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_CFLAGS)
-$(GUEST_OBJS): | $(GUEST_UAPI)/linux
+# The Xen devices drive the PV backend's hypercalls and event channels.
+$(BUILD)/kernel/$(GUEST_DIR)/drivers/xen/%.o: EXTRA_CFLAGS = $(GUEST_CFLAGS) \
+                -I$(GUEST_DIR)/arch/x86/pv
+$(GUEST_OBJS): | $(GUEST_UAPI)/linux $(GUEST_UAPI)/xen/interface/xen.h
 
 # The Linux UAPI headers (linux-libc-dev) without the rest of /usr/include.
 $(GUEST_UAPI)/linux:
@@ -23,6 +26,13 @@ $(GUEST_UAPI)/linux:
 	ln -sfn /usr/include/linux $(GUEST_UAPI)/linux
 	ln -sfn /usr/include/asm-generic $(GUEST_UAPI)/asm-generic
 	ln -sfn /usr/include/$(shell $(CC) -dumpmachine)/asm $(GUEST_UAPI)/asm
+
+# Linux's Xen device headers; <xen/privcmd.h> includes the kernel's Xen
+# interface header for domid_t and xen_pfn_t, which is ours (hv/include/public).
+$(GUEST_UAPI)/xen/interface/xen.h:
+	@mkdir -p $(@D)
+	for h in privcmd evtchn gntdev; do ln -sfn /usr/include/xen/$$h.h $(GUEST_UAPI)/xen/$$h.h; done
+	echo '#include <public/xen.h>' > $@
 
 $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_DIR)/arch/x86/guest.lds
 	$(LD) -T $(GUEST_DIR)/arch/x86/guest.lds -nostdlib -static -z max-page-size=0x1000 \

@@ -1,8 +1,9 @@
-/* /dev: console, tty, null and zero, created at boot. */
+/* /dev: console, tty, null and zero, created at boot; /dev/xen under Xen PV. */
 
 #include "fs.h"
 #include "lib.h"
 #include "tty.h"
+#include "xen_devices.h"
 
 #define MKDEV(ma, mi) (((ma) << 8) | (mi))
 
@@ -34,7 +35,7 @@ static unsigned int always_ready(struct file *f)
 static const struct file_ops null_ops = { .read = null_read, .write = sink_write, .poll = always_ready };
 static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write, .poll = always_ready };
 
-static void mknod(struct inode *dir, const char *name, unsigned int rdev,
+void dev_mknod(struct inode *dir, const char *name, unsigned int rdev,
 		  const struct file_ops *ops)
 {
 	struct inode *ino;
@@ -53,8 +54,9 @@ void devices_init(void)
 	if (!dev && ramfs_create(fs_root, "dev", S_IFDIR | 0755, &dev))
 		panic("cannot create /dev");
 	tty_init();
-	mknod(dev, "console", MKDEV(5, 1), &tty_ops);
-	mknod(dev, "tty", MKDEV(5, 0), &tty_ops);
-	mknod(dev, "null", MKDEV(1, 3), &null_ops);
-	mknod(dev, "zero", MKDEV(1, 5), &zero_ops);
+	dev_mknod(dev, "console", MKDEV(5, 1), &tty_ops);
+	dev_mknod(dev, "tty", MKDEV(5, 0), &tty_ops);
+	dev_mknod(dev, "null", MKDEV(1, 3), &null_ops);
+	dev_mknod(dev, "zero", MKDEV(1, 5), &zero_ops);
+	xen_devices_init(dev);
 }

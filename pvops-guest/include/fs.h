@@ -17,6 +17,7 @@
 typedef long ssize_t;
 struct file;
 struct inode;
+struct vma;
 
 struct file_ops {
 	/* Kernel buffers; offsets in file->off.  Blocking is the op's business. */
@@ -25,6 +26,10 @@ struct file_ops {
 	long (*ioctl)(struct file *f, unsigned int cmd, uintptr_t arg);
 	unsigned int (*poll)(struct file *f);  /* POLLIN/POLLOUT/POLLHUP now */
 	void (*release)(struct file *f);
+	/* Devices: sets up f->priv at open; on failure release is not called. */
+	int (*open)(struct file *f);
+	/* Devices: a new area v (MAP_SHARED or MAP_PRIVATE in flags) of this file. */
+	int (*mmap)(struct file *f, struct vma *v, unsigned long flags);
 };
 
 struct dentry {
@@ -110,6 +115,8 @@ int initrd_add_entry(void *arg, const struct cpio_entry *e);
 
 /* Devices: console tty, null, zero; pipes. */
 void devices_init(void);
+void dev_mknod(struct inode *dir, const char *name, unsigned int rdev,
+	       const struct file_ops *ops);
 int pipe_create(struct file **rd, struct file **wr);
 
 #endif

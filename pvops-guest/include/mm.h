@@ -9,6 +9,7 @@
 #define PTE_U   0x004UL
 #define PTE_A   0x020UL
 #define PTE_D   0x040UL
+#define PTE_SPECIAL 0x200UL    /* software bit: the frame is not ours (device areas) */
 #define PTE_NX  (1UL << 63)
 #define PTE_ADDR 0x000ffffffffff000UL
 

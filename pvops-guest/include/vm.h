@@ -16,13 +16,31 @@ void inode_put(struct inode *ino);
 #define VM_WRITE 2
 #define VM_EXEC  4
 
+struct mm;
+struct vma;
+
+/*
+ * A device area (an mmap of /dev/xen/privcmd or gntdev): its pages are
+ * frames that are not the kernel's (another domain's, or granted), mapped
+ * by the device with PTE_SPECIAL.  Such an area is never demand-paged,
+ * never copied by fork, and its frames are never counted or freed.
+ */
+struct vma_ops {
+	void (*get)(void *priv);    /* another vma shares priv (split); may be NULL */
+	void (*put)(void *priv);    /* may be NULL */
+	/* Ends the device's mappings in [start, end) of v; NULL: clearing the PTEs does. */
+	void (*zap)(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end);
+};
+
 struct vma {
 	uintptr_t start, end;       /* page aligned, [start, end) */
 	unsigned int prot;          /* VM_* */
 	struct inode *file;         /* private file mapping, or NULL (anonymous) */
-	uint64_t file_off;          /* file offset of start */
+	uint64_t file_off;          /* file (device: mmap) offset of start */
 	uint64_t file_end;          /* file bytes at or past this offset read as 0 */
 	struct vma *next;
+	const struct vma_ops *ops;  /* device area, or NULL */
+	void *priv;                 /* the device's, shared by the pieces of a split */
 };
 
 struct mm {
@@ -41,7 +59,8 @@ int vma_add(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot,
 int vma_unmap(struct mm *mm, uintptr_t start, uintptr_t end);
 int vma_protect(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot);
 uintptr_t vma_find_gap(struct mm *mm, size_t len, uintptr_t lo, uintptr_t hi);
-int vma_clone(struct mm *dst, const struct mm *src);
+int vma_set_device(struct vma *v, const struct vma_ops *ops, void *priv);
+int vma_clone(struct mm *dst, const struct mm *src);   /* device areas stay behind */
 void vma_free_all(struct mm *mm);
 
 /* Address-space operations (mm/as.c, mm/fault.c). */

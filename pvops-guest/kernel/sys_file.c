@@ -172,6 +172,14 @@ long sys_openat(int dirfd, uintptr_t upath, int flags, unsigned int mode)
 
 	if (!f)
 		return -ENOMEM;
+	if (f->ops->open) {
+		err = f->ops->open(f);
+		if (err) {
+			f->ops = &ramfs_file_ops;   /* nothing of the device's to release */
+			file_put(f);
+			return err;
+		}
+	}
 	return fd_install(f, 0, flags & O_CLOEXEC);
 }
 

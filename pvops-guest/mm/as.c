@@ -1,4 +1,6 @@
 /* Address-space lifetime: create, fork (copy-on-write), destroy, activate. */
+#include <linux/errno.h>
+
 #include "kalloc.h"
 #include "lib.h"
 #include "fs.h"
@@ -29,9 +31,18 @@ struct mm *mm_fork(struct mm *parent)
 	return mm;
 }
 
+/* Lets each device area in [start, end) end its mappings there. */
+static void zap_devices(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->ops && v->ops->zap && v->end > start)
+			v->ops->zap(mm, v, MAX(start, v->start), MIN(end, v->end));
+}
+
 /* The address space must not be live (the caller switched away first). */
 void mm_destroy(struct mm *mm)
 {
+	zap_devices(mm, 0, USER_TOP);
 	vma_free_all(mm);
 	pt_free_user(mm->root);
 	kfree(mm);
@@ -44,7 +55,11 @@ void mm_activate(struct mm *mm)
 
 int mm_unmap(struct mm *mm, uintptr_t start, uintptr_t end)
 {
-	int err = vma_unmap(mm, start, end);
+	int err;
+
+	if (start < end && !((start | end) & (PAGE_SIZE - 1)))
+		zap_devices(mm, start, end);
+	err = vma_unmap(mm, start, end);
 
 	if (!err)
 		pt_unmap_range(mm->root, start, end);
@@ -64,8 +79,13 @@ static uint64_t prot_pte_flags(unsigned int prot)
 
 int mm_protect(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
 {
-	int err = vma_protect(mm, start, end, prot);
+	int err;
 
+	/* Device areas keep the protection they were mapped with. */
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->ops && v->end > start)
+			return -EACCES;
+	err = vma_protect(mm, start, end, prot);
 	if (err)
 		return err;
 	if (prot & (VM_READ | VM_WRITE | VM_EXEC))
@@ -88,8 +108,8 @@ int vm_fault(struct mm *mm, uintptr_t addr, bool write)
 	pfn_t pfn;
 	bool present;
 
-	if (!v || !(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
-		return -1;
+	if (!v || v->ops || !(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return -1;      /* device areas are mapped by their device, never on demand */
 	if (write && !(v->prot & VM_WRITE))
 		return -1;
 	pte = pt_walk(mm->root, page, true);

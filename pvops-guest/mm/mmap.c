@@ -12,11 +12,24 @@ static unsigned int prot_to_vm(unsigned long prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
+/*
+ * MAP_POPULATE and MAP_LOCKED fault the pages in now (there is no swap,
+ * so a present page stays present).  Hypercall buffers need this: the
+ * hypervisor reads and writes them without faulting them in (privcmd).
+ */
+static void populate(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
+{
+	for (uintptr_t p = start; p < end; p += PAGE_SIZE)
+		if (vm_fault(mm, p, prot & VM_WRITE))
+			return;
+}
+
 long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags,
 	      int fd, uint64_t off)
 {
 	struct mm *mm = current->mm;
 	struct inode *ino = NULL;
+	struct file *dev = NULL;
 	uintptr_t start;
 	int err;
 
@@ -27,20 +40,26 @@ long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flag
 	len = PAGE_UP(len);
 	if (len == 0 || len > USER_TOP)
 		return -ENOMEM;
-	/* Only private mappings: shared ones are not implemented (docs/pvops-guest.md). */
-	if ((flags & MAP_TYPE) != MAP_PRIVATE)
-		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
 		struct file *f = fd >= 0 && fd < NOFILE ? current->files[fd] : NULL;
 
 		if (!f)
 			return -EBADF;
-		if (!S_ISREG(f->inode->mode))
+		if (f->ops->mmap)
+			dev = f;
+		else if (!S_ISREG(f->inode->mode))
 			return -ENODEV;
 		if ((f->flags & O_ACCMODE) == O_WRONLY)
 			return -EACCES;
-		ino = f->inode;
+		ino = dev ? NULL : f->inode;
 	}
+	/*
+	 * Only private mappings, and shared ones of devices (which map their
+	 * own frames): shared memory is not implemented (docs/pvops-guest.md).
+	 */
+	if ((flags & MAP_TYPE) != MAP_PRIVATE &&
+	    !(dev && (flags & MAP_TYPE) == MAP_SHARED))
+		return -EINVAL;
 	if (flags & MAP_FIXED) {
 		start = addr;
 		if (start >= USER_TOP || len > USER_TOP - start)
@@ -60,7 +79,18 @@ long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flag
 	}
 	err = vma_add(mm, start, start + len, prot_to_vm(prot), ino, off,
 		      ino ? UINT64_MAX : 0);
-	return err ? err : (long)start;
+	if (err)
+		return err;
+	if (dev) {
+		err = dev->ops->mmap(dev, vma_find(mm, start), flags);
+		if (err) {
+			mm_unmap(mm, start, start + len);
+			return err;
+		}
+	} else if (flags & (MAP_POPULATE | MAP_LOCKED)) {
+		populate(mm, start, start + len, prot_to_vm(prot));
+	}
+	return start;
 }
 
 long sys_munmap(uintptr_t addr, size_t len)

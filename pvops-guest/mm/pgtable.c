@@ -118,14 +118,16 @@ static void for_each_user_pte(pfn_t root, uintptr_t start, uintptr_t end,
 	}
 }
 
+/* A PTE_SPECIAL entry maps a frame that is not ours: it is dropped, never freed. */
 static void unmap_one(pte_t *pte, uintptr_t va, void *arg)
 {
-	pfn_t pfn = pte_pfn(*pte);
+	pte_t old = *pte;
 
 	(void)arg;
 	pv_ops.mmu.set_pte(pte, 0);
 	pv_ops.mmu.flush_tlb_page(va);
-	frame_put(pfn);
+	if (!(old & PTE_SPECIAL))
+		frame_put(pte_pfn(old));
 }
 
 void pt_unmap_range(pfn_t root, uintptr_t start, uintptr_t end)
@@ -167,6 +169,8 @@ static void cow_one(pte_t *pte, uintptr_t va, void *arg)
 	struct cow_arg *c = arg;
 	pte_t e = *pte & ~PTE_W;
 
+	if (*pte & PTE_SPECIAL)      /* device frames are not inherited */
+		return;
 	if (*pte & PTE_W)
 		pv_ops.mmu.set_pte(pte, e);
 	pv_ops.mmu.set_pte(pt_walk(c->child_root, va, true), e);
@@ -195,10 +199,10 @@ static void free_level(pfn_t pfn, int level)
 	for (int i = 0; i < n; i++) {
 		if (!(t[i] & PTE_P))
 			continue;
-		if (level == 1)
-			frame_put(pte_pfn(t[i]));
-		else
+		if (level > 1)
 			free_level(pte_pfn(t[i]), level - 1);
+		else if (!(t[i] & PTE_SPECIAL))
+			frame_put(pte_pfn(t[i]));
 	}
 	frame_put(pfn);
 }

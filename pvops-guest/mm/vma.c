@@ -23,7 +23,7 @@ static struct vma *vma_new(uintptr_t start, uintptr_t end, unsigned int prot,
 
 	if (!v)
 		return NULL;
-	*v = (struct vma){ start, end, prot, file, off, file_end, NULL };
+	*v = (struct vma){ start, end, prot, file, off, file_end, NULL, NULL, NULL };
 	if (file)
 		inode_get(file);
 	return v;
@@ -33,7 +33,21 @@ static void vma_release(struct vma *v)
 {
 	if (v->file)
 		inode_put(v->file);
+	if (v->ops && v->ops->put)
+		v->ops->put(v->priv);
 	kfree(v);
+}
+
+/* Makes v a device area: the vma holds a reference on priv from now on. */
+int vma_set_device(struct vma *v, const struct vma_ops *ops, void *priv)
+{
+	if (v->ops || v->file)
+		return -EINVAL;
+	v->ops = ops;
+	v->priv = priv;
+	if (ops->get)
+		ops->get(priv);
+	return 0;
 }
 
 int vma_add(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot,
@@ -63,6 +77,8 @@ static int vma_split(struct vma *v, uintptr_t addr)
 
 	if (!hi)
 		return -ENOMEM;
+	if (v->ops)
+		vma_set_device(hi, v->ops, v->priv);
 	hi->next = v->next;
 	v->next = hi;
 	v->end = addr;
@@ -146,8 +162,11 @@ int vma_clone(struct mm *dst, const struct mm *src)
 	struct vma **tail = &dst->vmas;
 
 	for (const struct vma *v = src->vmas; v; v = v->next) {
-		struct vma *c = vma_new(v->start, v->end, v->prot, v->file,
-					v->file_off, v->file_end);
+		struct vma *c;
+
+		if (v->ops)
+			continue;
+		c = vma_new(v->start, v->end, v->prot, v->file, v->file_off, v->file_end);
 
 		if (!c) {
 			vma_free_all(dst);

@@ -4,7 +4,7 @@
 GT_DIR      := tests/guest
 GT_OUT      := $(BUILD)/guest
 GT_BIN      := $(BUILD)/tests/guest
-GT_PROGS    := abi_test segv unix_test
+GT_PROGS    := abi_test segv unix_test xendev_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
 # dom0's xenstore daemon and client, static musl (xenstore-like/build.mk).
@@ -15,7 +15,11 @@ ALL_TARGETS += $(GUEST_INITRD)
 
 $(GT_OUT)/musl/%: $(GT_DIR)/progs/%.c
 	@mkdir -p $(@D)
-	$(MUSLCC) -static -O2 -Wall -Wextra -Werror $< -o $@
+	$(MUSLCC) -static -O2 -Wall -Wextra -Werror $(GT_PROG_CFLAGS) $< -o $@
+
+# The Xen device test uses Linux's <xen/*.h> ioctl headers and our Xen ABI.
+$(GT_OUT)/musl/xendev_test: GT_PROG_CFLAGS = -isystem $(GUEST_UAPI) -Ihv/include
+$(GT_OUT)/musl/xendev_test: | $(GUEST_UAPI)/linux $(GUEST_UAPI)/xen/interface/xen.h
 
 $(GT_OUT)/host/abi_test: $(GT_DIR)/progs/abi_test.c
 	@mkdir -p $(@D)

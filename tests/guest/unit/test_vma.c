@@ -123,6 +123,48 @@ START_TEST(clone_copies_areas_and_references)
 }
 END_TEST
 
+static int dev_refs;
+static void dev_get(void *priv) { (void)priv; dev_refs++; }
+static void dev_put(void *priv) { (void)priv; dev_refs--; }
+static const struct vma_ops dev_ops = { .get = dev_get, .put = dev_put };
+
+START_TEST(device_areas_split_share_and_stay_behind_at_clone)
+{
+	struct inode ino = { 0 };
+	struct mm a = { 0 }, b = { 0 };
+	int priv;
+	struct vma *v;
+
+	vma_add(&a, 10 * P, 20 * P, VM_READ | VM_WRITE, NULL, 5 * P, 0);
+	vma_add(&a, 30 * P, 40 * P, VM_READ, &ino, 0, 10);
+	ck_assert_int_eq(vma_set_device(vma_find(&a, 10 * P), &dev_ops, &priv), 0);
+	ck_assert_int_eq(dev_refs, 1);
+	ck_assert_int_eq(vma_set_device(vma_find(&a, 10 * P), &dev_ops, &priv), -EINVAL);
+	ck_assert_int_eq(vma_set_device(vma_find(&a, 30 * P), &dev_ops, &priv), -EINVAL);
+	ck_assert_int_eq(dev_refs, 1);
+
+	/* unmapping the middle: two pieces, both the device's, offsets kept */
+	ck_assert_int_eq(vma_unmap(&a, 12 * P, 14 * P), 0);
+	ck_assert_int_eq(dev_refs, 2);
+	v = vma_find(&a, 15 * P);
+	ck_assert_ptr_eq(v->ops, &dev_ops);
+	ck_assert_ptr_eq(v->priv, &priv);
+	ck_assert_uint_eq(v->file_off, 9 * P);
+	ck_assert_ptr_eq(vma_find(&a, 10 * P)->ops, &dev_ops);
+
+	/* fork: device areas are not inherited */
+	ck_assert_int_eq(vma_clone(&b, &a), 0);
+	ck_assert_int_eq(count(&b), 1);
+	ck_assert_ptr_null(vma_find(&b, 10 * P));
+	ck_assert_int_eq(dev_refs, 2);
+
+	vma_free_all(&a);
+	vma_free_all(&b);
+	ck_assert_int_eq(dev_refs, 0);
+	ck_assert_int_eq(ino.refs, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("guest_vma");
@@ -135,6 +177,7 @@ int main(void)
 	tcase_add_test(tc, protect_splits_and_requires_full_coverage);
 	tcase_add_test(tc, find_gap_skips_areas);
 	tcase_add_test(tc, clone_copies_areas_and_references);
+	tcase_add_test(tc, device_areas_split_share_and_stay_behind_at_clone);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -14,6 +14,7 @@
 #define PV_NR_IRQS 16
 #define NO_IRQ 0xff
 
+static void (*port_handler)(evtchn_port_t port);
 static evtchn_port_t irq_port[PV_NR_IRQS];
 static void (*irq_rearm[PV_NR_IRQS])(void);
 static uint8_t port_irq[EVTCHN_2L_NR_CHANNELS];
@@ -70,19 +71,33 @@ void pv_notify(evtchn_port_t port)
 	evtchn_op(EVTCHNOP_send, &op);
 }
 
-/* The tick source is armed when its line opens and re-armed at each tick. */
-static void pv_irq_unmask(int irq)
+void pv_port_mask(evtchn_port_t port)
 {
-	evtchn_port_t port;
+	asm volatile("lock btsq %1, %0" : "+m"(pv_shared_info->evtchn_mask[port / 64])
+		     : "r"((uint64_t)port % 64) : "memory");
+}
 
-	BUG_ON(irq >= nr_irqs);
-	port = irq_port[irq];
+/* An event that arrived while masked is delivered by the unmask hypercall. */
+void pv_port_unmask(evtchn_port_t port)
+{
 	clear_bit_locked(pv_shared_info->evtchn_mask, port);
 	if (test_bit(pv_shared_info->evtchn_pending, port)) {
 		struct evtchn_unmask op = { .port = port };
 
 		evtchn_op(EVTCHNOP_unmask, &op);
 	}
+}
+
+void pv_set_port_handler(void (*fn)(evtchn_port_t port))
+{
+	port_handler = fn;
+}
+
+/* The tick source is armed when its line opens and re-armed at each tick. */
+static void pv_irq_unmask(int irq)
+{
+	BUG_ON(irq >= nr_irqs);
+	pv_port_unmask(irq_port[irq]);
 	if (irq_rearm[irq])
 		irq_rearm[irq]();
 }
@@ -116,6 +131,8 @@ void pv_events_handle(void)
 				clear_bit_locked(s->evtchn_pending, port);
 				if (port_irq[port] != NO_IRQ)
 					irq_dispatch(port_irq[port]);
+				else if (port_handler)
+					port_handler(port);
 			}
 		}
 	} while (v->evtchn_upcall_pending);

@@ -63,6 +63,10 @@ int pv_bind_virq(unsigned int virq, void (*rearm)(void));  /* logical IRQ */
 int pv_bind_port(evtchn_port_t port);                       /* logical IRQ */
 void pv_notify(evtchn_port_t port);
 void pv_events_handle(void);
+/* Ports that are no kernel IRQ (bound by /dev/xen/evtchn users) go to fn. */
+void pv_set_port_handler(void (*fn)(evtchn_port_t port));
+void pv_port_mask(evtchn_port_t port);
+void pv_port_unmask(evtchn_port_t port);
 
 /* time.c */
 extern const struct pv_time_ops pv_time_ops;
