@@ -315,6 +315,13 @@ static int build(struct builder *b)
         return build_fail(b, "cannot create the domain (%d)", rc);
     b->d->weight = p->weight;
     b->d->has_memory_map = !p->privileged;
+    if (p->privileged) {
+        struct mm_stats s;
+
+        /* As Xen without dom0_mem=max:, dom0 may grow into any free memory. */
+        mm_get_stats(&s);
+        b->d->max_pages = s.ram + b->d->extra_pages + GNTTAB_DEFAULT_MAX_FRAMES;
+    }
 
     rc = allocate_memory(b);
     if (rc)
