@@ -41,25 +41,46 @@ static int find_format(const char *s)
     return -1;
 }
 
-/* xvda, hdc, sdb, xvdaa, xvda1 ... (xen-vbd-interface(7) names). */
+int disk_devid(const char *vdev)
+{
+    const char *p;
+    size_t letters, digits;
+    int disk, part = 0;
+
+    if (!strncmp(vdev, "xvd", 3))
+        p = vdev + 3;
+    else if (!strncmp(vdev, "hd", 2) || !strncmp(vdev, "sd", 2))
+        p = vdev + 2;
+    else
+        return -1;
+    letters = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+    if (letters == 1)
+        disk = p[0] - 'a';
+    else if (letters == 2)                  /* "aa" follows "z" */
+        disk = 26 * (p[0] - 'a' + 1) + (p[1] - 'a');
+    else
+        return -1;
+    p += letters;
+    digits = strspn(p, "0123456789");
+    if (p[digits] || digits > 3)
+        return -1;
+    for (size_t i = 0; i < digits; i++)
+        part = part * 10 + (p[i] - '0');
+    if (vdev[0] == 'x') {
+        if (disk < 16 && part < 16)
+            return (202 << 8) | (disk << 4) | part;
+        return part < 256 ? (1 << 28) | (disk << 8) | part : -1;
+    }
+    if (vdev[0] == 's')
+        return disk < 16 && part < 16 ? (8 << 8) | (disk << 4) | part : -1;
+    if (disk > 3 || part > 63)
+        return -1;
+    return disk < 2 ? (3 << 8) | (disk << 6) | part : (22 << 8) | ((disk - 2) << 6) | part;
+}
+
 static bool vdev_valid(const char *s)
 {
-    size_t n;
-
-    if (!strncmp(s, "xvd", 3))
-        s += 3;
-    else if (!strncmp(s, "hd", 2) || !strncmp(s, "sd", 2))
-        s += 2;
-    else
-        return false;
-    for (n = 0; s[n] >= 'a' && s[n] <= 'z'; n++)
-        ;
-    if (n == 0 || n > 3)
-        return false;
-    for (s += n; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return false;
-    return true;
+    return disk_devid(s) >= 0;
 }
 
 /* Replaces *slot with a copy of [s, s+n); slot must be unset. */

@@ -95,4 +95,10 @@ void vif_spec_free(struct vif_spec *v);
 
 const char *disk_format_name(enum disk_format f);
 
+/*
+ * The vbd device number of a vdev (xen-vbd-interface(7)): xvd[a-z]{1,2}N,
+ * sd[a-p]N (N < 16), hd[a-d]N (N < 64); -1 for anything else.
+ */
+int disk_devid(const char *vdev);
+
 #endif
