@@ -48,6 +48,11 @@ $(TS_TEST_BIN)/%:
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o %.a,$^) $(CHECK_LIBS) -o $@
 
+# Scenario: make run SCRIPT=... under QEMU (hv, pvops-guest dom0, dom0's initrd).
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_run_script
+$(TS_TEST_BIN)/test_run_script: $(TS_TEST_OBJ)/test_run_script.o \
+		| $(HV_ELF) $(GUEST_ELF) $(DOM0_INITRD)
+
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
 # then build/fuzz/fuzz_cfg -max_total_time=60.
 TS_FUZZ := $(BUILD)/fuzz/fuzz_cfg

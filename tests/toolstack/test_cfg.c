@@ -369,6 +369,10 @@ START_TEST(disk_spec_errors)
     disk_bad("vdev=xvda", "no target (image or device path)");
     disk_bad("/a,xvda,target=/b", "target given twice");
     disk_bad("raw:/a,format=raw,xvda", "format given twice");
+    disk_bad("format=raw,raw:/a,xvda", "format given twice");
+    disk_bad("format=raw,/a,qcow2,xvda", "format given twice");
+    disk_bad("vdev=xvda,/a,,xvdb", "vdev given twice");
+    disk_bad("access=ro,/a,,xvdb,rw", "access given twice");
 }
 END_TEST
 

@@ -242,6 +242,7 @@ static void free_atoms(struct cfg_atom *items, unsigned int n)
 static int parse_list(struct lexer *lx, struct cfg_entry *e)
 {
     unsigned int cap = 0;
+    int rc;
 
     if (next(lx) || skip_newlines(lx))
         return -1;
@@ -256,9 +257,12 @@ static int parse_list(struct lexer *lx, struct cfg_entry *e)
         }
         if (lx->tok == T_EOF)
             return fail(lx, lx->tok_line, "%s: list not closed with ']'", e->key);
-        if (take_atom(lx, &e->items[e->nr_items], e->key))
+        e->items[e->nr_items].text = NULL;
+        rc = take_atom(lx, &e->items[e->nr_items], e->key);
+        if (e->items[e->nr_items].text)     /* taken, even if the next token is bad */
+            e->nr_items++;
+        if (rc)
             return -1;
-        e->nr_items++;
         if (skip_newlines(lx))
             return -1;
         if (lx->tok == T_COMMA) {

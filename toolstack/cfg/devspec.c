@@ -104,7 +104,8 @@ struct disk_parse {
     size_t errlen;
 };
 
-/* Deprecated "raw:/path", "phy:/path", ... prefixes on the target. */
+/* Deprecated "raw:/path", "phy:/path", ... prefixes on the target;
+ * NULL if the prefix names a format already given. */
 static const char *strip_prefix(struct disk_parse *p, const char *s)
 {
     static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd" };
@@ -117,6 +118,8 @@ static const char *strip_prefix(struct disk_parse *p, const char *s)
     n = colon - s;
     for (unsigned int i = 0; i < 4; i++)
         if (strlen(formats[i]) == n && !strncmp(s, formats[i], n)) {
+            if (p->format)
+                return NULL;            /* format= came first */
             p->format = strndup(s, n);
             p->depr_prefix = true;
             return colon + 1;
@@ -141,21 +144,25 @@ static int disk_positional(struct disk_parse *p, const char *s, size_t n)
     if (p->positional == 0) {
         const char *t = strip_prefix(p, v);
 
+        if (!t) {
+            free(v);
+            return fail(p->err, p->errlen, "format given twice");
+        }
         p->d->target = strdup(t);
         p->target_set = true;
         p->positional = p->depr_prefix ? 2 : 1;
     } else if (p->positional == 1 && (*v == '\0' || find_format(v) >= 0 ||
                                       !vdev_valid(v))) {
-        p->format = *v ? strdup(v) : NULL;
+        if (*v)
+            rc = set_once(&p->format, "format", v, n, p->err, p->errlen);
         p->positional = 2;
     } else if (p->positional <= 2) {
-        if (*v) {
-            free(p->d->vdev);
-            p->d->vdev = strdup(v);
-        }
+        if (*v)
+            rc = set_once(&p->d->vdev, "vdev", v, n, p->err, p->errlen);
         p->positional = 3;
     } else if (p->positional == 3) {
-        p->access = *v ? strdup(v) : NULL;
+        if (*v)
+            rc = set_once(&p->access, "access", v, n, p->err, p->errlen);
         p->positional = 4;
     } else {
         rc = fail(p->err, p->errlen, "too many positional parameters at '%s'", v);
