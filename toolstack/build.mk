@@ -106,11 +106,14 @@ $(CONSOLED_BIN): $(call TS_MUSL_OBJS,$(TS)/consoled/main.c $(TS_CONSOLED_SRCS) \
 	$(TS_MUSL_CC) -static $^ -o $@
 
 # ---- dom0 ----
-# dom0's root filesystem: busybox, /init, example configs, and the
-# toolstack programs.  heron-xenstored joins it once its dom0 build
-# (musl, static) exists.
-DOM0_INITRD := $(BUILD)/dom0/initrd.cpio.gz
-DOM0_XENSTORED := $(BUILD)/musl/bin/heron-xenstored
+# dom0's root filesystem: busybox, /init, example configs, the toolstack
+# programs, heron-xs, and heron-xenstored once its dom0 build (musl,
+# static) exists: a prerequisite when some fragment builds it, copied if
+# present either way.
+DOM0_INITRD    := $(BUILD)/dom0/initrd.cpio.gz
+DOM0_XENSTORED ?= $(BUILD)/musl/bin/heron-xenstored
+DOM0_XSD_DEP   := $(sort $(filter $(ALL_TARGETS),$(DOM0_XENSTORED)) \
+                         $(wildcard $(DOM0_XENSTORED)))
 ALL_TARGETS += $(DOM0_INITRD)
 
 DOMU_INITRD := $(BUILD)/dom0/domu-initrd.cpio.gz
@@ -124,16 +127,16 @@ $(DOMU_INITRD): toolstack/dom0/domu-init.sh pvops-guest/mkinitrd
 	pvops-guest/mkinitrd $(BUILD)/dom0/domu-root $@
 
 $(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg) \
-		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(GUEST_ELF) $(DOMU_INITRD)
+		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(XS_MUSL_TOOL) $(GUEST_ELF) \
+		$(DOMU_INITRD) $(DOM0_XSD_DEP)
 	rm -rf $(BUILD)/dom0/root
 	mkdir -p $(BUILD)/dom0/root/etc/heron $(BUILD)/dom0/root/bin $(BUILD)/dom0/root/boot
 	install -m 755 toolstack/dom0/init.sh $(BUILD)/dom0/root/init
 	cp toolstack/dom0/etc/heron/*.cfg $(BUILD)/dom0/root/etc/heron/
-	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BUILD)/dom0/root/bin/
+	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(XS_MUSL_TOOL) $(BUILD)/dom0/root/bin/
 	cp $(GUEST_ELF) $(BUILD)/dom0/root/boot/pvops-guest.elf
 	cp $(DOMU_INITRD) $(BUILD)/dom0/root/boot/domu-initrd.cpio.gz
 	if [ -f $(DOM0_XENSTORED) ]; then \
-		mkdir -p $(BUILD)/dom0/root/bin; \
 		install -m 755 $(DOM0_XENSTORED) $(BUILD)/dom0/root/bin/; fi
 	pvops-guest/mkinitrd $(BUILD)/dom0/root $@
 

@@ -56,6 +56,7 @@ START_TEST(dom0_has_the_toolstack)
     ck_assert_msg(strstr(out, "/etc/heron/small.cfg"), "%s", out);
     ck_assert_msg(strstr(out, "pvops-guest.elf"), "%s", out);
     ck_assert_msg(strstr(out, "consoled installed"), "%s", out);
+    ck_assert_msg(strstr(out, "heron-xs installed"), "%s", out);
     free(out);
 }
 END_TEST

@@ -11,6 +11,15 @@ mkdir -p /tmp /var/log/heron /run/xenstored
 if [ -x /bin/heron-xenstored ]; then
 	heron-xenstored --socket /run/xenstored/socket \
 		>/var/log/heron/xenstored.log 2>&1 &
+	xsd=$!
+	i=0
+	while [ ! -S /run/xenstored/socket ] && [ $i -lt 50 ] && kill -0 $xsd 2>/dev/null; do
+		usleep 100000
+		i=$((i + 1))
+	done
+	# dom0's own entries, as Xen's xencommons writes them.
+	heron-xs write /local/domain/0/name Domain-0 >/dev/null 2>&1
+	heron-xs write /local/domain/0/domid 0 >/dev/null 2>&1
 fi
 if [ -x /bin/heron-consoled ] && [ -c /dev/xen/evtchn ] && [ -c /dev/xen/privcmd ]; then
 	heron-consoled >/var/log/heron/consoled.log 2>&1 &

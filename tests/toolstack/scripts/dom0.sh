@@ -7,3 +7,4 @@ heron frob 2>&1
 echo "frob: $?"
 ls /etc/heron/*.cfg /boot
 [ -x /bin/heron-consoled ] && echo "consoled installed"
+[ -x /bin/heron-xs ] && echo "heron-xs installed"
