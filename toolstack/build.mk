@@ -6,6 +6,8 @@
 TS      := toolstack
 TS_HOST := $(BUILD)/host/$(TS)
 TS_MUSL := $(BUILD)/musl/ts
+# Linux uapi <xen/*.h> for musl and the privcmd code, see below.
+TS_UAPI := $(BUILD)/toolstack-uapi
 
 # hv's pure code the builder reuses: the ELF/Xen-notes loader and the
 # initial-mapping layout (compiled as they are; they need only hv's
@@ -21,16 +23,16 @@ TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
 TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -Ixenstore-like/lib
-$(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC)
+$(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC) -isystem $(TS_UAPI)
 
 TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 
 # ---- host unit tests (tests/toolstack) ----
 TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
-TS_UNIT     := test_cfg test_builder test_cli test_console_ring
+TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
-$(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack \
+$(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
 
 $(TS_TEST_BIN)/test_cfg: $(TS_TEST_OBJ)/test_cfg.o $(call TS_OBJS,$(TS_CFG_SRCS))
@@ -43,6 +45,14 @@ $(TS_TEST_BIN)/test_cli: $(TS_TEST_OBJ)/test_cli.o $(TS_TEST_OBJ)/fake_hv.o \
 		$(XS_LIB) | $(GUEST_ELF) $(XSD_BIN)
 $(TS_TEST_BIN)/test_console_ring: $(TS_TEST_OBJ)/test_console_ring.o \
 		$(call TS_OBJS,$(TS_CONSOLED_SRCS))
+# The privcmd implementation through a stand-in device (link-time wraps).
+$(call TS_OBJS,$(TS_PRIVCMD_SRCS)) $(TS_TEST_OBJ)/fake_privcmd.o: | $(TS_UAPI)/xen/interface/xen.h
+TS_PRIVCMD_WRAP := -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap
+$(TS_TEST_BIN)/test_privcmd: $(TS_TEST_OBJ)/test_privcmd.o $(TS_TEST_OBJ)/fake_privcmd.o \
+		$(TS_TEST_OBJ)/fake_hv.o \
+		$(call TS_OBJS,$(TS_PRIVCMD_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS)) | $(GUEST_ELF)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(TS_PRIVCMD_WRAP) $(CHECK_LIBS) -o $@
 
 $(TS_TEST_BIN)/%:
 	@mkdir -p $(@D)
@@ -70,7 +80,6 @@ $(TS_FUZZ): tests/toolstack/fuzz_cfg.c $(TS_CFG_SRCS) $(wildcard $(TS)/cfg/*.h)
 # it includes) from linux-libc-dev through a directory of links, as
 # musl-gcc sees no /usr/include.  privcmd.h includes the kernel-internal
 # <xen/interface/xen.h>; a one-line stand-in gives it our ABI header.
-TS_UAPI      := $(BUILD)/toolstack-uapi
 TS_MUSL_CC   := musl-gcc
 TS_MUSL_FLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include \
                  $(TS_INC) -isystem $(TS_UAPI)

@@ -172,38 +172,44 @@ static int f_populate(void *ctx, domid_t domid, const xen_pfn_t *pfns, unsigned 
     return 0;
 }
 
+int fake_hv_map_at(struct fake_hv *f, domid_t domid, const xen_pfn_t *mfns,
+                   unsigned int n, void *addr)
+{
+    struct fake_domain *d;
+
+    if (failing(f))
+        return -ENOMEM;
+    if (!(d = dom(f, domid)))
+        return -ESRCH;
+    for (unsigned int i = 0; i < n; i++)
+        if (mfns[i] >= f->nr_frames ||
+            (f->owner[mfns[i]] != domid &&
+             !(d->has_grant && mfns[i] == d->grant_mfn)))
+            return -EPERM;
+    for (unsigned int i = 0; i < n; i++)
+        if (mmap((uint8_t *)addr + (size_t)i * PG, PG, PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_FIXED, f->memfd, (off_t)mfns[i] * PG) == MAP_FAILED)
+            abort();
+    f->live_maps += n;
+    return 0;
+}
+
 static void *f_map(void *ctx, domid_t domid, const xen_pfn_t *mfns, unsigned int n,
                    int *rc)
 {
     struct fake_hv *f = ctx;
-    struct fake_domain *d;
-    uint8_t *va;
+    uint8_t *va = mmap(NULL, (size_t)n * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
 
-    *rc = 0;
-    if (failing(f)) {
-        *rc = -ENOMEM;
-        return NULL;
-    }
-    if (!(d = dom(f, domid))) {
-        *rc = -ESRCH;
-        return NULL;
-    }
-    for (unsigned int i = 0; i < n; i++)
-        if (mfns[i] >= f->nr_frames ||
-            (f->owner[mfns[i]] != domid &&
-             !(d->has_grant && mfns[i] == d->grant_mfn))) {
-            *rc = -EPERM;
-            return NULL;
-        }
-    va = mmap(NULL, (size_t)n * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (va == MAP_FAILED) {
         *rc = -ENOMEM;
         return NULL;
     }
-    for (unsigned int i = 0; i < n; i++)
-        mmap(va + (size_t)i * PG, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-             f->memfd, (off_t)mfns[i] * PG);
-    f->live_maps += n;
+    *rc = fake_hv_map_at(f, domid, mfns, n, va);
+    if (*rc) {
+        munmap(va, (size_t)n * PG);
+        return NULL;
+    }
     return va;
 }
 

@@ -40,6 +40,11 @@ const struct hv_ops *fake_hv_ops(struct fake_hv *f);
 void fake_hv_fail_at(struct fake_hv *f, unsigned int n);
 unsigned int fake_hv_calls(const struct fake_hv *f);
 
+/* What map does, at a given (reserved) address: as privcmd's MMAPBATCH
+ * fills a range mmap'd from the device.  0 or a negative errno. */
+int fake_hv_map_at(struct fake_hv *f, domid_t domid, const xen_pfn_t *mfns,
+                   unsigned int n, void *addr);
+
 unsigned int fake_hv_free_frames(const struct fake_hv *f);
 unsigned int fake_hv_nr_domains(const struct fake_hv *f);
 unsigned int fake_hv_live_mappings(const struct fake_hv *f);

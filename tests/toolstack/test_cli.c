@@ -515,6 +515,31 @@ START_TEST(monitor_destroys_on_poweroff)
 }
 END_TEST
 
+/* on_reboot = restart: destroy, then create again (which fails at
+ * INTRODUCE on a host and must leave nothing either). */
+START_TEST(monitor_restart_is_undone_when_create_fails)
+{
+    unsigned int free0 = fake_hv_free_frames(fh), nodes0 = count_nodes("/");
+    struct domain_cfg dc;
+    char err[256];
+    domid_t a;
+
+    write_cfg("name = 'alpha'\nkernel = '" KERNEL "'\nmemory = 16\non_reboot = 'restart'\n");
+    ck_assert_msg(domain_cfg_load(cfgpath, &dc, err, sizeof(err)) == 0, "%s", err);
+    a = make_domain("alpha", 16);
+    ck_assert_int_eq(env.hv->shutdown(env.hv->ctx, a, SHUTDOWN_reboot), 0);
+    ck_assert_int_eq(monitor_run(&env, &dc, a, 10), HERON_EFAIL);
+    fflush(env.err);
+    ck_assert_msg(strstr(err_buf, "domain 1 (alpha) shut down; restarting\n"), "%s", err_buf);
+    ck_assert_msg(strstr(err_buf, "restarting alpha: introducing domain 1 to xenstored: "
+                         "Input/output error\n"), "%s", err_buf);
+    ck_assert_int_eq(fake_hv_nr_domains(fh), 0);
+    ck_assert_int_eq(fake_hv_free_frames(fh), free0);
+    ck_assert_int_eq(count_nodes("/"), nodes0);
+    domain_cfg_free(&dc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("toolstack_cli");
@@ -536,6 +561,7 @@ int main(void)
     tcase_add_test(tc, list_and_info);
     tcase_add_test(tc, domain_commands);
     tcase_add_test(tc, monitor_destroys_on_poweroff);
+    tcase_add_test(tc, monitor_restart_is_undone_when_create_fails);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
