@@ -30,7 +30,8 @@ TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 # ---- host unit tests (tests/toolstack) ----
 TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
-TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd
+TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
+               test_consoled
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
 $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
@@ -41,10 +42,24 @@ $(TS_TEST_BIN)/test_builder: $(TS_TEST_OBJ)/test_builder.o $(TS_TEST_OBJ)/fake_h
 		| $(GUEST_ELF) $(BUILD)/tests/guests/test_basics.elf
 # The CLI against the fake hv and a real heron-xenstored on a temporary socket.
 $(TS_TEST_BIN)/test_cli: $(TS_TEST_OBJ)/test_cli.o $(TS_TEST_OBJ)/fake_hv.o \
+		$(TS_TEST_OBJ)/xsd_run.o \
 		$(call TS_OBJS,$(TS_CLI_SRCS) $(TS_CFG_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS)) \
 		$(XS_LIB) | $(GUEST_ELF) $(XSD_BIN)
 $(TS_TEST_BIN)/test_console_ring: $(TS_TEST_OBJ)/test_console_ring.o \
 		$(call TS_OBJS,$(TS_CONSOLED_SRCS))
+# heron-consoled's main() with stand-in /dev/xen devices (link-time wraps).
+$(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) $(TS_INC) -isystem $(TS_UAPI) -Dmain=consoled_main \
+		-MMD -MP -c $< -o $@
+$(TS_TEST_OBJ)/fake_xendev.o: | $(TS_UAPI)/xen/interface/xen.h
+$(TS_TEST_BIN)/test_consoled: $(TS_TEST_OBJ)/test_consoled.o $(TS_TEST_OBJ)/consoled_main.o \
+		$(TS_TEST_OBJ)/fake_xendev.o $(TS_TEST_OBJ)/xsd_run.o \
+		$(call TS_OBJS,$(TS_CONSOLED_SRCS)) $(XS_LIB) | $(XSD_BIN)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o %.a,$^) -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap \
+		$(CHECK_LIBS) -o $@
+
 # The privcmd implementation through a stand-in device (link-time wraps).
 $(call TS_OBJS,$(TS_PRIVCMD_SRCS)) $(TS_TEST_OBJ)/fake_privcmd.o: | $(TS_UAPI)/xen/interface/xen.h
 TS_PRIVCMD_WRAP := -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap

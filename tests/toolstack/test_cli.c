@@ -6,15 +6,10 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <public/sched.h>
@@ -24,48 +19,23 @@
 #include "heron.h"
 #include "monitor.h"
 #include "xs_domain.h"
+#include "xsd_run.h"
 
 #define KERNEL HERON_BUILD_DIR "/pvops-guest.elf"
 
-static char dir[64], sock[96], cfgpath[128];
-static pid_t xsd;
+static struct xsd_run xsd;
+static char cfgpath[128];
 static struct fake_hv *fh;
 static struct heron_env env;
 static char *out_buf, *err_buf;
 static size_t out_len, err_len;
 
-static void start_xenstored(void)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-    strcpy(dir, "/tmp/heron-cli-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(sock, sizeof(sock), "%s/socket", dir);
-    snprintf(cfgpath, sizeof(cfgpath), "%s/d.cfg", dir);
-    strcpy(sa.sun_path, sock);
-    xsd = fork();
-    if (xsd == 0) {
-        execl(XSD_BIN, XSD_BIN, "--socket", sock, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-        if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-            close(fd);
-            return;
-        }
-        close(fd);
-        nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
-    }
-    ck_abort_msg("heron-xenstored did not come up on %s", sock);
-}
-
 static void setup(void)
 {
-    start_xenstored();
+    xsd_start(&xsd);
+    snprintf(cfgpath, sizeof(cfgpath), "%s/d.cfg", xsd.dir);
     fh = fake_hv_new(16384);
-    env = (struct heron_env){ .hv = fake_hv_ops(fh), .xs = hxs_open(sock),
+    env = (struct heron_env){ .hv = fake_hv_ops(fh), .xs = hxs_open(xsd.sock),
                               .console_socket = "/nonexistent/console.sock" };
     ck_assert_ptr_nonnull(env.xs);
     env.out = open_memstream(&out_buf, &out_len);
@@ -80,18 +50,13 @@ static void setup(void)
 
 static void teardown(void)
 {
-    int st;
-
     hxs_close(env.xs);
     fclose(env.out);
     fclose(env.err);
     free(out_buf);
     free(err_buf);
     fake_hv_free(fh);
-    kill(xsd, SIGTERM);
-    waitpid(xsd, &st, 0);
-    unlink(cfgpath);
-    rmdir(dir);
+    xsd_stop(&xsd);
 }
 
 /* Runs `heron ARGS...`; output and errors in out_buf / err_buf. */

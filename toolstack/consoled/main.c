@@ -5,7 +5,8 @@
  * binds the console event channel with /dev/xen/evtchn, appends the
  * guest's output to /var/log/heron/console-DOMID.log and relays it to
  * `heron console` clients on a UNIX socket (console_proto.h), whose
- * input goes to the guest.  @introduceDomain / @releaseDomain watches
+ * input goes to the guest.  $HERON_CONSOLE_LOG_DIR overrides the log
+ * directory.  @introduceDomain / @releaseDomain watches
  * (and a once-a-second rescan) find domains coming and going.
  */
 #include <errno.h>
@@ -52,6 +53,7 @@ struct cdom {
 static struct cdom doms[MAX_DOMAINS];
 static struct client clients[MAX_CLIENTS];
 static int evtchn_fd = -1, gntdev_fd = -1;
+static const char *log_dir;
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -91,7 +93,7 @@ static int attach(struct hxs *xs, domid_t domid)
     struct ioctl_gntdev_unmap_grant_ref unmap = { .count = 1 };
     struct ioctl_evtchn_bind_interdomain bind = { .remote_domain = domid };
     struct cdom *d = NULL;
-    char path[64], *val;
+    char path[256], *val;
     void *page;
     int port;
 
@@ -119,7 +121,7 @@ static int attach(struct hxs *xs, domid_t domid)
         ioctl(gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap);
         return -1;
     }
-    snprintf(path, sizeof(path), CONSOLE_LOG_DIR "/console-%u.log", domid);
+    snprintf(path, sizeof(path), "%s/console-%u.log", log_dir, domid);
     *d = (struct cdom){ .used = true, .seen = true, .domid = domid, .intf = page,
                         .gnt_index = map.index, .port = (uint32_t)port,
                         .log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
@@ -272,6 +274,9 @@ int main(int argc, char *argv[])
     }
     if (!sock || !*sock)
         sock = CONSOLE_SOCKET_DEFAULT;
+    log_dir = getenv("HERON_CONSOLE_LOG_DIR");
+    if (!log_dir || !*log_dir)
+        log_dir = CONSOLE_LOG_DIR;
     for (unsigned int i = 0; i < MAX_CLIENTS; i++)
         clients[i].fd = -1;
     evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC | O_NONBLOCK);
@@ -286,8 +291,9 @@ int main(int argc, char *argv[])
         fprintf(stderr, "heron-consoled: cannot reach xenstored: %s\n", strerror(errno));
         return 1;
     }
-    mkdir(CONSOLE_LOG_DIR, 0755);
-    mkdir("/run/heron", 0755);
+    mkdir(log_dir, 0755);
+    if (!strcmp(sock, CONSOLE_SOCKET_DEFAULT))
+        mkdir("/run/heron", 0755);
     lfd = listen_on(sock);
     if (lfd < 0) {
         fprintf(stderr, "heron-consoled: cannot listen on %s: %s\n", sock, strerror(errno));
