@@ -68,10 +68,13 @@ static void make_uuid(uint8_t u[16])
     u[8] = (u[8] & 0x3f) | 0x80;
 }
 
+/* The tree goes before RELEASE: @releaseDomain then finds the home gone,
+ * so heron-consoled lets go of the console grant at once and hv can free
+ * every frame. */
 int domain_destroy(struct heron_env *env, domid_t domid)
 {
-    hxs_release(env->xs, domid);            /* ENOENT: never introduced */
     xs_domain_remove(env->xs, domid);
+    hxs_release(env->xs, domid);            /* ENOENT: never introduced */
     return env->hv->destroy(env->hv->ctx, domid);
 }
 

@@ -17,8 +17,8 @@ int domain_create(struct heron_env *env, const struct domain_cfg *dc, domid_t *d
                   char *err, size_t errlen);
 
 /*
- * Destroys domid: RELEASE to xenstored, its xenstore tree, then
- * domctl destroydomain.  Returns 0 or a negative errno from hv.
+ * Destroys domid: its xenstore tree, RELEASE to xenstored, then domctl
+ * destroydomain.  Returns 0 or a negative errno from hv.
  */
 int domain_destroy(struct heron_env *env, domid_t domid);
 
