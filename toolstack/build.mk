@@ -31,7 +31,7 @@ TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
 TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
-               test_consoled
+               test_consoled test_create
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
 $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
@@ -54,8 +54,23 @@ $(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface
 		-MMD -MP -c $< -o $@
 $(TS_TEST_OBJ)/fake_xendev.o: | $(TS_UAPI)/xen/interface/xen.h
 $(TS_TEST_BIN)/test_consoled: $(TS_TEST_OBJ)/test_consoled.o $(TS_TEST_OBJ)/consoled_main.o \
-		$(TS_TEST_OBJ)/fake_xendev.o $(TS_TEST_OBJ)/xsd_run.o \
+		$(TS_TEST_OBJ)/fake_xendev.o $(TS_TEST_OBJ)/fake_hv.o $(TS_TEST_OBJ)/xsd_run.o \
 		$(call TS_OBJS,$(TS_CONSOLED_SRCS)) $(XS_LIB) | $(XSD_BIN)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o %.a,$^) -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap \
+		$(CHECK_LIBS) -o $@
+
+# End to end: the CLI, heron-xenstored's and heron-consoled's main(), the
+# fake hv and stand-in /dev/xen devices.
+$(TS_TEST_OBJ)/xsd_main.o: xenstore-like/main.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -I$(XS_SRC) -I$(XS_SRC)/lib -Dmain=xsd_main -MMD -MP \
+		-c $< -o $@
+$(TS_TEST_BIN)/test_create: $(TS_TEST_OBJ)/test_create.o $(TS_TEST_OBJ)/xsd_main.o \
+		$(TS_TEST_OBJ)/consoled_main.o $(TS_TEST_OBJ)/fake_xendev.o \
+		$(TS_TEST_OBJ)/fake_hv.o $(XSD_CORE_OBJS) $(XS_OBJ)/xen_dev.o \
+		$(call TS_OBJS,$(TS_CLI_SRCS) $(TS_CFG_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS) \
+		$(TS_CONSOLED_SRCS)) $(XS_LIB) | $(GUEST_ELF)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o %.a,$^) -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap \
 		$(CHECK_LIBS) -o $@

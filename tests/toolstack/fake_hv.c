@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <public/grant_table.h>
 #include <public/sched.h>
 
 #include "fake_hv.h"
@@ -406,9 +407,19 @@ static int f_shutdown(void *ctx, domid_t domid, unsigned int reason)
     return 0;
 }
 
+/* Zeroed memory a forked child (a daemon under test) sees the changes of. */
+static void *shared(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED)
+        abort();
+    return p;
+}
+
 struct fake_hv *fake_hv_new(unsigned int nr_frames)
 {
-    struct fake_hv *f = calloc(1, sizeof(*f));
+    struct fake_hv *f = shared(sizeof(*f));
 
     f->nr_frames = nr_frames;
     f->memfd = memfd_create("fake-hv", 0);
@@ -416,8 +427,8 @@ struct fake_hv *fake_hv_new(unsigned int nr_frames)
         abort();
     f->mem = mmap(NULL, (size_t)nr_frames * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
                   f->memfd, 0);
-    f->owner = malloc(nr_frames * sizeof(*f->owner));
-    f->m2p = malloc(nr_frames * sizeof(*f->m2p));
+    f->owner = shared(nr_frames * sizeof(*f->owner));
+    f->m2p = shared(nr_frames * sizeof(*f->m2p));
     if (f->mem == MAP_FAILED || !f->owner || !f->m2p)
         abort();
     for (unsigned int i = 0; i < nr_frames; i++) {
@@ -440,9 +451,26 @@ void fake_hv_free(struct fake_hv *f)
 {
     munmap(f->mem, (size_t)f->nr_frames * PG);
     close(f->memfd);
-    free(f->owner);
-    free(f->m2p);
-    free(f);
+    munmap(f->owner, f->nr_frames * sizeof(*f->owner));
+    munmap(f->m2p, f->nr_frames * sizeof(*f->m2p));
+    munmap(f, sizeof(*f));
+}
+
+int fake_hv_grant_page(struct fake_hv *f, domid_t domid, unsigned int ref, int *fd,
+                       off_t *off)
+{
+    struct fake_domain *d = dom(f, domid);
+    const grant_entry_v1_t *e;
+
+    if (!d || !d->has_grant || ref >= PG / sizeof(*e))
+        return -EINVAL;
+    e = (const grant_entry_v1_t *)(f->mem + d->grant_mfn * PG) + ref;
+    if (!(e->flags & GTF_permit_access) || e->domid != 0 || e->frame >= f->nr_frames ||
+        f->owner[e->frame] != domid)
+        return -EINVAL;
+    *fd = f->memfd;
+    *off = (off_t)e->frame * PG;
+    return 0;
 }
 
 const struct hv_ops *fake_hv_ops(struct fake_hv *f) { return &f->ops; }

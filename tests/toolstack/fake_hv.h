@@ -4,11 +4,14 @@
  * mappings, as privcmd's), domains with their frames, ports, grant frame,
  * pinned L4, hypercall page and vCPU context recorded for inspection.
  * Any operation can be made to fail (fake_hv_fail_at) to test rollback.
+ * All its state is in shared memory: daemons forked from the test see
+ * domains built after the fork.
  */
 #ifndef TESTS_TOOLSTACK_FAKE_HV_H
 #define TESTS_TOOLSTACK_FAKE_HV_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "hvops.h"
 
 #define FAKE_MAX_DOMAINS 8
@@ -52,5 +55,10 @@ struct fake_domain *fake_hv_domain(struct fake_hv *f, domid_t domid);
 void *fake_hv_frame(struct fake_hv *f, xen_pfn_t mfn);
 uint64_t fake_hv_m2p(const struct fake_hv *f, xen_pfn_t mfn);
 domid_t fake_hv_owner(const struct fake_hv *f, xen_pfn_t mfn);
+
+/* Where grant ref of domid (permitted to dom0) lives: the machine's
+ * memfd and offset, as gntdev would map it.  0 or -EINVAL. */
+int fake_hv_grant_page(struct fake_hv *f, domid_t domid, unsigned int ref, int *fd,
+                       off_t *off);
 
 #endif

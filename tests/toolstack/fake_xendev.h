@@ -1,6 +1,7 @@
 /*
- * Stand-ins for dom0's /dev/xen/evtchn and /dev/xen/gntdev in a host test
- * of heron-consoled (linked with -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap):
+ * Stand-ins for dom0's /dev/xen/evtchn and /dev/xen/gntdev in host tests
+ * of heron-consoled and heron-xenstored (linked with
+ * -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap):
  * one domain whose grant reference 0 is a shared page (its console ring)
  * and whose console port binds to local port FAKE_LOCAL_PORT.  The event
  * channel device is one end of a socketpair: the test writes fired ports
@@ -26,5 +27,14 @@ struct fake_xendev {
 
 /* Before forking the daemon: the domain, its console port, the state. */
 void fake_xendev_setup(struct fake_xendev *x, unsigned int domid, unsigned int port);
+
+/*
+ * Instead: grants and ports of the fake hv's domains (any domain, any
+ * reference it permits dom0), each bound port a new local port; no
+ * events are ever raised (daemons must cope by polling).  x gets the
+ * counters only.
+ */
+struct fake_hv;
+void fake_xendev_use_hv(struct fake_xendev *x, struct fake_hv *f);
 
 #endif
