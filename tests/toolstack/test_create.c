@@ -306,6 +306,45 @@ START_TEST(monitor_restarts_then_destroys)
 }
 END_TEST
 
+/* The first session, on the host: three domUs, list, destroy. */
+START_TEST(three_domains)
+{
+    static const char *const names[] = { "small", "two", "disk" };
+    unsigned int free0 = fake_hv_free_frames(fh), nodes0 = count_nodes("/");
+    char path[3][128];
+
+    for (int i = 0; i < 3; i++) {
+        FILE *f;
+
+        snprintf(path[i], sizeof(path[i]), "%s/%s.cfg", dir, names[i]);
+        f = fopen(path[i], "w");
+        fprintf(f, "name = '%s'\nkernel = '" KERNEL "'\nmemory = %d\nvcpus = %d\n",
+                names[i], 8 * (i + 1), i + 1);
+        fclose(f);
+        ck_assert_int_eq(HERON("create", path[i]), 0);
+    }
+    ck_assert_int_eq(HERON("list"), 0);
+    ck_assert_str_eq(out_buf,
+        "Name                                ID     Mem VCPUs  State    Time(s)\n"
+        "small                                1       8     1 -b----        0.0\n"
+        "two                                  2      16     1 -b----        0.0\n"
+        "disk                                 3      24     1 -b----        0.0\n");
+    ck_assert_int_eq(HERON("list", "--json"), 0);
+    ck_assert_msg(strstr(out_buf, "{\"id\":3,\"name\":\"disk\",\"memory_mb\":24"),
+                  "%s", out_buf);
+    for (int i = 0; i < 3; i++)
+        ck_assert(introduced((domid_t)(i + 1)));
+    ck_assert_int_eq(HERON("destroy", "two"), 0);
+    ck_assert_int_eq(HERON("destroy", "1"), 0);
+    ck_assert_int_eq(HERON("destroy", "disk"), 0);
+    ck_assert_int_eq(HERON("list"), 0);
+    ck_assert_str_eq(out_buf,
+        "Name                                ID     Mem VCPUs  State    Time(s)\n");
+    ck_assert_int_eq(fake_hv_free_frames(fh), free0);
+    ck_assert_int_eq(count_nodes("/"), nodes0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("toolstack_end_to_end");
@@ -316,6 +355,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, create_serve_destroy);
+    tcase_add_test(tc, three_domains);
     tcase_add_test(tc, fifty_cycles_leak_nothing);
     tcase_add_test(tc, monitor_restarts_then_destroys);
     suite_add_tcase(s, tc);
