@@ -1,32 +1,211 @@
-# toolstack build fragment (see GNUmakefile): dom0's userland.
+# toolstack build fragment (see GNUmakefile): the heron toolstack (config
+# parser, PV domain builder, heron CLI, heron-consoled), built for the
+# host (unit tests) and as static musl binaries for dom0; dom0's initrd;
+# make run [SCRIPT=FILE].
 
-# dom0's root filesystem: busybox and /init.  The control plane (xenstored,
-# the heron CLI, configs) joins it as it lands.
-DOM0_INITRD := $(BUILD)/dom0/initrd.cpio.gz
+TS      := toolstack
+TS_HOST := $(BUILD)/host/$(TS)
+TS_MUSL := $(BUILD)/musl/ts
+# Linux uapi <xen/*.h> for musl and the privcmd code, see below.
+TS_UAPI := $(BUILD)/toolstack-uapi
+
+# hv's pure code the builder reuses: the ELF/Xen-notes loader and the
+# initial-mapping layout (compiled as they are; they need only hv's
+# freestanding headers and libc's string and printf functions).
+TS_HV_SRCS := hv/common/elf_loader.c hv/arch/x86/pv/layout.c
+
+TS_CFG_SRCS      := $(TS)/cfg/cfg.c $(TS)/cfg/devspec.c $(TS)/cfg/domain_cfg.c
+TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c
+TS_PRIVCMD_SRCS  := $(TS)/builder/hvops_privcmd.c
+TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
+                    $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
+TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
+XS_LIB_SRC       := xenstore-like/lib/xs.c
+
+TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -Ixenstore-like/lib
+$(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC) -isystem $(TS_UAPI)
+
+TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
+
+# ---- host unit tests (tests/toolstack) ----
+TS_TEST_BIN := $(BUILD)/tests/toolstack
+TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
+TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
+               test_consoled test_create
+UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
+$(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
+	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
+
+$(TS_TEST_BIN)/test_cfg: $(TS_TEST_OBJ)/test_cfg.o $(call TS_OBJS,$(TS_CFG_SRCS))
+$(TS_TEST_BIN)/test_builder: $(TS_TEST_OBJ)/test_builder.o $(TS_TEST_OBJ)/fake_hv.o \
+		$(call TS_OBJS,$(TS_BUILDER_SRCS) $(TS_HV_SRCS)) \
+		| $(GUEST_ELF) $(BUILD)/tests/guests/test_basics.elf
+# The CLI against the fake hv and a real heron-xenstored on a temporary socket.
+$(TS_TEST_BIN)/test_cli: $(TS_TEST_OBJ)/test_cli.o $(TS_TEST_OBJ)/fake_hv.o \
+		$(TS_TEST_OBJ)/xsd_run.o \
+		$(call TS_OBJS,$(TS_CLI_SRCS) $(TS_CFG_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS)) \
+		$(XS_LIB) | $(GUEST_ELF) $(XSD_BIN)
+$(TS_TEST_BIN)/test_console_ring: $(TS_TEST_OBJ)/test_console_ring.o \
+		$(call TS_OBJS,$(TS_CONSOLED_SRCS))
+# heron-consoled's main() with stand-in /dev/xen devices (link-time wraps).
+$(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) $(TS_INC) -isystem $(TS_UAPI) -Dmain=consoled_main \
+		-MMD -MP -c $< -o $@
+$(TS_TEST_OBJ)/fake_xendev.o: | $(TS_UAPI)/xen/interface/xen.h
+$(TS_TEST_BIN)/test_consoled: $(TS_TEST_OBJ)/test_consoled.o $(TS_TEST_OBJ)/consoled_main.o \
+		$(TS_TEST_OBJ)/fake_xendev.o $(TS_TEST_OBJ)/fake_hv.o $(TS_TEST_OBJ)/xsd_run.o \
+		$(call TS_OBJS,$(TS_CONSOLED_SRCS)) $(XS_LIB) | $(XSD_BIN)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o %.a,$^) -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap \
+		$(CHECK_LIBS) -o $@
+
+# End to end: the CLI, heron-xenstored's and heron-consoled's main(), the
+# fake hv and stand-in /dev/xen devices.
+$(TS_TEST_OBJ)/xsd_main.o: xenstore-like/main.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -I$(XS_SRC) -I$(XS_SRC)/lib -Dmain=xsd_main -MMD -MP \
+		-c $< -o $@
+$(TS_TEST_BIN)/test_create: $(TS_TEST_OBJ)/test_create.o $(TS_TEST_OBJ)/xsd_main.o \
+		$(TS_TEST_OBJ)/consoled_main.o $(TS_TEST_OBJ)/fake_xendev.o \
+		$(TS_TEST_OBJ)/fake_hv.o $(XSD_CORE_OBJS) $(XS_OBJ)/xen_dev.o \
+		$(call TS_OBJS,$(TS_CLI_SRCS) $(TS_CFG_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS) \
+		$(TS_CONSOLED_SRCS)) $(XS_LIB) | $(GUEST_ELF)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o %.a,$^) -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap \
+		$(CHECK_LIBS) -o $@
+
+# The privcmd implementation through a stand-in device (link-time wraps).
+$(call TS_OBJS,$(TS_PRIVCMD_SRCS)) $(TS_TEST_OBJ)/fake_privcmd.o: | $(TS_UAPI)/xen/interface/xen.h
+TS_PRIVCMD_WRAP := -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap
+$(TS_TEST_BIN)/test_privcmd: $(TS_TEST_OBJ)/test_privcmd.o $(TS_TEST_OBJ)/fake_privcmd.o \
+		$(TS_TEST_OBJ)/fake_hv.o \
+		$(call TS_OBJS,$(TS_PRIVCMD_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS)) | $(GUEST_ELF)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(TS_PRIVCMD_WRAP) $(CHECK_LIBS) -o $@
+
+$(TS_TEST_BIN)/%:
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o %.a,$^) $(CHECK_LIBS) -o $@
+
+# Scenario: make run SCRIPT=... under QEMU (hv, pvops-guest dom0, dom0's initrd).
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_run_script
+$(TS_TEST_BIN)/test_run_script: $(TS_TEST_OBJ)/test_run_script.o \
+		| $(HV_ELF) $(GUEST_ELF) $(DOM0_INITRD)
+
+# libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
+# then build/fuzz/fuzz_cfg -max_total_time=60.
+TS_FUZZ := $(BUILD)/fuzz/fuzz_cfg
+ALL_TARGETS += $(TS_FUZZ)
+.PHONY: fuzz-toolstack-cfg
+fuzz-toolstack-cfg: $(TS_FUZZ)
+$(TS_FUZZ): tests/toolstack/fuzz_cfg.c $(TS_CFG_SRCS) $(wildcard $(TS)/cfg/*.h)
+	@mkdir -p $(@D)
+	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE $(TS_INC) \
+		-fsanitize=fuzzer,address,undefined tests/toolstack/fuzz_cfg.c \
+		$(TS_CFG_SRCS) -o $@
+
+# ---- dom0 programs: static musl binaries ----
+# Xen's ABI from hv/include/public, Linux's uapi (<xen/privcmd.h> and what
+# it includes) from linux-libc-dev through a directory of links, as
+# musl-gcc sees no /usr/include.  privcmd.h includes the kernel-internal
+# <xen/interface/xen.h>; a one-line stand-in gives it our ABI header.
+TS_MUSL_CC   := musl-gcc
+TS_MUSL_FLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include \
+                 $(TS_INC) -isystem $(TS_UAPI)
+HERON_BIN    := $(BUILD)/dom0/bin/heron
+CONSOLED_BIN := $(BUILD)/dom0/bin/heron-consoled
+ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN)
+
+$(TS_UAPI)/xen/interface/xen.h:
+	@mkdir -p $(TS_UAPI)
+	ln -sfn /usr/include/linux $(TS_UAPI)/linux
+	ln -sfn /usr/include/asm-generic $(TS_UAPI)/asm-generic
+	ln -sfn /usr/include/$(shell $(CC) -dumpmachine)/asm $(TS_UAPI)/asm
+	mkdir -p $(TS_UAPI)/xen/interface
+	for h in privcmd evtchn gntdev gntalloc; do \
+		ln -sfn /usr/include/xen/$$h.h $(TS_UAPI)/xen/$$h.h; done
+	echo '#include <public/xen.h>' >$(TS_UAPI)/xen/interface/xen.h
+
+$(TS_MUSL)/%.o: %.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  MUSLCC  $@")
+	$(Q)$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -MMD -MP -c $< -o $@
+
+TS_MUSL_OBJS = $(patsubst %.c,$(TS_MUSL)/%.o,$(1))
+
+$(HERON_BIN): $(call TS_MUSL_OBJS,$(TS)/cli/main.c $(TS_CLI_SRCS) $(TS_CFG_SRCS) \
+		$(TS_BUILDER_SRCS) $(TS_PRIVCMD_SRCS) $(TS_HV_SRCS) $(XS_LIB_SRC))
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) -static $^ -o $@
+
+$(CONSOLED_BIN): $(call TS_MUSL_OBJS,$(TS)/consoled/main.c $(TS_CONSOLED_SRCS) \
+		$(XS_LIB_SRC))
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) -static $^ -o $@
+
+# ---- dom0 ----
+# dom0's root filesystem: busybox, /init, example configs, the toolstack
+# programs, heron-xs, and heron-xenstored once its dom0 build (musl,
+# static) exists: a prerequisite when some fragment builds it, copied if
+# present either way.
+DOM0_INITRD    := $(BUILD)/dom0/initrd.cpio.gz
+DOM0_XENSTORED ?= $(BUILD)/musl/bin/heron-xenstored
+DOM0_XSD_DEP   := $(sort $(filter $(ALL_TARGETS),$(DOM0_XENSTORED)) \
+                         $(wildcard $(DOM0_XENSTORED)))
 ALL_TARGETS += $(DOM0_INITRD)
 
-$(DOM0_INITRD): toolstack/dom0/init.sh pvops-guest/mkinitrd
+DOMU_INITRD := $(BUILD)/dom0/domu-initrd.cpio.gz
+
+# The example domUs' root: busybox and an /init that greets and offers a
+# shell on the console.
+$(DOMU_INITRD): toolstack/dom0/domu-init.sh pvops-guest/mkinitrd
+	rm -rf $(BUILD)/dom0/domu-root
+	mkdir -p $(BUILD)/dom0/domu-root
+	install -m 755 toolstack/dom0/domu-init.sh $(BUILD)/dom0/domu-root/init
+	pvops-guest/mkinitrd $(BUILD)/dom0/domu-root $@
+
+$(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg) \
+		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(XS_MUSL_TOOL) $(GUEST_ELF) \
+		$(DOMU_INITRD) $(DOM0_XSD_DEP)
 	rm -rf $(BUILD)/dom0/root
-	mkdir -p $(BUILD)/dom0/root
+	mkdir -p $(BUILD)/dom0/root/etc/heron $(BUILD)/dom0/root/bin $(BUILD)/dom0/root/boot
 	install -m 755 toolstack/dom0/init.sh $(BUILD)/dom0/root/init
+	cp toolstack/dom0/etc/heron/*.cfg $(BUILD)/dom0/root/etc/heron/
+	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(XS_MUSL_TOOL) $(BUILD)/dom0/root/bin/
+	cp $(GUEST_ELF) $(BUILD)/dom0/root/boot/pvops-guest.elf
+	cp $(DOMU_INITRD) $(BUILD)/dom0/root/boot/domu-initrd.cpio.gz
+	if [ -f $(DOM0_XENSTORED) ]; then \
+		install -m 755 $(DOM0_XENSTORED) $(BUILD)/dom0/root/bin/; fi
 	pvops-guest/mkinitrd $(BUILD)/dom0/root $@
 
 # make run: hv with pvops-guest as dom0 and its shell on this terminal
-# (Ctrl-A X quits QEMU; `exit` in the shell powers off).  Overrides:
+# (Ctrl-A X quits QEMU; `exit` in the shell powers off).
+# make run SCRIPT=FILE: runs FILE in dom0's shell instead, prints its
+# output and exits with its status (toolstack/dom0/run-script).
+# Overrides:
 #   MODULES="file args,file2"  multiboot modules (QEMU -initrd syntax)
 #   HV_CMDLINE="..."           hv command line (e.g. domu=2:32M ...)
-#   QEMU_CPU, QEMU_MEM (MiB), QEMU_EXTRA
-QEMU       ?= qemu-system-x86_64
-QEMU_CPU   ?= max
-QEMU_MEM   ?= 512
-MODULES    ?= $(GUEST_ELF),$(DOM0_INITRD)
-HV_CMDLINE ?=
-QEMU_EXTRA ?=
+#   QEMU_CPU, QEMU_MEM (MiB), QEMU_EXTRA, RUN_TIMEOUT (s, SCRIPT only)
+QEMU        ?= qemu-system-x86_64
+QEMU_CPU    ?= max
+QEMU_MEM    ?= 512
+MODULES     ?= $(GUEST_ELF),$(DOM0_INITRD)
+HV_CMDLINE  ?=
+QEMU_EXTRA  ?=
+RUN_TIMEOUT ?= 600
+RUN_LOG     ?= $(BUILD)/run/console.log
 
 run:
 	@.ci/deps
 	@$(MAKE) --no-print-directory $(HV_ELF) $(GUEST_ELF) $(DOM0_INITRD)
+ifeq ($(SCRIPT),)
 	$(QEMU) -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -nographic -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-kernel $(HV_ELF) -append "$(HV_CMDLINE)" \
 		$(if $(MODULES),-initrd "$(MODULES)") $(QEMU_EXTRA)
+else
+	@HV_CMDLINE="$(HV_CMDLINE)" toolstack/dom0/run-script "$(SCRIPT)" $(BUILD)/dom0/root $(HV_ELF) $(GUEST_ELF) \
+		$(RUN_LOG) $(RUN_TIMEOUT) $(QEMU) -cpu $(QEMU_CPU) -m $(QEMU_MEM) \
+		$(QEMU_EXTRA)
+endif

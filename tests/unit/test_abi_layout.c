@@ -242,6 +242,7 @@ SIZE(struct xen_domctl_vcpucontext, 16);
 SIZE(struct xen_domctl_getvcpuinfo, 24);
 AT(struct xen_domctl_getvcpuinfo, cpu_time, 8);
 AT(struct xen_domctl_getvcpuinfo, cpu, 16);
+SIZE(struct xen_domctl_hypercall_init, 8);
 SIZE(struct xen_domctl, 144);
 AT(struct xen_domctl, domain, 8);
 AT(struct xen_domctl, u, 16);

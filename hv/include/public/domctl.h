@@ -117,6 +117,11 @@ struct xen_domctl_max_vcpus {
     uint32_t max;
 };
 
+/* XEN_DOMCTL_hypercall_init: fill frame gmfn with the hypercall stubs. */
+struct xen_domctl_hypercall_init {
+    uint64_t gmfn;
+};
+
 struct xen_domctl {
 #define XEN_DOMCTL_createdomain     1
 #define XEN_DOMCTL_destroydomain    2
@@ -128,6 +133,7 @@ struct xen_domctl {
 #define XEN_DOMCTL_getvcpucontext  13
 #define XEN_DOMCTL_getvcpuinfo     14
 #define XEN_DOMCTL_max_vcpus       15
+#define XEN_DOMCTL_hypercall_init  22
     uint32_t cmd;
     uint32_t interface_version;     /* XEN_DOMCTL_INTERFACE_VERSION */
     domid_t  domain;
@@ -139,6 +145,7 @@ struct xen_domctl {
         struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_hypercall_init hypercall_init;
         uint8_t pad[128];
     } u;
 };
