@@ -49,8 +49,8 @@ START_TEST(dom0_has_the_toolstack)
 
     ck_assert_int_eq(st, 0);
     ck_assert_msg(strstr(out, "usage: heron create [-c] [-n] CONFIG\n"), "%s", out);
-    ck_assert_msg(strstr(out, "heron: list: cannot open /dev/xen/privcmd"), "%s", out);
-    ck_assert_msg(strstr(out, "list: 5\n"), "%s", out);
+    ck_assert_msg(strstr(out, "\nDomain-0                             0 "), "%s", out);
+    ck_assert_msg(strstr(out, "list: 0\n"), "%s", out);
     ck_assert_msg(strstr(out, "heron: unknown command 'frob' (try 'heron help')\nfrob: 2\n"),
                   "%s", out);
     ck_assert_msg(strstr(out, "/etc/heron/small.cfg"), "%s", out);

@@ -1,5 +1,5 @@
 # dom0's userland as booted by make run: the toolstack programs and
-# configs are in place and heron answers without the /dev/xen devices.
+# configs are in place and heron reaches hv through /dev/xen/privcmd.
 heron help create
 heron list
 echo "list: $?"
