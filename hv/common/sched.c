@@ -21,6 +21,7 @@
  */
 #include <hv/sched.h>
 #include <hv/softirq.h>
+#include <hv/timer.h>
 #include <hv/event.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
@@ -95,6 +96,7 @@ bool sched_pending(void)
 
 bool run_pending_work(unsigned int cpu)
 {
+    timer_raise_if_due();
     if (softirq_pending(cpu)) {
         local_irq_enable();
         do_softirq();

@@ -2,6 +2,10 @@
  * Software timers on per-CPU queues sorted by expiry.  The hardware timer
  * is always armed for the queue head; its interrupt raises TIMER_SOFTIRQ,
  * which runs every expired timer in order and re-arms for the new head.
+ * The hardware timer is one-shot and only that softirq re-arms it, so a
+ * lost interrupt would stop every timer for good; timer_raise_if_due()
+ * lets the idle loop and the guest entry paths notice a due head instead
+ * (QEMU's TCG has been seen losing one, docs/hvm.md "Debugging").
  */
 #include <hv/timer.h>
 #include <hv/time.h>
@@ -81,6 +85,20 @@ void stop_timer(struct timer *t)
         t->active = false;
     }
     queue_unlock(q, flags);
+}
+
+void timer_raise_if_due(void)
+{
+    struct timer_queue *q = &timer_queues[smp_processor_id()];
+    unsigned long flags;
+    bool due;
+
+    queue_lock(q, &flags);
+    due = !list_empty(&q->list) &&
+          list_first_entry(&q->list, struct timer, entry)->expires <= NOW();
+    queue_unlock(q, flags);
+    if (due)
+        raise_softirq(TIMER_SOFTIRQ);
 }
 
 static void timer_softirq_action(void)

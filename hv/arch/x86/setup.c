@@ -61,6 +61,7 @@ void idle_loop(void)
 
     for (;;) {
         local_irq_disable();
+        timer_raise_if_due();
         if (softirq_pending(cpu)) {
             local_irq_enable();
             do_softirq();

@@ -23,6 +23,12 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data);
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
 
+/* Raises TIMER_SOFTIRQ if this CPU's earliest timer is already due.  For
+ * the places where hv would otherwise wait on the timer interrupt (the
+ * idle loop, the way back to a guest): one lost interrupt then makes a
+ * timer late instead of stopping every timer for good. */
+void timer_raise_if_due(void);
+
 void timer_subsystem_init(void);
 
 #endif
