@@ -236,3 +236,44 @@ $(patsubst %,$(SCENARIO_BIN)/%,$(HVM_SCENARIOS)): $(SCENARIO_BIN)/%: \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 # ---- end HVM ----------------------------------------------------------------
+
+# ---- HVM on Intel VMX, under Bochs (owner: vmx) ------------------------------
+# QEMU's TCG has no VT-x: test_hvm_vmx boots GRUB ISOs (tests/harness/grub-iso)
+# in Bochs (tests/harness/bochs-run) with a VMX CPU model.  About 50 s, so it
+# is part of `make test`; `make test-vmx` runs it alone.
+VMX_ISO_DOM0   := $(BUILD)/tests/guests/test_pv_dom0.elf
+VMX_ISOS       := $(patsubst %,$(SCENARIO_BIN)/hvm-vmx-%.iso,devices pvops sched)
+
+$(SCENARIO_BIN)/hvm-vmx-devices.iso: tests/harness/grub-iso hv/build.mk $(HV_ELF) \
+		$(VMX_ISO_DOM0) $(HVMG_KERNEL)
+	@mkdir -p $(@D)
+	tests/harness/grub-iso $@ $(HV_ELF) "dom0_mem=16M hvm=1:16M" \
+		$(VMX_ISO_DOM0) "domus=1" $(HVMG_KERNEL) "mode=devices"
+
+$(SCENARIO_BIN)/hvm-vmx-pvops.iso: tests/harness/grub-iso hv/build.mk $(HV_ELF) \
+		$(VMX_ISO_DOM0) $(BUILD)/pvops-guest.elf $(BUILD)/guest/initrd.cpio.gz
+	@mkdir -p $(@D)
+	tests/harness/grub-iso $@ $(HV_ELF) "dom0_mem=16M hvm=1:128M:initrd=2" \
+		$(VMX_ISO_DOM0) "domus=1" $(BUILD)/pvops-guest.elf "shell abi" \
+		$(BUILD)/guest/initrd.cpio.gz ""
+
+$(SCENARIO_BIN)/hvm-vmx-sched.iso: tests/harness/grub-iso hv/build.mk $(HV_ELF) \
+		$(VMX_ISO_DOM0) $(HVMG_KERNEL) $(BUILD)/tests/guests/test_busy.elf
+	@mkdir -p $(@D)
+	tests/harness/grub-iso $@ $(HV_ELF) \
+		"dom0_mem=16M hvm=1:8M hvm=2:8M domu=3:8M hvm=4:8M" \
+		$(VMX_ISO_DOM0) "domus=4" $(HVMG_KERNEL) "mode=triple" \
+		$(HVMG_KERNEL) "mode=badmmio" $(BUILD)/tests/guests/test_busy.elf \
+		"id=pv seconds=2" $(HVMG_KERNEL) "mode=busy id=hvm seconds=2"
+
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_hvm_vmx
+$(SCENARIO_BIN)/test_hvm_vmx: $(BUILD)/host/tests/scenario/test_hvm_vmx.o \
+		| $(VMX_ISOS) tests/harness/bochs-run
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+.PHONY: test-vmx
+test-vmx: deps
+	@$(MAKE) --no-print-directory $(SCENARIO_BIN)/test_hvm_vmx
+	@tests/run-suite scenario $(SCENARIO_BIN)/test_hvm_vmx
+# ---- end HVM on VMX ---------------------------------------------------------
