@@ -15,6 +15,12 @@
 #define X86_CR0_NW      0x20000000
 #define X86_CR0_CD      0x40000000
 
+/* Intel's IA32_MISC_ENABLE as guests see it: fast strings on, no branch
+ * trace or PEBS, no MONITOR/MWAIT, no XD disable. */
+#define MSR_IA32_MISC_ENABLE    0x1a0
+#define MSR_IA32_BIOS_SIGN_ID   0x8b
+#define MISC_ENABLE_GUEST       ((1u << 0) | (1u << 11) | (1u << 12))
+
 /* Moves RIP past the instruction that exited (VMX reports its length). */
 static void skip_insn(struct vcpu *v)
 {
@@ -140,6 +146,41 @@ static void handle_cr_access(struct vcpu *v, u64 qual)
 
 /* --- other exits --- */
 
+/*
+ * RDMSR/WRMSR.  Two MSRs are Intel's, so the backend's: Linux's start-up
+ * on an Intel CPU touches both without a check.  IA32_MISC_ENABLE reads
+ * as a fixed value and only that value may be written back;
+ * IA32_BIOS_SIGN_ID (the microcode revision, read after writing 0) reads
+ * 0 and takes any write.  The rest is the arch-neutral policy.
+ */
+static void handle_msr(struct vcpu *v, bool write)
+{
+    struct hvm_regs *r = &v->hvm->regs;
+    u64 val = ((u64)(u32)r->rdx << 32) | (u32)r->rax;
+
+    switch ((u32)r->rcx) {
+    case MSR_IA32_MISC_ENABLE:
+        if (write && val != MISC_ENABLE_GUEST) {
+            hvm_inject_exception(v, TRAP_gp_fault, true, 0);
+            return;
+        }
+        val = MISC_ENABLE_GUEST;
+        break;
+    case MSR_IA32_BIOS_SIGN_ID:
+        val = 0;
+        break;
+    default:
+        if (write ? hvm_handle_wrmsr(v) : hvm_handle_rdmsr(v))
+            skip_insn(v);
+        return;
+    }
+    if (!write) {
+        r->rax = (u32)val;
+        r->rdx = val >> 32;
+    }
+    skip_insn(v);
+}
+
 static void handle_io(struct vcpu *v, u64 qual)
 {
     unsigned int port = qual >> IO_QUAL_PORT_SHIFT;
@@ -174,10 +215,28 @@ static void handle_ept_violation(struct vcpu *v, u64 qual)
 }
 
 /*
+ * An intercepted exception goes back to the guest as it came: its type
+ * (INT3/INTO and ICEBP are software-raised and need the instruction
+ * length, the CPU having stopped at the instruction), vector and error
+ * code.
+ */
+static void reflect_exception(u32 info)
+{
+    u32 type = info & INTR_TYPE_MASK;
+
+    vmwrite(VM_ENTRY_INTR_INFO, info & (INTR_INFO_VALID | INTR_INFO_ERROR_VALID |
+                                        INTR_TYPE_MASK | 0xff));
+    if (info & INTR_INFO_ERROR_VALID)
+        vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmread(VM_EXIT_INTR_ERROR_CODE));
+    if (type == INTR_TYPE_PRIV_SW_EXC || type == INTR_TYPE_SW_EXCEPTION)
+        vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
+/*
  * #UD: VMMCALL (AMD's hypercall instruction, which guests written for SVM
  * use) is handled as VMCALL; anything else goes back to the guest.
  */
-static void handle_ud(struct vcpu *v)
+static void handle_ud(struct vcpu *v, u32 info)
 {
     static const u8 vmmcall[3] = { 0x0f, 0x01, 0xd9 };
     struct hvm_paging p;
@@ -191,13 +250,12 @@ static void handle_ud(struct vcpu *v)
         return;
     }
     hvm_count_exit(v, HVM_EXIT_EXCEPTION);
-    hvm_inject_exception(v, TRAP_invalid_op, false, 0);
+    reflect_exception(info);
 }
 
 static void handle_exception_nmi(struct vcpu *v, u64 qual)
 {
     u32 info = vmread(VM_EXIT_INTR_INFO);
-    unsigned int vector = info & 0xff;
     u64 dr6;
 
     if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
@@ -206,22 +264,22 @@ static void handle_exception_nmi(struct vcpu *v, u64 qual)
         asm volatile("int $2");
         return;
     }
-    switch (vector) {
+    switch (info & 0xff) {
     case TRAP_invalid_op:
-        handle_ud(v);
+        handle_ud(v, info);
         return;
     case TRAP_debug:
-        /* The CPU left DR6 alone: the exit qualification has its bits. */
-        hvm_count_exit(v, HVM_EXIT_EXCEPTION);
-        asm volatile("mov %%db6, %0" : "=r"(dr6));
-        dr6 = (dr6 & ~0xfull) | (qual & 0x600f);
-        asm volatile("mov %0, %%db6" :: "r"(dr6));
-        hvm_inject_exception(v, TRAP_debug, false, 0);
-        return;
+        /* The CPU left DR6 alone: the exit qualification has its bits
+         * (B0-B3, BD, BS) for a #DB it raised itself. */
+        if ((info & INTR_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION) {
+            asm volatile("mov %%db6, %0" : "=r"(dr6));
+            dr6 = (dr6 & ~0xfull) | (qual & 0x600f);
+            asm volatile("mov %0, %%db6" :: "r"(dr6));
+        }
+        /* fall through */
     case TRAP_alignment_check:
         hvm_count_exit(v, HVM_EXIT_EXCEPTION);
-        hvm_inject_exception(v, TRAP_alignment_check, true,
-                             vmread(VM_EXIT_INTR_ERROR_CODE));
+        reflect_exception(info);
         return;
     }
     hvm_count_exit(v, HVM_EXIT_OTHER);
@@ -280,8 +338,7 @@ void vmx_vmexit_handler(struct vcpu *v)
     case EXIT_RDMSR:
     case EXIT_WRMSR:
         hvm_count_exit(v, HVM_EXIT_MSR);
-        if ((reason & 0xffff) == EXIT_WRMSR ? hvm_handle_wrmsr(v) : hvm_handle_rdmsr(v))
-            skip_insn(v);
+        handle_msr(v, (reason & 0xffff) == EXIT_WRMSR);
         break;
     case EXIT_EPT_VIOLATION:
         handle_ept_violation(v, qual);
