@@ -242,7 +242,7 @@ $(patsubst %,$(SCENARIO_BIN)/%,$(HVM_SCENARIOS)): $(SCENARIO_BIN)/%: \
 # in Bochs (tests/harness/bochs-run) with a VMX CPU model.  About 35 s, so it
 # is part of `make test`; `make test-vmx` runs it and the Linux boot below.
 VMX_ISO_DOM0   := $(BUILD)/tests/guests/test_pv_dom0.elf
-VMX_ISOS       := $(patsubst %,$(SCENARIO_BIN)/hvm-vmx-%.iso,devices pvops sched)
+VMX_ISOS       := $(patsubst %,$(SCENARIO_BIN)/hvm-vmx-%.iso,devices pvops sched noept)
 
 $(SCENARIO_BIN)/hvm-vmx-devices.iso: tests/harness/grub-iso hv/build.mk $(HV_ELF) \
 		$(VMX_ISO_DOM0) $(HVMG_KERNEL)
@@ -265,6 +265,14 @@ $(SCENARIO_BIN)/hvm-vmx-sched.iso: tests/harness/grub-iso hv/build.mk $(HV_ELF) 
 		$(VMX_ISO_DOM0) "domus=4" $(HVMG_KERNEL) "mode=triple" \
 		$(HVMG_KERNEL) "mode=badmmio" $(BUILD)/tests/guests/test_busy.elf \
 		"id=pv seconds=2" $(HVMG_KERNEL) "mode=busy id=hvm seconds=2"
+
+# Booted on a Core 2 (VMX without EPT): the HVM domain is refused.
+$(SCENARIO_BIN)/hvm-vmx-noept.iso: tests/harness/grub-iso hv/build.mk $(HV_ELF) \
+		$(VMX_ISO_DOM0) $(HVMG_KERNEL) $(BUILD)/tests/guests/test_busy.elf
+	@mkdir -p $(@D)
+	tests/harness/grub-iso $@ $(HV_ELF) "dom0_mem=16M domu=1:16M hvm=2:16M" \
+		$(VMX_ISO_DOM0) "domus=1" $(BUILD)/tests/guests/test_busy.elf \
+		"seconds=1 id=noept" $(HVMG_KERNEL) "mode=devices"
 
 SCENARIO_TESTS += $(SCENARIO_BIN)/test_hvm_vmx
 $(SCENARIO_BIN)/test_hvm_vmx: $(BUILD)/host/tests/scenario/test_hvm_vmx.o \

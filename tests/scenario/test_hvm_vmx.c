@@ -10,7 +10,10 @@
  *            (test_hvm_pvops);
  *   sched    a triple fault and an access to nothing crash only their
  *            domains while a PV and an HVM domain compute side by side
- *            (test_hvm_sched): four VMCSs and VPIDs on one CPU.
+ *            (test_hvm_sched): four VMCSs and VPIDs on one CPU;
+ *   noept    the fallback rule on a Core 2 (VMX without EPT): hv says
+ *            so, refuses the HVM domain with that reason, and a PV domU
+ *            runs as before.
  *
  * The ISOs are built by hv/build.mk (VMX_ISO_*) with tests/harness/grub-iso;
  * tests/harness/bochs-run boots them.  The serial log of each run is
@@ -93,6 +96,23 @@ START_TEST(crashes_are_contained_under_vmx)
 }
 END_TEST
 
+START_TEST(vmx_without_ept_refuses_hvm_domains)
+{
+    boot_model("noept", "core2_penryn_t9600");
+    expect("hvm: VMX without EPT available");
+    expect("\nhvm: VMX without EPT: HVM domains unavailable\r\n");
+    expect("boot: domain 2 (module 2): hvm: VMX without EPT: HVM domains "
+           "unavailable; not created");
+    absent("hvm: VMX enabled");
+    absent("(d2)");
+    expect("(d1) Test result: PASS (busy)");
+    expect("hv: domain 1 died (poweroff)");
+    expect("Test result: PASS (pv_dom0)");
+    expect("free now: balanced");
+    absent("FATAL");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hvm_vmx");
@@ -103,6 +123,7 @@ int main(void)
     tcase_add_test(tc, platform_devices_under_vmx);
     tcase_add_test(tc, pvops_guest_busybox_under_vmx);
     tcase_add_test(tc, crashes_are_contained_under_vmx);
+    tcase_add_test(tc, vmx_without_ept_refuses_hvm_domains);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -37,8 +37,9 @@ static inline char *slurp(const char *path)
     return buf;
 }
 
-/* Boots the ISO of run `name` in Bochs; out is the serial log. */
-static inline void boot(const char *name)
+/* Boots the ISO of run `name` in Bochs on CPU model `model` (NULL: the
+ * default, corei7_haswell_4770); out is the serial log. */
+static inline void boot_model(const char *name, const char *model)
 {
     char cmd[1024], serial[512];
     int rc;
@@ -46,12 +47,17 @@ static inline void boot(const char *name)
     snprintf(serial, sizeof(serial), SCENARIO_DIR "/hvm_vmx_%s.serial.log", name);
     snprintf(cmd, sizeof(cmd), "tests/harness/bochs-run " SCENARIO_DIR
              "/hvm-vmx-%s.iso %s " SCENARIO_DIR "/hvm_vmx_%s.bochs.log "
-             BOCHS_SECONDS, name, serial, name);
+             BOCHS_SECONDS " %s", name, serial, name, model ? model : "");
     rc = system(cmd);
     ck_assert_msg(rc == 0, "bochs-run failed (%d): %s", rc, cmd);
     free(out);
     out = slurp(serial);
     ck_assert_msg(out != NULL, "no serial log %s", serial);
+}
+
+static inline void boot(const char *name)
+{
+    boot_model(name, NULL);
 }
 
 static inline void teardown(void)
