@@ -11,6 +11,9 @@
  *   sched    a triple fault and an access to nothing crash only their
  *            domains while a PV and an HVM domain compute side by side
  *            (test_hvm_sched): four VMCSs and VPIDs on one CPU;
+ *   ioreq    the device model in dom0 (tests/hvm-guests/dm/) serves the
+ *            guest's port and MMIO accesses and takes COM1 over
+ *            (test_hvm_ioreq): instructions completed after an ioreq;
  *   noept    the fallback rule on a Core 2 (VMX without EPT): hv says
  *            so, refuses the HVM domain with that reason, and a PV domU
  *            runs as before.
@@ -96,6 +99,28 @@ START_TEST(crashes_are_contained_under_vmx)
 }
 END_TEST
 
+START_TEST(device_model_under_vmx)
+{
+    boot("ioreq");
+    expect("(d1) ioreq: waiting for the device model");
+    expect("serving domain 1");
+    expect("com1: ioreq test: PASS");
+    absent("com1: FAIL");
+    /* After the takeover nothing of the guest's reaches hv's UART. */
+    absent("(d1) ok ");
+    absent("(d1) ioreq test");
+    expect("hvm: domain 1 entered ACPI S5: powering it off");
+    expect("hv: domain 1: its last frames came back");
+    ck_assert_int_gt(value_after("device model served "), 3);
+    ck_assert_int_gt(exit_count(1, "mmio"), 0);
+    expect("Test result: PASS (hvm_dm)");
+    absent("crashed");
+    expect("hvm: VMX enabled: HVM domains available");
+    expect("free now: balanced");
+    absent("FATAL");
+}
+END_TEST
+
 START_TEST(vmx_without_ept_refuses_hvm_domains)
 {
     boot_model("noept", "core2_penryn_t9600");
@@ -123,6 +148,7 @@ int main(void)
     tcase_add_test(tc, platform_devices_under_vmx);
     tcase_add_test(tc, pvops_guest_busybox_under_vmx);
     tcase_add_test(tc, crashes_are_contained_under_vmx);
+    tcase_add_test(tc, device_model_under_vmx);
     tcase_add_test(tc, vmx_without_ept_refuses_hvm_domains);
     suite_add_tcase(s, tc);
     return run_suite(s);
