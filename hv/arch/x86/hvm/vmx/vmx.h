@@ -45,24 +45,17 @@
 #define CPU_INTR_WINDOW_EXITING     (1u << 2)
 #define CPU_USE_TSC_OFFSETTING      (1u << 3)
 #define CPU_HLT_EXITING             (1u << 7)
-#define CPU_INVLPG_EXITING          (1u << 9)
 #define CPU_MWAIT_EXITING           (1u << 10)
 #define CPU_RDPMC_EXITING           (1u << 11)
-#define CPU_RDTSC_EXITING           (1u << 12)
-#define CPU_CR3_LOAD_EXITING        (1u << 15)
-#define CPU_CR3_STORE_EXITING       (1u << 16)
 #define CPU_CR8_LOAD_EXITING        (1u << 19)
 #define CPU_CR8_STORE_EXITING       (1u << 20)
-#define CPU_MOV_DR_EXITING          (1u << 23)
 #define CPU_UNCOND_IO_EXITING       (1u << 24)
-#define CPU_USE_IO_BITMAPS          (1u << 25)
 #define CPU_USE_MSR_BITMAPS         (1u << 28)
 #define CPU_MONITOR_EXITING         (1u << 29)
 #define CPU_SECONDARY_CONTROLS      (1u << 31)
 
 #define CPU2_ENABLE_EPT             (1u << 1)
 #define CPU2_ENABLE_VPID            (1u << 5)
-#define CPU2_WBINVD_EXITING         (1u << 6)
 #define CPU2_UNRESTRICTED_GUEST     (1u << 7)
 
 #define EXIT_SAVE_DEBUG_CONTROLS    (1u << 2)
@@ -88,8 +81,6 @@ enum vmcs_field {
     HOST_FS_SELECTOR            = 0x0c08,
     HOST_GS_SELECTOR            = 0x0c0a,
     HOST_TR_SELECTOR            = 0x0c0c,
-    IO_BITMAP_A                 = 0x2000,
-    IO_BITMAP_B                 = 0x2002,
     MSR_BITMAP                  = 0x2004,
     VM_EXIT_MSR_STORE_ADDR      = 0x2006,
     VM_EXIT_MSR_LOAD_ADDR       = 0x2008,
@@ -190,7 +181,8 @@ enum vmx_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR 
 #define INTR_BLOCK_STI          (1u << 0)
 #define INTR_BLOCK_MOV_SS       (1u << 1)
 
-/* Exit reasons (bits 15:0; bit 31 marks a failed VM entry). */
+/* Exit reasons (bits 15:0; bit 31 marks a failed VM entry: invalid guest
+ * state, MSR loading, machine check). */
 enum vmx_exit_reason {
     EXIT_EXCEPTION_NMI = 0, EXIT_EXTERNAL_INTERRUPT = 1, EXIT_TRIPLE_FAULT = 2,
     EXIT_INIT = 3, EXIT_SIPI = 4, EXIT_INTR_WINDOW = 7, EXIT_TASK_SWITCH = 9,
@@ -199,10 +191,8 @@ enum vmx_exit_reason {
     EXIT_VMLAUNCH = 20, EXIT_VMPTRLD = 21, EXIT_VMPTRST = 22, EXIT_VMREAD = 23,
     EXIT_VMRESUME = 24, EXIT_VMWRITE = 25, EXIT_VMXOFF = 26, EXIT_VMXON = 27,
     EXIT_CR_ACCESS = 28, EXIT_IO = 30, EXIT_RDMSR = 31, EXIT_WRMSR = 32,
-    EXIT_INVALID_GUEST_STATE = 33, EXIT_MSR_LOADING = 34, EXIT_MWAIT = 36,
-    EXIT_MONITOR = 39, EXIT_MACHINE_CHECK = 41, EXIT_EPT_VIOLATION = 48,
-    EXIT_EPT_MISCONFIG = 49, EXIT_INVEPT = 50, EXIT_WBINVD = 54,
-    EXIT_XSETBV = 55, EXIT_INVVPID = 53,
+    EXIT_MWAIT = 36, EXIT_MONITOR = 39, EXIT_EPT_VIOLATION = 48,
+    EXIT_INVEPT = 50, EXIT_INVVPID = 53, EXIT_WBINVD = 54, EXIT_XSETBV = 55,
 };
 #define EXIT_REASON_ENTRY_FAILED    (1u << 31)
 
@@ -213,7 +203,6 @@ enum vmx_exit_reason {
 #define IO_QUAL_PORT_SHIFT      16
 
 /* EPT violation exit qualification. */
-#define EPT_QUAL_READ           (1u << 0)
 #define EPT_QUAL_WRITE          (1u << 1)
 #define EPT_QUAL_FETCH          (1u << 2)
 #define EPT_QUAL_LINEAR_VALID   (1u << 7)
@@ -243,7 +232,6 @@ struct vmx_vcpu {
 };
 
 struct vmx_domain {
-    void *io_bitmap;                /* two pages: ports 0-0x7fff, 0x8000-0xffff */
     void *msr_bitmap;
     mfn_t ept_root;                 /* hv memory */
 };
