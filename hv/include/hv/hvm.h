@@ -1,6 +1,6 @@
 /*
  * HVM domains: guests that run under hardware virtualization (AMD SVM
- * today, Intel VMX later) and see emulated platform devices instead of the
+ * or Intel VMX) and see emulated platform devices instead of the
  * Xen PV interfaces.
  *
  * The arch-neutral layer (hv/arch/x86/hvm/) owns guest memory (the p2m),
@@ -39,6 +39,8 @@ struct domain;
 struct vcpu;
 struct svm_vcpu;
 struct svm_domain;
+struct vmx_vcpu;
+struct vmx_domain;
 struct ioreq_server;
 
 /*
@@ -106,6 +108,7 @@ struct hvm_domain {
 
     /* Backend state (NPT, I/O and MSR permission maps). */
     struct svm_domain *svm;
+    struct vmx_domain *vmx;
 
     bool platform_ready;            /* devices set up (hvm_platform_init) */
 
@@ -132,6 +135,7 @@ struct hvm_vcpu {
     struct hvm_io_wait io_wait;
     bool halted_irqs_off;           /* HLT with IF clear: only NMI wakes */
     struct svm_vcpu *svm;
+    struct vmx_vcpu *vmx;
 };
 
 /* Paging state the emulator needs to read guest memory (from the backend). */
@@ -180,6 +184,7 @@ extern const struct hvm_arch_ops *hvm_ops;
 
 /* Backends: turn the hardware on for this CPU, NULL if that fails. */
 const struct hvm_arch_ops *svm_start(void);
+const struct hvm_arch_ops *vmx_start(void);
 
 static inline bool is_hvm_domain(const struct domain *d);
 

@@ -45,6 +45,8 @@ void hvm_init(void)
 {
     if (cpu_has_svm && cpu_has_npt)
         hvm_ops = svm_start();
+    else if (cpu_has_vmx && cpu_has_ept)
+        hvm_ops = vmx_start();
     if (hvm_ops) {
         unavailable_reason = NULL;
         printk("hvm: %s enabled: HVM domains available\n", hvm_ops->name);
@@ -55,7 +57,9 @@ void hvm_init(void)
             ? "hvm: SVM could not be started: HVM domains unavailable"
             : "hvm: SVM without nested paging: HVM domains unavailable";
     else if (cpu_has_vmx)
-        unavailable_reason = "hvm: VMX is not supported yet: HVM domains unavailable";
+        unavailable_reason = cpu_has_ept
+            ? "hvm: VMX could not be started: HVM domains unavailable"
+            : "hvm: VMX without EPT: HVM domains unavailable";
     else
         unavailable_reason = "hvm: no SVM/VMX on this CPU: HVM domains unavailable";
     printk("%s\n", unavailable_reason);
