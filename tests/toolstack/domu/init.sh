@@ -1,0 +1,32 @@
+#!/bin/sh
+# /init of the scenario tests' domUs.  The kernel command line's words
+# are its arguments: "NAME" says hello as NAME and stays alive, printing
+# a tick each second (so that an attached console sees output);
+# "NAME domctl" first shows that hv refuses a domU's domctls;
+# "NAME commands" reads commands from its console (heron console): on
+# "reboot", "crash" or "poweroff" it asks hv for that shutdown of itself,
+# which is what a kernel's reboot or panic does.
+export PATH=/bin
+name=${1:-domU} action=${2:-}
+echo "test domU $name: up"
+case "$action" in
+domctl)
+	xen-probe domctl
+	;;
+commands)
+	while read -r cmd; do
+		case "$cmd" in
+		reboot|crash|poweroff)
+			echo "test domU $name: $cmd"
+			xen-probe shutdown "$cmd"
+			;;
+		esac
+	done
+	;;
+esac
+i=0
+while :; do
+	sleep 1
+	i=$((i + 1))
+	echo "test domU $name: tick $i"
+done

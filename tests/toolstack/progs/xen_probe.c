@@ -1,0 +1,144 @@
+/*
+ * xen-probe: raw hypercalls through /dev/xen/privcmd for the toolstack's
+ * scenario tests, run in dom0 or in a test domU.
+ *   xen-probe domctl              domctls and a sysctl a domU must be refused
+ *   xen-probe physinfo            free and total pages (exact, not MiB)
+ *   xen-probe shutdown REASON     SCHEDOP_shutdown of the caller itself
+ *                                 (poweroff, reboot, crash), as a kernel does
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <public/xen.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <public/sched.h>
+#include <xen/privcmd.h>
+
+static int privcmd = -1;
+static void *buf;       /* one locked page: hv reads the arguments there */
+
+static long hypercall(unsigned int op, uint64_t a0, uint64_t a1)
+{
+    struct privcmd_hypercall h = { .op = op, .arg = { a0, a1, 0, 0, 0 } };
+    long rc = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &h);
+
+    return rc < 0 ? -errno : rc;
+}
+
+static const char *errname(long rc)
+{
+    static char s[32];
+
+    switch (rc) {
+    case 0: return "0";
+    case -EPERM: return "EPERM";
+    case -ESRCH: return "ESRCH";
+    case -EINVAL: return "EINVAL";
+    default:
+        snprintf(s, sizeof(s), "%ld", rc);
+        return s;
+    }
+}
+
+static long domctl(uint32_t cmd, domid_t dom)
+{
+    struct xen_domctl *d = buf;
+
+    memset(d, 0, sizeof(*d));
+    d->cmd = cmd;
+    d->domain = dom;
+    d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    if (cmd == XEN_DOMCTL_createdomain) {
+        d->u.createdomain.max_vcpus = 1;
+        d->u.createdomain.grant_opts = 1;
+        d->u.createdomain.max_grant_frames = -1;
+        d->u.createdomain.max_maptrack_frames = -1;
+    }
+    return hypercall(__HYPERVISOR_domctl, (uintptr_t)d, 0);
+}
+
+static long physinfo(struct xen_sysctl_physinfo *pi)
+{
+    struct xen_sysctl *s = buf;
+    long rc;
+
+    memset(s, 0, sizeof(*s));
+    s->cmd = XEN_SYSCTL_physinfo;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    rc = hypercall(__HYPERVISOR_sysctl, (uintptr_t)s, 0);
+    if (!rc && pi)
+        *pi = s->u.physinfo;
+    return rc;
+}
+
+static int probe_domctl(void)
+{
+    printf("domctl createdomain: %s\n", errname(domctl(XEN_DOMCTL_createdomain, 0)));
+    printf("domctl getdomaininfo 0: %s\n", errname(domctl(XEN_DOMCTL_getdomaininfo, 0)));
+    printf("domctl pausedomain 0: %s\n", errname(domctl(XEN_DOMCTL_pausedomain, 0)));
+    printf("domctl destroydomain 0: %s\n", errname(domctl(XEN_DOMCTL_destroydomain, 0)));
+    printf("sysctl physinfo: %s\n", errname(physinfo(NULL)));
+    return 0;
+}
+
+static int probe_physinfo(void)
+{
+    struct xen_sysctl_physinfo pi;
+    long rc = physinfo(&pi);
+
+    if (rc) {
+        fprintf(stderr, "xen-probe: physinfo: %s\n", errname(rc));
+        return 1;
+    }
+    printf("free_pages %llu total_pages %llu\n", (unsigned long long)pi.free_pages,
+           (unsigned long long)pi.total_pages);
+    return 0;
+}
+
+static int probe_shutdown(const char *why)
+{
+    struct sched_shutdown *s = buf;
+    long rc;
+
+    if (!strcmp(why, "poweroff"))
+        s->reason = SHUTDOWN_poweroff;
+    else if (!strcmp(why, "reboot"))
+        s->reason = SHUTDOWN_reboot;
+    else if (!strcmp(why, "crash"))
+        s->reason = SHUTDOWN_crash;
+    else
+        return 2;
+    fflush(stdout);
+    rc = hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uintptr_t)s);
+    fprintf(stderr, "xen-probe: shutdown returned %s\n", errname(rc));
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    if (privcmd < 0) {
+        perror("xen-probe: /dev/xen/privcmd");
+        return 1;
+    }
+    buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+    if (buf == MAP_FAILED) {
+        perror("xen-probe: mmap");
+        return 1;
+    }
+    if (argc == 2 && !strcmp(argv[1], "domctl"))
+        return probe_domctl();
+    if (argc == 2 && !strcmp(argv[1], "physinfo"))
+        return probe_physinfo();
+    if (argc == 3 && !strcmp(argv[1], "shutdown") && probe_shutdown(argv[2]) != 2)
+        return 1;
+    fprintf(stderr, "usage: xen-probe domctl | physinfo | shutdown poweroff|reboot|crash\n");
+    return 2;
+}
