@@ -144,7 +144,7 @@ START_TEST(fifty_cycles)
 }
 END_TEST
 
-START_TEST(refusals)
+START_TEST(domu_rights_and_refusals)
 {
     char *out;
     int st = run("refusals", &out);
@@ -153,6 +153,13 @@ START_TEST(refusals)
     HAS(out, "domctl createdomain: EPERM\ndomctl getdomaininfo 0: EPERM\n"
              "domctl pausedomain 0: EPERM\ndomctl destroydomain 0: EPERM\n"
              "sysctl physinfo: EPERM\n");
+    /* The domU's own xenstore ring, served by heron-xenstored (features
+     * written at INTRODUCE), with the domU's permissions. */
+    HAS(out, "xs ring: connection 0, server features 0x7\n"
+             "xs read name: probe (req_id 1)\n"
+             "xs read domid: 1 (req_id 2)\n"
+             "xs read /local/domain/0/name: error EACCES (req_id 3)\n"
+             "xs read nosuch: error ENOENT (req_id 4)\n");
     HAS(out, "heron: create: /tmp/unknown.cfg:3: colour: unknown key\nunknown: 3\n");
     HAS(out, "heron: create: building 'huge': populate_physmap of pfns");
     HAS(out, "Out of memory\nhuge: 1\n");
@@ -205,7 +212,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, three_domus);
     tcase_add_test(tc, fifty_cycles);
-    tcase_add_test(tc, refusals);
+    tcase_add_test(tc, domu_rights_and_refusals);
     tcase_add_test(tc, policies);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

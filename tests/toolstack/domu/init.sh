@@ -2,23 +2,25 @@
 # /init of the scenario tests' domUs.  The kernel command line's words
 # are its arguments: "NAME" says hello as NAME and stays alive, printing
 # a tick each second (so that an attached console sees output);
-# "NAME domctl" first shows that hv refuses a domU's domctls;
 # "NAME commands" reads commands from its console (heron console): on
 # "reboot", "crash" or "poweroff" it asks hv for that shutdown of itself,
-# which is what a kernel's reboot or panic does.
+# which is what a kernel's reboot or panic does; "xs MFN PORT PATH..."
+# reads PATHs over its own xenstore ring; "NAME domctl" first shows that
+# hv refuses a domU's domctls, then reads commands.
 export PATH=/bin
 name=${1:-domU} action=${2:-}
 echo "test domU $name: up"
+[ "$action" = domctl ] && xen-probe domctl
 case "$action" in
-domctl)
-	xen-probe domctl
-	;;
-commands)
-	while read -r cmd; do
+domctl|commands)
+	while read -r cmd args; do
 		case "$cmd" in
 		reboot|crash|poweroff)
 			echo "test domU $name: $cmd"
 			xen-probe shutdown "$cmd"
+			;;
+		xs)
+			xen-probe xs-read $args
 			;;
 		esac
 	done
