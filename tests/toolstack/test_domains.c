@@ -186,6 +186,7 @@ START_TEST(policies)
     HAS(out, "up: 2 3 4 5\n");
     /* New domains (ids 6 and 7, in the order the monitors got there). */
     HAS(out, "rebooter: 2 -> ");
+    HAS(out, "\nrebooter log: pvops-guest: reboot\n");
     HAS(out, "phoenix: 5 -> ");
     HASNT(out, "-> none");
     HAS(out, "\nkeeper 4 16 1 ----c-\n");

@@ -2,9 +2,11 @@
 # /init of the scenario tests' domUs.  The kernel command line's words
 # are its arguments: "NAME" says hello as NAME and stays alive, printing
 # a tick each second (so that an attached console sees output);
-# "NAME commands" reads commands from its console (heron console): on
-# "reboot", "crash" or "poweroff" it asks hv for that shutdown of itself,
-# which is what a kernel's reboot or panic does; "xs MFN PORT PATH..."
+# "NAME commands" reads commands from its console (heron console):
+# "reboot" reboots it (busybox reboot -f: the kernel's SCHEDOP_shutdown
+# reboot); on "crash" or "poweroff" it asks hv for that shutdown of itself
+# directly (a kernel's panic does the same: pvops-guest has no way for a
+# program to panic it); "xs MFN PORT PATH..."
 # reads PATHs over its own xenstore ring; "NAME domctl" first shows that
 # hv refuses a domU's domctls, then reads commands.
 export PATH=/bin
@@ -15,7 +17,11 @@ case "$action" in
 domctl|commands)
 	while read -r cmd args; do
 		case "$cmd" in
-		reboot|crash|poweroff)
+		reboot)
+			echo "test domU $name: reboot"
+			reboot -f
+			;;
+		crash|poweroff)
 			echo "test domU $name: $cmd"
 			xen-probe shutdown "$cmd"
 			;;

@@ -1,5 +1,5 @@
-# on_reboot / on_crash for domUs that reboot or crash themselves (told so
-# on their console): restart brings up a new domain with the same name
+# on_reboot / on_crash for domUs that reboot (reboot -f) or crash
+# themselves (told so on their console): restart brings up a new domain with the same name
 # (which, told nothing, stays up), destroy removes the domain, preserve
 # keeps it in the list, shut down.  Run by test_domains.
 mk() {
@@ -64,6 +64,8 @@ wait_down crasher
 wait_down keeper
 sleep 1
 echo "rebooter: $id_rebooter -> ${r2:-none}"
+tr -d '\r' </var/log/heron/console-$id_rebooter.log | grep "^pvops-guest: reboot" |
+	sed 's/^/rebooter log: /'
 echo "phoenix: $id_phoenix -> ${p2:-none}"
 heron list | tail -n +2 | sed 's/ \+[0-9.]*$//; s/  */ /g'
 sed -n '/shut down\|restarted\|destroying\|preserved/s/^heron monitor: //p' \
