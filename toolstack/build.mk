@@ -93,6 +93,31 @@ SCENARIO_TESTS += $(TS_TEST_BIN)/test_run_script
 $(TS_TEST_BIN)/test_run_script: $(TS_TEST_OBJ)/test_run_script.o \
 		| $(HV_ELF) $(GUEST_ELF) $(DOM0_INITRD)
 
+# Scenario: domains created, listed, consoled and destroyed by heron on hv
+# (make run SCRIPT=... with dom0's root plus the test domU's initrd and
+# xen-probe, a raw-hypercall program for dom0 and the test domUs).
+XEN_PROBE        := $(TS_TEST_BIN)/xen-probe
+TEST_DOMU_INITRD := $(TS_TEST_BIN)/domu-initrd.cpio.gz
+TEST_DOM0_ROOT   := $(TS_TEST_BIN)/dom0-root
+SCENARIO_TESTS   += $(TS_TEST_BIN)/test_domains
+$(XEN_PROBE): tests/toolstack/progs/xen_probe.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) pvops-guest/mkinitrd
+	rm -rf $(TS_TEST_BIN)/domu-root
+	mkdir -p $(TS_TEST_BIN)/domu-root/bin
+	install -m 755 tests/toolstack/domu/init.sh $(TS_TEST_BIN)/domu-root/init
+	install -m 755 $(XEN_PROBE) $(TS_TEST_BIN)/domu-root/bin/
+	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
+$(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE)
+	rm -rf $(TEST_DOM0_ROOT)
+	cp -a $(BUILD)/dom0/root $(TEST_DOM0_ROOT)
+	install -m 755 $(XEN_PROBE) $(TEST_DOM0_ROOT)/bin/
+	cp $(TEST_DOMU_INITRD) $(TEST_DOM0_ROOT)/boot/test-domu-initrd.cpio.gz
+	touch $@
+$(TS_TEST_BIN)/test_domains: $(TS_TEST_OBJ)/test_domains.o \
+		| $(HV_ELF) $(GUEST_ELF) $(TEST_DOM0_ROOT)/.stamp
+
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
 # then build/fuzz/fuzz_cfg -max_total_time=60.
 TS_FUZZ := $(BUILD)/fuzz/fuzz_cfg
@@ -185,13 +210,15 @@ $(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg
 # output and exits with its status (toolstack/dom0/run-script).
 # Overrides:
 #   MODULES="file args,file2"  multiboot modules (QEMU -initrd syntax)
-#   HV_CMDLINE="..."           hv command line (e.g. domu=2:32M ...)
+#   HV_CMDLINE="..."           hv command line (e.g. domu=2:32M ...); by
+#                              default dom0 gets 128 MiB (dom0_mem=, as on a
+#                              Xen host), leaving the rest for domUs
 #   QEMU_CPU, QEMU_MEM (MiB), QEMU_EXTRA, RUN_TIMEOUT (s, SCRIPT only)
 QEMU        ?= qemu-system-x86_64
 QEMU_CPU    ?= max
 QEMU_MEM    ?= 512
 MODULES     ?= $(GUEST_ELF),$(DOM0_INITRD)
-HV_CMDLINE  ?=
+HV_CMDLINE  ?= dom0_mem=128M
 QEMU_EXTRA  ?=
 RUN_TIMEOUT ?= 600
 RUN_LOG     ?= $(BUILD)/run/console.log

@@ -237,6 +237,30 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
     return 0;
 }
 
+/*
+ * Writes the hypercall stubs into frame gmfn of d (PV: gmfn is the
+ * machine frame), as Xen does for a toolstack-built domain: a frame d
+ * does not own is -EINVAL, one in use as a page table or descriptor
+ * page -EPERM.
+ */
+static long hypercall_init(struct domain *d, const struct xen_domctl_hypercall_init *h)
+{
+    struct page_info *pg;
+
+    if (is_hvm_domain(d) || !mfn_valid(h->gmfn))
+        return -EINVAL;
+    pg = mfn_to_page(h->gmfn);
+    if (get_page(pg, d))
+        return -EINVAL;
+    if (get_page_type(pg, PGT_writable)) {
+        put_page(pg);
+        return -EPERM;
+    }
+    pv_write_hypercall_page(page_to_virt(pg));
+    put_page_and_type(pg);
+    return 0;
+}
+
 /* The sub-ops that name an existing domain d (a reference is held). */
 static long domain_op(struct xen_domctl *op, struct domain *d, bool *copyback)
 {
@@ -264,6 +288,8 @@ static long domain_op(struct xen_domctl *op, struct domain *d, bool *copyback)
         rc = getvcpucontext(d, &op->u.vcpucontext);
         *copyback = rc == 0;
         return rc;
+    case XEN_DOMCTL_hypercall_init:
+        return hypercall_init(d, &op->u.hypercall_init);
     case XEN_DOMCTL_getvcpuinfo:
         rc = getvcpuinfo(d, &op->u.getvcpuinfo);
         *copyback = rc == 0;

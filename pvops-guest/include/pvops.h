@@ -28,6 +28,7 @@ struct pv_cpu_ops {
 	void (*fpu_restore)(const void *area);
 	uint64_t (*fault_address)(void);      /* CR2 | vcpu_info.arch.cr2 */
 	void (*poweroff)(int code) __attribute__((noreturn)); /* ACPI/debug-exit | SCHEDOP_shutdown */
+	void (*reboot)(void) __attribute__((noreturn));       /* 8042 reset | SCHEDOP_shutdown */
 	uint16_t user_cs, user_ss;            /* selectors of a 64-bit user frame */
 };
 

@@ -278,6 +278,10 @@ long sys_reboot(int magic, int magic2, unsigned int cmd)
 	case LINUX_REBOOT_CMD_HALT:
 		printk("pvops-guest: power off\n");
 		pv_ops.cpu.poweroff(0);
+	case LINUX_REBOOT_CMD_RESTART:
+	case LINUX_REBOOT_CMD_RESTART2:
+		printk("pvops-guest: reboot\n");
+		pv_ops.cpu.reboot();
 	case LINUX_REBOOT_CMD_CAD_ON:
 	case LINUX_REBOOT_CMD_CAD_OFF:
 		return 0;

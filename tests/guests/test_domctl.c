@@ -20,7 +20,11 @@
  * free_pages; hv's serial log has the exact count).  Error paths:
  * bad interface versions, unknown commands, missing domains, flags,
  * populate beyond max_mem, a CR3 that is not the domU's L4, pinning a
- * table dom0 still maps writable, destroying itself.
+ * table dom0 still maps writable, destroying itself.  Frames a domU gets
+ * (increase_reservation, populate_physmap) are zeroed, even one dom0
+ * just dirtied and gave back; hypercall_init writes the stubs into a
+ * domU frame and refuses frames that are not the domU's or are its page
+ * tables.
  *
  * As a domU it checks that all of these are refused.
  *
@@ -179,6 +183,14 @@ static long window_map(uint8_t *win, uint64_t mfn, domid_t id)
 static void window_unmap(uint8_t *win)
 {
     CHECK_EQ(map_frame(win, virt_to_mfn(win), PTE_DATA), 0, "unmap a window");
+}
+
+static bool all_bytes(const uint8_t *p, uint8_t v)
+{
+    for (unsigned int i = 0; i < PAGE_SIZE; i++)
+        if (p[i] != v)
+            return false;
+    return true;
 }
 
 /* mov $n,%eax; ... syscall: the hypercall ABI without a hypercall page. */
@@ -417,6 +429,31 @@ static void set_context(struct domu *u)
         CHECK_EQ(domctl(&op), 0, "setvcpucontext of another vCPU");
 }
 
+/*
+ * XEN_DOMCTL_hypercall_init fills a frame of the domU with the hypercall
+ * stubs (the stack page here: the domU's program does not use the page
+ * and overwrites only its top): push %rcx; push %r11; mov $nr,%eax;
+ * syscall; pop %r11; pop %rcx; ret; the rest int3.  A frame the domU
+ * does not own is refused, so is one of its page tables.
+ */
+static void check_hypercall_init(struct domu *u)
+{
+    static const uint8_t stub[] = { 0x51, 0x41, 0x53, 0xb8, HC(sched_op), 0, 0, 0,
+                                    0x0f, 0x05, 0x41, 0x5b, 0x59, 0xc3 };
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_hypercall_init, .domain = u->id,
+                             .u.hypercall_init.gmfn = u->mfn[PFN_STACK] };
+    const uint8_t *page = u->win[PFN_STACK];
+
+    CHECK_EQ(domctl(&op), 0, "hypercall_init");
+    CHECK(!memcmp(page + 32 * HC(sched_op), stub, sizeof(stub)),
+          "hypercall_init: the sched_op stub");
+    CHECK_EQ(page[32 * HC(sched_op) + 31], 0xcc, "hypercall_init: int3 after a stub");
+    op.u.hypercall_init.gmfn = virt_to_mfn(page);
+    CHECK_EQ(domctl(&op), -XEN_EINVAL, "hypercall_init of a frame of dom0's");
+    op.u.hypercall_init.gmfn = u->mfn[PFN_L4];
+    CHECK_EQ(domctl(&op), -XEN_EPERM, "hypercall_init of the domU's pinned L4");
+}
+
 static void build_domu(struct domu *u, unsigned int nr_vcpus, bool spin,
                        unsigned int reason)
 {
@@ -451,12 +488,18 @@ static void build_domu(struct domu *u, unsigned int nr_vcpus, bool spin,
                               .u.max_mem.max_memkb = DOMU_MEMKB };
     CHECK_EQ(domctl(&op), 0, "max_mem");
 
-    /* A frame in and out again, as balloon drivers and builders do. */
+    /* A frame in and out again, as balloon drivers and builders do; it
+     * is left dirty, and no frame populated below may show it. */
     extra = 0;
     CHECK_EQ(reservation(XENMEM_increase_reservation, u->id, &extra, 1), 1,
              "increase_reservation for the domU");
     CHECK_EQ(dominfo(u->id, &info), 0, "getdomaininfo");
     CHECK_EQ(info.tot_pages, 1, "one frame after increase_reservation");
+    u->win[0] = alloc_page();
+    CHECK_EQ(window_map(u->win[0], extra, u->id), 0, "map the new frame");
+    CHECK(all_bytes(u->win[0], 0), "increase_reservation gives a zeroed frame");
+    memset(u->win[0], 0xa5, PAGE_SIZE);
+    window_unmap(u->win[0]);
     CHECK_EQ(reservation(XENMEM_decrease_reservation, u->id, &extra, 1), 1,
              "decrease_reservation for the domU");
     CHECK_EQ(dominfo(u->id, &info), 0, "getdomaininfo");
@@ -476,9 +519,10 @@ static void build_domu(struct domu *u, unsigned int nr_vcpus, bool spin,
         CHECK_EQ(machine_to_phys[u->mfn[i]], i, "M2P of a populated frame");
 
     for (unsigned int i = 0; i < DOMU_PAGES; i++) {
-        u->win[i] = alloc_page();
+        if (i)
+            u->win[i] = alloc_page();
         CHECK_EQ(window_map(u->win[i], u->mfn[i], u->id), 0, "map a domU frame (FOREIGNDOM)");
-        memset(u->win[i], 0, PAGE_SIZE);
+        CHECK(all_bytes(u->win[i], 0), "populate_physmap gives zeroed frames");
     }
     write_page_tables(u);
     write_program(u, spin, reason);
@@ -492,6 +536,7 @@ static void build_domu(struct domu *u, unsigned int nr_vcpus, bool spin,
              "pin the domU's L4 as dom0's own");
     CHECK_EQ(mmuext_foreign(MMUEXT_PIN_L4_TABLE, u->mfn[PFN_L4], u->id), 0,
              "pin the domU's L4 (foreigndom)");
+    check_hypercall_init(u);
 
     /* The spinning domU's table is seeded the way libxenguest 4.17 does
      * first, the other one's the fallback way. */
@@ -778,6 +823,9 @@ static void refused(void)
                                                   .max_grant_frames = -1,
                                                   .max_maptrack_frames = -1 } };
     CHECK_EQ(domctl(&op), -XEN_EPERM, "domctl createdomain");
+    op = (struct xen_domctl){ .cmd = XEN_DOMCTL_hypercall_init, .domain = 0,
+                              .u.hypercall_init.gmfn = virt_to_mfn(win) };
+    CHECK_EQ(domctl(&op), -XEN_EPERM, "domctl hypercall_init of dom0");
     CHECK_EQ(sysctl(&sop), -XEN_EPERM, "sysctl physinfo");
     /* memory_op reports extents done: none, as in Xen. */
     CHECK_EQ(reservation(XENMEM_populate_physmap, 0, &pfn, 1), 0,

@@ -77,6 +77,8 @@ struct pv_vcpu {
 void pv_cpu_init(void);                 /* IDT DPLs, FPU mode, wallclock */
 int pv_vcpu_init(struct vcpu *v);       /* 0 or -ENOMEM */
 void pv_vcpu_destroy(struct vcpu *v);
+/* Fills a PV kernel's hypercall page (PAGE_SIZE bytes at page). */
+void pv_write_hypercall_page(void *page);
 
 /* --- entry from the guest (called from entry.S and traps.c) --- */
 

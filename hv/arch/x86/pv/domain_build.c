@@ -18,6 +18,7 @@
 #include <hv/mm_pte.h>
 #include <hv/time.h>
 #include <hv/processor.h>
+#include <hv/pv.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <public/features.h>
@@ -162,35 +163,6 @@ static int install_page_tables(struct builder *b)
         return build_fail(b, "initial page tables refused (%d)", rc);
     v->guest_table = page_to_mfn(l4);
     return 0;
-}
-
-/* 32-byte stubs: push rcx; push r11; mov $n, eax; syscall; pop r11; pop rcx;
- * ret.  iret's stub pushes rax too and never returns. */
-static void write_hypercall_page(struct builder *b)
-{
-    u8 *p = va_ptr(b, b->img.hypercall_page);
-
-    memset(p, 0xcc, PAGE_SIZE);
-    for (unsigned int i = 0; i < PAGE_SIZE / 32; i++, p += 32) {
-        unsigned int n = 0;
-
-        p[n++] = 0x51;
-        p[n++] = 0x41;
-        p[n++] = 0x53;
-        if (i == __HYPERVISOR_iret)
-            p[n++] = 0x50;
-        p[n++] = 0xb8;
-        memcpy(p + n, &i, 4);
-        n += 4;
-        p[n++] = 0x0f;
-        p[n++] = 0x05;
-        if (i == __HYPERVISOR_iret)
-            continue;
-        p[n++] = 0x41;
-        p[n++] = 0x5b;
-        p[n++] = 0x59;
-        p[n++] = 0xc3;
-    }
 }
 
 static int write_start_info(struct builder *b)
@@ -339,7 +311,7 @@ static int build(struct builder *b)
     if (rc)
         return rc;
     if (b->img.hypercall_page != PV_NO_ADDR)
-        write_hypercall_page(b);
+        pv_write_hypercall_page(va_ptr(b, b->img.hypercall_page));
     init_vcpu0(b);
     return 0;
 }

@@ -152,6 +152,13 @@ static _Noreturn void native_poweroff(int code)
 	native_stop();
 }
 
+/* The keyboard controller's reset line (QEMU with -no-reboot exits). */
+static _Noreturn void native_reboot(void)
+{
+	outb(0x64, 0xfe);
+	native_stop();
+}
+
 const struct pv_cpu_ops native_cpu_ops = {
 	.irq_disable = native_irq_disable,
 	.irq_enable = native_irq_enable,
@@ -165,6 +172,7 @@ const struct pv_cpu_ops native_cpu_ops = {
 	.fpu_restore = native_fpu_restore,
 	.fault_address = native_fault_address,
 	.poweroff = native_poweroff,
+	.reboot = native_reboot,
 	.user_cs = 0x2b,
 	.user_ss = 0x23,
 };

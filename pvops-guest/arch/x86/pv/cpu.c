@@ -74,6 +74,12 @@ static _Noreturn void pv_poweroff(int code)
 	shutdown(code ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }
 
+/* The toolstack applies the domain's on_reboot policy. */
+static _Noreturn void pv_reboot(void)
+{
+	shutdown(SHUTDOWN_reboot);
+}
+
 static void pv_set_kernel_stack(uintptr_t top)
 {
 	if (top == queued.kernel_sp)
@@ -204,6 +210,7 @@ const struct pv_cpu_ops pv_cpu_ops = {
 	.fpu_restore = pv_fpu_restore,
 	.fault_address = pv_fault_address,
 	.poweroff = pv_poweroff,
+	.reboot = pv_reboot,
 	.user_cs = FLAT_USER_CS,
 	.user_ss = FLAT_USER_SS,
 };
