@@ -93,7 +93,12 @@ START_TEST(crashes_are_contained_under_vmx)
                   strstr(out, "(d4) progress hvm") < strstr(out, "(d3) done pv"),
                   "the PV and HVM domains did not run side by side");
     ck_assert_int_gt(value_after("(d4) done hvm "), 0);
-    ck_assert_int_gt(exit_count(4, "intr"), 0);
+    /*
+     * No count of d4's external-interrupt exits: its serial output exits
+     * often enough that hv reschedules there (timer_raise_if_due), so
+     * whether hv's timer also fires inside d4 is luck.  The pvops case
+     * asserts such exits.
+     */
     expect("hv: domain 4 died (poweroff)");
     expect_vmx_and_balance();
 }
