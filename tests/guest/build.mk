@@ -4,7 +4,7 @@
 GT_DIR      := tests/guest
 GT_OUT      := $(BUILD)/guest
 GT_BIN      := $(BUILD)/tests/guest
-GT_PROGS    := abi_test segv unix_test xendev_test
+GT_PROGS    := abi_test segv unix_test xendev_test disk_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
 # dom0's xenstore daemon and client, static musl (xenstore-like/build.mk).
@@ -20,6 +20,14 @@ $(GT_OUT)/musl/%: $(GT_DIR)/progs/%.c
 # The Xen device test uses Linux's <xen/*.h> ioctl headers and our Xen ABI.
 $(GT_OUT)/musl/xendev_test: GT_PROG_CFLAGS = -isystem $(GUEST_UAPI) -Ihv/include
 $(GT_OUT)/musl/xendev_test: | $(GUEST_UAPI)/linux $(GUEST_UAPI)/xen/interface/xen.h
+
+# The disk test digests with libxxhash's header-only form (XXH_INLINE_ALL);
+# musl-gcc does not search /usr/include, so the header alone is linked in.
+$(GT_OUT)/musl/disk_test: GT_PROG_CFLAGS = -isystem $(GT_OUT)/xxhash -isystem $(GUEST_UAPI)
+$(GT_OUT)/musl/disk_test: $(GT_DIR)/progs/disk_pattern.h | $(GT_OUT)/xxhash/xxhash.h $(GUEST_UAPI)/linux
+$(GT_OUT)/xxhash/xxhash.h:
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/xxhash.h $@
 
 $(GT_OUT)/host/abi_test: $(GT_DIR)/progs/abi_test.c
 	@mkdir -p $(@D)

@@ -1,0 +1,159 @@
+/*
+ * The block device test (tests/guest/scripts/disk.sh): on /dev/sda, checks
+ * the size ioctls and Linux's error rules, digests what the host put on the
+ * disk, writes the sequence of disk_pattern.h (a sweep in awkward chunk
+ * sizes, then scattered unaligned writes), fsyncs, reads everything back
+ * in other chunk sizes and compares with a copy kept in memory.  The host
+ * checks the digests it prints and the image left behind.
+ */
+#define XXH_INLINE_ALL
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "disk_pattern.h"
+
+static void report(const char *what, long r)
+{
+	if (r < 0)
+		printf("%s: %s\n", what, strerror(errno));
+	else
+		printf("%s: %ld\n", what, r);
+}
+
+static void check_errors(int fd, uint64_t size)
+{
+	uint64_t bytes = 0;
+	int ssz = 0;
+	char buf[100];
+	struct stat st;
+
+	memset(buf, 0x5a, sizeof(buf));
+	if (fstat(fd, &st) == 0)
+		printf("fstat: %s %u:%u\n", S_ISBLK(st.st_mode) ? "block" : "not block",
+		       major(st.st_rdev), minor(st.st_rdev));
+	report("BLKGETSIZE64", ioctl(fd, BLKGETSIZE64, &bytes));
+	printf("size matches: %s\n", bytes == size ? "yes" : "no");
+	report("BLKSSZGET", ioctl(fd, BLKSSZGET, &ssz));
+	printf("sector size: %d\n", ssz);
+	report("BLKGETSIZE64 bad pointer", ioctl(fd, BLKGETSIZE64, (void *)8));
+	report("unknown ioctl", ioctl(fd, _IO(0x12, 0x7f), 0));
+	printf("SEEK_END is the size: %s\n",
+	       lseek(fd, 0, SEEK_END) == (off_t)size ? "yes" : "no");
+	report("lseek past the end", lseek(fd, size + 1, SEEK_SET));
+	report("pread at the end", pread(fd, buf, sizeof(buf), size));
+	report("pread across the end", pread(fd, buf, sizeof(buf), size - 10));
+	report("pwrite at the end", pwrite(fd, buf, sizeof(buf), size));
+	report("pwrite across the end", pwrite(fd, buf, sizeof(buf), size - 10));
+	report("pread negative offset", pread(fd, buf, sizeof(buf), -1));
+	report("read into a bad buffer", pread(fd, (void *)8, 512, 0));
+	report("write from a bad buffer", pwrite(fd, (void *)8, 512, 0));
+}
+
+/* XXH64 of the whole device, read in 1 MiB pieces from offset 0. */
+static uint64_t digest_device(int fd, uint64_t size)
+{
+	static uint8_t buf[1 << 20];
+	XXH64_state_t *st = XXH64_createState();
+	uint64_t off = 0, h;
+
+	XXH64_reset(st, 0);
+	while (off < size) {
+		ssize_t r = pread(fd, buf, sizeof(buf), off);
+
+		if (r <= 0) {
+			printf("digest read at %llu: %zd\n", (unsigned long long)off, r);
+			break;
+		}
+		XXH64_update(st, buf, r);
+		off += r;
+	}
+	h = XXH64_digest(st);
+	XXH64_freeState(st);
+	return h;
+}
+
+static int write_sequence(int fd, uint8_t *model, uint64_t size)
+{
+	static uint8_t buf[DISK_MAX_CHUNK];
+	struct disk_ops ops;
+	struct disk_write w;
+	unsigned int n = 0;
+
+	disk_ops_start(&ops, size);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return -1;
+	while (disk_ops_next(&ops, &w)) {
+		ssize_t r;
+
+		disk_fill(w.seed, w.off, buf, w.len);
+		/* The sweep uses the file offset, the scattered writes pwrite. */
+		r = w.seed == DISK_SEED ? write(fd, buf, w.len) : pwrite(fd, buf, w.len, w.off);
+		if (r != (ssize_t)w.len) {
+			printf("write %u at %llu+%llu: %zd (%s)\n", n,
+			       (unsigned long long)w.off, (unsigned long long)w.len, r,
+			       strerror(errno));
+			return -1;
+		}
+		memcpy(model + w.off, buf, w.len);
+		n++;
+	}
+	printf("writes: %u\n", n);
+	return 0;
+}
+
+/* Reads the disk back in chunks of 1..3*512+7 bytes and compares. */
+static int verify(int fd, const uint8_t *model, uint64_t size)
+{
+	static uint8_t buf[3 * 512 + 7];
+	uint64_t off = 0, rng = 12345;
+
+	while (off < size) {
+		size_t len = 1 + disk_xorshift(&rng) % sizeof(buf);
+		ssize_t r = pread(fd, buf, len, off);
+
+		if (r <= 0 || memcmp(buf, model + off, r)) {
+			printf("verify: mismatch at %llu (read %zd)\n",
+			       (unsigned long long)off, r);
+			return -1;
+		}
+		off += r;
+	}
+	printf("verify: ok\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : "/dev/sda";
+	uint64_t size = 0;
+	uint8_t *model;
+	int fd = open(dev, O_RDWR);
+
+	if (fd < 0) {
+		printf("open %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	if (ioctl(fd, BLKGETSIZE64, &size) || !size || !(model = calloc(1, size))) {
+		printf("no size\n");
+		return 1;
+	}
+	printf("initial xxh64: %016llx\n", (unsigned long long)digest_device(fd, size));
+	check_errors(fd, size);
+	if (write_sequence(fd, model, size))
+		return 1;
+	report("fsync", fsync(fd));
+	if (verify(fd, model, size))
+		return 1;
+	printf("final xxh64: %016llx\n", (unsigned long long)XXH64(model, size, 0));
+	printf("device xxh64: %016llx\n", (unsigned long long)digest_device(fd, size));
+	return close(fd) ? 1 : 0;
+}
