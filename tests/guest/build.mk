@@ -92,6 +92,14 @@ $(GT_BIN)/test_guest_hv: $(BUILD)/host/$(GT_DIR)/test_guest_hv.o $(GT_SCENARIO) 
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 
+# Disks: natively and as dom0 of hv, images checked on the host (libxxhash).
+SCENARIO_TESTS += $(GT_BIN)/test_guest_disk
+$(BUILD)/host/$(GT_DIR)/test_guest_disk.o: $(GT_DIR)/progs/disk_pattern.h
+$(GT_BIN)/test_guest_disk: $(BUILD)/host/$(GT_DIR)/test_guest_disk.o $(GT_SCENARIO) \
+		$(HV_ELF) $(GUEST_ELF) $(GUEST_INITRD)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -lxxhash -o $@
+
 $(GT_BIN)/test_guest_xen: $(BUILD)/host/$(GT_DIR)/test_guest_xen.o $(GT_SCENARIO) \
 		$(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
 	@mkdir -p $(@D)

@@ -111,9 +111,10 @@ static int ata_rw(struct blkdev *b, bool write, uint64_t sector, uint32_t count,
 {
 	struct ata_disk *d = container_of(b, struct ata_disk, blk);
 	uint8_t *p = buf;
+	/* ERR before the command is the previous command's: only BSY counts. */
 	int st = wait_ready();
 
-	if (st < 0 || (st & (ST_ERR | ST_DF)))
+	if (st < 0)
 		return ata_error(d, "not ready", st);
 	issue(d->unit, write ? CMD_WRITE_EXT : CMD_READ_EXT, sector, count);
 	for (uint32_t i = 0; i < count; i++, p += SECTOR_SIZE) {

@@ -1,10 +1,14 @@
 /*
- * The block device test (tests/guest/scripts/disk.sh): on /dev/sda, checks
- * the size ioctls and Linux's error rules, digests what the host put on the
- * disk, writes the sequence of disk_pattern.h (a sweep in awkward chunk
- * sizes, then scattered unaligned writes), fsyncs, reads everything back
- * in other chunk sizes and compares with a copy kept in memory.  The host
- * checks the digests it prints and the image left behind.
+ * The block device tests (tests/guest/scripts/disk.sh, disk2.sh):
+ *   disk_test pattern DEV   digests what the host put on the disk, checks
+ *       the size ioctls and Linux's error rules, writes the sequence of
+ *       disk_pattern.h (a sweep in awkward chunk sizes, then scattered
+ *       unaligned writes), fsyncs, reads everything back in other chunk
+ *       sizes and compares with a copy kept in memory.  The host checks
+ *       the digests it prints and the image left behind.
+ *   disk_test parts DISK    the MBR partitions the host made on DISK.
+ *   disk_test errors DEV S  sector S of DEV fails in QEMU (blkdebug):
+ *       reads and writes touching it are EIO, the rest still works.
  */
 #define XXH_INLINE_ALL
 #include <errno.h>
@@ -131,9 +135,60 @@ static int verify(int fd, const uint8_t *model, uint64_t size)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static void show_partition(const char *dev)
 {
-	const char *dev = argc > 1 ? argv[1] : "/dev/sda";
+	char head[17] = { 0 };
+	uint64_t size = 0;
+	struct stat st;
+	int fd = open(dev, O_RDWR);
+
+	if (fd < 0) {
+		printf("%s: %s\n", dev, strerror(errno));
+		return;
+	}
+	fstat(fd, &st);
+	ioctl(fd, BLKGETSIZE64, &size);
+	pread(fd, head, 16, 0);
+	printf("%s: %u:%u, %llu bytes, starts with \"%s\"\n", dev, major(st.st_rdev),
+	       minor(st.st_rdev), (unsigned long long)size, head);
+	report("  pwrite at its end", pwrite(fd, head, 1, size));
+	report("  pread across its end", pread(fd, head, 16, size - 3));
+	close(fd);
+}
+
+static int parts(const char *disk)
+{
+	char name[64];
+
+	for (int i = 1; i <= 4; i++) {
+		snprintf(name, sizeof(name), "%s%d", disk, i);
+		show_partition(name);
+	}
+	return 0;
+}
+
+static int errors(const char *dev, long sector)
+{
+	char buf[4096];
+	int fd = open(dev, O_RDWR);
+
+	if (fd < 0) {
+		printf("open %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	memset(buf, 0xa5, sizeof(buf));
+	report("read the bad sector", pread(fd, buf, 512, sector * 512));
+	report("read across it", pread(fd, buf, 4096, (sector - 4) * 512));
+	report("read the sector before", pread(fd, buf, 512, (sector - 1) * 512));
+	report("write the bad sector", pwrite(fd, buf, 512, sector * 512));
+	report("write part of it", pwrite(fd, buf, 10, sector * 512 + 5));
+	report("read sector 0 after the errors", pread(fd, buf, 512, 0));
+	report("fsync", fsync(fd));
+	return close(fd) ? 1 : 0;
+}
+
+static int pattern(const char *dev)
+{
 	uint64_t size = 0;
 	uint8_t *model;
 	int fd = open(dev, O_RDWR);
@@ -156,4 +211,16 @@ int main(int argc, char **argv)
 	printf("final xxh64: %016llx\n", (unsigned long long)XXH64(model, size, 0));
 	printf("device xxh64: %016llx\n", (unsigned long long)digest_device(fd, size));
 	return close(fd) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "pattern"))
+		return pattern(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "parts"))
+		return parts(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "errors"))
+		return errors(argv[2], atol(argv[3]));
+	fprintf(stderr, "usage: disk_test pattern DEV | parts DISK | errors DEV SECTOR\n");
+	return 2;
 }
