@@ -9,6 +9,8 @@
  *   disk_test parts DISK    the MBR partitions the host made on DISK.
  *   disk_test errors DEV S  sector S of DEV fails in QEMU (blkdebug):
  *       reads and writes touching it are EIO, the rest still works.
+ *   disk_test userio        a process executing IN itself gets SIGSEGV:
+ *       the kernel's port access (IOPL 1 under PV) is not user mode's.
  */
 #define XXH_INLINE_ALL
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -187,6 +190,27 @@ static int errors(const char *dev, long sector)
 	return close(fd) ? 1 : 0;
 }
 
+static int user_io(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		unsigned char v;
+
+		asm volatile("inb %1, %0" : "=a"(v) : "Nd"((unsigned short)0x1f7));
+		printf("user inb returned %#x\n", v);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 1;
+	if (WIFSIGNALED(st))
+		printf("user inb: killed by signal %d\n", WTERMSIG(st));
+	else
+		printf("user inb: exit %d\n", WEXITSTATUS(st));
+	return 0;
+}
+
 static int pattern(const char *dev)
 {
 	uint64_t size = 0;
@@ -221,6 +245,8 @@ int main(int argc, char **argv)
 		return parts(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "errors"))
 		return errors(argv[2], atol(argv[3]));
-	fprintf(stderr, "usage: disk_test pattern DEV | parts DISK | errors DEV SECTOR\n");
+	if (argc == 2 && !strcmp(argv[1], "userio"))
+		return user_io();
+	fprintf(stderr, "usage: disk_test pattern DEV | parts DISK | errors DEV SECTOR | userio\n");
 	return 2;
 }
