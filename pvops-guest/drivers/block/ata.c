@@ -208,7 +208,12 @@ static bool probe_unit(unsigned int unit)
 	snprintf(d->blk.name, sizeof(d->blk.name), "sd%c", 'a' + unit);
 	printk("ata: %s: %s, %lu sectors (%lu MiB), PIO, polled\n", d->blk.name, model,
 	       d->blk.nr_sectors, d->blk.nr_sectors >> 11);
-	return blkdev_add_disk(&d->blk) == 0;
+	if (blkdev_add_disk(&d->blk)) {
+		printk("ata: %s: cannot register it\n", d->blk.name);
+		kfree(d);
+		return false;
+	}
+	return true;
 }
 
 int ata_probe(void)

@@ -113,7 +113,9 @@ static int add(struct blkdev *d)
 	struct inode *dev = ramfs_lookup(fs_root, "dev", 3);
 	struct inode *ino;
 
-	if (nr_devices == MAX_BLKDEVS || !dev)
+	if (!dev)
+		return -ENOENT;
+	if (nr_devices == MAX_BLKDEVS)
 		return -ENOSPC;
 	ino = dev_mknod_mode(dev, d->name, S_IFBLK | 0660,
 			     (d->major << 8) | d->minor, &blk_file_ops);
