@@ -1,4 +1,5 @@
-/* /dev: console, tty, null and zero, created at boot; /dev/xen under Xen PV. */
+/* /dev: console, tty, null and zero, created at boot; /dev/xen under Xen PV;
+ * disks (drivers/block) add their own nodes. */
 
 #include "fs.h"
 #include "lib.h"
@@ -35,16 +36,23 @@ static unsigned int always_ready(struct file *f)
 static const struct file_ops null_ops = { .read = null_read, .write = sink_write, .poll = always_ready };
 static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write, .poll = always_ready };
 
-void dev_mknod(struct inode *dir, const char *name, unsigned int rdev,
-		  const struct file_ops *ops)
+struct inode *dev_mknod_mode(struct inode *dir, const char *name, unsigned int mode,
+			     unsigned int rdev, const struct file_ops *ops)
 {
 	struct inode *ino;
 
 	ramfs_unlink(dir, name, false);
-	if (ramfs_create(dir, name, S_IFCHR | 0666, &ino))
+	if (ramfs_create(dir, name, mode, &ino))
 		panic("cannot create /dev/%s", name);
 	ino->rdev = rdev;
 	ino->fops = ops;
+	return ino;
+}
+
+void dev_mknod(struct inode *dir, const char *name, unsigned int rdev,
+		  const struct file_ops *ops)
+{
+	dev_mknod_mode(dir, name, S_IFCHR | 0666, rdev, ops);
 }
 
 void devices_init(void)

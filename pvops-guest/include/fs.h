@@ -30,6 +30,8 @@ struct file_ops {
 	int (*open)(struct file *f);
 	/* Devices: a new area v (MAP_SHARED or MAP_PRIVATE in flags) of this file. */
 	int (*mmap)(struct file *f, struct vma *v, unsigned long flags);
+	/* Devices with a write cache (block devices); NULL: nothing to do. */
+	int (*fsync)(struct file *f);
 };
 
 struct dentry {
@@ -117,6 +119,9 @@ int initrd_add_entry(void *arg, const struct cpio_entry *e);
 void devices_init(void);
 void dev_mknod(struct inode *dir, const char *name, unsigned int rdev,
 	       const struct file_ops *ops);
+/* Any device node: mode is S_IFCHR or S_IFBLK with permission bits. */
+struct inode *dev_mknod_mode(struct inode *dir, const char *name, unsigned int mode,
+			     unsigned int rdev, const struct file_ops *ops);
 int pipe_create(struct file **rd, struct file **wr);
 
 #endif

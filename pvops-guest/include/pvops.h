@@ -66,6 +66,16 @@ struct pv_console_ops {
 	int (*getc)(void);                    /* next input byte or -1 */
 };
 
+struct pv_io_ops {
+	/* Legacy I/O ports (IN/OUT, REP INS/OUTS of 16-bit words).  NULL when
+	 * the kernel has none: a PV domain that is not the hardware domain.
+	 * Under PV the hypervisor emulates them after PHYSDEVOP_set_iopl. */
+	uint8_t (*inb)(uint16_t port);
+	void (*outb)(uint16_t port, uint8_t v);
+	void (*insw)(uint16_t port, void *buf, size_t words);
+	void (*outsw)(uint16_t port, const void *buf, size_t words);
+};
+
 struct pv_ops {
 	const char *name;
 	struct pv_cpu_ops cpu;
@@ -73,7 +83,11 @@ struct pv_ops {
 	struct pv_irq_ops irq;
 	struct pv_time_ops time;
 	struct pv_console_ops console;
+	struct pv_io_ops io;
 };
+
+/* IN/OUT themselves (arch/x86/port_io.c): what both backends install. */
+extern const struct pv_io_ops x86_port_io_ops;
 
 extern struct pv_ops pv_ops;
 

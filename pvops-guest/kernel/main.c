@@ -2,6 +2,7 @@
  * kernel_main: the common kernel start, entered by either entry point once
  * pv_ops is filled in.  Nothing here knows which mode it runs in.
  */
+#include "blkdev.h"
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
@@ -59,6 +60,7 @@ _Noreturn void kernel_main(struct boot_info *bi)
 	if (err)
 		panic("bad initrd (error %d)", err);
 	devices_init();
+	block_init();
 	sched_init();
 	proc_init_first(args);
 	if (kernel_debug)

@@ -10,6 +10,8 @@
 
 static bool can_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
+/* Regular files and block devices: offsets, pread/pwrite, full transfers. */
+static bool seekable(struct file *f) { return S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode); }
 
 /*
  * Moves data through a kernel bounce buffer.  Regular files loop until n
@@ -41,7 +43,7 @@ static long do_read(struct file *f, uintptr_t buf, size_t n)
 			break;
 		}
 		total += r;
-		if (r == 0 || !S_ISREG(f->inode->mode))
+		if (r == 0 || !seekable(f))
 			break;
 	}
 	kfree(k);
@@ -93,7 +95,7 @@ static long positioned(int fd, uintptr_t buf, size_t n, int64_t off, bool write)
 
 	if (!f)
 		return -EBADF;
-	if (!S_ISREG(f->inode->mode))
+	if (!seekable(f))
 		return -ESPIPE;
 	if (off < 0)
 		return -EINVAL;
@@ -212,7 +214,7 @@ long sys_lseek(int fd, int64_t off, int whence)
 
 	if (!f)
 		return -EBADF;
-	if (!S_ISREG(f->inode->mode) && !S_ISDIR(f->inode->mode))
+	if (!seekable(f) && !S_ISDIR(f->inode->mode))
 		return -ESPIPE;
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
@@ -221,6 +223,9 @@ long sys_lseek(int fd, int64_t off, int whence)
 	default: return -EINVAL;
 	}
 	if (base + off < 0)
+		return -EINVAL;
+	/* A block device's size is fixed: no seeking past its end (Linux). */
+	if (S_ISBLK(f->inode->mode) && (uint64_t)(base + off) > f->inode->size)
 		return -EINVAL;
 	f->off = base + off;
 	return f->off;
@@ -459,7 +464,12 @@ long sys_ftruncate(int fd, int64_t len)
 
 long sys_fsync(int fd)
 {
-	return fd_get(fd) ? 0 : -EBADF;     /* ramfs has nothing to write back */
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	/* ramfs has nothing to write back; a disk flushes its cache. */
+	return f->ops->fsync ? f->ops->fsync(f) : 0;
 }
 
 long sys_sync(void)

@@ -4,7 +4,7 @@
 GT_DIR      := tests/guest
 GT_OUT      := $(BUILD)/guest
 GT_BIN      := $(BUILD)/tests/guest
-GT_PROGS    := abi_test segv unix_test xendev_test
+GT_PROGS    := abi_test segv unix_test xendev_test disk_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
 # dom0's xenstore daemon and client, static musl (xenstore-like/build.mk).
@@ -20,6 +20,14 @@ $(GT_OUT)/musl/%: $(GT_DIR)/progs/%.c
 # The Xen device test uses Linux's <xen/*.h> ioctl headers and our Xen ABI.
 $(GT_OUT)/musl/xendev_test: GT_PROG_CFLAGS = -isystem $(GUEST_UAPI) -Ihv/include
 $(GT_OUT)/musl/xendev_test: | $(GUEST_UAPI)/linux $(GUEST_UAPI)/xen/interface/xen.h
+
+# The disk test digests with libxxhash's header-only form (XXH_INLINE_ALL);
+# musl-gcc does not search /usr/include, so the header alone is linked in.
+$(GT_OUT)/musl/disk_test: GT_PROG_CFLAGS = -isystem $(GT_OUT)/xxhash -isystem $(GUEST_UAPI)
+$(GT_OUT)/musl/disk_test: $(GT_DIR)/progs/disk_pattern.h | $(GT_OUT)/xxhash/xxhash.h $(GUEST_UAPI)/linux
+$(GT_OUT)/xxhash/xxhash.h:
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/xxhash.h $@
 
 $(GT_OUT)/host/abi_test: $(GT_DIR)/progs/abi_test.c
 	@mkdir -p $(@D)
@@ -42,7 +50,7 @@ GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/pv
 $(BUILD)/host/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 $(BUILD)/host/$(GT_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 
-GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu
+GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu blk
 UNIT_TESTS += $(addprefix $(GT_BIN)/test_,$(GUEST_UNIT))
 
 GUEST_HOST_OBJ = $(patsubst %,$(BUILD)/host/$(GUEST_DIR)/%.o,$(1)) $(BUILD)/host/$(GT_DIR)/unit/support.o
@@ -57,6 +65,8 @@ $(GT_BIN)/test_vma: $(BUILD)/host/$(GT_DIR)/unit/test_vma.o $(call GUEST_HOST_OB
 $(GT_BIN)/test_pv_batch: $(BUILD)/host/$(GT_DIR)/unit/test_pv_batch.o $(call GUEST_HOST_OBJ,$(PV)/batch)
 $(GT_BIN)/test_pv_boot: $(BUILD)/host/$(GT_DIR)/unit/test_pv_boot.o $(call GUEST_HOST_OBJ,$(PV)/boot_info)
 $(GT_BIN)/test_pv_frame: $(BUILD)/host/$(GT_DIR)/unit/test_pv_frame.o $(call GUEST_HOST_OBJ,$(PV)/frame)
+$(GT_BIN)/test_blk: $(BUILD)/host/$(GT_DIR)/unit/test_blk.o \
+		$(call GUEST_HOST_OBJ,drivers/block/blk_core drivers/block/mbr)
 # The PV MMU with the real generic page-table code and frame allocator,
 # on a simulated machine (tests/guest/unit/fake_xen.c).
 $(GT_BIN)/test_pv_mmu: $(BUILD)/host/$(GT_DIR)/unit/test_pv_mmu.o \
@@ -83,6 +93,14 @@ $(GT_BIN)/test_guest_hv: $(BUILD)/host/$(GT_DIR)/test_guest_hv.o $(GT_SCENARIO) 
 		$(HV_ELF) $(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# Disks: natively and as dom0 of hv, images checked on the host (libxxhash).
+SCENARIO_TESTS += $(GT_BIN)/test_guest_disk
+$(BUILD)/host/$(GT_DIR)/test_guest_disk.o: $(GT_DIR)/progs/disk_pattern.h
+$(GT_BIN)/test_guest_disk: $(BUILD)/host/$(GT_DIR)/test_guest_disk.o $(GT_SCENARIO) \
+		$(HV_ELF) $(GUEST_ELF) $(GUEST_INITRD)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -lxxhash -o $@
 
 $(GT_BIN)/test_guest_xen: $(BUILD)/host/$(GT_DIR)/test_guest_xen.o $(GT_SCENARIO) \
 		$(GUEST_ELF) $(GUEST_INITRD) $(GT_OUT)/host/abi_test

@@ -1,9 +1,10 @@
 /*
- * physdev_op (hypercall 33).  hv gives guests no physical devices, I/O
- * ports or IRQs yet; the only operation is set_iopl, which records the
- * virtual I/O privilege level.  It shows in the RFLAGS.IOPL of bounce
- * frames when the guest enabled VMASST_TYPE_architectural_iopl; port I/O
- * itself still faults (#GP), since hv emulates none.
+ * physdev_op (hypercall 33).  hv gives guests no physical IRQs yet; the
+ * only operation is set_iopl, which records the virtual I/O privilege
+ * level.  It decides whether the vCPU's port I/O is emulated (ioport.c:
+ * the hardware domain reaches the ports hv does not drive itself) or a
+ * #GP, and shows in the RFLAGS.IOPL of bounce frames when the guest
+ * enabled VMASST_TYPE_architectural_iopl.
  */
 #include <hv/domain.h>
 #include <hv/hypercall.h>

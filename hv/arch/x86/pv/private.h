@@ -38,4 +38,8 @@ void pv_read_segs(u16 segs[4]);
 unsigned int pv_fetch_insn(const struct cpu_user_regs *regs, u8 *buf,
                            unsigned int n);
 
+/* IN/OUT/INS/OUTS behind a #GP, by the vCPU's virtual IOPL and the
+ * domain's port permissions (ioport.c).  True when handled. */
+bool pv_emulate_io(struct cpu_user_regs *regs);
+
 #endif

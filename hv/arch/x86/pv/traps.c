@@ -222,7 +222,7 @@ void pv_exception(struct cpu_user_regs *regs)
     case TRAP_gp_fault:
         if (soft_interrupt(v, regs))
             return;
-        if (regs->error_code == 0 && pv_emulate_gp(regs))
+        if (regs->error_code == 0 && (pv_emulate_gp(regs) || pv_emulate_io(regs)))
             return;
         break;
     case TRAP_invalid_op:

@@ -115,6 +115,7 @@ _Noreturn void native_start(uint32_t mb_info_paddr)
 	pv_ops.irq = native_irq_ops;
 	pv_ops.time = native_time_ops;
 	pv_ops.console = native_console_ops;
+	pv_ops.io = x86_port_io_ops;
 
 	native_uart_init();
 	native_cpu_init();

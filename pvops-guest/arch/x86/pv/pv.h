@@ -77,6 +77,9 @@ extern const struct pv_console_ops pv_console_ops;
 int pv_console_init(const struct start_info *si);   /* returns the input IRQ */
 void pv_console_flush(void);
 
+/* io.c: port I/O for the hardware domain (virtual IOPL 1). */
+void pv_io_init(const struct start_info *si);
+
 /* stats.c */
 void pv_stats_print(void);
 

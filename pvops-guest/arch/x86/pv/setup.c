@@ -90,6 +90,7 @@ _Noreturn void xen_pv_start(struct start_info *si)
 	pv_cpu_init();
 	pv_ops.console.console_irq = pv_console_init(si);
 	pv_ops.time.timer_irq = pv_time_init();
+	pv_io_init(si);
 
 	pv_early_map_extend(&boot_info, &layout);
 	levels = pv_early_alloc(&boot_info, &layout, PAGE_UP(layout.nr_pfns) / PAGE_SIZE);

@@ -1,0 +1,191 @@
+/*
+ * Port I/O by a PV guest, emulated on its #GP as Xen does
+ * (emul-priv-op.c): the guest kernel runs in ring 3 with the real
+ * RFLAGS.IOPL 0, so every IN/OUT/INS/OUTS faults and lands here.
+ *
+ *   - The virtual IOPL (PHYSDEVOP_set_iopl) decides whether the vCPU may
+ *     do port I/O at all: the guest kernel counts as ring 1 (ring 0 with
+ *     VMASST_TYPE_architectural_iopl), guest user mode as ring 3.  If not,
+ *     the #GP goes to the guest.
+ *   - Whether a port reaches the hardware is the domain's I/O permission:
+ *     the hardware domain gets every port but those hv drives itself (the
+ *     8259s and ELCR, the PIT and port 0x61, the RTC/CMOS, hv's COM1
+ *     console, reset control, A20/INIT, IGNNE, PCI configuration space);
+ *     other domains get none.  As on Xen, a refused port reads as all ones
+ *     and ignores writes.
+ *   - REP INS/OUTS run up to PV_IO_REP_BATCH elements per fault, then the
+ *     instruction restarts with RCX/RSI/RDI advanced, as an interrupted
+ *     string instruction does.  A fault on the guest buffer is a #PF at the
+ *     element's address (the element read from the port is lost, as on
+ *     Xen).  Only 64-bit addressing is emulated (no 0x67 prefix, no
+ *     FS/GS override).
+ */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/io.h>
+#include <hv/processor.h>
+#include <hv/traps.h>
+#include <hv/lib.h>
+#include "private.h"
+
+#define PV_IO_REP_BATCH 4096u
+
+struct port_range {
+    u16 first, last;
+};
+
+/* Ports hv drives itself: never the hardware domain's (Xen's dom0 list). */
+static const struct port_range hv_ports[] = {
+    { 0x20, 0x21 }, { 0xa0, 0xa1 }, { 0x4d0, 0x4d1 },   /* 8259s, ELCR */
+    { 0x40, 0x43 }, { 0x61, 0x61 },                     /* PIT, port B */
+    { 0x70, 0x71 },                                     /* RTC/CMOS */
+    { 0x92, 0x92 }, { 0xf0, 0xf0 },                     /* A20/INIT, IGNNE */
+    { 0x3f8, 0x3ff },                                   /* hv's console */
+    { 0xcf8, 0xcff },                                   /* PCI config, reset */
+};
+
+/* May this vCPU execute port I/O at all? */
+static bool pv_iopl_ok(const struct vcpu *v)
+{
+    unsigned int cpl = v->arch.kernel_mode ?
+        (vm_assist_enabled(v->domain, VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
+
+    return (cpl << 12) <= v->arch.iopl;
+}
+
+/* Do [port, port + bytes) reach the hardware for this domain? */
+static bool pv_ioport_permitted(const struct domain *d, unsigned int port,
+                         unsigned int bytes)
+{
+    unsigned int last = port + bytes - 1;
+
+    if (d != hardware_domain() || last > 0xffff)
+        return false;
+    for (unsigned int i = 0; i < ARRAY_SIZE(hv_ports); i++)
+        if (port <= hv_ports[i].last && last >= hv_ports[i].first)
+            return false;
+    return true;
+}
+
+static u32 io_read(const struct domain *d, unsigned int port, unsigned int bytes)
+{
+    if (!pv_ioport_permitted(d, port, bytes))
+        return bytes == 4 ? ~0u : (1u << (bytes * 8)) - 1;
+    switch (bytes) {
+    case 1: return inb(port);
+    case 2: return inw(port);
+    default: return inl(port);
+    }
+}
+
+static void io_write(const struct domain *d, unsigned int port,
+                     unsigned int bytes, u32 val)
+{
+    if (!pv_ioport_permitted(d, port, bytes))
+        return;
+    switch (bytes) {
+    case 1: outb(val, port); break;
+    case 2: outw(val, port); break;
+    default: outl(val, port); break;
+    }
+}
+
+static void set_acc(struct cpu_user_regs *regs, unsigned int bytes, u32 val)
+{
+    switch (bytes) {
+    case 1: regs->rax = (regs->rax & ~0xffUL) | (val & 0xff); break;
+    case 2: regs->rax = (regs->rax & ~0xffffUL) | (val & 0xffff); break;
+    default: regs->rax = val; break;     /* a 32-bit write zero-extends */
+    }
+}
+
+/* INS/OUTS, one element or (rep) up to PV_IO_REP_BATCH of them. */
+static bool string_io(struct vcpu *v, struct cpu_user_regs *regs, bool in,
+                      unsigned int bytes, bool rep, unsigned int len)
+{
+    unsigned int port = regs->rdx & 0xffff;
+    s64 step = (regs->rflags & X86_EFLAGS_DF) ? -(s64)bytes : (s64)bytes;
+    u64 todo = rep ? regs->rcx : 1;
+    unsigned int done = 0;
+    u32 val;
+
+    for (; todo && done < PV_IO_REP_BATCH; todo--, done++) {
+        if (in) {
+            val = io_read(v->domain, port, bytes);
+            if (copy_to_guest(regs->rdi, &val, bytes)) {
+                pv_inject_page_fault(regs->rdi, PFEC_write);
+                return true;
+            }
+            regs->rdi += step;
+        } else {
+            val = 0;
+            if (copy_from_guest(&val, regs->rsi, bytes)) {
+                pv_inject_page_fault(regs->rsi, 0);
+                return true;
+            }
+            io_write(v->domain, port, bytes, val);
+            regs->rsi += step;
+        }
+        if (rep)
+            regs->rcx--;
+    }
+    if (!todo)
+        regs->rip += len;
+    return true;
+}
+
+/*
+ * in/out with an immediate port (e4-e7) or DX (ec-ef), ins/outs (6c-6f),
+ * behind optional 0x66 (16-bit operand), rep (f3/f2), segment prefixes
+ * with a zero base in 64-bit mode, and REX.  True when handled (the
+ * instruction was emulated or an exception injected).
+ */
+bool pv_emulate_io(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    u8 insn[15];
+    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
+    unsigned int bytes, port;
+    bool opsize = false, rep = false;
+    u8 op;
+
+    for (; i < n; i++) {
+        u8 b = insn[i];
+
+        if (b == 0x66)
+            opsize = true;
+        else if (b == 0xf3 || b == 0xf2)
+            rep = true;
+        else if (b == 0x2e || b == 0x36 || b == 0x3e || b == 0x26)
+            continue;
+        else if ((b & 0xf0) != 0x40)
+            break;
+    }
+    if (i >= n)
+        return false;
+    op = insn[i++];
+    bytes = (op & 1) ? (opsize ? 2 : 4) : 1;
+    switch (op) {
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+        if (i >= n)
+            return false;
+        port = insn[i++];
+        break;
+    case 0xec: case 0xed: case 0xee: case 0xef:
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f:
+        port = regs->rdx & 0xffff;
+        break;
+    default:
+        return false;
+    }
+    if (!pv_iopl_ok(v))
+        return false;
+    if (op >= 0x6c && op <= 0x6f)
+        return string_io(v, regs, op <= 0x6d, bytes, rep, i);
+    if (op & 2)
+        io_write(v->domain, port, bytes, (u32)regs->rax);
+    else
+        set_acc(regs, bytes, io_read(v->domain, port, bytes));
+    regs->rip += i;
+    return true;
+}
