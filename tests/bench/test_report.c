@@ -426,6 +426,10 @@ START_TEST(test_report_ratio_to)
 	ck_assert_msg(strstr(md, "| LH | 1.00 µs (2.50x) |"), "%s", md);
 	ck_assert_msg(strstr(md, "ratio to N; for lnat, to lnat; for lhvm, to lnat."), "%s", md);
 	free(md);
+	md = read_text("chart.gp");
+	ck_assert_msg(strstr(md, "set ylabel 'ratio to baseline (or to the one a row names)'"),
+		      "%s", md);
+	free(md);
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
 		report(own_base);
 		edit("results.json", edits[i].old, edits[i].new);

@@ -9,7 +9,7 @@ set grid ytics
 set datafile missing '-'
 set key below
 set xtics noenhanced rotate by -25
-set ylabel 'ratio to baseline'
+set ylabel 'ratio to baseline (or to the one a row names)'
 set multiplot layout 2,1
 set title "Time per operation relative to pvops-guest native, QEMU TCG (baseline): log scale, lower is better"
 set yrange [0.001:10000]
