@@ -1,6 +1,6 @@
 # shellcheck shell=sh disable=SC2154  # mode, log, jobs: set by bench/run
 # Helpers for configuration files (bench/configs/*.sh), sourced by bench/run
-# before a configuration's boot function runs.  A boot function sees:
+# before a configuration file is read and before its boot function runs.  A boot function sees:
 #   mode   "time" (plain TCG) or "icount" (QEMU -icount shift=0)
 #   log    the file where everything the configuration prints must land
 #   jobs   one benchmark per line: "PROGRAM ARG..."
@@ -13,6 +13,18 @@
 # After the boot, console_text prints $log as plain lines for the runner to
 # read the markers and BENCH lines from; a configuration whose console adds
 # prefixes (a domU console relayed by the hypervisor) redefines it.
+
+# linux_pending: for the stock Linux configurations, sets pending (why the
+# row cannot run) when the build has no Debian kernel in build/linux-ref
+# (tests/hvm-guests/linux/fetch-kernel).
+# shellcheck disable=SC2034  # the configuration's variable, read by bench/run
+linux_pending() {
+	if [ -e "$BUILD/linux-ref/unavailable" ]; then
+		pending="Debian's kernel is not available: $(cat "$BUILD/linux-ref/unavailable")"
+	elif [ ! -e "$BUILD/linux-ref/vmlinuz" ]; then
+		pending="no $BUILD/linux-ref/vmlinuz: make fetches it (tests/hvm-guests/linux/fetch-kernel)"
+	fi
+}
 
 console_text() {
 	tr -d '\r' <"$log"

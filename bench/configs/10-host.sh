@@ -8,6 +8,7 @@ title="host: Linux on 1 CPU, no emulation (reference)"
 role=reference
 modes="time"
 na_hypercall="no hypervisor: the host row runs programs only"
+na_evtchn="no hypervisor: no domains, no event channels"
 
 boot() {
 	export TMPDIR=/dev/shm

@@ -5,6 +5,7 @@ title="pvops-guest native, QEMU TCG (baseline)"
 role=baseline
 modes="time icount"
 na_hypercall="natively there is no hypervisor to call"
+na_evtchn="natively there are no domains and no event channels"
 
 boot() {
 	qemu_boot -cpu max -m 256M -kernel "$BUILD/pvops-guest.elf" \

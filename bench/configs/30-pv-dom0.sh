@@ -17,8 +17,17 @@ boot() {
 	return $status
 }
 
-# The PV kernels (bench/kernels/) as dom0 of hv, each in a boot of its own.
+# The PV kernels (bench/kernels/) as dom0 of hv, each in a boot of its own;
+# the event-channel one also as domain 1 (domu=), the peer dom0 measures
+# against.
 kernel_boot() {
-	qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" -append "dom0_mem=256M" \
-		-initrd "$1 $2"
+	case $1 in
+	*/evtchn.elf)
+		qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" \
+			-append "dom0_mem=256M domu=1:16M" \
+			-initrd "$1 $2 role=server peer=1,$1 role=client peer=0" ;;
+	*)
+		qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" -append "dom0_mem=256M" \
+			-initrd "$1 $2" ;;
+	esac
 }

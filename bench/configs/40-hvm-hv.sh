@@ -9,6 +9,7 @@ title="pvops-guest HVM domU on hv"
 role=measured
 modes="time icount"
 na_hypercall="an HVM guest makes no PV hypercalls (hv answers VMMCALL with -ENOSYS); its null VM exit is the CPUID column"
+na_evtchn="an HVM guest has no event channels yet (no callback vector, no PV drivers in HVM guests); the PV dom0 row measures the hypervisor's path"
 
 boot() {
 	qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" \

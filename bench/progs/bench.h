@@ -7,6 +7,7 @@
  *
  *   BENCH name=NAME unit=UNIT value=NS_PER_OP iters=N tsc=TICKS_PER_OP
  *
+ * (less the operation's wait_ns, if it has one)
  * value comes from clock_gettime(CLOCK_MONOTONIC); tsc from rdtsc.  Under
  * QEMU -icount shift=0 the guest TSC advances by one per executed
  * instruction, so there tsc is the instruction count per operation.
@@ -28,6 +29,13 @@ struct bench {
 	int (*run)(uint64_t n);
 	/* Optional: release what setup made. */
 	void (*teardown)(void);
+	/*
+	 * Optional: how long each operation waits by design (a requested
+	 * sleep).  It is subtracted from the figures, which then give how much
+	 * longer than that an operation took; the tsc figure shrinks in the
+	 * same proportion.
+	 */
+	uint64_t wait_ns;
 };
 
 int bench_main(int argc, char **argv, const struct bench *b);

@@ -151,7 +151,13 @@ static void check_configs(struct checker *c)
 			*status = need_str(c, o, "configs", i, "status");
 		int has_runs = 0;
 
+		const char *ratio_to = need_str(c, o, "configs", i, "ratio_to");
+
 		need_str(c, o, "configs", i, "title");
+		if (ratio_to && !find_named(c->configs, "name", ratio_to))
+			problem(c, "configs[%zu]: ratio_to names no configuration: %s", i, ratio_to);
+		if (ratio_to && name && role && !strcmp(role, "baseline") && strcmp(ratio_to, name))
+			problem(c, "configs[%zu]: the baseline's ratios are not to itself", i);
 		if (name && find_named(c->configs, "name", name) != o)
 			problem(c, "configs: %s given twice", name);
 		if (role && !one_of(role, roles))
@@ -403,7 +409,8 @@ static void check_one_summary(struct checker *c, const struct json *o, size_t i)
 {
 	const char *config = jstr(o, "config"), *bench = jstr(o, "benchmark"),
 		*metric = jstr(o, "metric"), *unit = jstr(o, "unit");
-	const char *base = jstr(c->configs->items[c->baseline], "name");
+	const struct json *cfg = config ? find_named(c->configs, "name", config) : NULL;
+	const char *base = cfg ? jstr(cfg, "ratio_to") : NULL;
 	const struct json *ratio = json_get(o, "ratio"), *bs;
 	double n, median, min, max, *v;
 	struct stats st;
@@ -432,7 +439,7 @@ static void check_one_summary(struct checker *c, const struct json *o, size_t i)
 			problem(c, "summary[%zu]: ratio without a baseline figure", i);
 	} else if (ratio->type != JSON_NUMBER || jnum(bs, "median", &n) ||
 		   !(fabs(ratio->number - median / n) <= 1e-6 * ratio->number)) {
-		problem(c, "summary[%zu]: ratio is not median / baseline median", i);
+		problem(c, "summary[%zu]: ratio is not median / the median of %s", i, base);
 	}
 }
 

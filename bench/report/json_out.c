@@ -71,7 +71,9 @@ static void write_configs(const struct model *m, FILE *f)
 				str(f, metric_name(k));
 				first = 0;
 			}
-		fputs("], \"status\": ", f);
+		fputs("], \"ratio_to\": ", f);
+		str(f, m->configs[c->base].name);
+		fputs(", \"status\": ", f);
 		str(f, config_status(m, (int)i));
 		fputs(", \"note\": ", f);
 		str(f, c->pending);

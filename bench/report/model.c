@@ -161,10 +161,11 @@ static int parse_metrics(const char *s, unsigned int *mask)
 static int load_config(struct loader *ld, const struct record *r)
 {
 	const char *name = need(ld, r, "name"), *title = need(ld, r, "title"),
-		*role = need(ld, r, "role"), *modes = need(ld, r, "modes");
+		*role = need(ld, r, "role"), *modes = need(ld, r, "modes"),
+		*ratio_to = record_get(r, "ratio_to");
 	struct config *c;
 	unsigned int metrics;
-	int ri;
+	int ri, base = -1;
 
 	if (!name || !title || !role || !modes)
 		return -1;
@@ -180,6 +181,16 @@ static int load_config(struct loader *ld, const struct record *r)
 		return fail(ld, "configuration %s: unknown role '%s'", name, role);
 	if (parse_metrics(modes, &metrics))
 		return fail(ld, "configuration %s: bad modes '%s'", name, modes);
+	if (ratio_to) {
+		/* Itself (a baseline of its own rows) or a configuration before it. */
+		base = strcmp(ratio_to, name) ? find_config(ld->m, ratio_to)
+					      : (int)ld->m->nr_configs;
+		if (base < 0)
+			return fail(ld, "configuration %s: ratio_to names no earlier "
+				    "configuration: '%s'", name, ratio_to);
+		if (ri == ROLE_BASELINE)
+			return fail(ld, "configuration %s: the baseline takes no ratio_to", name);
+	}
 	c = push(&ld->m->configs, &ld->m->nr_configs, sizeof(*c));
 	if (!c)
 		return fail(ld, "out of memory");
@@ -188,6 +199,7 @@ static int load_config(struct loader *ld, const struct record *r)
 	c->pending = dup_or_null(record_get(r, "pending"));
 	c->role = ri;
 	c->metrics = metrics;
+	c->base = base;
 	return 0;
 }
 
@@ -416,7 +428,8 @@ static int summarise(struct model *m)
 	free(v);
 	for (size_t i = 0; i < m->nr_summaries; i++) {
 		struct summary *s = &m->summaries[i];
-		const struct summary *base = model_summary(m, m->baseline, s->bench, s->metric);
+		const struct summary *base = model_summary(m, m->configs[s->config].base,
+							   s->bench, s->metric);
 
 		if (base) {
 			s->has_ratio = 1;
@@ -441,6 +454,9 @@ static int check_complete(struct loader *ld)
 		}
 	if (baselines != 1)
 		return fail(ld, "need exactly one baseline configuration, have %d", baselines);
+	for (size_t i = 0; i < m->nr_configs; i++)
+		if (m->configs[i].base < 0)
+			m->configs[i].base = m->baseline;
 	for (size_t i = 0; i < m->nr_results; i++)
 		if (model_not_applicable(m, m->results[i].config, m->results[i].bench))
 			return fail(ld, "result for %s in %s, where it does not apply",

@@ -5,7 +5,10 @@
  *
  * Raw records (see record.h for the line syntax):
  *   META      KEY=VALUE...          run facts; date and runs are required
- *   CONFIG    name title role modes [pending]
+ *   CONFIG    name title role modes [ratio_to] [pending]
+ *                                   ratio_to: the configuration whose medians
+ *                                   divide this one's (itself or an earlier
+ *                                   one; default the baseline)
  *   BENCHDEF  name title [later]    later: a figure not measurable yet, why
  *   NA        config name note      a benchmark that means nothing in a
  *                                   configuration (a hypercall natively), why
@@ -34,6 +37,7 @@ struct config {
 	char *name, *title, *pending;   /* pending: why it cannot run, or NULL */
 	enum role role;
 	unsigned int metrics;           /* 1 << enum metric */
+	int base;                       /* its ratios' denominator (index) */
 };
 
 struct benchdef {
@@ -70,7 +74,7 @@ struct summary {
 	enum metric metric;
 	struct stats st;
 	int has_ratio;
-	double ratio;                   /* median / the baseline's median */
+	double ratio;                   /* median / its configuration's base's median */
 };
 
 struct model {

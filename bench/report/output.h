@@ -6,7 +6,7 @@
 
 #include "model.h"
 
-#define JSON_SCHEMA "heron-bench/2"
+#define JSON_SCHEMA "heron-bench/3"
 
 /* results.json: every run, every failure, the summaries.  Returns 0 or -1. */
 int write_json(const struct model *m, FILE *f);

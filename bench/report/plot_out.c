@@ -125,7 +125,7 @@ int write_plot(const struct model *m, const char *dir)
 	static struct panel panels[NR_METRICS];
 	double lo[NR_METRICS], hi[NR_METRICS];
 	char path[4096];
-	int nr = 0;
+	int nr = 0, own_base = 0;
 	FILE *gp;
 
 	for (int k = 0; k < NR_METRICS; k++) {
@@ -164,8 +164,12 @@ int write_plot(const struct model *m, const char *dir)
 	      "set grid ytics\n"
 	      "set datafile missing '-'\n"
 	      "set key below\n"
-	      "set xtics noenhanced rotate by -25\n"
-	      "set ylabel 'ratio to baseline'\n", gp);
+	      "set xtics noenhanced rotate by -25\n", gp);
+	/* Rows with a baseline of their own (ratio_to) say so in their titles. */
+	for (size_t c = 0; c < m->nr_configs; c++)
+		own_base |= m->configs[c].base != m->baseline;
+	fprintf(gp, "set ylabel 'ratio to baseline%s'\n",
+		own_base ? " (or to the one a row names)" : "");
 	fprintf(gp, "set multiplot layout %d,1\n", nr);
 	for (int i = 0; i < nr; i++)
 		write_panel(m, &panels[i], lo[i], hi[i], gp);

@@ -8,7 +8,7 @@
 # power-off cancel out.  Uses the configuration's own boot function.
 #
 # usage: bench/tools/counts.sh [-b BUILD] CONFIG PROGRAM N1 N2
-#   CONFIG   pv-dom0, xen-dom0 (hypercalls) or hvm-hv (VM exits)
+#   CONFIG   pv-dom0, xen-dom0 (hypercalls) or hvm-hv, linux-hvm (VM exits)
 #   e.g.     bench/tools/counts.sh pv-dom0 fork 100 1100
 set -eu
 

@@ -302,6 +302,10 @@ START_TEST(test_model_rejects)
 		"CONFIG name=x role=boss modes=time title=\"X\"\n",
 		"CONFIG name=x role=measured modes=time,time title=\"X\"\n",
 		"CONFIG name=x role=measured modes=time title=\"a|b\"\n",
+		"CONFIG name=x role=measured modes=time title=\"X\" ratio_to=nope\n",
+		"CONFIG name=x role=measured modes=time title=\"X\" ratio_to=y\n"
+		"CONFIG name=y role=measured modes=time title=\"Y\"\n",
+		"CONFIG name=b2 role=baseline modes=time title=\"B\" ratio_to=native\n",
 		"TARGET series=s benchmark=zz ratio=1 title=\"S\"\n",
 		"TARGET series=s benchmark=a ratio=0 title=\"S\"\n",
 		"FAIL config=native mode=time run=1 name=zz note=\"x\"\n",
@@ -379,6 +383,58 @@ START_TEST(test_report_without_comparison)
 	gp = read_text("chart.gp");
 	ck_assert_ptr_null(strstr(gp, "set terminal"));
 	free(gp);
+}
+END_TEST
+
+/* Rows with a baseline of their own (stock Linux over Linux native). */
+static const char own_base[] =
+	"META date=2025-01-02 runs=1\n"
+	"BENCHDEF name=a title=\"A\"\n"
+	"CONFIG name=native role=baseline modes=time title=\"N\"\n"
+	"CONFIG name=hvm role=measured modes=time title=\"H\"\n"
+	"CONFIG name=lnat role=measured modes=time title=\"LN\" ratio_to=lnat\n"
+	"CONFIG name=lhvm role=measured modes=time title=\"LH\" ratio_to=lnat\n"
+	"RESULT config=native mode=time run=1 name=a unit=ns/op value=100 iters=1 tsc=9\n"
+	"RESULT config=hvm mode=time run=1 name=a unit=ns/op value=150 iters=1 tsc=9\n"
+	"RESULT config=lnat mode=time run=1 name=a unit=ns/op value=400 iters=1 tsc=9\n"
+	"RESULT config=lhvm mode=time run=1 name=a unit=ns/op value=1000 iters=1 tsc=9\n";
+
+START_TEST(test_report_ratio_to)
+{
+	static const struct { const char *old, *new; } edits[] = {
+		{ "\"title\": \"LH\", \"role\": \"measured\", \"modes\": [\"time\"], "
+		  "\"ratio_to\": \"lnat\"",
+		  "\"title\": \"LH\", \"role\": \"measured\", \"modes\": [\"time\"], "
+		  "\"ratio_to\": \"native\"" },
+		{ "\"title\": \"LH\", \"role\": \"measured\", \"modes\": [\"time\"], "
+		  "\"ratio_to\": \"lnat\"",
+		  "\"title\": \"LH\", \"role\": \"measured\", \"modes\": [\"time\"], "
+		  "\"ratio_to\": \"nope\"" },
+		{ "\"ratio_to\": \"native\"", "\"ratio_to\": \"hvm\"" },
+	};
+	char err[256], *md;
+	struct model m;
+
+	ck_assert_msg(load(&m, own_base, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(model_summary(&m, 1, 0, METRIC_TIME)->ratio == 1.5);
+	ck_assert(model_summary(&m, 2, 0, METRIC_TIME)->ratio == 1);
+	ck_assert(model_summary(&m, 3, 0, METRIC_TIME)->ratio == 2.5);
+	model_free(&m);
+	report(own_base);
+	ck_assert_int_eq(problems(), 0);
+	md = read_text("results.md");
+	ck_assert_msg(strstr(md, "| LH | 1.00 µs (2.50x) |"), "%s", md);
+	ck_assert_msg(strstr(md, "ratio to N; for lnat, to lnat; for lhvm, to lnat."), "%s", md);
+	free(md);
+	md = read_text("chart.gp");
+	ck_assert_msg(strstr(md, "set ylabel 'ratio to baseline (or to the one a row names)'"),
+		      "%s", md);
+	free(md);
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		report(own_base);
+		edit("results.json", edits[i].old, edits[i].new);
+		ck_assert_msg(problems() > 0, "edit %zu not caught", i);
+	}
 }
 END_TEST
 
@@ -483,6 +539,7 @@ int main(void)
 	tcase_add_test(tc, test_model_rejects);
 	tcase_add_test(tc, test_report_passes_check);
 	tcase_add_test(tc, test_report_without_comparison);
+	tcase_add_test(tc, test_report_ratio_to);
 	tcase_add_test(tc, test_check_catches_bad_json);
 	tcase_add_test(tc, test_check_catches_bad_markdown);
 	tcase_add_test(tc, test_json_parser);

@@ -1,8 +1,11 @@
 /*
  * Scenario test of the harness end to end (seconds): bench/run -q on the
  * host configuration, then one quick boot of pvops-guest natively in both
- * modes, then pvops-guest as hv's PV dom0 with the PV kernel benchmark
- * (bench/kernels/) booted after it; the checker must accept the reports.
+ * modes, then pvops-guest as hv's PV dom0 with the PV kernel benchmarks
+ * (bench/kernels/: the null hypercall, the event channel with a domU)
+ * booted after it, then Debian's Linux as hv's HVM domU
+ * (its ratios are to the Linux native row, not selected here, so it has
+ * none); the checker must accept the reports.
  * A benchmark that does not apply is recorded as such, not run.  A broken
  * program turns into a recorded failure, not a missing row; bad options
  * are refused.
@@ -19,9 +22,10 @@
 #define FAKE  BENCH_BUILD "/tests/bench/fake-build"
 #define NATIVE BENCH_BUILD "/tests/bench/run-native"
 #define PV    BENCH_BUILD "/tests/bench/run-pv-dom0"
+#define LINUX BENCH_BUILD "/tests/bench/run-linux-hvm"
 
 static const char *const programs[] = {
-	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpuid", "cpu", "mixed",
+	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpuid", "timer", "cpu", "mixed",
 };
 
 static int run(const char *cmd)
@@ -73,7 +77,9 @@ START_TEST(test_quick_host_run)
 	ck_assert_int_eq(count(raw, "RESULT config=native"), 0);
 	ck_assert_int_eq(count(raw, "FAIL "), 0);
 	ck_assert_int_eq(count(raw, "name=hypercall unit="), 0);
+	ck_assert_int_eq(count(raw, "name=evtchn unit="), 0);
 	ck_assert_msg(strstr(raw, "NA config=host name=hypercall note=\"no hypervisor"), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=host name=evtchn note=\"no hypervisor"), "%s", raw);
 	md = slurp(OUT "/results.md");
 	ck_assert_msg(strstr(md, "not selected for this run"), "native not marked unselected");
 	ck_assert_msg(strstr(md, "needs a console backend in dom0"), "PV domU row without its reason");
@@ -129,10 +135,47 @@ START_TEST(test_quick_pv_dom0_boot)
 		snprintf(needle, sizeof(needle),
 			 "RESULT config=pv-dom0 mode=%s run=1 name=hypercall unit=ns/op ", modes[m]);
 		ck_assert_msg(count(raw, needle) == 1, "no %s result for the hypercall", modes[m]);
+		snprintf(needle, sizeof(needle),
+			 "RESULT config=pv-dom0 mode=%s run=1 name=evtchn unit=ns/op ", modes[m]);
+		ck_assert_msg(count(raw, needle) == 1, "no %s result for the event channel",
+			      modes[m]);
 	}
 	ck_assert_int_eq(count(raw, "FAIL "), 0);
 	ck_assert_msg(strstr(raw, "NA config=native name=hypercall"), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=native name=evtchn"), "%s", raw);
 	free(raw);
+}
+END_TEST
+
+/* Debian's kernel as hv's HVM domU runs the same initrd's programs. */
+START_TEST(test_quick_linux_hvm_boot)
+{
+	char needle[128], *raw, *md;
+	static const char *const modes[] = { "time", "icount" };
+
+	ck_assert_int_eq(run("bench/run -q -r 1 -c linux-hvm -b " BENCH_BUILD " -o " LINUX
+			     " > " LINUX ".log 2>&1"), 0);
+	ck_assert_int_eq(check_results(LINUX, stderr), 0);
+	raw = slurp(LINUX "/raw.txt");
+	ck_assert_msg(strstr(raw, "CONFIG name=linux-hvm role=measured modes=time,icount title="
+			     "\"stock Linux HVM domU on hv (ratios to stock Linux native)\" "
+			     "ratio_to=linux-native\n"), "not runnable here: %s", raw);
+	for (size_t m = 0; m < 2; m++)
+		for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+			snprintf(needle, sizeof(needle), "RESULT config=linux-hvm mode=%s run=1 name=%s ",
+				 modes[m], programs[i]);
+			ck_assert_msg(count(raw, needle) == 1, "no %s result for %s", modes[m],
+				      programs[i]);
+		}
+	ck_assert_int_eq(count(raw, "FAIL "), 0);
+	ck_assert_int_eq(count(raw, "name=hypercall unit="), 0);
+	ck_assert_int_eq(count(raw, "name=evtchn unit="), 0);
+	ck_assert_msg(strstr(raw, "NA config=linux-hvm name=hypercall"), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=linux-hvm name=evtchn"), "%s", raw);
+	md = slurp(LINUX "/results.md");
+	ck_assert_msg(strstr(md, "for linux-hvm, to linux-native"), "%s", md);
+	free(raw);
+	free(md);
 }
 END_TEST
 
@@ -153,7 +196,7 @@ START_TEST(test_failing_program_is_recorded)
 	raw = slurp(FAKE "/out/raw.txt");
 	ck_assert_msg(strstr(raw, "FAIL config=host mode=time run=1 name=fork note=\"exited "
 			     "with status 3 and no result line: broken on purpose"), "%s", raw);
-	ck_assert_int_eq(count(raw, "RESULT config=host"), 7);
+	ck_assert_int_eq(count(raw, "RESULT config=host"), 8);
 	md = slurp(FAKE "/out/results.md");
 	ck_assert_msg(strstr(md, "| failed |"), "no failed cell");
 	free(raw);
@@ -180,6 +223,7 @@ int main(void)
 	tcase_add_test(tc, test_quick_host_run);
 	tcase_add_test(tc, test_quick_native_boot);
 	tcase_add_test(tc, test_quick_pv_dom0_boot);
+	tcase_add_test(tc, test_quick_linux_hvm_boot);
 	tcase_add_test(tc, test_failing_program_is_recorded);
 	tcase_add_test(tc, test_bad_options_refused);
 	suite_add_tcase(s, tc);

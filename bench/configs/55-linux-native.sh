@@ -1,0 +1,19 @@
+# shellcheck shell=sh disable=SC2034  # bench/run reads the variables
+# Debian's stock Linux kernel (the one tests/scenario/test_hvm_linux.c
+# boots, fetched by the build into build/linux-ref) booted directly by
+# QEMU (SeaBIOS and the Linux boot protocol), no hypervisor, with the
+# benchmark initrd: the denominator of the Linux HVM row's ratios, as
+# pvops-guest native is of pvops-guest's.  The jobs follow "--" on the
+# kernel command line, so Linux hands them to /init untouched.
+title="stock Linux native, QEMU TCG (baseline of the Linux rows)"
+role=measured
+modes="time icount"
+ratio_to=linux-native
+na_hypercall="natively there is no hypervisor to call"
+na_evtchn="natively there are no domains and no event channels"
+linux_pending
+
+boot() {
+	qemu_boot -cpu max -m 256M -kernel "$BUILD/linux-ref/vmlinuz" \
+		-initrd "$BENCH_INITRD" -append "console=ttyS0 quiet -- $(guest_append)"
+}
