@@ -3,6 +3,7 @@
  * pv_ops is filled in.  Nothing here knows which mode it runs in.
  */
 #include "fs.h"
+#include "inet.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -59,6 +60,7 @@ _Noreturn void kernel_main(struct boot_info *bi)
 	if (err)
 		panic("bad initrd (error %d)", err);
 	devices_init();
+	net_init();
 	sched_init();
 	proc_init_first(args);
 	if (kernel_debug)

@@ -4,7 +4,7 @@
 GT_DIR      := tests/guest
 GT_OUT      := $(BUILD)/guest
 GT_BIN      := $(BUILD)/tests/guest
-GT_PROGS    := abi_test segv unix_test xendev_test
+GT_PROGS    := abi_test segv unix_test xendev_test inet_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
 # dom0's xenstore daemon and client, static musl (xenstore-like/build.mk).
