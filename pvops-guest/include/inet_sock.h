@@ -6,9 +6,11 @@
 #ifndef GUEST_INET_SOCK_H
 #define GUEST_INET_SOCK_H
 
-#include "fs.h"
 #include "inet.h"
-#include "uapi.h"
+
+struct file;
+struct file_ops;
+struct k_iovec;
 
 #define INET_DEFAULT_BUF 212992u    /* Linux's default SO_RCVBUF/SO_SNDBUF */
 #define INET_MIN_RCVBUF  2304u
@@ -42,12 +44,15 @@ extern const struct file_ops inet_file_ops;
 struct inet_sock *inet_sock_of(struct file *f);
 struct file *inet_file_new(struct inet_sock *s, unsigned int flags);
 void inet_queue_rx(struct inet_sock *s, struct pkt *p);
-size_t inet_io_len(const struct inet_io *io);
-int inet_io_gather(const struct inet_io *io, uint8_t *dst, size_t len);
 long inet_recv(struct inet_sock *s, const struct inet_io *io, int flags, bool nonblock,
 	       struct sockaddr_in *from, int *msg_flags);
 long inet_getsockopt(struct inet_sock *s, int level, int name, uintptr_t val, uintptr_t lenp);
 long inet_setsockopt(struct inet_sock *s, int level, int name, uintptr_t val, unsigned int len);
+
+/* inet_io.c */
+size_t inet_io_len(const struct inet_io *io);
+int inet_io_gather(const struct inet_io *io, uint8_t *dst, size_t len);
+int inet_io_scatter(const struct inet_io *io, const uint8_t *src, size_t len);
 
 /* udp.c */
 extern struct inet_sock *udp_socks;

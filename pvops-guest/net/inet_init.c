@@ -5,8 +5,6 @@
  */
 #include "inet.h"
 
-struct inet_stats inet_stats;
-
 void net_init(void)
 {
 	loopback_init();

@@ -7,6 +7,7 @@
 #include "inet.h"
 #include "lib.h"
 
+struct inet_stats inet_stats;
 static uint16_t ip_next_id = 1;
 
 void ipv4_rx(struct netdev *dev, struct pkt *p)

@@ -42,7 +42,7 @@ GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/pv
 $(BUILD)/host/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 $(BUILD)/host/$(GT_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 
-GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu
+GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu inet
 UNIT_TESTS += $(addprefix $(GT_BIN)/test_,$(GUEST_UNIT))
 
 GUEST_HOST_OBJ = $(patsubst %,$(BUILD)/host/$(GUEST_DIR)/%.o,$(1)) $(BUILD)/host/$(GT_DIR)/unit/support.o
@@ -57,6 +57,10 @@ $(GT_BIN)/test_vma: $(BUILD)/host/$(GT_DIR)/unit/test_vma.o $(call GUEST_HOST_OB
 $(GT_BIN)/test_pv_batch: $(BUILD)/host/$(GT_DIR)/unit/test_pv_batch.o $(call GUEST_HOST_OBJ,$(PV)/batch)
 $(GT_BIN)/test_pv_boot: $(BUILD)/host/$(GT_DIR)/unit/test_pv_boot.o $(call GUEST_HOST_OBJ,$(PV)/boot_info)
 $(GT_BIN)/test_pv_frame: $(BUILD)/host/$(GT_DIR)/unit/test_pv_frame.o $(call GUEST_HOST_OBJ,$(PV)/frame)
+# The IPv4 stack's pure parts and its receive path, with a capturing device.
+GUEST_INET_OBJS := $(addprefix net/,pkt netdev eth arp arp_cache route ipv4 ipv4_hdr inet_csum \
+		icmp udp raw inet_io)
+$(GT_BIN)/test_inet: $(BUILD)/host/$(GT_DIR)/unit/test_inet.o $(call GUEST_HOST_OBJ,$(GUEST_INET_OBJS))
 # The PV MMU with the real generic page-table code and frame allocator,
 # on a simulated machine (tests/guest/unit/fake_xen.c).
 $(GT_BIN)/test_pv_mmu: $(BUILD)/host/$(GT_DIR)/unit/test_pv_mmu.o \
