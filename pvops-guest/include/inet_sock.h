@@ -76,6 +76,7 @@ long inet_sendto(struct inet_sock *s, const struct inet_io *io, int flags, uintp
 long inet_recvfrom(struct inet_sock *s, bool nonblock, const struct inet_io *io, int flags,
 		   uintptr_t uaddr, uintptr_t ulen, int *msg_flags);
 long inet_msg(struct inet_sock *s, bool nonblock, uintptr_t umsg, int flags, bool send);
+long inet_vector_io(struct inet_sock *s, bool nonblock, uintptr_t uiov, int cnt, bool send);
 
 /* netdev_ioctl.c: SIOC* interface configuration. */
 long netdev_ioctl(unsigned int cmd, uintptr_t arg);

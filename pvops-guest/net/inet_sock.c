@@ -46,12 +46,15 @@ long inet_recv(struct inet_sock *s, const struct inet_io *io, int flags, bool no
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	nonblock |= flags & MSG_DONTWAIT;
-	while (!s->rxq) {
+	/* As in Linux, a pending error is reported before queued data. */
+	for (;;) {
 		if (s->err) {
 			err = s->err;
 			s->err = 0;
 			return -err;
 		}
+		if (s->rxq)
+			break;
 		if (nonblock)
 			return -EAGAIN;
 		if (sleep_on(s))

@@ -114,7 +114,6 @@ long inet_connect(struct inet_sock *s, uintptr_t uaddr, int len)
 	s->raddr = sin.sin_addr.s_addr;
 	s->rport = sin.sin_port;
 	s->connected = true;
-	s->err = 0;
 	return 0;
 }
 
@@ -198,6 +197,20 @@ long inet_recvfrom(struct inet_sock *s, bool nonblock, const struct inet_io *io,
 	return r;
 }
 
+/* The user's iovec array, copied in (kfree it); NULL on a fault or no memory. */
+static struct k_iovec *iov_in(uintptr_t uiov, size_t n, long *err)
+{
+	struct k_iovec *iov = kmalloc(MAX(n, (size_t)1) * sizeof(*iov));
+
+	*err = -ENOMEM;
+	if (iov && copy_from_user(iov, uiov, n * sizeof(*iov))) {
+		kfree(iov);
+		*err = -EFAULT;
+		return NULL;
+	}
+	return iov;
+}
+
 /* sendmsg/recvmsg: the iovecs copied in, the name and flags copied out. */
 long inet_msg(struct inet_sock *s, bool nonblock, uintptr_t umsg, int flags, bool send)
 {
@@ -214,13 +227,11 @@ long inet_msg(struct inet_sock *s, bool nonblock, uintptr_t umsg, int flags, boo
 	/* Ancillary data (IP_PKTINFO...) is not supported. */
 	if (send && m.controllen)
 		return -EOPNOTSUPP;
-	iov = kmalloc(MAX(m.iovlen, 1ul) * sizeof(*iov));
+	iov = iov_in(m.iov, m.iovlen, &r);
 	if (!iov)
-		return -ENOMEM;
+		return r;
 	io = (struct inet_io){ iov, m.iovlen, true };
-	if (copy_from_user(iov, m.iov, m.iovlen * sizeof(*iov)))
-		r = -EFAULT;
-	else if (send)
+	if (send)
 		r = inet_sendto(s, &io, flags, m.namelen ? m.name : 0, m.namelen);
 	else
 		r = inet_recvfrom(s, nonblock, &io, flags, m.name,
@@ -230,5 +241,24 @@ long inet_msg(struct inet_sock *s, bool nonblock, uintptr_t umsg, int flags, boo
 	    (copy_to_user(umsg + offsetof(struct k_msghdr, controllen), &(uint64_t){ 0 }, 8) ||
 	     copy_to_user(umsg + offsetof(struct k_msghdr, flags), &mf, sizeof(mf))))
 		return -EFAULT;
+	return r;
+}
+
+/* readv/writev: one datagram, gathered from or scattered to the iovecs. */
+long inet_vector_io(struct inet_sock *s, bool nonblock, uintptr_t uiov, int cnt, bool send)
+{
+	struct k_iovec *iov;
+	struct inet_io io;
+	int mf;
+	long r;
+
+	if (cnt < 0 || cnt > UIO_MAXIOV)
+		return -EINVAL;
+	iov = iov_in(uiov, cnt, &r);
+	if (!iov)
+		return r;
+	io = (struct inet_io){ iov, (size_t)cnt, true };
+	r = send ? inet_sendto(s, &io, 0, 0, 0) : inet_recvfrom(s, nonblock, &io, 0, 0, 0, &mf);
+	kfree(iov);
 	return r;
 }

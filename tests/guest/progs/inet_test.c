@@ -376,6 +376,26 @@ static void test_io(void)
 	memset(small, 0, sizeof(small));
 	result("read", read(r, small, sizeof(small)));
 	printf("read '%s'\n", small);
+	/* Datagrams larger than any bounce buffer, through read/write/readv/writev. */
+	{
+		static char out[9000], in[9000];
+		struct iovec wv[2] = { { out, 3000 }, { out + 3000, 6000 } };
+		struct iovec rv[2] = { { in, 5000 }, { in + 5000, 4000 } };
+
+		for (size_t i = 0; i < sizeof(out); i++)
+			out[i] = (char)(i * 31 + 7);
+		result("write(9000)", write(s, out, sizeof(out)));
+		result("read(9000)", read(r, in, sizeof(in)));
+		printf("intact: %s\n", memcmp(in, out, sizeof(in)) ? "no" : "yes");
+		memset(in, 0, sizeof(in));
+		result("writev(3000 + 6000)", writev(s, wv, 2));
+		result("readv(5000 + 4000)", readv(r, rv, 2));
+		printf("intact: %s\n", memcmp(in, out, sizeof(in)) ? "no" : "yes");
+		result("write(0)", write(s, out, 0));
+		result("read(0-byte datagram)", read(r, in, sizeof(in)));
+		result("write(9000) then read(100)", write(s, out, sizeof(out)) == 9000 ? read(r, in, 100) : -1);
+		result("recv(MSG_DONTWAIT, rest gone)", recv(r, in, sizeof(in), MSG_DONTWAIT));
+	}
 	close(r), close(s);
 }
 
