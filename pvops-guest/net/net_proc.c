@@ -1,7 +1,8 @@
 /*
- * /proc/net/dev, /proc/net/arp and /proc/net/snmp: the device counters,
- * the ARP cache and the protocol counters as text, made afresh on each
- * read (Linux's layouts for dev and arp; snmp has our own field set).
+ * /proc/net/dev, /proc/net/arp, /proc/net/route and /proc/net/snmp: the
+ * device counters, the ARP cache, the routes and the protocol counters as
+ * text, made afresh on each read (Linux's layouts for dev, arp and route,
+ * which busybox ifconfig and route parse; snmp has our own field set).
  */
 #include "fs.h"
 #include "inet.h"
@@ -67,6 +68,33 @@ static size_t gen_arp(char *b)
 	return n;
 }
 
+/* Addresses in hex as stored (network order), padded to 127 columns. */
+static size_t route_line(char *b, size_t n, const char *dev, uint32_t dst, uint32_t gw,
+			 unsigned int flags, uint32_t mask)
+{
+	size_t start = n;
+
+	n = put(b, n, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", dev, dst, gw, flags, mask);
+	return put(b, n, "%*s\n", (int)(127 - MIN(n - start, (size_t)127)), "");
+}
+
+#define RTF_UP      0x1
+#define RTF_GATEWAY 0x2
+
+static size_t gen_route(char *b)
+{
+	struct route r;
+	size_t n = put(b, 0, "%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\t"
+		       "Metric\tMask\t\tMTU\tWindow\tIRTT");
+
+	if (route_gateway && !route_lookup(route_gateway, &r))
+		n = route_line(b, n, r.dev->name, 0, route_gateway, RTF_UP | RTF_GATEWAY, 0);
+	for (struct netdev *d = netdev_list; d; d = d->next)
+		if (netdev_usable(d) && d->addr && !(d->flags & NETDEV_IFF_LOOPBACK))
+			n = route_line(b, n, d->name, d->addr & d->netmask, 0, RTF_UP, d->netmask);
+	return n;
+}
+
 #define U(x) (unsigned long long)(x)
 
 static size_t gen_snmp(char *b)
@@ -113,10 +141,12 @@ static ssize_t proc_read(struct file *f, char *buf, size_t len, size_t (*gen)(ch
 static ssize_t dev_read(struct file *f, char *buf, size_t n) { return proc_read(f, buf, n, gen_dev); }
 static ssize_t arp_read(struct file *f, char *buf, size_t n) { return proc_read(f, buf, n, gen_arp); }
 static ssize_t snmp_read(struct file *f, char *buf, size_t n) { return proc_read(f, buf, n, gen_snmp); }
+static ssize_t route_read(struct file *f, char *buf, size_t n) { return proc_read(f, buf, n, gen_route); }
 
 static const struct file_ops dev_ops = { .read = dev_read };
 static const struct file_ops arp_ops = { .read = arp_read };
 static const struct file_ops snmp_ops = { .read = snmp_read };
+static const struct file_ops route_ops = { .read = route_read };
 
 static struct inode *mkdir_once(struct inode *dir, const char *name)
 {
@@ -143,4 +173,5 @@ void net_procfs_init(void)
 	proc_file(net, "dev", &dev_ops);
 	proc_file(net, "arp", &arp_ops);
 	proc_file(net, "snmp", &snmp_ops);
+	proc_file(net, "route", &route_ops);
 }

@@ -18,7 +18,7 @@ bool inet_addr_local(uint32_t addr)
 {
 	if ((net32(addr) >> 24) == 127)
 		return true;
-	for (struct netdev *d = netdev_list; d; d = d->next)
+	for (struct netdev *d = netdev_list; d && addr; d = d->next)
 		if (d->addr == addr && (d->flags & NETDEV_IFF_UP))
 			return true;
 	return false;

@@ -1,7 +1,8 @@
 /*
  * UDP (RFC 768): the port table, datagram input and output.  A datagram
  * goes to the best-matching socket (connected beats bound beats
- * wildcard); with none, the sender gets an ICMP port unreachable.
+ * wildcard), a broadcast to every matching one; with none, the sender of
+ * a unicast gets an ICMP port unreachable.
  */
 #include "inet_sock.h"
 #include "lib.h"
@@ -86,6 +87,25 @@ static int match_score(const struct inet_sock *s, const struct pkt *p, uint16_t 
 	return score;
 }
 
+static void udp_rx_broadcast_copies(const struct pkt *p, uint16_t dport,
+				    const struct inet_sock *best)
+{
+	for (struct inet_sock *s = udp_socks; s; s = s->next) {
+		struct pkt *c;
+
+		if (s == best || match_score(s, p, dport) < 0)
+			continue;
+		c = pkt_copy(p);
+		if (!c) {
+			s->drops++;
+			continue;
+		}
+		pkt_pull(c, sizeof(struct udp_hdr));
+		inet_stats.udp_in_datagrams++;
+		inet_queue_rx(s, c);
+	}
+}
+
 void udp_rx(struct pkt *p)
 {
 	const struct udp_hdr *h = (const void *)p->data;
@@ -114,6 +134,9 @@ void udp_rx(struct pkt *p)
 			best_score = sc;
 		}
 	}
+	/* A broadcast goes to every socket that matches; best gets p itself. */
+	if (best && inet_addr_broadcast(p->daddr))
+		udp_rx_broadcast_copies(p, h->dport, best);
 	if (!best) {
 		inet_stats.udp_no_ports++;
 		icmp_send_port_unreach(p);

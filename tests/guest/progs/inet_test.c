@@ -504,7 +504,24 @@ static void test_guest_only(void)
 	result("sendto(subnet broadcast)", sendto(s, "b", 1, 0, (void *)&bcast, sizeof(bcast)));
 	result("sendto(255.255.255.255)", sendto(s, "b", 1, 0, (void *)&lbcast, sizeof(lbcast)));
 	setsockopt(s, SOL_SOCKET, SO_BROADCAST, &(int){ 1 }, sizeof(int));
-	result("sendto(subnet broadcast, SO_BROADCAST)", sendto(s, "b", 1, 0, (void *)&bcast, sizeof(bcast)));
+	{
+		/* Every socket on the port gets a broadcast. */
+		int r1 = udp_socket(), r2 = udp_socket();
+		struct sockaddr_in port = sin_of("0.0.0.0", 5353);
+		char b1 = 0, b2 = 0;
+
+		setsockopt(r1, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+		setsockopt(r2, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+		bind(r1, (void *)&port, sizeof(port));
+		bind(r2, (void *)&port, sizeof(port));
+		bcast.sin_port = htons(5353);
+		result("sendto(subnet broadcast, SO_BROADCAST)",
+		       sendto(s, "B", 1, 0, (void *)&bcast, sizeof(bcast)));
+		recv(r1, &b1, 1, MSG_DONTWAIT);
+		recv(r2, &b2, 1, MSG_DONTWAIT);
+		printf("both sockets on the port got it: %s\n", b1 == 'B' && b2 == 'B' ? "yes" : "no");
+		close(r1), close(r2);
+	}
 	result("sendto(no route)", sendto(s, "x", 1, 0, (void *)&unrouted, sizeof(unrouted)));
 	result("sendto(1473 bytes over veth)", ({
 		static char big[1473];

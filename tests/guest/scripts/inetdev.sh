@@ -6,6 +6,8 @@ ifconfig veth1 10.0.0.2 netmask 255.255.255.0 up && echo "veth1 up"
 ifconfig veth0 | grep -o 'HWaddr.*\|inet addr.*\|UP.*MTU:[0-9]*'
 ifconfig lo | grep -o 'inet addr.*'
 ifconfig nosuch 2>&1
+route add default gw 10.0.0.2 && route -n && route del default && echo "route deleted"
+route -n
 echo "arp before:"
 cat /proc/net/arp
 # Ping times vary: keep everything else.

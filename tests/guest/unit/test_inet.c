@@ -427,6 +427,59 @@ START_TEST(test_rx_udp_delivered_to_bound_socket)
 }
 END_TEST
 
+START_TEST(test_rx_broadcast_to_every_match)
+{
+	static struct inet_sock a = { .type = SOCK_DGRAM, .reuseaddr = true };
+	static struct inet_sock b = { .type = SOCK_DGRAM, .reuseaddr = true };
+	static struct inet_sock other = { .type = SOCK_DGRAM };
+	uint8_t u[12] = { 0x03, 0xe8, 0x07, 0xd0, 0x00, 0x0c, 0, 0, 'd', 'a', 't', 'a' };
+
+	ck_assert_int_eq(udp_bind(&a, 0, net16(2000)), 0);
+	ck_assert_int_eq(udp_bind(&b, 0, net16(2000)), 0);
+	ck_assert_int_eq(udp_bind(&other, 0, net16(2001)), 0);
+	netdev_rx(&tap, frame(IPPROTO_UDP, u, sizeof(u), 0x0a0000ff));
+	ck_assert_int_eq(ndelivered, 2);
+	ck_assert_mem_eq(delivered[0]->data, "data", 4);
+	ck_assert_mem_eq(delivered[1]->data, "data", 4);
+	/* To a broadcast port nobody has: no port unreachable. */
+	u[3] = 0xd5;
+	netdev_rx(&tap, frame(IPPROTO_UDP, u, sizeof(u), 0x0a0000ff));
+	ck_assert_uint_eq(inet_stats.udp_no_ports, 1);
+	ck_assert_int_eq(nsent, 0);
+	udp_unhash(&a), udp_unhash(&b), udp_unhash(&other);
+}
+END_TEST
+
+START_TEST(test_rx_port_unreachable_refuses_connected)
+{
+	static struct inet_sock conn = { .type = SOCK_DGRAM }, unconn = { .type = SOCK_DGRAM };
+	/* ICMP 3/3 quoting our datagram 10.0.0.1:3000 -> 10.0.0.2:4000. */
+	uint8_t m[8 + 20 + 8] = { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH };
+	uint16_t c;
+
+	ck_assert_int_eq(udp_bind(&conn, 0, net16(3000)), 0);
+	conn.connected = true;
+	conn.raddr = net32(PEER_IP);
+	conn.rport = net16(4000);
+	ck_assert_int_eq(udp_bind(&unconn, 0, net16(3001)), 0);
+	ipv4_hdr_fill((void *)(m + 8), net32(TAP_IP), net32(PEER_IP), IPPROTO_UDP, 28, 9);
+	m[28] = 3000 >> 8, m[29] = 3000 & 255, m[30] = 4000 >> 8, m[31] = 4000 & 255;
+	c = inet_csum(m, sizeof(m));
+	memcpy(m + 2, &c, 2);
+	netdev_rx(&tap, frame(IPPROTO_ICMP, m, sizeof(m), TAP_IP));
+	ck_assert_int_eq(conn.err, ECONNREFUSED);
+	/* The same about the unconnected socket's port: not reported. */
+	m[29] = 3001 & 255;
+	m[2] = m[3] = 0;
+	c = inet_csum(m, sizeof(m));
+	memcpy(m + 2, &c, 2);
+	netdev_rx(&tap, frame(IPPROTO_ICMP, m, sizeof(m), TAP_IP));
+	ck_assert_int_eq(unconn.err, 0);
+	ck_assert_int_eq(nsent, 0);                     /* errors are not answered */
+	udp_unhash(&conn), udp_unhash(&unconn);
+}
+END_TEST
+
 START_TEST(test_arp_pending_queue_bounded)
 {
 	static struct inet_sock s = { .type = SOCK_DGRAM };
@@ -478,6 +531,8 @@ int main(void)
 	tcase_add_test(stack, test_rx_bad_packets_counted);
 	tcase_add_test(stack, test_rx_udp_closed_port_and_bad_udp);
 	tcase_add_test(stack, test_rx_udp_delivered_to_bound_socket);
+	tcase_add_test(stack, test_rx_broadcast_to_every_match);
+	tcase_add_test(stack, test_rx_port_unreachable_refuses_connected);
 	tcase_add_test(stack, test_arp_pending_queue_bounded);
 	tcase_add_test(stack, test_link_down_drops);
 	suite_add_tcase(s, stack);
