@@ -102,6 +102,7 @@ struct inet_stats {
 		icmp_out_echo_reps, icmp_out_dest_unreachs;
 	uint64_t udp_in_datagrams, udp_no_ports, udp_in_errors, udp_out_datagrams,
 		udp_rcvbuf_errors;
+	uint64_t raw_rcvbuf_errors;
 	uint64_t arp_requests_in, arp_replies_in, arp_requests_out, arp_replies_out,
 		arp_pending_drops, arp_bad;
 	uint64_t eth_bad;           /* short or not for us */

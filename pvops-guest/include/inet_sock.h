@@ -28,7 +28,6 @@ struct inet_sock {
 	struct pkt *rxq, *rxq_tail; /* data at the payload; saddr/sport set */
 	unsigned int rx_used;       /* bytes charged against rcvbuf */
 	unsigned int rcvbuf, sndbuf;
-	uint64_t drops;             /* datagrams dropped for a full queue */
 	struct inet_sock *next;     /* on udp_socks or raw_socks */
 };
 
@@ -44,6 +43,7 @@ extern const struct file_ops inet_file_ops;
 struct inet_sock *inet_sock_of(struct file *f);
 struct file *inet_file_new(struct inet_sock *s, unsigned int flags);
 void inet_queue_rx(struct inet_sock *s, struct pkt *p);
+void inet_count_drop(const struct inet_sock *s);
 long inet_recv(struct inet_sock *s, const struct inet_io *io, int flags, bool nonblock,
 	       struct sockaddr_in *from, int *msg_flags);
 long inet_getsockopt(struct inet_sock *s, int level, int name, uintptr_t val, uintptr_t lenp);

@@ -35,7 +35,6 @@ struct pkt {
 	uint32_t saddr, daddr;      /* network byte order */
 	uint16_t sport;             /* network byte order; 0 for ICMP */
 	uint8_t *nh;                /* the IPv4 header, once parsed */
-	size_t cap;                 /* bytes of buf */
 	uint8_t buf[];
 };
 

@@ -10,15 +10,22 @@
 #include "proc.h"
 #include "uaccess.h"
 
+/* A datagram a socket could not take: counted per protocol. */
+void inet_count_drop(const struct inet_sock *s)
+{
+	if (s->type == SOCK_DGRAM)
+		inet_stats.udp_rcvbuf_errors++;
+	else
+		inet_stats.raw_rcvbuf_errors++;
+}
+
 /* Queues a received datagram, or drops it when the queue is full. */
 void inet_queue_rx(struct inet_sock *s, struct pkt *p)
 {
 	unsigned int size = p->len + INET_DGRAM_OVERHEAD;
 
 	if (s->rx_used + size > s->rcvbuf) {
-		s->drops++;
-		if (s->type == SOCK_DGRAM)
-			inet_stats.udp_rcvbuf_errors++;
+		inet_count_drop(s);
 		pkt_free(p);
 		return;
 	}

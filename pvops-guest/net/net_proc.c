@@ -114,6 +114,7 @@ static size_t gen_snmp(char *b)
 	n = put(b, n, "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors\n"
 		"Udp: %llu %llu %llu %llu %llu\n", U(s->udp_in_datagrams), U(s->udp_no_ports),
 		U(s->udp_in_errors), U(s->udp_out_datagrams), U(s->udp_rcvbuf_errors));
+	n = put(b, n, "Raw: RcvbufErrors\nRaw: %llu\n", U(s->raw_rcvbuf_errors));
 	n = put(b, n, "Arp: InRequests InReplies OutRequests OutReplies PendingDrops Bad\n"
 		"Arp: %llu %llu %llu %llu %llu %llu\n", U(s->arp_requests_in), U(s->arp_replies_in),
 		U(s->arp_requests_out), U(s->arp_replies_out), U(s->arp_pending_drops),

@@ -9,13 +9,11 @@
 
 struct pkt *pkt_alloc(size_t len)
 {
-	size_t cap = PKT_HEADROOM + len;
-	struct pkt *p = kmalloc(sizeof(*p) + cap);
+	struct pkt *p = kmalloc(sizeof(*p) + PKT_HEADROOM + len);
 
 	if (!p)
 		return NULL;
 	memset(p, 0, sizeof(*p));
-	p->cap = cap;
 	p->data = p->buf + PKT_HEADROOM;
 	p->len = len;
 	return p;

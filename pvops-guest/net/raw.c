@@ -27,7 +27,7 @@ void raw_rx(const struct pkt *p)
 			continue;
 		c = pkt_copy(p);
 		if (!c) {
-			s->drops++;
+			inet_count_drop(s);
 			continue;
 		}
 		c->sport = 0;

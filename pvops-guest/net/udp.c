@@ -97,7 +97,7 @@ static void udp_rx_broadcast_copies(const struct pkt *p, uint16_t dport,
 			continue;
 		c = pkt_copy(p);
 		if (!c) {
-			s->drops++;
+			inet_count_drop(s);
 			continue;
 		}
 		pkt_pull(c, sizeof(struct udp_hdr));
