@@ -88,7 +88,10 @@ long sys_read(int fd, uintptr_t buf, size_t n)
 {
 	struct file *f = fd_get(fd);
 
-	return inet_sock_of(f) ? sys_recvfrom(fd, buf, n, 0, 0, 0) : do_read(f, buf, n);
+	/* A zero-length read takes no datagram, as on Linux. */
+	if (inet_sock_of(f))
+		return n ? sys_recvfrom(fd, buf, n, 0, 0, 0) : 0;
+	return do_read(f, buf, n);
 }
 
 long sys_write(int fd, uintptr_t buf, size_t n)

@@ -22,9 +22,8 @@ void inet_count_drop(const struct inet_sock *s)
 /* Queues a received datagram, or drops it when the queue is full. */
 void inet_queue_rx(struct inet_sock *s, struct pkt *p)
 {
-	unsigned int size = p->len + INET_DGRAM_OVERHEAD;
-
-	if (s->rx_used + size > s->rcvbuf) {
+	/* Like Linux: full once the charge passes SO_RCVBUF, so one always fits. */
+	if (s->rx_used > s->rcvbuf) {
 		inet_count_drop(s);
 		pkt_free(p);
 		return;
@@ -35,7 +34,7 @@ void inet_queue_rx(struct inet_sock *s, struct pkt *p)
 	else
 		s->rxq = p;
 	s->rxq_tail = p;
-	s->rx_used += size;
+	s->rx_used += p->len + INET_DGRAM_OVERHEAD;
 	wakeup(s);
 }
 

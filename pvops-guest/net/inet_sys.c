@@ -258,7 +258,11 @@ long inet_vector_io(struct inet_sock *s, bool nonblock, uintptr_t uiov, int cnt,
 	if (!iov)
 		return r;
 	io = (struct inet_io){ iov, (size_t)cnt, true };
-	r = send ? inet_sendto(s, &io, 0, 0, 0) : inet_recvfrom(s, nonblock, &io, 0, 0, 0, &mf);
+	if (!send && !inet_io_len(&io))
+		r = 0;                      /* takes no datagram, as read(fd, buf, 0) */
+	else
+		r = send ? inet_sendto(s, &io, 0, 0, 0)
+			 : inet_recvfrom(s, nonblock, &io, 0, 0, 0, &mf);
 	kfree(iov);
 	return r;
 }

@@ -393,6 +393,7 @@ static void test_io(void)
 		result("readv(5000 + 4000)", readv(r, rv, 2));
 		printf("intact: %s\n", memcmp(in, out, sizeof(in)) ? "no" : "yes");
 		result("write(0)", write(s, out, 0));
+		result("read(0 bytes: takes nothing)", read(r, in, 0));
 		result("read(0-byte datagram)", read(r, in, sizeof(in)));
 		result("write(9000) then read(100)", write(s, out, sizeof(out)) == 9000 ? read(r, in, 100) : -1);
 		result("recv(MSG_DONTWAIT, rest gone)", recv(r, in, sizeof(in), MSG_DONTWAIT));
@@ -430,7 +431,7 @@ static void test_refused(const char *ip)
 	close(u);
 }
 
-/* A full receive queue drops, bounded by SO_RCVBUF. */
+/* A full receive queue drops, bounded by SO_RCVBUF; an empty one takes any size. */
 static void test_overflow(const char *ip)
 {
 	uint16_t pr;
@@ -446,6 +447,13 @@ static void test_overflow(const char *ip)
 	while (recv(r, buf, sizeof(buf), MSG_DONTWAIT) == sizeof(buf))
 		got++;
 	printf("queued some, dropped the rest: %s\n", got > 0 && got < 100 ? "yes" : "no");
+	{
+		static char big[8000];
+
+		result("sendto(8000 > SO_RCVBUF, empty queue)",
+		       sendto(s, big, sizeof(big), 0, (void *)&to, sizeof(to)));
+		result("recv it", recv(r, big, sizeof(big), MSG_DONTWAIT));
+	}
 	close(r), close(s);
 }
 
