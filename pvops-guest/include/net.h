@@ -17,6 +17,7 @@
 #define SOCK_NONBLOCK   O_NONBLOCK
 #define SOCK_CLOEXEC    O_CLOEXEC
 #define SOMAXCONN       4096
+#define UIO_MAXIOV      1024
 
 #define MSG_OOB         0x1
 #define MSG_PEEK        0x2

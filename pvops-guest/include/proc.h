@@ -48,6 +48,7 @@ struct proc {
 	unsigned int umask;
 	uintptr_t clear_child_tid;
 	uint64_t start_ns, utime_ns;
+	uint64_t itimer_at, itimer_interval;    /* ITIMER_REAL (ns; 0 = off) */
 };
 
 extern struct proc procs[NPROC];
@@ -94,6 +95,7 @@ extern bool kernel_debug;      /* "kdebug" on the command line */
 
 /* time.c */
 uint64_t time_now_ns(void);
+void itimer_tick(uint64_t now);             /* itimer.c */
 uint64_t time_wall_ns(void);
 
 /* syscall.c, trap.c */

@@ -120,6 +120,9 @@ long sys_pause(void);
 
 /* kernel/sys_time.c */
 long sys_nanosleep(uintptr_t req, uintptr_t rem);
+long sys_getitimer(int which, uintptr_t val);
+long sys_setitimer(int which, uintptr_t val, uintptr_t old);
+long sys_alarm(unsigned int seconds);
 long sys_clock_nanosleep(int clk, int flags, uintptr_t req, uintptr_t rem);
 long sys_clock_gettime(int clk, uintptr_t ts);
 long sys_clock_getres(int clk, uintptr_t ts);

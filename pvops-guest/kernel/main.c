@@ -4,6 +4,7 @@
  */
 #include "blkdev.h"
 #include "fs.h"
+#include "inet.h"
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
@@ -61,6 +62,7 @@ _Noreturn void kernel_main(struct boot_info *bi)
 		panic("bad initrd (error %d)", err);
 	devices_init();
 	block_init();
+	net_init();
 	sched_init();
 	proc_init_first(args);
 	if (kernel_debug)

@@ -70,6 +70,7 @@ void sched_tick(void)
 		if (p->state == P_SLEEPING && p->wake_at && now >= p->wake_at)
 			p->state = P_RUNNABLE;
 	}
+	itimer_tick(now);
 	need_resched = true;
 }
 

@@ -1,5 +1,6 @@
 /* File-descriptor system calls: I/O, descriptors, pipes, directories, polling. */
 #include "fs.h"
+#include "inet_sock.h"
 #include "kalloc.h"
 #include "lib.h"
 #include "proc.h"
@@ -84,8 +85,23 @@ static long do_write(struct file *f, uintptr_t buf, size_t n)
 	return total;
 }
 
-long sys_read(int fd, uintptr_t buf, size_t n) { return do_read(fd_get(fd), buf, n); }
-long sys_write(int fd, uintptr_t buf, size_t n) { return do_write(fd_get(fd), buf, n); }
+/* A datagram socket moves whole datagrams, not IO_CHUNK pieces. */
+long sys_read(int fd, uintptr_t buf, size_t n)
+{
+	struct file *f = fd_get(fd);
+
+	/* A zero-length read takes no datagram, as on Linux. */
+	if (inet_sock_of(f))
+		return n ? sys_recvfrom(fd, buf, n, 0, 0, 0) : 0;
+	return do_read(f, buf, n);
+}
+
+long sys_write(int fd, uintptr_t buf, size_t n)
+{
+	struct file *f = fd_get(fd);
+
+	return inet_sock_of(f) ? sys_sendto(fd, buf, n, 0, 0, 0) : do_write(f, buf, n);
+}
 
 static long positioned(int fd, uintptr_t buf, size_t n, int64_t off, bool write)
 {
@@ -116,6 +132,8 @@ static long vector_io(int fd, uintptr_t uiov, int cnt, bool write)
 
 	if (!f)
 		return -EBADF;
+	if (inet_sock_of(f))
+		return inet_vector_io(f->priv, f->flags & O_NONBLOCK, uiov, cnt, write);
 	if (cnt < 0 || cnt > 1024)
 		return -EINVAL;
 	for (int i = 0; i < cnt; i++) {

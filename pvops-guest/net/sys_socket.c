@@ -1,7 +1,9 @@
 /*
  * The socket system calls: argument checks, user-memory copies and
- * descriptors around the AF_UNIX core (unix_*.c).
+ * descriptors around the AF_UNIX core (unix_*.c).  AF_INET sockets go
+ * to inet_sys.c.
  */
+#include "inet_sock.h"
 #include "kalloc.h"
 #include "lib.h"
 #include "net.h"
@@ -10,7 +12,17 @@
 #include "uaccess.h"
 
 #define IO_CHUNK 4096
-#define UIO_MAXIOV 1024
+
+/* The AF_INET socket behind fd, or NULL (then the AF_UNIX path decides). */
+static struct inet_sock *inet_get(int fd, bool *nonblock)
+{
+	struct file *f = fd_get(fd);
+	struct inet_sock *s = inet_sock_of(f);
+
+	if (s && nonblock)
+		*nonblock = f->flags & O_NONBLOCK;
+	return s;
+}
 
 /* The socket behind fd: -EBADF or -ENOTSOCK otherwise. */
 static int sock_get(int fd, struct unix_sock **s, struct file **fp)
@@ -56,6 +68,8 @@ long sys_socket(int domain, int type, int protocol)
 	int err = check_socket_args(domain, type, protocol);
 	struct unix_sock *s;
 
+	if (domain == AF_INET)
+		return inet_socket(type, protocol);
 	if (err)
 		return err;
 	s = unix_sock_new();
@@ -71,6 +85,8 @@ long sys_socketpair(int domain, int type, int protocol, uintptr_t usv)
 	struct file *fa, *fb;
 	int fds[2];
 
+	if (domain == AF_INET)
+		return -EOPNOTSUPP;
 	if (err)
 		return err;
 	a = unix_sock_new();
@@ -138,9 +154,14 @@ static int addr_to_user(const struct unix_addr *a, uintptr_t uaddr, uintptr_t ul
 
 long sys_bind(int fd, uintptr_t uaddr, int len)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
 	struct unix_addr a;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (is)
+		return inet_bind(is, uaddr, len);
+	err = sock_get(fd, &s, NULL);
 
 	if (!err)
 		err = addr_from_user(uaddr, len, &a);
@@ -150,17 +171,26 @@ long sys_bind(int fd, uintptr_t uaddr, int len)
 long sys_listen(int fd, int backlog)
 {
 	struct unix_sock *s;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (inet_get(fd, NULL))
+		return -EOPNOTSUPP;       /* datagram sockets do not listen */
+	err = sock_get(fd, &s, NULL);
 
 	return err ? err : unix_listen(s, backlog);
 }
 
 long sys_connect(int fd, uintptr_t uaddr, int len)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
 	struct unix_addr a;
 	struct file *f;
-	int err = sock_get(fd, &s, &f);
+	int err;
+
+	if (is)
+		return inet_connect(is, uaddr, len);
+	err = sock_get(fd, &s, &f);
 
 	if (!err)
 		err = addr_from_user(uaddr, len, &a);
@@ -175,6 +205,8 @@ long sys_accept4(int fd, uintptr_t uaddr, uintptr_t ulen, int flags)
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (inet_get(fd, NULL))
+		return -EOPNOTSUPP;
 	err = sock_get(fd, &s, &f);
 	if (err)
 		return err;
@@ -201,16 +233,26 @@ long sys_accept(int fd, uintptr_t uaddr, uintptr_t ulen)
 
 long sys_getsockname(int fd, uintptr_t uaddr, uintptr_t ulen)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (is)
+		return inet_getname(is, uaddr, ulen, false);
+	err = sock_get(fd, &s, NULL);
 
 	return err ? err : addr_to_user(&s->addr, uaddr, ulen);
 }
 
 long sys_getpeername(int fd, uintptr_t uaddr, uintptr_t ulen)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (is)
+		return inet_getname(is, uaddr, ulen, true);
+	err = sock_get(fd, &s, NULL);
 
 	if (err)
 		return err;
@@ -222,23 +264,37 @@ long sys_getpeername(int fd, uintptr_t uaddr, uintptr_t ulen)
 long sys_shutdown(int fd, int how)
 {
 	struct unix_sock *s;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (inet_get(fd, NULL))
+		return -EOPNOTSUPP;       /* not implemented for AF_INET */
+	err = sock_get(fd, &s, NULL);
 
 	return err ? err : unix_shutdown(s, how);
 }
 
 long sys_getsockopt(int fd, int level, int name, uintptr_t val, uintptr_t len)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (is)
+		return inet_getsockopt(is, level, name, val, len);
+	err = sock_get(fd, &s, NULL);
 
 	return err ? err : unix_getsockopt(s, level, name, val, len);
 }
 
 long sys_setsockopt(int fd, int level, int name, uintptr_t val, unsigned int len)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
-	int err = sock_get(fd, &s, NULL);
+	int err;
+
+	if (is)
+		return inet_setsockopt(is, level, name, val, len);
+	err = sock_get(fd, &s, NULL);
 
 	return err ? err : unix_setsockopt(s, level, name, val, len);
 }
@@ -314,11 +370,19 @@ static int source_to_user(struct unix_sock *s, uintptr_t uaddr, uintptr_t ulen)
 
 long sys_sendto(int fd, uintptr_t buf, size_t n, int flags, uintptr_t uaddr, int alen)
 {
+	struct inet_sock *is = inet_get(fd, NULL);
 	struct unix_sock *s;
 	struct file *f;
-	long r = sock_get(fd, &s, &f);
+	long r;
 	char *k;
 
+	if (is) {
+		struct k_iovec v = { buf, n };
+		struct inet_io io = { &v, 1, true };
+
+		return inet_sendto(is, &io, flags, alen ? uaddr : 0, alen);
+	}
+	r = sock_get(fd, &s, &f);
 	if (r || (r = check_dest(s, uaddr, alen)))
 		return r;
 	k = kmalloc(IO_CHUNK);
@@ -331,10 +395,21 @@ long sys_sendto(int fd, uintptr_t buf, size_t n, int flags, uintptr_t uaddr, int
 
 long sys_recvfrom(int fd, uintptr_t buf, size_t n, int flags, uintptr_t uaddr, uintptr_t ulen)
 {
+	bool nonblock;
+	struct inet_sock *is = inet_get(fd, &nonblock);
 	struct unix_sock *s;
 	struct file *f;
-	long r = sock_get(fd, &s, &f);
+	long r;
 	char *k;
+
+	if (is) {
+		struct k_iovec v = { buf, n };
+		struct inet_io io = { &v, 1, true };
+		int mf;
+
+		return inet_recvfrom(is, nonblock, &io, flags, uaddr, ulen, &mf);
+	}
+	r = sock_get(fd, &s, &f);
 
 	if (r)
 		return r;
@@ -414,10 +489,16 @@ static long msg_io(int fd, uintptr_t umsg, int flags, bool send)
 
 long sys_sendmsg(int fd, uintptr_t msg, int flags)
 {
-	return msg_io(fd, msg, flags, true);
+	bool nonblock;
+	struct inet_sock *is = inet_get(fd, &nonblock);
+
+	return is ? inet_msg(is, nonblock, msg, flags, true) : msg_io(fd, msg, flags, true);
 }
 
 long sys_recvmsg(int fd, uintptr_t msg, int flags)
 {
-	return msg_io(fd, msg, flags, false);
+	bool nonblock;
+	struct inet_sock *is = inet_get(fd, &nonblock);
+
+	return is ? inet_msg(is, nonblock, msg, flags, false) : msg_io(fd, msg, flags, false);
 }

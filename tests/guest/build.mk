@@ -4,7 +4,7 @@
 GT_DIR      := tests/guest
 GT_OUT      := $(BUILD)/guest
 GT_BIN      := $(BUILD)/tests/guest
-GT_PROGS    := abi_test segv unix_test xendev_test disk_test
+GT_PROGS    := abi_test segv unix_test xendev_test disk_test inet_test
 GT_MUSL     := $(addprefix $(GT_OUT)/musl/,$(GT_PROGS))
 GUEST_INITRD := $(GT_OUT)/initrd.cpio.gz
 # dom0's xenstore daemon and client, static musl (xenstore-like/build.mk).
@@ -50,7 +50,7 @@ GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/pv
 $(BUILD)/host/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 $(BUILD)/host/$(GT_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 
-GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu blk
+GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu blk inet
 UNIT_TESTS += $(addprefix $(GT_BIN)/test_,$(GUEST_UNIT))
 
 GUEST_HOST_OBJ = $(patsubst %,$(BUILD)/host/$(GUEST_DIR)/%.o,$(1)) $(BUILD)/host/$(GT_DIR)/unit/support.o
@@ -67,6 +67,10 @@ $(GT_BIN)/test_pv_boot: $(BUILD)/host/$(GT_DIR)/unit/test_pv_boot.o $(call GUEST
 $(GT_BIN)/test_pv_frame: $(BUILD)/host/$(GT_DIR)/unit/test_pv_frame.o $(call GUEST_HOST_OBJ,$(PV)/frame)
 $(GT_BIN)/test_blk: $(BUILD)/host/$(GT_DIR)/unit/test_blk.o \
 		$(call GUEST_HOST_OBJ,drivers/block/blk_core drivers/block/mbr)
+# The IPv4 stack's pure parts and its receive path, with a capturing device.
+GUEST_INET_OBJS := $(addprefix net/,pkt netdev eth arp arp_cache route ipv4 ipv4_hdr inet_csum \
+		icmp udp raw inet_io)
+$(GT_BIN)/test_inet: $(BUILD)/host/$(GT_DIR)/unit/test_inet.o $(call GUEST_HOST_OBJ,$(GUEST_INET_OBJS))
 # The PV MMU with the real generic page-table code and frame allocator,
 # on a simulated machine (tests/guest/unit/fake_xen.c).
 $(GT_BIN)/test_pv_mmu: $(BUILD)/host/$(GT_DIR)/unit/test_pv_mmu.o \

@@ -263,6 +263,20 @@ START_TEST(test_xenstored_in_guest)
 }
 END_TEST
 
+/* UDP over lo: inet_test's output is what a Linux host prints. */
+START_TEST(test_inet_sockets)
+{
+	check_expected("inet");
+}
+END_TEST
+
+/* ifconfig, ARP, ping and UDP over the veth test pair. */
+START_TEST(test_inet_devices)
+{
+	check_expected("inetdev");
+}
+END_TEST
+
 void scenario_add_output_tests(TCase *tc)
 {
 	tcase_add_test(tc, test_busybox_shell_script);
@@ -271,6 +285,8 @@ void scenario_add_output_tests(TCase *tc)
 	tcase_add_test(tc, test_console_input);
 	tcase_add_test(tc, test_unix_sockets);
 	tcase_add_test(tc, test_xenstored_in_guest);
+	tcase_add_test(tc, test_inet_sockets);
+	tcase_add_test(tc, test_inet_devices);
 }
 
 void scenario_check_boot(const char *banner)

@@ -8,7 +8,7 @@
 
 #define GUEST_ELF    "build/pvops-guest.elf"
 #define GUEST_INITRD "build/guest/initrd.cpio.gz"
-#define GUEST_ARGS   "shell abi input unix xenstore"  /* the guest command line of every run */
+#define GUEST_ARGS   "shell abi input unix xenstore inet inetdev"  /* the guest command line of every run */
 #define EXPECTED_DIR "tests/guest/expected/"
 /* The "input" script reads this line from the console. */
 #define INPUT_AFTER  "=== BEGIN input ==="
