@@ -15,7 +15,7 @@ struct svm_vcpu {
 
 struct svm_domain {
     void *iopm, *msrpm;         /* I/O and MSR permission maps (hv memory) */
-    mfn_t npt_root;             /* nested L4, a frame of the domain */
+    mfn_t npt_root;             /* nested L4 (hv memory) */
 };
 
 /* CPUID 0x8000000a EDX of this CPU. */
