@@ -22,6 +22,11 @@
  *             and the MMIO page at 0xe0000000 through it, and prints the
  *             result on COM1, which the device model has taken over;
  *             then powers off through ACPI S5 (still hv's).
+ *   spin      takes ticks=<n> (default 20) 100 Hz PIT interrupts through
+ *             the 8259 in auto-EOI mode while spinning on a counter: no
+ *             exit from the guest's side, so only an interrupt of hv's
+ *             own lets hv run the PIT's timer; prints "spin: <n> ticks",
+ *             powers off through isa-debug-exit.
  */
 #include "hvmtest.h"
 
@@ -467,6 +472,40 @@ static void busy(void)
 
 /* ---------------------------------------------------------------- */
 
+static void spin_tick_handler(struct frame *f)
+{
+    (void)f;
+    pic_ticks++;                        /* auto-EOI: no EOI exit */
+}
+
+static void spin(void)
+{
+    char arg[16];
+    unsigned int ticks = 20;
+
+    if (cmdline_get("ticks", arg, sizeof(arg))) {
+        ticks = 0;
+        for (const char *p = arg; *p >= '0' && *p <= '9'; p++)
+            ticks = ticks * 10 + (*p - '0');
+    }
+    set_handler(VEC_PIC, spin_tick_handler);
+    outb(PIC1, 0x11);
+    outb(PIC1 + 1, VEC_PIC);
+    outb(PIC1 + 1, 4);
+    outb(PIC1 + 1, 3);                  /* 8086 mode, auto-EOI */
+    outb(PIC1 + 1, 0xfe);
+    pit_periodic(100);
+    printf("spin: waiting for %u ticks without exits\n", ticks);
+    asm volatile("sti");
+    while (pic_ticks < ticks)
+        asm volatile("pause");
+    asm volatile("cli");
+    printf("spin: %u ticks\n", pic_ticks);
+    outb(0xf4, 0);
+}
+
+/* ---------------------------------------------------------------- */
+
 #define DM_PORT     0x510
 #define DM_MAGIC    0x52455148u
 #define DM_MMIO     0xe0000000u
@@ -524,6 +563,8 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         asm volatile("ud2");
     } else if (!strncmp(mode, "ioreq", 6)) {
         ioreq();
+    } else if (!strncmp(mode, "spin", 5)) {
+        spin();
     } else if (!strncmp(mode, "badmmio", 8)) {
         printf("badmmio: reading 0xd0000000\n");
         mmio_read(0xd0000000);
