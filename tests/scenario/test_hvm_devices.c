@@ -42,6 +42,7 @@ START_TEST(platform_devices_as_the_guest_sees_them)
     ck_assert_int_eq(qemu_wait_exit(q, 30), EXIT_POWEROFF);
     qemu_expect_absent(q, "(d1) FAIL");
     expect_output(q, "(d1) hvm test: PASS");
+    expect_output(q, "(d1) string io: rep outsb to COM1");
     expect_output(q, "hvm: domain 1 entered ACPI S5: powering it off");
     ck_assert_int_gt(exit_count(q, 1, "mmio"), 0);
     ck_assert_int_gt(exit_count(q, 1, "vmmcall"), 0);

@@ -135,7 +135,8 @@ bool hvm_handle_mmio(struct vcpu *v, u64 gpa, const u8 *insn, unsigned int insn_
     default:
         ioreq_send(s, v, true, gpa, op.size, op.write, val);
         v->hvm->io_wait = (struct hvm_io_wait){
-            .active = true, .is_mmio = true, .write = op.write, .size = op.size,
+            .active = true, .server = v->hvm->io_wait.server,
+            .is_mmio = true, .write = op.write, .size = op.size,
             .reg = op.reg, .reg_high8 = op.reg_high8, .sign_extend = op.sign_extend,
             .dest_size = op.dest_size, .next_rip = v->hvm->regs.rip + op.len,
         };
