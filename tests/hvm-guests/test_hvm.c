@@ -10,7 +10,7 @@
  *             decoded from several instruction forms, also through guest
  *             paging) and its timer, a level-triggered IOAPIC line with
  *             EOI, refused instructions, string port I/O (REP, DF=1,
- *             16-bit addresses, page crossing, #PF); prints "ok"/"FAIL" per check and
+ *             16-bit addresses, page crossing, #PF), x2APIC mode; prints "ok"/"FAIL" per check and
  *             "hvm test: PASS" or "hvm test: FAIL", then powers off
  *             through ACPI S5.
  *   busy      CPU-bound: "progress <id> <rounds>" about every half second
@@ -524,6 +524,49 @@ static void check_string_io(void)
     set_handler(14, NULL);
 }
 
+/* ---------------------------------------------------------------- */
+
+static volatile unsigned int x2apic_irqs[3];
+
+static void x2apic_handler(struct frame *f)
+{
+    x2apic_irqs[f->vector - 0x60]++;
+    wrmsr_safe(0x80b, 0);                           /* EOI by MSR */
+}
+
+static void check_x2apic(void)
+{
+    uint64_t base, v;
+    uint32_t r[4];
+
+    cpuid(1, r);
+    check(r[2] & (1u << 21), "CPUID: x2APIC");
+    check(!rdmsr_safe(0x802, &v), "x2APIC MSRs are #GP in xAPIC mode");
+    rdmsr_safe(0x1b, &base);
+    check(wrmsr_safe(0x1b, base | (1u << 10)), "APIC base: EXTD enters x2APIC mode");
+    check(rdmsr_safe(0x802, &v) && v == 0 && rdmsr_safe(0x803, &v) && v == 0x00050014 &&
+          rdmsr_safe(0x80d, &v) && v == 1, "x2APIC ID, version, LDR");
+    check(!wrmsr_safe(0x802, 1) && !wrmsr_safe(0x80d, 0) && !rdmsr_safe(0x80b, &v) &&
+          !rdmsr_safe(0x80e, &v) && !rdmsr_safe(0x831, &v) && !wrmsr_safe(0x808, 0x100),
+          "x2APIC: read-only, write-only, reserved MSRs and bits are #GP");
+    check(mmio_read(LAPIC + 0x30) == 0xffffffffu, "x2APIC mode: the xAPIC page is off");
+    for (unsigned int vec = 0x60; vec < 0x63; vec++)
+        set_handler(vec, x2apic_handler);
+    check(wrmsr_safe(0x80f, 0x1ff) && wrmsr_safe(0x808, 0), "x2APIC SVR and TPR");
+    wrmsr_safe(0x83f, 0x60);
+    check(wait_for(&x2apic_irqs[0], 1), "x2APIC SELF IPI");
+    wrmsr_safe(0x830, 0x61);                        /* fixed, physical, to ID 0 */
+    check(wait_for(&x2apic_irqs[1], 1), "x2APIC ICR: IPI to its own ID");
+    wrmsr_safe(0x83e, 0xb);
+    wrmsr_safe(0x832, 0x62);
+    wrmsr_safe(0x838, 2000000);                     /* 2 ms at 1 GHz */
+    check(rdmsr_safe(0x839, &v) && v > 0 && v <= 2000000 && wait_for(&x2apic_irqs[2], 1),
+          "x2APIC timer: current count, interrupt");
+    check(!wrmsr_safe(0x1b, base), "x2APIC -> xAPIC directly is #GP");
+    check(wrmsr_safe(0x1b, base & ~(1ull << 11)) && wrmsr_safe(0x1b, base) &&
+          mmio_read(LAPIC + 0x30) == 0x00050014, "disabled, then xAPIC again: MMIO back");
+}
+
 static void devices(uint32_t magic, const struct mb_info *mb)
 {
     check_multiboot(magic, mb);
@@ -535,6 +578,7 @@ static void devices(uint32_t magic, const struct mb_info *mb)
     check_ioapic();
     check_paging_mmio();
     check_string_io();
+    check_x2apic();
     if (checks_failed())
         printf("hvm test: FAIL (%u of %u checks)\n", checks_failed(), checks_done());
     else
