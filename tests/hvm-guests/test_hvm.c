@@ -9,7 +9,8 @@
  *             IOAPIC, the RTC's periodic interrupt, the local APIC (MMIO
  *             decoded from several instruction forms, also through guest
  *             paging) and its timer, a level-triggered IOAPIC line with
- *             EOI, refused instructions; prints "ok"/"FAIL" per check and
+ *             EOI, refused instructions, string port I/O (REP, DF=1,
+ *             16-bit addresses, page crossing, #PF), x2APIC mode; prints "ok"/"FAIL" per check and
  *             "hvm test: PASS" or "hvm test: FAIL", then powers off
  *             through ACPI S5.
  *   busy      CPU-bound: "progress <id> <rounds>" about every half second
@@ -22,6 +23,11 @@
  *             and the MMIO page at 0xe0000000 through it, and prints the
  *             result on COM1, which the device model has taken over;
  *             then powers off through ACPI S5 (still hv's).
+ *   spin      takes ticks=<n> (default 20) 100 Hz PIT interrupts through
+ *             the 8259 in auto-EOI mode while spinning on a counter: no
+ *             exit from the guest's side, so only an interrupt of hv's
+ *             own lets hv run the PIT's timer; prints "spin: <n> ticks",
+ *             powers off through isa-debug-exit.
  */
 #include "hvmtest.h"
 
@@ -418,6 +424,149 @@ static void check_paging_mmio(void)
     check(v == 0x00050014, "LAPIC read through a 2-level guest mapping");
 }
 
+/* ---------------------------------------------------------------- */
+
+static uint8_t sbuf[3 * 4096] __attribute__((aligned(4096)));
+static volatile uint32_t pf_error, pf_cr2, pf_ecx, pf_edi, pf_esi;
+static volatile bool pf_seen;
+
+/* A #PF of a 2-byte REP INS/OUTS: note what the guest sees, skip it. */
+static void string_pf_handler(struct frame *f)
+{
+    uint32_t cr2;
+
+    asm volatile("mov %%cr2, %0" : "=r"(cr2));
+    pf_error = f->error_code;
+    pf_cr2 = cr2;
+    pf_ecx = f->ecx;
+    pf_edi = f->edi;
+    pf_esi = f->esi;
+    pf_seen = true;
+    f->eip += 2;
+}
+
+static void check_string_io(void)
+{
+    static const char msg[] = "string io: rep outsb to COM1\n";
+    static uint32_t pd[1024] __attribute__((aligned(4096)));
+    static uint32_t pt[1024] __attribute__((aligned(4096)));
+    uint8_t *page1 = sbuf + 4096, *hole = sbuf + 2 * 4096;
+    uint32_t esi, edi, ecx, cr0, cr4, t[6];
+    bool same = true;
+
+    esi = (uint32_t)msg;
+    ecx = sizeof(msg) - 1;
+    asm volatile("rep outsb" : "+S"(esi), "+c"(ecx) : "d"(0x3f8) : "memory");
+    check(ecx == 0 && esi == (uint32_t)msg + sizeof(msg) - 1, "rep outsb: rSI and rCX");
+
+    /* CMOS index through OUTSB (no REP, CS override), data by REP INSB
+     * across a page boundary. */
+    sbuf[0] = 0x16;
+    esi = (uint32_t)sbuf;
+    asm volatile("outsb %%cs:(%%esi), (%%dx)" : "+S"(esi) : "d"(0x70) : "memory");
+    memset(page1 - 8, 0x55, 16);
+    edi = (uint32_t)page1 - 3;
+    ecx = 6;
+    asm volatile("rep insb" : "+D"(edi), "+c"(ecx) : "d"(0x71) : "memory");
+    for (int i = -3; i < 3; i++)
+        same &= page1[i] == 0x02;
+    check(same && page1[-4] == 0x55 && page1[3] == 0x55 && ecx == 0 &&
+          edi == (uint32_t)page1 + 3, "rep insb from CMOS across a page boundary");
+
+    /* DF=1: the PM timer read by REP INSL fills the buffer downwards. */
+    memset(t, 0, sizeof(t));
+    edi = (uint32_t)&t[4];
+    ecx = 4;
+    asm volatile("std; rep insl; cld" : "+D"(edi), "+c"(ecx) : "d"(0x608) : "memory");
+    check(ecx == 0 && edi == (uint32_t)&t[0] && t[5] == 0 && t[4] && t[4] <= t[3] &&
+          t[3] <= t[2] && t[2] <= t[1] && t[1] && !t[0], "DF=1 rep insl, downwards");
+
+    /* 16-bit address size (0x67): SI, CX only, the upper halves stay. */
+    ecx = 0x10002;
+    esi = (uint32_t)msg;
+    asm volatile(".byte 0x67; rep outsw" : "+S"(esi), "+c"(ecx) : "d"(0x2f8) : "memory");
+    check(ecx == 0x10000 && esi == (uint32_t)msg + 4, "rep outsw with 16-bit addresses");
+    edi = (uint32_t)t;
+    ecx = 1;
+    asm volatile("rep insw" : "+D"(edi), "+c"(ecx) : "d"(0x2f8) : "memory");
+    check((t[0] & 0xffff) == 0xffff && edi == (uint32_t)t + 2,
+          "rep insw from a port nobody emulates: all ones");
+
+    /* Paging on, one page not present: #PF with CR2 after the bytes
+     * before it were done. */
+    for (uint32_t i = 0; i < 1024; i++) {
+        pd[i] = (i << 22) | 0x83;
+        pt[i] = (i << 12) | 0x03;
+    }
+    pt[(uint32_t)hole >> 12] = 0;
+    pd[0] = (uint32_t)pt | 0x03;
+    set_handler(14, string_pf_handler);
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    asm volatile("mov %0, %%cr4" :: "r"(cr4 | 0x10));
+    asm volatile("mov %0, %%cr3" :: "r"(pd));
+    asm volatile("mov %%cr0, %0" : "=r"(cr0));
+    asm volatile("mov %0, %%cr0" :: "r"(cr0 | 0x80000000u) : "memory");
+    outb(0x70, 0x15);
+    edi = (uint32_t)hole - 4;
+    ecx = 8;
+    asm volatile("rep insb" : "+D"(edi), "+c"(ecx) : "d"(0x71) : "memory");
+    check(pf_seen && pf_error == 0x02 && pf_cr2 == (uint32_t)hole && pf_ecx == 4 &&
+          pf_edi == (uint32_t)hole && hole[-1] == 0x80,
+          "rep insb into a page not present: #PF (write) with CR2");
+    pf_seen = false;
+    esi = (uint32_t)hole + 4096 - 2;
+    ecx = 4;
+    asm volatile("rep outsb" : "+S"(esi), "+c"(ecx) : "d"(0x2f8) : "memory");
+    check(pf_seen && pf_error == 0x00 && pf_cr2 == (uint32_t)hole + 4096 - 2 &&
+          pf_ecx == 4 && pf_esi == pf_cr2, "rep outsb from a page not present: #PF (read)");
+    asm volatile("mov %0, %%cr0" :: "r"(cr0) : "memory");
+    asm volatile("mov %0, %%cr4" :: "r"(cr4));
+    set_handler(14, NULL);
+}
+
+/* ---------------------------------------------------------------- */
+
+static volatile unsigned int x2apic_irqs[3];
+
+static void x2apic_handler(struct frame *f)
+{
+    x2apic_irqs[f->vector - 0x60]++;
+    wrmsr_safe(0x80b, 0);                           /* EOI by MSR */
+}
+
+static void check_x2apic(void)
+{
+    uint64_t base, v;
+    uint32_t r[4];
+
+    cpuid(1, r);
+    check(r[2] & (1u << 21), "CPUID: x2APIC");
+    check(!rdmsr_safe(0x802, &v), "x2APIC MSRs are #GP in xAPIC mode");
+    rdmsr_safe(0x1b, &base);
+    check(wrmsr_safe(0x1b, base | (1u << 10)), "APIC base: EXTD enters x2APIC mode");
+    check(rdmsr_safe(0x802, &v) && v == 0 && rdmsr_safe(0x803, &v) && v == 0x00050014 &&
+          rdmsr_safe(0x80d, &v) && v == 1, "x2APIC ID, version, LDR");
+    check(!wrmsr_safe(0x802, 1) && !wrmsr_safe(0x80d, 0) && !rdmsr_safe(0x80b, &v) &&
+          !rdmsr_safe(0x80e, &v) && !rdmsr_safe(0x831, &v) && !wrmsr_safe(0x808, 0x100),
+          "x2APIC: read-only, write-only, reserved MSRs and bits are #GP");
+    check(mmio_read(LAPIC + 0x30) == 0xffffffffu, "x2APIC mode: the xAPIC page is off");
+    for (unsigned int vec = 0x60; vec < 0x63; vec++)
+        set_handler(vec, x2apic_handler);
+    check(wrmsr_safe(0x80f, 0x1ff) && wrmsr_safe(0x808, 0), "x2APIC SVR and TPR");
+    wrmsr_safe(0x83f, 0x60);
+    check(wait_for(&x2apic_irqs[0], 1), "x2APIC SELF IPI");
+    wrmsr_safe(0x830, 0x61);                        /* fixed, physical, to ID 0 */
+    check(wait_for(&x2apic_irqs[1], 1), "x2APIC ICR: IPI to its own ID");
+    wrmsr_safe(0x83e, 0xb);
+    wrmsr_safe(0x832, 0x62);
+    wrmsr_safe(0x838, 2000000);                     /* 2 ms at 1 GHz */
+    check(rdmsr_safe(0x839, &v) && v > 0 && v <= 2000000 && wait_for(&x2apic_irqs[2], 1),
+          "x2APIC timer: current count, interrupt");
+    check(!wrmsr_safe(0x1b, base), "x2APIC -> xAPIC directly is #GP");
+    check(wrmsr_safe(0x1b, base & ~(1ull << 11)) && wrmsr_safe(0x1b, base) &&
+          mmio_read(LAPIC + 0x30) == 0x00050014, "disabled, then xAPIC again: MMIO back");
+}
+
 static void devices(uint32_t magic, const struct mb_info *mb)
 {
     check_multiboot(magic, mb);
@@ -428,6 +577,8 @@ static void devices(uint32_t magic, const struct mb_info *mb)
     check_lapic();
     check_ioapic();
     check_paging_mmio();
+    check_string_io();
+    check_x2apic();
     if (checks_failed())
         printf("hvm test: FAIL (%u of %u checks)\n", checks_failed(), checks_done());
     else
@@ -467,6 +618,40 @@ static void busy(void)
 
 /* ---------------------------------------------------------------- */
 
+static void spin_tick_handler(struct frame *f)
+{
+    (void)f;
+    pic_ticks++;                        /* auto-EOI: no EOI exit */
+}
+
+static void spin(void)
+{
+    char arg[16];
+    unsigned int ticks = 20;
+
+    if (cmdline_get("ticks", arg, sizeof(arg))) {
+        ticks = 0;
+        for (const char *p = arg; *p >= '0' && *p <= '9'; p++)
+            ticks = ticks * 10 + (*p - '0');
+    }
+    set_handler(VEC_PIC, spin_tick_handler);
+    outb(PIC1, 0x11);
+    outb(PIC1 + 1, VEC_PIC);
+    outb(PIC1 + 1, 4);
+    outb(PIC1 + 1, 3);                  /* 8086 mode, auto-EOI */
+    outb(PIC1 + 1, 0xfe);
+    pit_periodic(100);
+    printf("spin: waiting for %u ticks without exits\n", ticks);
+    asm volatile("sti");
+    while (pic_ticks < ticks)
+        asm volatile("pause");
+    asm volatile("cli");
+    printf("spin: %u ticks\n", pic_ticks);
+    outb(0xf4, 0);
+}
+
+/* ---------------------------------------------------------------- */
+
 #define DM_PORT     0x510
 #define DM_MAGIC    0x52455148u
 #define DM_MMIO     0xe0000000u
@@ -485,6 +670,18 @@ static void ioreq(void)
     /* From here on COM1 is the device model's too. */
     printf("ioreq: device model up after %u ms\n", (pm_ticks() - start) / 3580);
     check(inb(DM_PORT + 1) == 0x51, "byte read of the register");
+    {
+        static const char line[] = "ioreq: rep outsb through the device model\n";
+        uint8_t bytes[4] = { 0, 0, 0, 0x55 };
+        uint32_t edi = (uint32_t)bytes, esi = (uint32_t)line, ecx = 3;
+
+        asm volatile("rep insb" : "+D"(edi), "+c"(ecx) : "d"(DM_PORT + 1) : "memory");
+        check(bytes[0] == 0x51 && bytes[1] == 0x51 && bytes[2] == 0x51 &&
+              bytes[3] == 0x55 && ecx == 0, "rep insb, one ioreq per byte");
+        ecx = sizeof(line) - 1;
+        asm volatile("rep outsb" : "+S"(esi), "+c"(ecx) : "d"(0x3f8) : "memory");
+        check(ecx == 0, "rep outsb to COM1 of the device model");
+    }
     outl(DM_PORT, 0x12345678);
     check(inl(DM_PORT) == 0x12345678, "register write and read back");
     outw(DM_PORT + 2, 0xabcd);
@@ -524,6 +721,8 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         asm volatile("ud2");
     } else if (!strncmp(mode, "ioreq", 6)) {
         ioreq();
+    } else if (!strncmp(mode, "spin", 5)) {
+        spin();
     } else if (!strncmp(mode, "badmmio", 8)) {
         printf("badmmio: reading 0xd0000000\n");
         mmio_read(0xd0000000);

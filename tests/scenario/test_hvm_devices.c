@@ -6,6 +6,12 @@
  * instruction forms and through guest paging, refused instructions; then
  * it powers off through ACPI S5.  Every check must pass, and only that
  * domain goes.
+ *
+ * Second case: hv never arms its LAPIC timer (apic_lose_timer_irqs, as
+ * if QEMU lost every one of its interrupts) while the HVM guest
+ * spins without exits waiting for PIT ticks: only hv's watchdog interrupt
+ * (PIT channel 0 through the 8259) gets hv back to run its timers, the
+ * guest's PIT and dom0's included.  Without it the guest spins forever.
  */
 #include "test_hvm_lib.h"
 #include "run_suite.h"
@@ -36,9 +42,40 @@ START_TEST(platform_devices_as_the_guest_sees_them)
     ck_assert_int_eq(qemu_wait_exit(q, 30), EXIT_POWEROFF);
     qemu_expect_absent(q, "(d1) FAIL");
     expect_output(q, "(d1) hvm test: PASS");
+    expect_output(q, "(d1) string io: rep outsb to COM1");
     expect_output(q, "hvm: domain 1 entered ACPI S5: powering it off");
     ck_assert_int_gt(exit_count(q, 1, "mmio"), 0);
     ck_assert_int_gt(exit_count(q, 1, "vmmcall"), 0);
+    expect_output(q, "hv: domain 1 died (poweroff)");
+    expect_output(q, "Test result: PASS (pv_dom0)");
+    expect_frames_balanced(q);
+    qemu_expect_absent(q, "crashed");
+    qemu_expect_absent(q, "FATAL");
+}
+END_TEST
+
+START_TEST(lost_timer_interrupts_while_a_guest_spins)
+{
+    const struct qemu_module mods[] = {
+        { GUEST("test_pv_dom0"), "domus=1" },
+        { HVM_TEST_KERNEL, "mode=spin ticks=20" },
+    };
+    struct qemu_config cfg = {
+        .name = "hvm_lost_timer", .modules = mods, .nr_modules = 2, .mem_mb = 128,
+        .timeout_s = 90,
+        .cmdline = "dom0_mem=16M hvm=1:16M apic_lose_timer_irqs",
+    };
+
+    q = qemu_start(&cfg);
+    qemu_expect(q, "apic: timer watchdog on PIT channel 0 at 18 Hz (8259, LINT0 ExtINT); "
+                "the timer itself stays disarmed (apic_lose_timer_irqs)", 30);
+    qemu_expect(q, "(d1) spin: waiting for 20 ticks without exits", 60);
+    qemu_expect(q, "(d1) spin: 20 ticks", 30);
+    ck_assert_int_eq(qemu_wait_exit(q, 60), EXIT_POWEROFF);
+    expect_output(q, "hvm: domain 1 wrote 0 to isa-debug-exit");
+    /* The guest made no exit of its own between ticks: every tick came
+     * after one of hv's interrupts (the watchdog's). */
+    ck_assert_int_ge(exit_count(q, 1, "intr"), 20);
     expect_output(q, "hv: domain 1 died (poweroff)");
     expect_output(q, "Test result: PASS (pv_dom0)");
     expect_frames_balanced(q);
@@ -55,6 +92,7 @@ int main(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, platform_devices_as_the_guest_sees_them);
+    tcase_add_test(tc, lost_timer_interrupts_while_a_guest_spins);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -37,6 +37,7 @@ START_TEST(device_model_in_dom0)
     qemu_expect(q, "com1: ioreq test: ", 30);
     ck_assert_int_eq(qemu_wait_exit(q, 60), EXIT_POWEROFF);
     expect_output(q, "com1: ioreq test: PASS");
+    expect_output(q, "com1: ioreq: rep outsb through the device model");
     qemu_expect_absent(q, "com1: FAIL");
     /* After the takeover nothing of the guest's reaches hv's UART. */
     qemu_expect_absent(q, "(d1) ok ");

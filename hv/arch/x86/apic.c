@@ -1,8 +1,18 @@
 /*
- * The legacy PICs are remapped to 0x20-0x2f and fully masked; hv uses the
- * local APIC (xAPIC, memory-mapped, uncached) for its timer.  The timer
- * runs one-shot: in TSC-deadline mode when the CPU has it, otherwise with
- * a count calibrated against the TSC.
+ * The legacy PICs are remapped to 0x20-0x2f; hv uses the local APIC
+ * (xAPIC, memory-mapped, uncached) for its timer.  The timer runs
+ * one-shot: in TSC-deadline mode when the CPU has it, otherwise with a
+ * count calibrated against the TSC.
+ *
+ * Only the timer softirq re-arms that one-shot timer, so one lost timer
+ * interrupt (QEMU's TCG has been seen setting the IRR bit without
+ * interrupting the CPU, docs/hvm.md "Debugging") would stop hv for good
+ * while the CPU halts or a guest runs without exits.  A watchdog backs
+ * it up: PIT channel 0, periodic at its slowest rate (18.2 Hz), through
+ * the master 8259 and LINT0 as ExtINT, a path of its own in the
+ * hardware.  Its interrupt stops a running guest (SVM intercepts INTR,
+ * VMX exits on external interrupts) or wakes the idle loop, and raises
+ * the timer softirq if the earliest timer is due.
  */
 #include <hv/apic.h>
 #include <hv/traps.h>
@@ -14,6 +24,9 @@
 #include <hv/io.h>
 #include <hv/page.h>
 #include <hv/lib.h>
+#include <hv/timer.h>
+#include <hv/cmdline.h>
+#include <hv/bootinfo.h>
 
 #define APIC_ID       0x020
 #define APIC_TPR      0x080
@@ -31,6 +44,7 @@
 #define APIC_SVR_ENABLE     (1 << 8)
 #define APIC_LVT_MASKED     (1 << 16)
 #define APIC_DM_NMI         (4 << 8)
+#define APIC_DM_EXTINT      (7 << 8)
 #define APIC_TIMER_ONESHOT  (0 << 17)
 #define APIC_TIMER_TSC_DEADLINE (2 << 17)
 #define APIC_TDCR_DIV_1     0xb
@@ -40,11 +54,20 @@
 #define PIC1_DATA 0x21
 #define PIC2_CMD  0xa0
 #define PIC2_DATA 0xa1
+#define PIC_EOI   0x20
+
+#define PIT_CH0        0x40
+#define PIT_MODE       0x43
+#define PIT_CH0_RATE   0x34        /* channel 0, lo/hi byte, mode 2 */
+#define WATCHDOG_VECTOR (PIC_MASTER_VECTOR + 0)
 
 static volatile u8 *lapic;
 static bool tsc_deadline_mode;
 static struct time_scale ns_to_apic;
 static u64 apic_timer_hz;
+/* "apic_lose_timer_irqs" (tests): never arm the timer, as if QEMU lost
+ * every one of its interrupts; only the watchdog keeps hv's timers going. */
+static bool lose_timer_irqs;
 
 static u32 apic_read(unsigned int reg)
 {
@@ -88,6 +111,26 @@ static void lapic_timer_interrupt(struct cpu_user_regs *regs)
     raise_softirq(TIMER_SOFTIRQ);
 }
 
+static void timer_watchdog_interrupt(struct cpu_user_regs *regs)
+{
+    (void)regs;
+    outb(PIC_EOI, PIC1_CMD);
+    timer_raise_if_due();
+}
+
+/* Called after the timer calibration: PIT channel 0 is free from then on. */
+static void timer_watchdog_start(void)
+{
+    set_irq_handler(WATCHDOG_VECTOR, timer_watchdog_interrupt);
+    outb(PIT_CH0_RATE, PIT_MODE);
+    outb(0, PIT_CH0);                   /* 0 is 65536: 18.2 Hz */
+    outb(0, PIT_CH0);
+    apic_write(APIC_LVT_LINT0, APIC_DM_EXTINT);
+    outb(0xfe, PIC1_DATA);              /* IRQ 0 only */
+    printk("apic: timer watchdog on PIT channel 0 at 18 Hz (8259, LINT0 ExtINT)%s\n",
+           lose_timer_irqs ? "; the timer itself stays disarmed (apic_lose_timer_irqs)" : "");
+}
+
 static void lapic_error_interrupt(struct cpu_user_regs *regs)
 {
     u32 esr;
@@ -113,6 +156,7 @@ void lapic_init(void)
         panic("apic: no local APIC");
     wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
     lapic = ioremap(pa, 4096);
+    lose_timer_irqs = cmdline_find(bootinfo.cmdline, "apic_lose_timer_irqs", NULL, 0);
 
     set_irq_handler(LOCAL_TIMER_VECTOR, lapic_timer_interrupt);
     set_irq_handler(ERROR_APIC_VECTOR, lapic_error_interrupt);
@@ -141,6 +185,7 @@ void lapic_timer_calibrate(void)
         /* Order the LVT write before any IA32_TSC_DEADLINE write. */
         asm volatile("mfence" ::: "memory");
         printk("apic: timer in TSC-deadline mode\n");
+        timer_watchdog_start();
         return;
     }
     apic_write(APIC_TDCR, APIC_TDCR_DIV_1);
@@ -156,6 +201,7 @@ void lapic_timer_calibrate(void)
     apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | LOCAL_TIMER_VECTOR);
     printk("apic: timer one-shot at %lu kHz (calibrated against the TSC)\n",
            apic_timer_hz / 1000);
+    timer_watchdog_start();
 }
 
 void reprogram_timer(s_time_t deadline)
@@ -163,6 +209,8 @@ void reprogram_timer(s_time_t deadline)
     s_time_t delta;
     u64 count;
 
+    if (lose_timer_irqs)
+        deadline = 0;
     if (tsc_deadline_mode) {
         /* A deadline already passed fires at once; 0 disarms. */
         wrmsr(MSR_IA32_TSC_DEADLINE, deadline ? max(ns_to_tsc(deadline), 1UL) : 0);

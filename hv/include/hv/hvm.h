@@ -126,6 +126,9 @@ struct hvm_io_wait {
     bool sign_extend;       /* movsx */
     u8 dest_size;           /* bytes written to reg (movzx/movsx widen) */
     u8 server;              /* the ioreq server's id */
+    bool string_in;         /* INS: the value goes to guest memory */
+    u8 string_split;        /* bytes at string_gpa[0], the rest at [1] */
+    u64 string_gpa[2];
     u64 next_rip;
 };
 
@@ -144,6 +147,8 @@ struct hvm_paging {
     u64 cs_base;
     bool cs_long;                   /* 64-bit code segment */
     bool cs_db;                     /* 32-bit default operand size */
+    u64 seg_base[6];                /* ES, CS, SS, DS, FS, GS */
+    unsigned int cpl;
 };
 
 /* Initial vCPU state for a multiboot v1 kernel. */
@@ -168,6 +173,8 @@ struct hvm_arch_ops {
     void (*inject_exception)(struct vcpu *v, unsigned int vector, bool has_ec,
                              u32 ec);
     void (*get_paging)(struct vcpu *v, struct hvm_paging *p);
+    /* The guest's CR2 (set before a #PF is injected). */
+    void (*set_cr2)(struct vcpu *v, u64 cr2);
     /* A checked CR4 value; the guest's TLB is flushed. */
     void (*set_cr4)(struct vcpu *v, u64 cr4);
     u64 (*get_efer)(struct vcpu *v);
@@ -266,6 +273,8 @@ unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf)
 void hvm_handle_hypercall(struct vcpu *v);
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, bool has_ec,
                           u32 ec);
+/* #PF at linear address cr2 with error code ec. */
+void hvm_inject_page_fault(struct vcpu *v, u32 ec, u64 cr2);
 
 /* A vCPU that may have a new interrupt pending: wake it if blocked. */
 void hvm_vcpu_kick(struct vcpu *v);

@@ -101,6 +101,7 @@ bool vioapic_mmio_write(struct vioapic *io, unsigned int off, u32 val,
 #define VLAPIC_DEFAULT_BASE     0xfee00000ull
 #define VLAPIC_SIZE             0x1000
 #define APIC_BASE_BSP           (1ull << 8)
+#define APIC_BASE_EXTD          (1ull << 10)    /* x2APIC mode */
 #define APIC_BASE_ENABLE        (1ull << 11)
 #define APIC_BASE_ADDR_MASK     0x000ffffffffff000ull
 
@@ -135,8 +136,18 @@ u32 vlapic_read(struct vlapic *l, unsigned int off, s_time_t now);
 /* Returns the vector of a level-triggered interrupt an EOI ended (for
  * the IOAPIC), or -1. */
 int vlapic_write(struct vlapic *l, unsigned int off, u32 val, s_time_t now);
-/* IA32_APIC_BASE write; false if the value is not allowed. */
+/* IA32_APIC_BASE write; false if the value is not allowed (reserved
+ * bits, the BSP flag, a mode transition the SDM forbids). */
 bool vlapic_set_base(struct vlapic *l, u64 val);
+/* In x2APIC mode: MSRs 0x800-0x8ff, the xAPIC page is off. */
+bool vlapic_x2apic_mode(const struct vlapic *l);
+/* x2APIC MSR read: false for a #GP (not x2APIC mode, reserved or
+ * write-only MSR). */
+bool vlapic_x2apic_read(struct vlapic *l, u32 msr, u64 *val, s_time_t now);
+/* x2APIC MSR write: false for a #GP (not x2APIC mode, reserved or
+ * read-only MSR, reserved bits set); *eoi_vector as vlapic_write's. */
+bool vlapic_x2apic_write(struct vlapic *l, u32 msr, u64 val, s_time_t now,
+                         int *eoi_vector);
 /* Timer expiry at now: raises the timer vector, rearms if periodic. */
 void vlapic_timer_fire(struct vlapic *l, s_time_t now);
 /* When the timer should next fire, or 0 if it is not running. */

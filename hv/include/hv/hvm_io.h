@@ -37,6 +37,13 @@ void hvm_handle_io_insn(struct vcpu *v, unsigned int port, unsigned int size,
                         bool in, u64 next_rip);
 
 /*
+ * INS/OUTS (with or without REP) of size bytes at port: copies between
+ * the port and guest memory, updates rSI/rDI and rCX, injects #GP/#SS or
+ * #PF for a bad buffer, and moves RIP past the instruction when done.
+ */
+void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, bool in);
+
+/*
  * A guest access to gpa that is not RAM (nested page fault).  If gpa is
  * an emulated device's or an ioreq server's, the faulting instruction is
  * decoded (from insn if the CPU provided its bytes, else fetched through

@@ -122,12 +122,87 @@ START_TEST(apic_base_msr)
 {
     lapic_on();
     ck_assert(!vlapic_set_base(&l, VLAPIC_DEFAULT_BASE | APIC_BASE_ENABLE));  /* BSP */
-    ck_assert(!vlapic_set_base(&l, l.base_msr | (1u << 10)));     /* x2APIC */
     vlapic_write(&l, 0xf0, 0x1ff, 0);
     ck_assert(vlapic_set_base(&l, VLAPIC_DEFAULT_BASE | APIC_BASE_BSP));
     ck_assert(!vlapic_enabled(&l));
     ck_assert_uint_eq(vlapic_read(&l, 0xf0, 0), 0xff);  /* reset by disabling */
     ck_assert(vlapic_set_base(&l, 0xfed00000 | APIC_BASE_BSP | APIC_BASE_ENABLE));
+}
+END_TEST
+
+START_TEST(x2apic_mode_transitions)
+{
+    u64 xapic, x2apic, off = VLAPIC_DEFAULT_BASE | APIC_BASE_BSP;
+    u64 v;
+
+    lapic_on();
+    xapic = l.base_msr;
+    x2apic = xapic | APIC_BASE_EXTD;
+    ck_assert(!vlapic_x2apic_read(&l, 0x802, &v, 0));     /* not in x2APIC mode */
+    ck_assert(!vlapic_set_base(&l, off | APIC_BASE_EXTD)); /* EXTD without EN */
+    ck_assert(vlapic_set_base(&l, x2apic));
+    ck_assert(vlapic_x2apic_mode(&l));
+    ck_assert(!vlapic_set_base(&l, xapic));                /* x2APIC -> xAPIC */
+    ck_assert(vlapic_set_base(&l, off));                   /* -> disabled */
+    ck_assert(!vlapic_set_base(&l, x2apic));                /* disabled -> x2APIC */
+    ck_assert(!vlapic_x2apic_mode(&l));
+    ck_assert(vlapic_set_base(&l, xapic));
+    ck_assert(vlapic_set_base(&l, x2apic));
+}
+END_TEST
+
+START_TEST(x2apic_msrs)
+{
+    u64 v;
+    int eoi;
+
+    lapic_on();
+    vlapic_reset(&l, 0x13);
+    ck_assert(vlapic_set_base(&l, l.base_msr | APIC_BASE_EXTD));
+    ck_assert(vlapic_x2apic_read(&l, 0x802, &v, 0) && v == 0x13);
+    ck_assert(vlapic_x2apic_read(&l, 0x803, &v, 0) && v == 0x00050014);
+    ck_assert(vlapic_x2apic_read(&l, 0x80d, &v, 0) && v == ((1u << 16) | (1u << 3)));
+    /* Read-only, reserved and write-only MSRs, reserved bits: #GP. */
+    ck_assert(!vlapic_x2apic_write(&l, 0x802, 0, 0, &eoi));        /* ID */
+    ck_assert(!vlapic_x2apic_write(&l, 0x80d, 0, 0, &eoi));        /* LDR */
+    ck_assert(!vlapic_x2apic_read(&l, 0x80e, &v, 0));              /* no DFR */
+    ck_assert(!vlapic_x2apic_read(&l, 0x809, &v, 0));              /* no APR */
+    ck_assert(!vlapic_x2apic_read(&l, 0x831, &v, 0));              /* no ICR2 */
+    ck_assert(!vlapic_x2apic_read(&l, 0x80b, &v, 0));              /* EOI: write only */
+    ck_assert(!vlapic_x2apic_read(&l, 0x83f, &v, 0));              /* SELF IPI too */
+    ck_assert(!vlapic_x2apic_read(&l, 0x800, &v, 0));
+    ck_assert(!vlapic_x2apic_read(&l, 0x8ff, &v, 0));
+    ck_assert(!vlapic_x2apic_write(&l, 0x808, 0x100, 0, &eoi));    /* TPR bit 8 */
+    ck_assert(!vlapic_x2apic_write(&l, 0x808, 1ull << 32, 0, &eoi));
+    ck_assert(!vlapic_x2apic_write(&l, 0x80b, 1, 0, &eoi));        /* EOI non-zero */
+    ck_assert(!vlapic_x2apic_write(&l, 0x830, 1u << 12, 0, &eoi)); /* ICR reserved */
+    ck_assert(!vlapic_x2apic_write(&l, 0x832, 1u << 19, 0, &eoi)); /* LVT reserved */
+    /* SVR, TPR, self IPI by SELF IPI and by ICR (physical, 32-bit dest). */
+    ck_assert(vlapic_x2apic_write(&l, 0x80f, 0x1ff, 0, &eoi));
+    ck_assert(vlapic_x2apic_write(&l, 0x808, 0x20, 0, &eoi));
+    ck_assert(vlapic_x2apic_read(&l, 0x808, &v, 0) && v == 0x20);
+    ck_assert(vlapic_x2apic_write(&l, 0x808, 0, 0, &eoi));
+    ck_assert(vlapic_x2apic_write(&l, 0x83f, 0x61, 0, &eoi));
+    ck_assert_int_eq(vlapic_pending_vector(&l), 0x61);
+    ck_assert(vlapic_x2apic_write(&l, 0x830, (0x113ull << 32) | 0x62, 0, &eoi));
+    ck_assert_int_eq(vlapic_pending_vector(&l), 0x61);        /* ID 0x113: not us */
+    ck_assert(vlapic_x2apic_write(&l, 0x830, (0x13ull << 32) | 0x62, 0, &eoi));
+    ck_assert_int_eq(vlapic_pending_vector(&l), 0x62);
+    ck_assert(vlapic_x2apic_read(&l, 0x830, &v, 0) && v == ((0x13ull << 32) | 0x62));
+    ck_assert(vlapic_x2apic_read(&l, 0x823, &v, 0) && v == 0x6);   /* IRR 0x61, 0x62 */
+    vlapic_ack(&l, 0x62);
+    ck_assert(vlapic_x2apic_read(&l, 0x813, &v, 0) && v == 0x4);   /* ISR */
+    ck_assert(vlapic_x2apic_write(&l, 0x80b, 0, 0, &eoi) && eoi == -1);
+    ck_assert(vlapic_x2apic_read(&l, 0x813, &v, 0) && v == 0);
+    /* Timer: divide, initial and current count. */
+    ck_assert(vlapic_x2apic_write(&l, 0x83e, 0xb, 0, &eoi));       /* divide by 1 */
+    ck_assert(vlapic_x2apic_write(&l, 0x832, 0x40, 0, &eoi));
+    ck_assert(vlapic_x2apic_write(&l, 0x838, 1000, 100, &eoi));
+    ck_assert(vlapic_x2apic_read(&l, 0x839, &v, 600) && v == 500);
+    ck_assert(!vlapic_x2apic_write(&l, 0x839, 5, 600, &eoi));      /* current: RO */
+    /* A 8-bit IOAPIC destination still finds the APIC by its ID. */
+    ck_assert(vlapic_match_dest(&l, false, 0x13));
+    ck_assert(!vlapic_match_dest(&l, false, 0x12));
 }
 END_TEST
 
@@ -216,6 +291,8 @@ TCase *tcase_lapic(void)
     tcase_add_test(tc, timer_one_shot_and_periodic);
     tcase_add_test(tc, icr_self_ipi_and_destinations);
     tcase_add_test(tc, apic_base_msr);
+    tcase_add_test(tc, x2apic_mode_transitions);
+    tcase_add_test(tc, x2apic_msrs);
     return tc;
 }
 

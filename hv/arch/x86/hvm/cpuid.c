@@ -1,12 +1,12 @@
 /*
  * The CPUID an HVM guest sees: the host's, filtered to what the guest can
  * really use under hv.  Hidden: SVM and VMX (no nested virtualization),
- * SMX, MONITOR/MWAIT, x2APIC and TSC-deadline (not emulated), XSAVE and
+ * SMX, MONITOR/MWAIT, TSC-deadline (not emulated), XSAVE and
  * everything needing it (AVX...), PCID/INVPCID, RDTSCP/RDPID, MCE/MCA,
  * MTRR, thermal and performance-monitoring leaves, multi-core topology.
  * Added: the hypervisor bit and hv's leaves at 0x40000000: the signature
- * "HeronHeronHV" and, at 0x40000001, the version.  The APIC ID is the
- * vCPU's.
+ * "HeronHeronHV" and, at 0x40000001, the version; x2APIC, which the
+ * local APIC emulates whatever the host has.  The APIC ID is the vCPU's.
  */
 #include <hv/hvm.h>
 #include <hv/lib.h>
@@ -23,6 +23,7 @@
  * AES, RDRAND. */
 #define L1_ECX_KEEP (BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(19) | BIT(20) | \
                      BIT(22) | BIT(23) | BIT(25) | BIT(30))
+#define L1_ECX_X2APIC     BIT(21)
 #define L1_ECX_HYPERVISOR BIT(31)
 /* Leaf 1 EDX: FPU VME DE PSE TSC MSR PAE CX8 APIC SEP PGE CMOV PAT PSE36
  * CLFSH MMX FXSR SSE SSE2. */
@@ -76,7 +77,7 @@ void hvm_cpuid_policy(u32 leaf, u32 sub, unsigned int apic_id, cpuid_fn host,
         out[0] = h[0];
         /* Brand index and CLFLUSH size kept; one logical CPU; our APIC ID. */
         out[1] = (h[1] & 0xffff) | (1u << 16) | (apic_id << 24);
-        out[2] = (h[2] & L1_ECX_KEEP) | L1_ECX_HYPERVISOR;
+        out[2] = (h[2] & L1_ECX_KEEP) | L1_ECX_X2APIC | L1_ECX_HYPERVISOR;
         out[3] = h[3] & L1_EDX_KEEP;
         break;
     case 2:

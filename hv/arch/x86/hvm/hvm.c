@@ -197,6 +197,12 @@ void hvm_inject_exception(struct vcpu *v, unsigned int vector, bool has_ec,
     hvm_ops->inject_exception(v, vector, has_ec, ec);
 }
 
+void hvm_inject_page_fault(struct vcpu *v, u32 ec, u64 cr2)
+{
+    hvm_ops->set_cr2(v, cr2);
+    hvm_ops->inject_exception(v, 14, true, ec);
+}
+
 /*
  * HLT: the vCPU sleeps until an interrupt it can take is pending.  With
  * interrupts off only an NMI would wake a real CPU, and hv sends none:

@@ -86,7 +86,8 @@ void hvm_handle_io_insn(struct vcpu *v, unsigned int port, unsigned int size,
     }
     if (hvm_portio(v, port, size, !in, &val) == HVM_IO_WAIT) {
         v->hvm->io_wait = (struct hvm_io_wait){
-            .active = true, .write = !in, .size = size, .reg = 0,
+            .active = true, .server = v->hvm->io_wait.server,
+            .write = !in, .size = size, .reg = 0,
             .dest_size = size, .next_rip = next_rip,
         };
         return;

@@ -231,13 +231,27 @@ void ioreq_send(struct ioreq_server *s, struct vcpu *v, bool mmio, u64 addr,
     evtchn_send(s->target, s->port[v->vcpu_id]);
 }
 
+/* INS: the element goes to the guest memory translated at the exit. */
+static void complete_string_in(struct vcpu *v, const struct hvm_io_wait *w, u64 data)
+{
+    const u8 *b = (const u8 *)&data;
+
+    if (hvm_copy_to_gphys(v->domain, w->string_gpa[0], b, w->string_split) ||
+        (w->string_split < w->size &&
+         hvm_copy_to_gphys(v->domain, w->string_gpa[1], b + w->string_split,
+                           w->size - w->string_split)))
+        domain_crash(v->domain, "string port I/O with a buffer outside guest RAM");
+}
+
 static void complete(struct vcpu *v, u64 data)
 {
     struct hvm_io_wait *w = &v->hvm->io_wait;
 
     if (!w->write) {
         data &= w->size == 8 ? ~0ull : (1ull << (8 * w->size)) - 1;
-        if (w->is_mmio)
+        if (w->string_in)
+            complete_string_in(v, w, data);
+        else if (w->is_mmio)
             hvm_complete_load(v, w->reg, w->reg_high8, w->size, w->dest_size,
                               w->sign_extend, data);
         else

@@ -12,7 +12,9 @@
 #include <hv/time.h>
 #include <hv/lib.h>
 
-enum mmio_target { MMIO_NONE, MMIO_LAPIC, MMIO_IOAPIC, MMIO_IOREQ };
+/* MMIO_OFF: the xAPIC page while the LAPIC is in x2APIC mode, where the
+ * APIC no longer decodes it: reads are all ones, writes go nowhere. */
+enum mmio_target { MMIO_NONE, MMIO_LAPIC, MMIO_OFF, MMIO_IOAPIC, MMIO_IOREQ };
 
 static enum mmio_target find_target(struct vcpu *v, u64 gpa, struct ioreq_server **s)
 {
@@ -20,7 +22,7 @@ static enum mmio_target find_target(struct vcpu *v, u64 gpa, struct ioreq_server
     u64 lapic_base = l->base_msr & APIC_BASE_ADDR_MASK;
 
     if ((l->base_msr & APIC_BASE_ENABLE) && gpa - lapic_base < VLAPIC_SIZE)
-        return MMIO_LAPIC;
+        return vlapic_x2apic_mode(l) ? MMIO_OFF : MMIO_LAPIC;
     if (gpa - VIOAPIC_BASE < VIOAPIC_SIZE)
         return MMIO_IOAPIC;
     *s = ioreq_server_for(v->domain, true, gpa);
@@ -120,6 +122,9 @@ bool hvm_handle_mmio(struct vcpu *v, u64 gpa, const u8 *insn, unsigned int insn_
     val &= op.size == 8 ? ~0ull : (1ull << (8 * op.size)) - 1;
 
     switch (t) {
+    case MMIO_OFF:
+        val = ~0ull;
+        break;
     case MMIO_LAPIC:
     case MMIO_IOAPIC: {
         unsigned int off = gpa & 0xfff;
@@ -135,7 +140,8 @@ bool hvm_handle_mmio(struct vcpu *v, u64 gpa, const u8 *insn, unsigned int insn_
     default:
         ioreq_send(s, v, true, gpa, op.size, op.write, val);
         v->hvm->io_wait = (struct hvm_io_wait){
-            .active = true, .is_mmio = true, .write = op.write, .size = op.size,
+            .active = true, .server = v->hvm->io_wait.server,
+            .is_mmio = true, .write = op.write, .size = op.size,
             .reg = op.reg, .reg_high8 = op.reg_high8, .sign_extend = op.sign_extend,
             .dest_size = op.dest_size, .next_rip = v->hvm->regs.rip + op.len,
         };

@@ -11,6 +11,13 @@
  * expiry is an hv timer the platform code arms from
  * vlapic_timer_deadline().  The ICR sends fixed and lowest-priority IPIs
  * to this APIC itself (the only vCPU); other IPIs are ignored.
+ *
+ * x2APIC mode (IA32_APIC_BASE.EXTD) offers the same registers as MSRs
+ * 0x800 + offset / 16, with the SDM's differences: a 32-bit ID (read
+ * only), an LDR derived from it (cluster << 16 | 1 << (ID & 15)), no DFR
+ * or APR, the ICR as one 64-bit MSR with a 32-bit destination, SELF IPI;
+ * reserved MSRs, reads of write-only and writes of read-only ones and
+ * reserved bits are #GP.
  */
 #include <hv/hvm_devices.h>
 #include <hv/lib.h>
@@ -101,10 +108,41 @@ bool vlapic_accepts_pic(const struct vlapic *l)
            (l->lvt[LVT_LINT0] & (LVT_MASKED | LVT_DELMODE)) == LVT_EXTINT;
 }
 
+bool vlapic_x2apic_mode(const struct vlapic *l)
+{
+    return (l->base_msr & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) ==
+           (APIC_BASE_ENABLE | APIC_BASE_EXTD);
+}
+
+static u32 x2apic_id(const struct vlapic *l)
+{
+    return l->id >> 24;
+}
+
+static u32 x2apic_ldr(const struct vlapic *l)
+{
+    return ((x2apic_id(l) >> 4) << 16) | (1u << (x2apic_id(l) & 0xf));
+}
+
+/* A 32-bit x2APIC destination: physical ID (all ones: everyone) or a
+ * logical cluster and member bitmap. */
+static bool x2apic_match_dest(const struct vlapic *l, bool logical, u32 dest)
+{
+    u32 ldr = x2apic_ldr(l);
+
+    if (dest == 0xffffffff)
+        return true;
+    if (!logical)
+        return dest == x2apic_id(l);
+    return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+}
+
 bool vlapic_match_dest(const struct vlapic *l, bool logical, u8 dest)
 {
     u8 ldr = l->ldr >> 24;
 
+    if (vlapic_x2apic_mode(l))
+        return x2apic_match_dest(l, logical, dest == 0xff ? 0xffffffff : dest);
     if (!logical)
         return dest == 0xff || dest == (l->id >> 24);
     if ((l->dfr >> 28) == 0xf)              /* flat model */
@@ -206,7 +244,7 @@ static u32 current_count(const struct vlapic *l, s_time_t now)
 static void send_ipi(struct vlapic *l)
 {
     u32 icr = l->icr_lo, mode = icr & ICR_DELMODE;
-    bool self;
+    bool self, logical = icr & ICR_LOGICAL;
 
     if (mode > (1u << 8))                   /* fixed and lowest priority only */
         return;
@@ -216,7 +254,8 @@ static void send_ipi(struct vlapic *l)
         self = true;
         break;
     case 0:
-        self = vlapic_match_dest(l, icr & ICR_LOGICAL, l->icr_hi >> 24);
+        self = vlapic_x2apic_mode(l) ? x2apic_match_dest(l, logical, l->icr_hi)
+                                     : vlapic_match_dest(l, logical, l->icr_hi >> 24);
         break;
     default:
         self = false;                       /* all but self: nobody else */
@@ -320,13 +359,109 @@ int vlapic_write(struct vlapic *l, unsigned int off, u32 val, s_time_t now)
 
 bool vlapic_set_base(struct vlapic *l, u64 val)
 {
-    u64 reserved = ~(APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_BSP);
+    u64 reserved = ~(APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_EXTD |
+                     APIC_BASE_BSP);
+    bool was_x2 = vlapic_x2apic_mode(l), to_x2 = (val & APIC_BASE_EXTD) != 0;
 
     if ((val & reserved) || ((val ^ l->base_msr) & APIC_BASE_BSP))
         return false;
+    /* EXTD without EN is invalid; x2APIC is left only by disabling the
+     * APIC, and entered only from xAPIC mode. */
+    if (to_x2 && !(val & APIC_BASE_ENABLE))
+        return false;
+    if (was_x2 && !to_x2 && (val & APIC_BASE_ENABLE))
+        return false;
+    if (!was_x2 && to_x2 && !(l->base_msr & APIC_BASE_ENABLE))
+        return false;
+    if (!was_x2 && to_x2)
+        l->ldr = x2apic_ldr(l);
     /* Turning the APIC off resets it. */
     if (!(val & APIC_BASE_ENABLE) && (l->base_msr & APIC_BASE_ENABLE))
         vlapic_reset(l, l->id >> 24);
     l->base_msr = val;
+    return true;
+}
+
+#define X2APIC_SELF_IPI     0x83f       /* MSR = 0x800 + offset / 16 */
+#define APIC_SELF_IPI       0x3f0
+/* ICR bits that exist in x2APIC mode: vector, delivery and destination
+ * mode, level, trigger, shorthand, the destination. */
+#define X2APIC_ICR_VALID    (0xffffffff000ccfffull)
+
+bool vlapic_x2apic_read(struct vlapic *l, u32 msr, u64 *val, s_time_t now)
+{
+    unsigned int off = (msr - 0x800) << 4;
+
+    if (!vlapic_x2apic_mode(l) || msr < 0x800 || msr > 0x8ff)
+        return false;
+    switch (off) {
+    case APIC_ID:
+        *val = x2apic_id(l);
+        return true;
+    case APIC_LDR:
+        *val = x2apic_ldr(l);
+        return true;
+    case APIC_ICR:
+        *val = ((u64)l->icr_hi << 32) | l->icr_lo;
+        return true;
+    case APIC_LVR: case APIC_TASKPRI: case APIC_PROCPRI: case APIC_SPIV:
+    case APIC_ESR: case APIC_TMICT: case APIC_TMCCT: case APIC_TDCR:
+        break;
+    default:
+        if (!(off >= APIC_ISR && off < APIC_IRR + 0x80) &&
+            !(off >= APIC_LVTT && off <= APIC_LVT_LAST))
+            return false;           /* DFR, APR, EOI, ICR2, SELF IPI, reserved */
+        break;
+    }
+    *val = vlapic_read(l, off, now);
+    return true;
+}
+
+bool vlapic_x2apic_write(struct vlapic *l, u32 msr, u64 val, s_time_t now,
+                         int *eoi_vector)
+{
+    unsigned int off = (msr - 0x800) << 4;
+    u32 v = (u32)val, mask;
+
+    *eoi_vector = -1;
+    if (!vlapic_x2apic_mode(l) || msr < 0x800 || msr > 0x8ff)
+        return false;
+    if (off == APIC_ICR) {
+        if (val & ~X2APIC_ICR_VALID)
+            return false;
+        l->icr_hi = val >> 32;
+        l->icr_lo = v;
+        send_ipi(l);
+        return true;
+    }
+    if (val >> 32)
+        return false;
+    if (off >= APIC_LVTT && off <= APIC_LVT_LAST) {
+        if (v & ~lvt_mask[(off - APIC_LVTT) >> 4])
+            return false;
+        vlapic_write(l, off, v, now);
+        return true;
+    }
+    switch (off) {
+    case APIC_TASKPRI:  mask = 0xff; break;
+    case APIC_SPIV:     mask = 0x3ff; break;
+    case APIC_TMICT:    mask = 0xffffffff; break;
+    case APIC_TDCR:     mask = 0xb; break;
+    case APIC_EOI:      mask = 0; break;
+    case APIC_ESR:      mask = 0; break;
+    case APIC_SELF_IPI: mask = 0xff; break;
+    default:
+        return false;               /* read-only (ID, LDR, ...) or reserved */
+    }
+    if (v & ~mask)
+        return false;
+    if (msr == X2APIC_SELF_IPI) {
+        if (v < 16)
+            l->esr_pending |= ESR_SEND_ILLEGAL;
+        else
+            vlapic_set_irq(l, v, false);
+        return true;
+    }
+    *eoi_vector = vlapic_write(l, off, v, now);
     return true;
 }

@@ -35,7 +35,7 @@ static void handle_ioio(struct vcpu *v, const struct vmcb *vmcb)
     unsigned int size = (info >> IOIO_SIZE_SHIFT) & 7;
 
     if (info & IOIO_STR) {
-        domain_crash(v->domain, "string port I/O (ins/outs) is not emulated");
+        hvm_handle_string_io(v, port, size, info & IOIO_TYPE_IN);
         return;
     }
     /* exitinfo2 is the RIP after the IN/OUT. */

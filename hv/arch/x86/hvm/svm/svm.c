@@ -299,6 +299,18 @@ static void svm_get_paging(struct vcpu *v, struct hvm_paging *p)
     p->cs_base = vmcb->cs.base;
     p->cs_long = (vmcb->efer & EFER_LMA) && (vmcb->cs.attr & (1u << 9));
     p->cs_db = vmcb->cs.attr & (1u << 10);
+    p->seg_base[0] = vmcb->es.base;
+    p->seg_base[1] = vmcb->cs.base;
+    p->seg_base[2] = vmcb->ss.base;
+    p->seg_base[3] = vmcb->ds.base;
+    p->seg_base[4] = vmcb->fs.base;
+    p->seg_base[5] = vmcb->gs.base;
+    p->cpl = vmcb->cpl;
+}
+
+static void svm_set_cr2(struct vcpu *v, u64 cr2)
+{
+    v->hvm->svm->vmcb->cr2 = cr2;
 }
 
 static void svm_set_cr4(struct vcpu *v, u64 cr4)
@@ -431,6 +443,7 @@ static const struct hvm_arch_ops svm_ops = {
     .resume = svm_resume,
     .inject_exception = svm_inject_exception,
     .get_paging = svm_get_paging,
+    .set_cr2 = svm_set_cr2,
     .set_cr4 = svm_set_cr4,
     .get_efer = svm_get_efer,
     .set_efer = svm_set_efer,

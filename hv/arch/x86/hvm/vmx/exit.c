@@ -187,7 +187,7 @@ static void handle_io(struct vcpu *v, u64 qual)
     unsigned int size = (qual & IO_QUAL_SIZE_MASK) + 1;
 
     if (qual & IO_QUAL_STRING) {
-        domain_crash(v->domain, "string port I/O (ins/outs) is not emulated");
+        hvm_handle_string_io(v, port, size, qual & IO_QUAL_IN);
         return;
     }
     hvm_handle_io_insn(v, port, size, qual & IO_QUAL_IN,

@@ -340,6 +340,14 @@ static void vmx_get_paging(struct vcpu *v, struct hvm_paging *p)
     p->cs_base = vmread(GUEST_ES_BASE + 2 * SEG_CS);
     p->cs_long = (p->efer & EFER_LMA) && (cs_ar & AR_L);
     p->cs_db = cs_ar & AR_DB;
+    for (unsigned int seg = SEG_ES; seg <= SEG_GS; seg++)
+        p->seg_base[seg] = vmread(GUEST_ES_BASE + 2 * seg);
+    p->cpl = (vmread(GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
+}
+
+static void vmx_set_cr2(struct vcpu *v, u64 cr2)
+{
+    v->hvm->vmx->cr2 = cr2;
 }
 
 static void vmx_set_cr4(struct vcpu *v, u64 cr4)
@@ -497,6 +505,7 @@ static const struct hvm_arch_ops vmx_ops = {
     .resume = vmx_resume,
     .inject_exception = vmx_inject_exception,
     .get_paging = vmx_get_paging,
+    .set_cr2 = vmx_set_cr2,
     .set_cr4 = vmx_set_cr4,
     .get_efer = vmx_get_efer,
     .set_efer = vmx_set_efer,
