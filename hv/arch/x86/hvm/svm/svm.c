@@ -232,23 +232,6 @@ static void svm_set_boot_state(struct vcpu *v, const struct hvm_boot_state *bs)
 
 /* --- context switch --- */
 
-#define DR_ACCESSORS(n)                                                 \
-static u64 read_dr##n(void)                                             \
-{                                                                       \
-    u64 v;                                                              \
-    asm volatile("mov %%db" #n ", %0" : "=r"(v));                       \
-    return v;                                                           \
-}                                                                       \
-static void write_dr##n(u64 v)                                          \
-{                                                                       \
-    asm volatile("mov %0, %%db" #n :: "r"(v));                          \
-}
-DR_ACCESSORS(0)
-DR_ACCESSORS(1)
-DR_ACCESSORS(2)
-DR_ACCESSORS(3)
-#undef DR_ACCESSORS
-
 /*
  * DR6/DR7 live in the VMCB; DR0-3 do not, and hv never uses them (PV
  * guests cannot set them), so they are switched here between guests.

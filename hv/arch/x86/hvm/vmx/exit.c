@@ -272,9 +272,9 @@ static void handle_exception_nmi(struct vcpu *v, u64 qual)
         /* The CPU left DR6 alone: the exit qualification has its bits
          * (B0-B3, BD, BS) for a #DB it raised itself. */
         if ((info & INTR_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION) {
-            asm volatile("mov %%db6, %0" : "=r"(dr6));
+            dr6 = read_dr6();
             dr6 = (dr6 & ~0xfull) | (qual & 0x600f);
-            asm volatile("mov %0, %%db6" :: "r"(dr6));
+            write_dr6(dr6);
         }
         /* fall through */
     case TRAP_alignment_check:

@@ -258,24 +258,6 @@ static void vmx_set_boot_state(struct vcpu *v, const struct hvm_boot_state *bs)
 
 /* --- context switch --- */
 
-#define DR_ACCESSORS(n)                                                 \
-static u64 read_dr##n(void)                                             \
-{                                                                       \
-    u64 v;                                                              \
-    asm volatile("mov %%db" #n ", %0" : "=r"(v));                       \
-    return v;                                                           \
-}                                                                       \
-static void write_dr##n(u64 v)                                          \
-{                                                                       \
-    asm volatile("mov %0, %%db" #n :: "r"(v));                          \
-}
-DR_ACCESSORS(0)
-DR_ACCESSORS(1)
-DR_ACCESSORS(2)
-DR_ACCESSORS(3)
-DR_ACCESSORS(6)
-#undef DR_ACCESSORS
-
 /*
  * DR7 is in the VMCS; DR0-3 and DR6 are not, and hv never uses them (PV
  * guests cannot set them), so they are switched here between guests.
