@@ -97,17 +97,21 @@ $(TS_TEST_BIN)/test_run_script: $(TS_TEST_OBJ)/test_run_script.o \
 # (make run SCRIPT=... with dom0's root plus the test domU's initrd and
 # xen-probe, a raw-hypercall program for dom0 and the test domUs).
 XEN_PROBE        := $(TS_TEST_BIN)/xen-probe
+XENBUS_PROBE     := $(TS_TEST_BIN)/xenbus-probe
 TEST_DOMU_INITRD := $(TS_TEST_BIN)/domu-initrd.cpio.gz
 TEST_DOM0_ROOT   := $(TS_TEST_BIN)/dom0-root
 SCENARIO_TESTS   += $(TS_TEST_BIN)/test_domains
 $(XEN_PROBE): tests/toolstack/progs/xen_probe.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
-$(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) pvops-guest/mkinitrd
+$(XENBUS_PROBE): tests/toolstack/progs/xenbus_probe.c
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) pvops-guest/mkinitrd
 	rm -rf $(TS_TEST_BIN)/domu-root
 	mkdir -p $(TS_TEST_BIN)/domu-root/bin
 	install -m 755 tests/toolstack/domu/init.sh $(TS_TEST_BIN)/domu-root/init
-	install -m 755 $(XEN_PROBE) $(TS_TEST_BIN)/domu-root/bin/
+	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(TS_TEST_BIN)/domu-root/bin/
 	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
 $(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE)
 	rm -rf $(TEST_DOM0_ROOT)
