@@ -32,6 +32,9 @@ domctl|commands)
 		xenbus)
 			xenbus-probe selftest
 			;;
+		blk)
+			blk-probe $args
+			;;
 		esac
 	done
 	;;
