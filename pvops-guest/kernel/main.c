@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "proc.h"
+#include "xenbus.h"
 
 struct pv_ops pv_ops;
 
@@ -64,6 +65,7 @@ _Noreturn void kernel_main(struct boot_info *bi)
 	block_init();
 	net_init();
 	sched_init();
+	xenbus_probe_frontends();
 	proc_init_first(args);
 	if (kernel_debug)
 		printk("pvops-guest: %lu of %lu frames free, starting /init\n",

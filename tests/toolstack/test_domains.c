@@ -153,13 +153,14 @@ START_TEST(domu_rights_and_refusals)
     HAS(out, "domctl createdomain: EPERM\ndomctl getdomaininfo 0: EPERM\n"
              "domctl pausedomain 0: EPERM\ndomctl destroydomain 0: EPERM\n"
              "sysctl physinfo: EPERM\n");
-    /* The domU's own xenstore ring, served by heron-xenstored (features
-     * written at INTRODUCE), with the domU's permissions. */
-    HAS(out, "xs ring: connection 0, server features 0x7\n"
-             "xs read name: probe (req_id 1)\n"
-             "xs read domid: 1 (req_id 2)\n"
-             "xs read /local/domain/0/name: error EACCES (req_id 3)\n"
-             "xs read nosuch: error ENOENT (req_id 4)\n");
+    /* The domU's kernel xenbus on its own store ring, served by
+     * heron-xenstored (features written at INTRODUCE), with the domU's
+     * permissions. */
+    HAS(out, "xenbus: store ring connected, server features 0x7\n");
+    HAS(out, "xs read name: probe\n"
+             "xs read domid: 1\n"
+             "xs read /local/domain/0/name: error EACCES\n"
+             "xs read nosuch: error ENOENT\n");
     HAS(out, "heron: create: /tmp/unknown.cfg:3: colour: unknown key\nunknown: 3\n");
     HAS(out, "heron: create: building 'huge': populate_physmap of pfns");
     HAS(out, "Out of memory\nhuge: 1\n");
@@ -172,6 +173,50 @@ START_TEST(domu_rights_and_refusals)
     HAS(out, "heron: create: the name 'probe' is in use by domain 1\ndup: 1\n");
     HAS(out, "nothing left behind\nDomain-0 0 128\nprobe 1 16\n");
     HAS(out, "destroy: 0\n");
+    free(out);
+}
+END_TEST
+
+START_TEST(xenbus)
+{
+    char *out;
+    int st = run("xenbus", &out);
+
+    ck_assert_int_eq(st, 0);
+    HAS(out, "created xb (id 2)\n"
+             "xenbus: store ring connected, server features 0x7\n"
+             "xs write data/greeting: OK\n"
+             "xs read data/greeting: hello\n"
+             "xs write data/dir/a: OK\n"
+             "xs write data/dir/b: OK\n"
+             "xs directory data/dir: a b\n"
+             "xs transaction: started\n"
+             "xs write in tx data/tx: OK\n"
+             "xs read outside tx data/tx: error ENOENT\n"
+             "xs commit T: OK\n"
+             "xs read data/tx: committed\n"
+             "xs write in tx data/aborted: OK\n"
+             "xs abort F: OK\n"
+             "xs read data/aborted: error ENOENT\n"
+             "xs watch data/flag: OK\n"
+             /* A new watch fires once at once (Xen's rule), then at dom0's write. */
+             "xs watch event: data/flag flagtok\n"
+             "xs watching\n"
+             "xs watch event: data/flag flagtok\n"
+             "xs read data/flag: 42\n"
+             "xs unwatch data/flag: OK\n"
+             "xs unwatch data/flag: error ENOENT\n"
+             "xs rm data/greeting: OK\n"
+             "xs read data/greeting: error ENOENT\n"
+             "xs read /local/domain/0/name: error EACCES\n"
+             "xs write name: error EACCES\n"
+             "xs introduce: Invalid argument\n"
+             "xs oversized: Invalid argument\n"
+             "dom0 reads tx: committed\n"
+             "dom0 lists data: dir tx flag \n"
+             "destroy: 0\n"
+             "xenstore and free memory: back\n");
+    HASNT(out, "no '");
     free(out);
 }
 END_TEST
@@ -215,6 +260,7 @@ int main(void)
     tcase_add_test(tc, fifty_cycles);
     tcase_add_test(tc, domu_rights_and_refusals);
     tcase_add_test(tc, policies);
+    tcase_add_test(tc, xenbus);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

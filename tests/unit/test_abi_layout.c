@@ -14,6 +14,8 @@
 #include <public/callback.h>
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
+#include <public/io/xenbus.h>
+#include <public/io/blkif.h>
 #include <public/segbase.h>
 #include <public/hvm/ioreq.h>
 #include <public/hvm/dm_op.h>
@@ -187,6 +189,43 @@ _Static_assert(XS_SET_QUOTA == 26 && XS_TYPE_COUNT == 27, "xs types");
 _Static_assert(XS_INVALID == 0xffff, "xs invalid");
 _Static_assert(XENSTORE_PAYLOAD_MAX == 4096, "xs payload");
 _Static_assert(XENSTORE_SERVER_FEATURE_WATCHDEPTH == 4, "xs features");
+
+/* Split drivers: xenbus states, the shared ring header, blkif. */
+_Static_assert(XenbusStateInitialising == 1 && XenbusStateInitWait == 2 &&
+               XenbusStateInitialised == 3 && XenbusStateConnected == 4 &&
+               XenbusStateClosing == 5 && XenbusStateClosed == 6 &&
+               XenbusStateReconfigured == 8, "xenbus states");
+AT(struct blkif_sring, req_event, 4);
+AT(struct blkif_sring, rsp_prod, 8);
+AT(struct blkif_sring, rsp_event, 12);
+AT(struct blkif_sring, pvt, 16);
+AT(struct blkif_sring, ring, 64);
+SIZE(struct blkif_request_segment, 8);
+AT(struct blkif_request_segment, first_sect, 4);
+AT(struct blkif_request_segment, last_sect, 5);
+SIZE(struct blkif_request, 112);
+AT(struct blkif_request, nr_segments, 1);
+AT(struct blkif_request, handle, 2);
+AT(struct blkif_request, id, 8);
+AT(struct blkif_request, sector_number, 16);
+AT(struct blkif_request, seg, 24);
+SIZE(struct blkif_request_discard, 32);
+AT(struct blkif_request_discard, flag, 1);
+AT(struct blkif_request_discard, nr_sectors, 24);
+SIZE(struct blkif_request_indirect, 64);
+AT(struct blkif_request_indirect, nr_segments, 2);
+AT(struct blkif_request_indirect, id, 8);
+AT(struct blkif_request_indirect, sector_number, 16);
+AT(struct blkif_request_indirect, handle, 24);
+AT(struct blkif_request_indirect, indirect_grefs, 28);
+SIZE(struct blkif_response, 16);
+AT(struct blkif_response, operation, 8);
+AT(struct blkif_response, status, 10);
+SIZE(union blkif_sring_entry, 112);
+_Static_assert(BLK_RING_SIZE(4096) == 32, "blkif ring slots in a page");
+_Static_assert(BLKIF_OP_FLUSH_DISKCACHE == 3 && BLKIF_OP_DISCARD == 5 &&
+               BLKIF_OP_INDIRECT == 6 && BLKIF_MAX_SEGMENTS_PER_REQUEST == 11 &&
+               BLKIF_RSP_EOPNOTSUPP == -2 && VDISK_READONLY == 4, "blkif numbers");
 
 /* HVM: ioreq slots and dm_op (public/hvm/). */
 SIZE(struct ioreq, 32);

@@ -73,7 +73,7 @@ static void put_disk(struct tree *t, const struct disk_spec *d, int devid)
 {
     const char *be = "/local/domain/0/backend/vbd";
     const char *fe = "/local/domain";
-    char n[24], path[200];
+    char n[24], path[200], fpath[96];
 
     snprintf(path, sizeof(path), "%s/%u/%d", be, t->domid, devid);
     put(t, PERM_DOMAIN_WRITE, NULL, "%s/%u/device/vbd/%d", fe, t->domid, devid);
@@ -87,6 +87,8 @@ static void put_disk(struct tree *t, const struct disk_spec *d, int devid)
     put(t, PERM_DOMAIN_READ, NULL, "%s", path);
     snprintf(n, sizeof(n), "%u", t->domid);
     put(t, PERM_DOMAIN_READ, n, "%s/frontend-id", path);
+    snprintf(fpath, sizeof(fpath), "%s/%u/device/vbd/%d", fe, t->domid, devid);
+    put(t, PERM_DOMAIN_READ, fpath, "%s/frontend", path);
     put(t, PERM_DOMAIN_READ, "1", "%s/online", path);
     put(t, PERM_DOMAIN_READ, "1", "%s/state", path);
     put(t, PERM_DOMAIN_READ, d->target, "%s/params", path);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # /init of dom0: starts the control plane that is present (heron-xenstored,
-# heron-consoled), then either runs /etc/heron/run.sh non-interactively
+# heron-consoled, heron-blkback), then either runs /etc/heron/run.sh non-interactively
 # (make run SCRIPT=FILE) or gives the console an interactive shell.
 # Leaving either powers the machine off (hv ends when dom0 does).
 export PATH=/bin
@@ -23,6 +23,9 @@ if [ -x /bin/heron-xenstored ]; then
 fi
 if [ -x /bin/heron-consoled ] && [ -c /dev/xen/evtchn ] && [ -c /dev/xen/privcmd ]; then
 	heron-consoled >/var/log/heron/consoled.log 2>&1 &
+fi
+if [ -x /bin/heron-blkback ] && [ -c /dev/xen/gntdev ] && [ -S /run/xenstored/socket ]; then
+	heron-blkback >/var/log/heron/blkback.log 2>&1 &
 fi
 
 if [ -f /etc/heron/run.sh ]; then

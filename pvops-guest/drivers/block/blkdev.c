@@ -160,8 +160,10 @@ int blkdev_add_disk(struct blkdev *d)
 
 	d->disk = d;
 	d->start = 0;
-	d->major = SCSI_DISK_MAJOR;
-	d->minor = (d->name[2] - 'a') * 16;
+	if (!d->major) {             /* sdX; other drivers number their own */
+		d->major = SCSI_DISK_MAJOR;
+		d->minor = (d->name[2] - 'a') * 16;
+	}
 	err = add(d);
 	if (!err)
 		add_partitions(d);

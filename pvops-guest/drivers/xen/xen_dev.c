@@ -3,6 +3,7 @@
 #include "lib.h"
 #include "pv.h"
 #include "xen_devices.h"
+#include "xenbus.h"
 
 /* Linux registers them as misc devices (major 10) with dynamic minors. */
 #define MISC_DEV(minor) ((10 << 8) | (minor))
@@ -20,4 +21,7 @@ void xen_devices_init(struct inode *dev)
 	dev_mknod(xen, "evtchn", MISC_DEV(121), &evtchn_ops);
 	dev_mknod(xen, "gntdev", MISC_DEV(122), &gntdev_ops);
 	evtchn_dev_init();
+	xenbus_init();
+	if (xenbus_connected())
+		dev_mknod(xen, "xenbus", MISC_DEV(123), &xenbus_dev_ops);
 }

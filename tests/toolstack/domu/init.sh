@@ -6,9 +6,10 @@
 # "reboot" reboots it (busybox reboot -f: the kernel's SCHEDOP_shutdown
 # reboot); on "crash" or "poweroff" it asks hv for that shutdown of itself
 # directly (a kernel's panic does the same: pvops-guest has no way for a
-# program to panic it); "xs MFN PORT PATH..."
-# reads PATHs over its own xenstore ring; "NAME domctl" first shows that
-# hv refuses a domU's domctls, then reads commands.
+# program to panic it); "xs PATH..." reads PATHs through the kernel's
+# xenbus (/dev/xen/xenbus); "xenbus" runs xenbus-probe's selftest;
+# "NAME domctl" first shows that hv refuses a domU's domctls, then reads
+# commands.
 export PATH=/bin
 name=${1:-domU} action=${2:-}
 echo "test domU $name: up"
@@ -26,7 +27,13 @@ domctl|commands)
 			xen-probe shutdown "$cmd"
 			;;
 		xs)
-			xen-probe xs-read $args
+			xenbus-probe read $args
+			;;
+		xenbus)
+			xenbus-probe selftest
+			;;
+		blk)
+			blk-probe $args
 			;;
 		esac
 	done

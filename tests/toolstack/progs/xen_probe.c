@@ -5,11 +5,6 @@
  *   xen-probe physinfo            free and total pages (exact, not MiB)
  *   xen-probe shutdown REASON     SCHEDOP_shutdown of the caller itself
  *                                 (poweroff, reboot, crash), as a kernel does
- *   xen-probe xs-read MFN PORT PATH...
- *                                 in a domU: XS_READ of each PATH over the
- *                                 domain's own xenstore ring (its frame MFN,
- *                                 its event channel PORT), as a kernel's
- *                                 xenbus does; prints the value or error
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +19,6 @@
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/sched.h>
-#include <public/event_channel.h>
-#include <public/io/xs_wire.h>
 #include <xen/privcmd.h>
 
 static int privcmd = -1;
@@ -128,94 +121,6 @@ static int probe_shutdown(const char *why)
     return 1;
 }
 
-/* Copies n bytes into the request ring, waiting for room. */
-static int ring_put(struct xenstore_domain_interface *xs, const void *p, size_t n)
-{
-    const char *b = p;
-
-    while (n) {
-        XENSTORE_RING_IDX prod = xs->req_prod;
-
-        if (prod - __atomic_load_n(&xs->req_cons, __ATOMIC_ACQUIRE) >= XENSTORE_RING_SIZE) {
-            usleep(1000);
-            continue;
-        }
-        xs->req[MASK_XENSTORE_IDX(prod)] = *b++;
-        __atomic_store_n(&xs->req_prod, prod + 1, __ATOMIC_RELEASE);
-        n--;
-    }
-    return 0;
-}
-
-/* Takes n bytes from the response ring; -1 after two seconds without. */
-static int ring_get(struct xenstore_domain_interface *xs, void *p, size_t n)
-{
-    char *b = p;
-    int waited = 0;
-
-    while (n) {
-        XENSTORE_RING_IDX cons = xs->rsp_cons;
-
-        if (cons == __atomic_load_n(&xs->rsp_prod, __ATOMIC_ACQUIRE)) {
-            if (++waited > 2000)
-                return -1;
-            usleep(1000);
-            continue;
-        }
-        *b++ = xs->rsp[MASK_XENSTORE_IDX(cons)];
-        __atomic_store_n(&xs->rsp_cons, cons + 1, __ATOMIC_RELEASE);
-        n--;
-    }
-    return 0;
-}
-
-static int probe_xs_read(unsigned long mfn, unsigned int port, int n, char **paths)
-{
-    xen_pfn_t frame = mfn;
-    int err = 0;
-    struct privcmd_mmapbatch_v2 batch = { .num = 1, .dom = DOMID_SELF, .arr = &frame,
-                                          .err = &err };
-    struct xenstore_domain_interface *xs;
-    struct evtchn_send *send = buf;
-    static char payload[XENSTORE_PAYLOAD_MAX + 1];
-
-    xs = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd, 0);
-    if (xs == MAP_FAILED) {
-        perror("xen-probe: mmap of privcmd");
-        return 1;
-    }
-    batch.addr = (uintptr_t)xs;
-    if (ioctl(privcmd, IOCTL_PRIVCMD_MMAPBATCH_V2, &batch) || err) {
-        fprintf(stderr, "xen-probe: mapping the store frame: %s\n", errname(err ? err : -errno));
-        return 1;
-    }
-    printf("xs ring: connection %u, server features %#x\n", xs->connection,
-           xs->server_features);
-    for (int i = 0; i < n; i++) {
-        struct xsd_sockmsg m = { .type = XS_READ, .req_id = (uint32_t)i + 1,
-                                 .len = (uint32_t)strlen(paths[i]) + 1 };
-        long rc;
-
-        ring_put(xs, &m, sizeof(m));
-        ring_put(xs, paths[i], m.len);
-        send->port = port;
-        rc = hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)send);
-        if (rc) {
-            printf("xs read %s: send: %s\n", paths[i], errname(rc));
-            return 1;
-        }
-        if (ring_get(xs, &m, sizeof(m)) || m.len > XENSTORE_PAYLOAD_MAX ||
-            ring_get(xs, payload, m.len)) {
-            printf("xs read %s: no reply\n", paths[i]);
-            return 1;
-        }
-        payload[m.len] = 0;
-        printf("xs read %s: %s%s (req_id %u)\n", paths[i],
-               m.type == XS_ERROR ? "error " : "", payload, m.req_id);
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
@@ -235,10 +140,6 @@ int main(int argc, char **argv)
         return probe_physinfo();
     if (argc == 3 && !strcmp(argv[1], "shutdown") && probe_shutdown(argv[2]) != 2)
         return 1;
-    if (argc >= 5 && !strcmp(argv[1], "xs-read"))
-        return probe_xs_read(strtoul(argv[2], NULL, 0), (unsigned int)strtoul(argv[3], NULL, 0),
-                             argc - 4, argv + 4);
-    fprintf(stderr, "usage: xen-probe domctl | physinfo | shutdown poweroff|reboot|crash |\n"
-                    "       xs-read MFN PORT PATH...\n");
+    fprintf(stderr, "usage: xen-probe domctl | physinfo | shutdown poweroff|reboot|crash\n");
     return 2;
 }

@@ -77,6 +77,10 @@ extern const struct pv_console_ops pv_console_ops;
 int pv_console_init(const struct start_info *si);   /* returns the input IRQ */
 void pv_console_flush(void);
 
+/* setup.c: a domU's xenstore ring (start_info), for xenbus; 0 in dom0. */
+extern mfn_t pv_store_mfn;
+extern evtchn_port_t pv_store_port;
+
 /* io.c: port I/O for the hardware domain (virtual IOPL 1). */
 void pv_io_init(const struct start_info *si);
 

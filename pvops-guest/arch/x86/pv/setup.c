@@ -14,6 +14,8 @@
 
 extern char __image_start[], __bss_end[];
 
+mfn_t pv_store_mfn;
+evtchn_port_t pv_store_port;
 static char cmdline[MAX_GUEST_CMDLINE];
 static struct boot_info boot_info;
 /* Our view of shared_info: this page of the image is remapped onto it. */
@@ -91,6 +93,10 @@ _Noreturn void xen_pv_start(struct start_info *si)
 	pv_ops.console.console_irq = pv_console_init(si);
 	pv_ops.time.timer_irq = pv_time_init();
 	pv_io_init(si);
+	if (!(si->flags & SIF_INITDOMAIN)) {
+		pv_store_mfn = si->store_mfn;
+		pv_store_port = si->store_evtchn;
+	}
 
 	pv_early_map_extend(&boot_info, &layout);
 	levels = pv_early_alloc(&boot_info, &layout, PAGE_UP(layout.nr_pfns) / PAGE_SIZE);

@@ -1,0 +1,77 @@
+# The PV block path (run by test_blk, which gives QEMU a disk whose MBR
+# has /dev/sda1, the pattern disk, /dev/sda2, read-only data, and
+# /dev/sda3, scratch): heron-blkback in dom0 serves each domU's xvda from
+# a region of dom0's /dev/sda.  A domU fills sda3 and runs random reads
+# and writes over it, every read verified; another writes the pattern
+# over sda1, flushes and is destroyed (the host then checks the image's
+# digest); a third gets sda2 read-only and fails to write.  Free memory
+# and the xenstore tree are back after all three.
+mk() {
+	cat >/tmp/$1.cfg <<CFG
+name = "$1"
+memory = 32
+kernel = "/boot/pvops-guest.elf"
+ramdisk = "/boot/test-domu-initrd.cpio.gz"
+cmdline = "$1 commands"
+disk = [ '$2' ]
+CFG
+}
+id_of() {
+	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
+}
+# Waits up to $3 s for a line starting with $2 on domain $1's console.
+wait_log() {
+	for i in $(seq $(($3 * 5))); do
+		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "no '$2' on domain $1's console"
+	return 1
+}
+# Types command $2 on domain $1's console and waits for its "blk" line.
+run_blk() {
+	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
+	wait_log $(id_of $1) "blk $(echo $2 | cut -d' ' -f2):" ${3:-60}
+}
+state() {
+	xen-probe physinfo | cut -d' ' -f2
+	heron-xs ls -r / | wc -l
+}
+ls /dev/sda*
+mk randomio 'phy:/dev/sda3,xvda,w'
+mk pattern 'phy:/dev/sda1,xvda,w'
+mk ro 'phy:/dev/sda2,xvda,r'
+
+heron create /tmp/randomio.cfg
+id=$(id_of randomio)
+wait_log $id "test domU randomio: up" 60
+run_blk randomio "blk size /dev/xvda"
+run_blk randomio "blk fill /dev/xvda 7" 1200
+run_blk randomio "blk random /dev/xvda 7 400" 1200
+grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
+heron destroy randomio
+echo "destroy randomio: $?"
+# The baseline follows the first domU (see test_domains' warm-up).
+state >/tmp/before
+
+heron create /tmp/pattern.cfg
+id=$(id_of pattern)
+wait_log $id "test domU pattern: up" 60
+run_blk pattern "blk fill /dev/xvda 42" 1200
+grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
+heron destroy pattern
+echo "destroy pattern: $?"
+
+heron create /tmp/ro.cfg
+id=$(id_of ro)
+wait_log $id "test domU ro: up" 60
+run_blk ro "blk size /dev/xvda"
+run_blk ro "blk write /dev/xvda"
+grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
+heron destroy ro
+echo "destroy ro: $?"
+sleep 1
+state >/tmp/after
+cmp -s /tmp/before /tmp/after && echo "xenstore and free memory: back"
+echo "blkback log:"
+cat /var/log/heron/blkback.log

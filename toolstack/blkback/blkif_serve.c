@@ -1,0 +1,140 @@
+/*
+ * Serving blkif requests (blkif_serve.h): read, write and flush-diskcache
+ * on a file or block device; barrier, discard and indirect requests are
+ * not offered and get BLKIF_RSP_EOPNOTSUPP, as Linux's blkback answers
+ * operations it does not support.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blkif_serve.h"
+
+#define SECTOR 512
+#define SECTORS_PER_PAGE 8
+
+static void respond(struct blkif_backend *b, uint64_t id, uint8_t op, int16_t status)
+{
+    struct blkif_response *r = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
+
+    r->id = id;
+    r->operation = op;
+    r->status = status;
+    b->ring.rsp_prod_pvt++;
+    if (status != BLKIF_RSP_OKAY)
+        b->errors++;
+    b->done++;
+}
+
+/* Segments within a page, the whole run inside the disk; total sectors out. */
+static bool segments_valid(const struct blkif_backend *b, const struct blkif_request *rq,
+                           uint64_t *sectors)
+{
+    uint64_t n = 0;
+
+    if (rq->nr_segments == 0 || rq->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+        return false;
+    for (unsigned int i = 0; i < rq->nr_segments; i++) {
+        if (rq->seg[i].first_sect > rq->seg[i].last_sect ||
+            rq->seg[i].last_sect >= SECTORS_PER_PAGE)
+            return false;
+        n += rq->seg[i].last_sect - rq->seg[i].first_sect + 1u;
+    }
+    if (rq->sector_number >= b->nr_sectors || n > b->nr_sectors - rq->sector_number)
+        return false;
+    *sectors = n;
+    return true;
+}
+
+static int full_io(int fd, bool write, char *buf, size_t len, off_t off)
+{
+    while (len) {
+        ssize_t r = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        buf += r;
+        len -= (size_t)r;
+        off += r;
+    }
+    return 0;
+}
+
+static int16_t read_write(struct blkif_backend *b, const struct blkif_request *rq)
+{
+    bool write = rq->operation == BLKIF_OP_WRITE;
+    grant_ref_t refs[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+    uint64_t sectors;
+    off_t off;
+    char *area;
+    int rc = 0;
+
+    if (!segments_valid(b, rq, &sectors) || (write && b->readonly))
+        return BLKIF_RSP_ERROR;
+    for (unsigned int i = 0; i < rq->nr_segments; i++)
+        refs[i] = rq->seg[i].gref;
+    /* A disk write reads the frontend's pages; a disk read fills them. */
+    area = b->ops.map(b->ops.ctx, b->domid, refs, rq->nr_segments, write);
+    if (!area)
+        return BLKIF_RSP_ERROR;
+    off = (off_t)((b->start_sector + rq->sector_number) * SECTOR);
+    for (unsigned int i = 0; i < rq->nr_segments && !rc; i++) {
+        size_t len = (rq->seg[i].last_sect - rq->seg[i].first_sect + 1u) * SECTOR;
+
+        rc = full_io(b->fd, write, area + i * 4096 + rq->seg[i].first_sect * SECTOR, len, off);
+        off += (off_t)len;
+    }
+    b->ops.unmap(b->ops.ctx, area, rq->nr_segments);
+    return rc ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+}
+
+static int16_t serve_one(struct blkif_backend *b, const struct blkif_request *rq)
+{
+    switch (rq->operation) {
+    case BLKIF_OP_READ:
+    case BLKIF_OP_WRITE:
+        return read_write(b, rq);
+    case BLKIF_OP_FLUSH_DISKCACHE:
+        if (b->readonly)
+            return BLKIF_RSP_OKAY;
+        return fdatasync(b->fd) && errno != EINVAL ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+    case BLKIF_OP_WRITE_BARRIER:
+    case BLKIF_OP_DISCARD:
+    case BLKIF_OP_INDIRECT:
+        return BLKIF_RSP_EOPNOTSUPP;
+    default:
+        return BLKIF_RSP_ERROR;
+    }
+}
+
+bool blkif_serve(struct blkif_backend *b)
+{
+    bool kick = false;
+    int notify, more;
+
+    if (b->broken)
+        return false;
+    do {
+        RING_IDX prod = b->ring.sring->req_prod;
+
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (RING_REQUEST_PROD_OVERFLOW(&b->ring, prod)) {
+            b->broken = true;
+            break;
+        }
+        while (b->ring.req_cons != prod) {
+            struct blkif_request rq;
+
+            /* One copy: the frontend may change the slot under us. */
+            memcpy(&rq, RING_GET_REQUEST(&b->ring, b->ring.req_cons), sizeof(rq));
+            b->ring.req_cons++;
+            respond(b, rq.id, rq.operation, serve_one(b, &rq));
+        }
+        RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
+        kick |= notify;
+        RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
+    } while (more && !b->broken);
+    return kick;
+}
