@@ -37,6 +37,15 @@ state() {
 	xen-probe physinfo | cut -d' ' -f2
 	heron-xs ls -r / | wc -l
 }
+# Up to 30 s for the state to come back to /tmp/before: a destroyed
+# domain's last pages return once heron-consoled and heron-blkback let go.
+settle() {
+	for i in $(seq 150); do
+		state >/tmp/after
+		cmp -s /tmp/before /tmp/after && return
+		sleep 0.2
+	done
+}
 ls /dev/sda*
 mk randomio 'phy:/dev/sda3,xvda,w'
 mk pattern 'phy:/dev/sda1,xvda,w'
@@ -70,8 +79,7 @@ run_blk ro "blk write /dev/xvda"
 grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
 heron destroy ro
 echo "destroy ro: $?"
-sleep 1
-state >/tmp/after
+settle
 cmp -s /tmp/before /tmp/after && echo "xenstore and free memory: back"
 echo "blkback log:"
 cat /var/log/heron/blkback.log

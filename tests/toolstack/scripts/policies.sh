@@ -74,9 +74,14 @@ for d in rebooter phoenix keeper; do
 	heron destroy $d
 	echo "destroy $d: $?"
 done
-sleep 1
+# Up to 30 s for memory and xenstore to come back (heron-consoled lets go
+# of a destroyed domain's console page a moment after it dies).
+for i in $(seq 150); do
+	xen-probe physinfo | cut -d' ' -f2 >/tmp/free-after
+	heron-xs ls -r / >/tmp/xs-after
+	cmp -s /tmp/free-before /tmp/free-after && cmp -s /tmp/xs-before /tmp/xs-after && break
+	sleep 0.2
+done
 heron list | tail -n +2 | cut -c1-46
-xen-probe physinfo | cut -d' ' -f2 >/tmp/free-after
-heron-xs ls -r / >/tmp/xs-after
 cmp -s /tmp/free-before /tmp/free-after && echo "free memory: back"
 cmp -s /tmp/xs-before /tmp/xs-after && echo "xenstore: back"

@@ -65,9 +65,14 @@ for d in alpha beta gamma; do
 	echo "destroy $d: $?"
 done
 heron list
-sleep 1
-xen-probe physinfo | cut -d' ' -f2 >/tmp/mem-after
-heron-xs ls -r / >/tmp/xs-after
+# Up to 30 s for memory and xenstore to come back: a destroyed domain's
+# last pages return once heron-consoled lets go of its console page.
+for i in $(seq 150); do
+	xen-probe physinfo | cut -d' ' -f2 >/tmp/mem-after
+	heron-xs ls -r / >/tmp/xs-after
+	cmp -s /tmp/mem-before /tmp/mem-after && cmp -s /tmp/xs-before /tmp/xs-after && break
+	sleep 0.2
+done
 echo "free pages: $(cat /tmp/mem-before) before, $(cat /tmp/mem-after) after"
 cmp -s /tmp/xs-before /tmp/xs-after && echo "xenstore: back ($(wc -l </tmp/xs-after) nodes)"
 kill $w1 $w2

@@ -17,6 +17,15 @@ state() {
 	xen-probe physinfo | cut -d' ' -f2
 	heron-xs ls -r / | wc -l
 }
+# Up to 30 s for the state to come back to /tmp/before: a destroyed
+# domain's last pages return once heron-consoled and heron-blkback let go.
+settle() {
+	for i in $(seq 150); do
+		state >/tmp/after
+		cmp -s /tmp/before /tmp/after && return
+		sleep 0.2
+	done
+}
 # Waits up to 30 s for a line starting with $1 in the domU's console log.
 wait_log() {
 	for i in $(seq 150); do
@@ -43,5 +52,5 @@ echo "dom0 reads tx: $(heron-xs read /local/domain/$id/data/tx)"
 echo "dom0 lists data: $(heron-xs ls /local/domain/$id/data | tr '\n' ' ')"
 heron destroy xb
 echo "destroy: $?"
-state >/tmp/after
+settle
 cmp -s /tmp/before /tmp/after && echo "xenstore and free memory: back"
