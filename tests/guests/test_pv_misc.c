@@ -231,14 +231,18 @@ static void check_msrs(void)
  * SMAP; hv completes it). */
 static void check_iret_to_self(void)
 {
+    static volatile uint8_t cf;
     uint64_t rsp_before, rsp_after;
 
+    cf = 0;
     asm volatile("mov %%rsp, %0" : "=r"(rsp_before));
     CHECK_EQ(PROBE("mov %%ss, %%eax; pushq %%rax; pushq %%rsp; addq $8, (%%rsp); pushfq;"
-                   "mov %%cs, %%eax; pushq %%rax; leaq 3f(%%rip), %%rax; pushq %%rax;"
-                   "iretq; 3:", : "rax", "memory"), TRAP_NONE, "iretq to self");
+                   "orq $1, (%%rsp); mov %%cs, %%eax; pushq %%rax; leaq 3f(%%rip), %%rax;"
+                   "pushq %%rax; iretq; 3: setc (%0)", "r"(&cf) : "rax", "memory"),
+             TRAP_NONE, "iretq to self");
     asm volatile("mov %%rsp, %0" : "=r"(rsp_after));
     CHECK_EQ(rsp_after, rsp_before, "the stack is back where it was");
+    CHECK_EQ(cf, 1, "the flags came from the frame (CF set there)");
 }
 
 static void check_unimplemented(void)

@@ -7,7 +7,7 @@
  * bit, present, read, on the stack the IRET reads.  Real CPUs never
  * report that, so hv completes such an IRET itself, exactly as the CPU
  * would: same CS and SS only, the flags the instruction may change at
- * CPL 3 (not IF, IOPL, VM, VIF, VIP), canonical RIP.
+ * CPL 3 (not IF or IOPL), canonical RIP and RSP.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -20,11 +20,10 @@
 #define PFEC_USER        (1u << 2)
 #define IRET_FRAME       (5 * sizeof(u64))      /* RIP CS RFLAGS RSP SS */
 #define X86_EFLAGS_IOPL  0x00003000
-#define X86_EFLAGS_VIF   0x00080000
-#define X86_EFLAGS_VIP   0x00100000
 #define X86_EFLAGS_FIXED 0x00000002
-#define IRET_KEEPS       (X86_EFLAGS_IF | X86_EFLAGS_IOPL | X86_EFLAGS_VM | \
-                          X86_EFLAGS_VIF | X86_EFLAGS_VIP)
+/* What IRET at CPL 3 (above IOPL) loads: CF PF AF ZF SF TF DF OF NT RF AC
+ * ID.  IF and IOPL stay; reserved bits read as 0, bit 1 as 1. */
+#define IRET_CPL3_LOADS  0x00254dd5u
 
 bool pv_emulate_smap_iret(struct cpu_user_regs *regs, u64 cr2, u32 error_code)
 {
@@ -42,7 +41,8 @@ bool pv_emulate_smap_iret(struct cpu_user_regs *regs, u64 cr2, u32 error_code)
         !is_canonical_address(f[3]))
         return false;
     regs->rip = f[0];
-    regs->rflags = (f[2] & ~IRET_KEEPS) | (regs->rflags & IRET_KEEPS) | X86_EFLAGS_FIXED;
+    regs->rflags = (f[2] & IRET_CPL3_LOADS) |
+                   (regs->rflags & (X86_EFLAGS_IF | X86_EFLAGS_IOPL)) | X86_EFLAGS_FIXED;
     regs->rsp = f[3];
     return true;
 }
