@@ -96,3 +96,5 @@ $(SCENARIO_BIN)/test_pv_domctl: $(BUILD)/host/tests/scenario/test_pv_domctl.o $(
 		| $(HV_ELF) $(PV_GUEST_ELFS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+include tests/linux-pv/build.mk

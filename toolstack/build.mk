@@ -15,7 +15,7 @@ TS_UAPI := $(BUILD)/toolstack-uapi
 TS_HV_SRCS := hv/common/elf_loader.c hv/arch/x86/pv/layout.c
 
 TS_CFG_SRCS      := $(TS)/cfg/cfg.c $(TS)/cfg/devspec.c $(TS)/cfg/domain_cfg.c
-TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c
+TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c $(TS)/builder/bzimage.c
 TS_PRIVCMD_SRCS  := $(TS)/builder/hvops_privcmd.c
 TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
@@ -41,7 +41,8 @@ $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAP
 $(TS_TEST_BIN)/test_cfg: $(TS_TEST_OBJ)/test_cfg.o $(call TS_OBJS,$(TS_CFG_SRCS))
 $(TS_TEST_BIN)/test_builder: $(TS_TEST_OBJ)/test_builder.o $(TS_TEST_OBJ)/fake_hv.o \
 		$(call TS_OBJS,$(TS_BUILDER_SRCS) $(TS_HV_SRCS)) \
-		| $(GUEST_ELF) $(BUILD)/tests/guests/test_basics.elf
+		| $(GUEST_ELF) $(BUILD)/tests/guests/test_basics.elf $(BUILD)/linux-ref/fetched
+$(TS_TEST_BIN)/test_builder $(TS_TEST_BIN)/test_cli: TS_LINK_LIBS = $(TS_LZMA_LIBS)
 # The CLI against the fake hv and a real heron-xenstored on a temporary socket.
 $(TS_TEST_BIN)/test_cli: $(TS_TEST_OBJ)/test_cli.o $(TS_TEST_OBJ)/fake_hv.o \
 		$(TS_TEST_OBJ)/xsd_run.o \
@@ -78,7 +79,7 @@ $(TS_TEST_BIN)/test_create: $(TS_TEST_OBJ)/test_create.o $(TS_TEST_OBJ)/xsd_main
 		$(TS_CONSOLED_SRCS)) $(XS_LIB) | $(GUEST_ELF)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o %.a,$^) -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap \
-		$(CHECK_LIBS) -o $@
+		$(CHECK_LIBS) $(TS_LZMA_LIBS) -o $@
 
 # The privcmd implementation through a stand-in device (link-time wraps).
 $(call TS_OBJS,$(TS_PRIVCMD_SRCS)) $(TS_TEST_OBJ)/fake_privcmd.o: | $(TS_UAPI)/xen/interface/xen.h
@@ -87,11 +88,11 @@ $(TS_TEST_BIN)/test_privcmd: $(TS_TEST_OBJ)/test_privcmd.o $(TS_TEST_OBJ)/fake_p
 		$(TS_TEST_OBJ)/fake_hv.o \
 		$(call TS_OBJS,$(TS_PRIVCMD_SRCS) $(TS_BUILDER_SRCS) $(TS_HV_SRCS)) | $(GUEST_ELF)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(filter %.o,$^) $(TS_PRIVCMD_WRAP) $(CHECK_LIBS) -o $@
+	$(HOSTCC) $(filter %.o,$^) $(TS_PRIVCMD_WRAP) $(CHECK_LIBS) $(TS_LZMA_LIBS) -o $@
 
 $(TS_TEST_BIN)/%:
 	@mkdir -p $(@D)
-	$(HOSTCC) $(filter %.o %.a,$^) $(CHECK_LIBS) -o $@
+	$(HOSTCC) $(filter %.o %.a,$^) $(CHECK_LIBS) $(TS_LINK_LIBS) -o $@
 
 # Scenario: make run SCRIPT=... under QEMU (hv, pvops-guest dom0, dom0's initrd).
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_run_script
@@ -174,6 +175,17 @@ $(TS_UAPI)/xen/interface/xen.h:
 		ln -sfn /usr/include/xen/$$h.h $(TS_UAPI)/xen/$$h.h; done
 	echo '#include <public/xen.h>' >$(TS_UAPI)/xen/interface/xen.h
 
+# liblzma (liblzma-dev) decompresses bzImage payloads (builder/bzimage.c):
+# its headers through the same directory of links, its static archive
+# linked into dom0's musl heron (it needs only plain libc calls).
+TS_LZMA_LIBS := -llzma
+TS_LZMA_A    := /usr/lib/$(shell $(CC) -dumpmachine)/liblzma.a
+$(TS_UAPI)/lzma.h:
+	@mkdir -p $(TS_UAPI)
+	ln -sfn /usr/include/lzma $(TS_UAPI)/lzma
+	ln -sfn /usr/include/lzma.h $(TS_UAPI)/lzma.h
+$(BUILD)/host/$(TS)/builder/bzimage.o $(TS_MUSL)/$(TS)/builder/bzimage.o: | $(TS_UAPI)/lzma.h
+
 $(TS_MUSL)/%.o: %.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  MUSLCC  $@")
@@ -184,7 +196,7 @@ TS_MUSL_OBJS = $(patsubst %.c,$(TS_MUSL)/%.o,$(1))
 $(HERON_BIN): $(call TS_MUSL_OBJS,$(TS)/cli/main.c $(TS_CLI_SRCS) $(TS_CFG_SRCS) \
 		$(TS_BUILDER_SRCS) $(TS_PRIVCMD_SRCS) $(TS_HV_SRCS) $(XS_LIB_SRC))
 	@mkdir -p $(@D)
-	$(TS_MUSL_CC) -static $^ -o $@
+	$(TS_MUSL_CC) -static $^ $(TS_LZMA_A) -o $@
 
 $(CONSOLED_BIN): $(call TS_MUSL_OBJS,$(TS)/consoled/main.c $(TS_CONSOLED_SRCS) \
 		$(XS_LIB_SRC))

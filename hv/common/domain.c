@@ -41,6 +41,7 @@
 #include <hv/time.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/hypercall.h>
 #include <public/sched.h>
 
 static LIST_HEAD(domain_list);      /* live domains, by creation */
@@ -424,6 +425,7 @@ static void domain_destroy(struct domain *d)
            d->crashed && d->shutdown_reason != SHUTDOWN_crash ? ", crashed" : "",
            (unsigned long)(before - held), (unsigned long)held,
            (unsigned long)(ran / MILLISECS(1)));
+    hypercall_report(d);
     if (hwdom)
         send_guest_global_virq(hwdom, VIRQ_DOM_EXC);
     if (held == 0) {
@@ -624,6 +626,7 @@ void domain_crash(struct domain *d, const char *why)
                "cr2 %016lx\n", d->domain_id, v->vcpu_id,
                v->arch.kernel_mode ? "kernel" : "user", r->cs, r->rip, r->rsp,
                r->rflags, v->vcpu_info->arch.cr2);
+        pv_dump_guest_stack(r->rsp);
     }
     d->crashed = true;
     domain_shutdown(d, SHUTDOWN_crash);

@@ -58,7 +58,7 @@ static const char *const note_names[XEN_ELFNOTE_MAX + 1] = {
                        (1UL << XEN_ELFNOTE_SUPPORTED_FEATURES) | \
                        (1UL << XEN_ELFNOTE_PHYS32_ENTRY))
 
-/* Notes whose value is a NUL-terminated string. */
+/* Notes whose value is a string (descsz bytes, maybe NUL-terminated). */
 #define STRING_NOTES ((1UL << XEN_ELFNOTE_INFO) | \
                       (1UL << XEN_ELFNOTE_XEN_VERSION) | \
                       (1UL << XEN_ELFNOTE_GUEST_OS) | \
@@ -158,9 +158,12 @@ static int parse_note(struct parse_state *st, u32 type, const u8 *desc, u32 desc
                         (unsigned long)val);
         st->value[type] = val;
     } else if (STRING_NOTES & (1UL << type)) {
-        if (descsz == 0 || desc[descsz - 1] != '\0')
-            return fail(st, "%s note: string not NUL-terminated", name);
-        descsz--;                       /* drop the terminator */
+        /*
+         * The terminator is optional: Linux emits FEATURES with .ascii, its
+         * end being the note's size (Xen reads on into the zero padding).
+         */
+        if (descsz && desc[descsz - 1] == '\0')
+            descsz--;
         if (strnlen((const char *)desc, descsz) != descsz)
             return fail(st, "%s note: NUL inside the string", name);
     }

@@ -23,6 +23,7 @@ static u32 feature_submap0(const struct domain *d)
 {
     u32 f = (1U << XENFEAT_mmu_pt_update_preserve_ad) |
             (1U << XENFEAT_highmem_assist) |        /* CLEAR_PAGE, COPY_PAGE */
+            (1U << XENFEAT_gnttab_map_avail_bits) | /* Linux PV requires it */
             (1U << XENFEAT_direct_mapped);
 
     if (vm_assist_enabled(d, VMASST_TYPE_pae_extended_cr3))

@@ -158,6 +158,7 @@ static void check_privilege(void)
     CHECK_EQ(!!(fi.submap & (1u << XENFEAT_dom0)), dom0, "XENFEAT_dom0 only for dom0");
     CHECK(fi.submap & (1u << XENFEAT_mmu_pt_update_preserve_ad), "preserve_ad");
     CHECK(fi.submap & (1u << XENFEAT_direct_mapped), "direct_mapped");
+    CHECK(fi.submap & (1u << XENFEAT_gnttab_map_avail_bits), "gnttab_map_avail_bits");
     CHECK_EQ(hypercall2(HC(xen_version), XENVER_commandline, PTR(cmdline)), 0,
              "commandline");
     if (dom0) {
@@ -177,6 +178,71 @@ static void check_privilege(void)
     CHECK_EQ(e820[0].type, E820_RAM, "RAM");
     CHECK_EQ(hypercall4(HC(update_va_mapping_otherdomain), PTR(alloc_page()), 0, 0, 0),
              -XEN_EPERM, "update_va_mapping_otherdomain of dom0");
+}
+
+/* rdmsr/wrmsr at the probe; the result of a read in *val. */
+static uint64_t probe_rdmsr(uint32_t msr, uint64_t *val)
+{
+    static volatile uint32_t lo, hi;
+    uint64_t vec;
+
+    lo = hi = 0xdeadbeef;
+    vec = PROBE("rdmsr; movl %%eax, (%1); movl %%edx, (%2)",
+                "c"(msr), "r"(&lo), "r"(&hi) : "rax", "rdx", "memory");
+    *val = ((uint64_t)hi << 32) | lo;
+    return vec;
+}
+
+static uint64_t probe_wrmsr(uint32_t msr, uint64_t val)
+{
+    return PROBE("wrmsr", "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+}
+
+/* The MSRs Linux PV touches at boot, emulated as Xen does. */
+static void check_msrs(void)
+{
+    uint64_t gs, fs, efer, v;
+
+    CHECK_EQ(probe_rdmsr(0xc0000101, &gs), TRAP_NONE, "rdmsr GS_BASE");
+    CHECK_EQ(probe_wrmsr(0xc0000101, 0xffff888000001000ull), TRAP_NONE, "wrmsr GS_BASE");
+    CHECK_EQ(probe_rdmsr(0xc0000101, &v), TRAP_NONE, "rdmsr GS_BASE again");
+    CHECK_EQ(v, 0xffff888000001000ull, "GS_BASE reads back what was written");
+    CHECK_EQ(probe_wrmsr(0xc0000101, gs), TRAP_NONE, "GS_BASE restored");
+    CHECK_EQ(probe_rdmsr(0xc0000100, &fs), TRAP_NONE, "rdmsr FS_BASE");
+    CHECK_EQ(probe_wrmsr(0xc0000100, 0x0000800000000000ull), 13,
+             "a non-canonical FS_BASE: #GP");
+    CHECK_EQ(probe_wrmsr(0xc0000100, 0x1234000), TRAP_NONE, "wrmsr FS_BASE");
+    CHECK_EQ(probe_rdmsr(0xc0000100, &v), TRAP_NONE, "rdmsr FS_BASE again");
+    CHECK_EQ(v, 0x1234000, "FS_BASE reads back");
+    CHECK_EQ(probe_wrmsr(0xc0000100, fs), TRAP_NONE, "FS_BASE restored");
+    CHECK_EQ(probe_rdmsr(0x1b, &v), TRAP_NONE, "rdmsr APIC_BASE");
+    CHECK_EQ(v, 0xfee00900ull, "APIC_BASE: enabled, default base, BSP");
+    CHECK_EQ(probe_rdmsr(0xc0000080, &efer), TRAP_NONE, "rdmsr EFER");
+    CHECK_EQ(efer & 0x500, 0x500, "EFER: long mode active");
+    CHECK_EQ(efer & (1u << 12), 0, "EFER: no SVME");
+    CHECK_EQ(probe_wrmsr(0xc0000080, efer), TRAP_NONE, "EFER written back unchanged");
+    CHECK_EQ(probe_wrmsr(0xc0000080, efer & ~1ull), 13, "EFER changed: #GP");
+    CHECK_EQ(probe_rdmsr(0x12345678, &v), 13, "an MSR that does not exist: #GP");
+    CHECK_EQ(probe_wrmsr(0x174, 0), 13, "SYSENTER_CS: #GP");
+}
+
+/* Linux's sync_core on CPUs without SERIALIZE: an IRETQ to the next
+ * instruction with the current CS and SS (QEMU faults its pops under
+ * SMAP; hv completes it). */
+static void check_iret_to_self(void)
+{
+    static volatile uint8_t cf;
+    uint64_t rsp_before, rsp_after;
+
+    cf = 0;
+    asm volatile("mov %%rsp, %0" : "=r"(rsp_before));
+    CHECK_EQ(PROBE("mov %%ss, %%eax; pushq %%rax; pushq %%rsp; addq $8, (%%rsp); pushfq;"
+                   "orq $1, (%%rsp); mov %%cs, %%eax; pushq %%rax; leaq 3f(%%rip), %%rax;"
+                   "pushq %%rax; iretq; 3: setc (%0)", "r"(&cf) : "rax", "memory"),
+             TRAP_NONE, "iretq to self");
+    asm volatile("mov %%rsp, %0" : "=r"(rsp_after));
+    CHECK_EQ(rsp_after, rsp_before, "the stack is back where it was");
+    CHECK_EQ(cf, 1, "the flags came from the frame (CF set there)");
 }
 
 static void check_unimplemented(void)
@@ -252,6 +318,8 @@ void test_main(void)
     subtest("runstate area", check_runstate);
     subtest("PHYSDEVOP_set_iopl", check_iopl);
     subtest("privilege", check_privilege);
+    subtest("rdmsr and wrmsr", check_msrs);
+    subtest("iretq to self", check_iret_to_self);
     subtest("hypercalls hv does not implement", check_unimplemented);
     subtest("callbacks, GS selector, page copy and clear", check_corners);
     subtest("VCPUOP_register_vcpu_info", check_vcpu_info);

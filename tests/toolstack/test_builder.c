@@ -13,10 +13,12 @@
 #include <public/grant_table.h>
 
 #include "fake_hv.h"
+#include "bzimage.h"
 #include "pv_builder.h"
 
 #define KERNEL     HERON_BUILD_DIR "/pvops-guest.elf"
 #define TEST_GUEST HERON_BUILD_DIR "/tests/guests/test_basics.elf"
+#define LINUX_REF  HERON_BUILD_DIR "/linux-ref"
 #define FRAMES     16384            /* a 64 MiB machine */
 
 static void *slurp(const char *path, size_t *len)
@@ -238,6 +240,100 @@ START_TEST(not_a_pv_kernel_is_refused_before_any_hypercall)
 }
 END_TEST
 
+/*
+ * Debian's stock bzImage (build/linux-ref, fetched by the build): the
+ * builder unpacks its xz payload and lays out Linux's initial domain.
+ */
+START_TEST(builds_the_debian_bzimage)
+{
+    FILE *why = fopen(LINUX_REF "/unavailable", "r");
+    char reason[200] = "";
+    size_t len, elf_len;
+    void *k, *elf;
+    struct pv_image img;
+    struct pv_build_request req = request(128 * 1024);
+    struct pv_build_result res;
+    struct fake_domain *d;
+    start_info_t *si;
+    uint64_t flags;
+
+    if (why) {
+        ck_assert(fgets(reason, sizeof(reason), why) != NULL);
+        fclose(why);
+    }
+    ck_assert_msg(!why, "the Debian kernel was not fetched: %s", reason);
+    fake_hv_free(fh);
+    fh = fake_hv_new(4 * FRAMES);   /* Linux's image alone spans 74 MiB */
+    k = slurp(LINUX_REF "/vmlinuz", &len);
+    ck_assert(bzimage_is(k, len));
+    ck_assert_msg(bzimage_unpack(k, len, &elf, &elf_len, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_msg(pv_image_parse(elf, elf_len, &img, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_uint_eq(img.virt_base, 0xffffffff80000000ull);
+    /* No HYPERCALL_PAGE: since XSA-466 Linux issues SYSCALL itself. */
+    ck_assert_uint_eq(img.init_p2m, 0x8000000000ull);
+    ck_assert(img.mod_start_pfn);
+    ck_assert_uint_eq(img.features_required, 1u << XENFEAT_writable_page_tables);
+    free(elf);
+
+    req.kernel = k;
+    req.kernel_len = len;
+    req.vcpus = 1;
+    ck_assert_msg(pv_build(fake_hv_ops(fh), &req, &res, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_uint_eq(res.entry, img.entry);
+    d = fake_hv_domain(fh, res.domid);
+    ck_assert_uint_eq(d->ctx.user_regs.rip, img.entry);
+    si = fake_hv_frame(fh, walk(d->pinned_l4, d->ctx.user_regs.rsi, &flags));
+    ck_assert_uint_eq(si->nr_pages, 128 * 256);
+    ck_assert_str_eq((char *)si->cmd_line, "console=hvc0 quiet");
+    free(k);
+}
+END_TEST
+
+/* A damaged bzImage is refused with the reason, before any hypercall. */
+START_TEST(bad_bzimages_are_refused_before_any_hypercall)
+{
+    static uint8_t img[0x1000];
+    struct pv_build_request req = request(16 * 1024);
+    struct pv_build_result res;
+    void *elf;
+    size_t elf_len;
+
+    img[0x1fe] = 0x55;
+    img[0x1ff] = 0xaa;
+    memcpy(img + 0x202, "HdrS", 4);
+    img[0x1f1] = 1;                 /* payload starts at 0x400 */
+    img[0x206] = 0x07;              /* protocol 2.07: no payload fields */
+    img[0x207] = 0x02;
+    ck_assert(bzimage_is(img, sizeof(img)));
+    ck_assert(!bzimage_is(img, 0x200));
+    ck_assert_int_eq(bzimage_unpack(img, sizeof(img), &elf, &elf_len, err, sizeof(err)),
+                     -EINVAL);
+    ck_assert_msg(strstr(err, "no payload fields"), "%s", err);
+
+    img[0x206] = 0x0f;
+    img[0x248] = 0x00;              /* payload_offset 0 */
+    img[0x24c] = 0x01;              /* payload_length 0xc01: past the end */
+    img[0x24d] = 0x0c;
+    ck_assert_int_eq(bzimage_unpack(img, sizeof(img), &elf, &elf_len, err, sizeof(err)),
+                     -EINVAL);
+    ck_assert_msg(strstr(err, "outside"), "%s", err);
+
+    img[0x24d] = 0x01;              /* 0x101 bytes of gzip magic */
+    img[0x400] = 0x1f;
+    img[0x401] = 0x8b;
+    ck_assert_int_eq(bzimage_unpack(img, sizeof(img), &elf, &elf_len, err, sizeof(err)),
+                     -EINVAL);
+    ck_assert_msg(strstr(err, "gzip (only xz"), "%s", err);
+
+    memcpy(img + 0x400, "\xfd" "7zXZ\0garbage", 13);
+    req.kernel = img;
+    req.kernel_len = sizeof(img);
+    ck_assert_int_eq(pv_build(fake_hv_ops(fh), &req, &res, err, sizeof(err)), -EINVAL);
+    ck_assert_msg(strstr(err, "bzImage: xz payload does not decompress"), "%s", err);
+    ck_assert_int_eq(fake_hv_calls(fh), 0);
+}
+END_TEST
+
 START_TEST(bad_requests_are_refused_before_any_hypercall)
 {
     struct pv_build_request req = request(16 * 1024);
@@ -298,6 +394,8 @@ int main(void)
     tcase_add_test(tc, every_failure_is_undone);
     tcase_add_test(tc, not_a_pv_kernel_is_refused_before_any_hypercall);
     tcase_add_test(tc, bad_requests_are_refused_before_any_hypercall);
+    tcase_add_test(tc, builds_the_debian_bzimage);
+    tcase_add_test(tc, bad_bzimages_are_refused_before_any_hypercall);
     tcase_add_test(tc, memory_above_what_is_free_is_undone);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

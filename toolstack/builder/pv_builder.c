@@ -17,6 +17,7 @@
 #include <public/features.h>
 #include <public/grant_table.h>
 
+#include "bzimage.h"
 #include "pv_builder.h"
 
 #define L1_PROT     (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
@@ -27,6 +28,9 @@ struct builder {
     const struct hv_ops *ops;
     const struct pv_build_request *req;
     struct pv_build_result *res;
+    const void *kernel;         /* the ELF: the request's, or unpacked */
+    size_t kernel_len;
+    void *unpacked;             /* a bzImage's payload, malloc'd */
     struct pv_image img;
     struct pv_layout l;
     domid_t domid;
@@ -91,11 +95,21 @@ static int check_request(struct builder *b)
     if (r->cmdline && strlen(r->cmdline) >= MAX_GUEST_CMDLINE)
         return fail(b, -EINVAL, "command line longer than %d bytes",
                     MAX_GUEST_CMDLINE - 1);
-    if (pv_image_parse(r->kernel, r->kernel_len, &b->img, why, sizeof(why)))
+    b->kernel = r->kernel;
+    b->kernel_len = r->kernel_len;
+    if (bzimage_is(r->kernel, r->kernel_len)) {
+        int rc = bzimage_unpack(r->kernel, r->kernel_len, &b->unpacked,
+                                &b->kernel_len, why, sizeof(why));
+
+        if (rc)
+            return fail(b, rc == -ENOMEM ? rc : 0, "bzImage: %s", why);
+        b->kernel = b->unpacked;
+    }
+    if (pv_image_parse(b->kernel, b->kernel_len, &b->img, why, sizeof(why)))
         return fail(b, -EINVAL, "kernel is not a PV ELF image: %s", why);
-    if (b->img.features_required & ~(1u << XENFEAT_pae_pgdir_above_4gb))
+    if (b->img.features_required & ~PV_FEATURES_REQUIRABLE)
         return fail(b, -EINVAL, "the kernel requires features hv lacks (XENFEAT "
-                    "mask %#x)", b->img.features_required);
+                    "mask %#x)", b->img.features_required & ~PV_FEATURES_REQUIRABLE);
     b->nr_pages = r->mem_kb / 4;
     if (pv_layout_compute(&b->l, b->img.virt_base, b->img.kstart, b->img.kend,
                           r->ramdisk ? r->ramdisk_len : 0, b->nr_pages, true,
@@ -235,7 +249,7 @@ static int write_image(struct builder *b)
         return fail(b, rc, "getdomaininfo");
     /* Fresh frames may hold anything: the whole region starts zeroed. */
     memset(b->region, 0, (size_t)b->region_pages * PAGE_SIZE);
-    pv_image_load(r->kernel, &b->img, put_bytes, b);
+    pv_image_load(b->kernel, &b->img, put_bytes, b);
     if (r->ramdisk)
         memcpy(va_ptr(b, l->initrd_start), r->ramdisk, r->ramdisk_len);
     p2m = va_ptr(b, l->p2m_start);
@@ -358,6 +372,7 @@ int pv_build(const struct hv_ops *ops, const struct pv_build_request *req,
     if (b.region)
         ops->unmap(ops->ctx, b.region, b.region_pages);
     free(b.p2m);
+    free(b.unpacked);
     if (rc) {
         if (b.created)
             ops->destroy(ops->ctx, b.domid);

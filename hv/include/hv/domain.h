@@ -12,6 +12,7 @@
 #include <hv/pv.h>
 #include <hv/percpu.h>
 #include <public/vcpu.h>
+#include <public/xen.h>
 
 #define MAX_VIRT_CPUS 32
 
@@ -132,6 +133,12 @@ struct domain {
     u8 shutdown_reason;
     u8 shutdown_code;
     bool crashed;
+
+    /* Hypercalls made (multicall entries too) and, for those whose first
+     * argument is a sub-op, the sub-ops below 64 seen: printed when the
+     * domain dies (hypercall_report), e.g. to list what a kernel uses. */
+    u32 hypercall_count[NR_HYPERCALLS];
+    u64 hypercall_subops[NR_HYPERCALLS];
 
     /* Frames hv allocated for itself from the domain's quota (shared_info):
      * not part of the guest's reservation. */

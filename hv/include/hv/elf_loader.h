@@ -7,6 +7,7 @@
 #define HV_ELF_LOADER_H
 
 #include <hv/types.h>
+#include <public/features.h>
 
 #define PV_NO_ADDR (~0UL)
 
@@ -24,7 +25,12 @@ struct pv_image {
     char xen_version[16];
     char loader[16];
 
-    /* FEATURES: XENFEAT bits named, and those marked required ('!'). */
+    /*
+     * FEATURES: XENFEAT bits named, and those marked required ('!').
+     * PV_FEATURES_REQUIRABLE are the ones a PV kernel may require: Linux
+     * marks writable_page_tables required, which Xen's builders let pass
+     * (the kernel learns what it really gets from XENVER_get_features).
+     */
     u32 features_supported;
     u32 features_required;
     bool has_supported_features;    /* SUPPORTED_FEATURES note present */
@@ -56,5 +62,8 @@ int pv_image_parse(const void *image, size_t len, struct pv_image *img,
 void pv_image_load(const void *image, const struct pv_image *img,
                    void (*put)(void *ctx, u64 va, const void *src, size_t n),
                    void *ctx);
+
+#define PV_FEATURES_REQUIRABLE ((1u << XENFEAT_writable_page_tables) | \
+                                (1u << XENFEAT_pae_pgdir_above_4gb))
 
 #endif

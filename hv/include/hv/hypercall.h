@@ -39,6 +39,9 @@ long do_sysctl(xen_guest_handle_t arg);
 /* Runs hypercall `op` with args[0..4] for the current vCPU (dispatcher
  * and multicall). */
 long hypercall_call(u64 op, const u64 args[5]);
+/* Prints d's hypercall counts and sub-ops seen (one line, if any). */
+struct domain;
+void hypercall_report(const struct domain *d);
 
 /*
  * Continuations.  A long hypercall checks hypercall_preempt_check()

@@ -107,6 +107,9 @@ void __attribute__((noreturn)) pv_iret_fault(void);
 void pv_inject_exception(unsigned int vector, u32 error_code);
 /* #PF with CR2 = addr; the U bit is set from the guest's mode. */
 void pv_inject_page_fault(u64 addr, u32 error_code);
+/* Prints the current guest's stack words at rsp (as many as it can
+ * read, up to 24): the return addresses show where a crash came from. */
+void pv_dump_guest_stack(u64 rsp);
 
 /* Switches the current vCPU between guest kernel and guest user mode. */
 void toggle_guest_mode(struct vcpu *v);

@@ -29,9 +29,6 @@
                          _PAGE_USER)
 #define CHUNK_ORDER     9           /* frames are allocated 2 MiB at a time */
 
-/* Features a kernel may require ('!' in its FEATURES note). */
-#define HV_FEATURES_PV  (1u << XENFEAT_pae_pgdir_above_4gb)
-
 struct builder {
     const struct pv_build_params *p;
     struct pv_image img;
@@ -253,7 +250,7 @@ static void init_vcpu0(struct builder *b)
 
 static int check_features(struct builder *b)
 {
-    u32 supported = HV_FEATURES_PV;
+    u32 supported = PV_FEATURES_REQUIRABLE;
 
     if (b->p->privileged) {
         supported |= 1u << XENFEAT_dom0;

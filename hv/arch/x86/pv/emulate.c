@@ -10,7 +10,8 @@
  *     the hypervisor leaves and without features a ring-3 kernel cannot
  *     use.
  * Every other privileged instruction (CR3/CR8 writes, cli/sti, hlt,
- * in/out, rdmsr/wrmsr, lgdt...) stays a #GP for the guest's own handler.
+ * in/out, lgdt...) stays a #GP for the guest's own handler; in/out and
+ * rdmsr/wrmsr have their own emulation (ioport.c, emulate_msr.c).
  */
 #include <hv/domain.h>
 #include <hv/processor.h>

@@ -87,11 +87,69 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_domctl]                  = hc_domctl,
 };
 
+/* Hypercalls whose first argument is a sub-op (memory_op: its low bits). */
+#define SUBOP_HYPERCALLS ((1ULL << __HYPERVISOR_sched_op_compat) |          \
+                          (1ULL << __HYPERVISOR_set_debugreg) |             \
+                          (1ULL << __HYPERVISOR_get_debugreg) |             \
+                          (1ULL << __HYPERVISOR_memory_op) |                \
+                          (1ULL << __HYPERVISOR_xen_version) |              \
+                          (1ULL << __HYPERVISOR_console_io) |               \
+                          (1ULL << __HYPERVISOR_grant_table_op) |           \
+                          (1ULL << __HYPERVISOR_vm_assist) |                \
+                          (1ULL << __HYPERVISOR_vcpu_op) |                  \
+                          (1ULL << __HYPERVISOR_set_segment_base) |         \
+                          (1ULL << __HYPERVISOR_sched_op) |                 \
+                          (1ULL << __HYPERVISOR_callback_op) |              \
+                          (1ULL << __HYPERVISOR_event_channel_op) |         \
+                          (1ULL << __HYPERVISOR_physdev_op) |               \
+                          (1ULL << __HYPERVISOR_hvm_op))
+#define MEMOP_CMD_BITS   0x3f
+
+static void hypercall_account(struct domain *d, u64 op, u64 arg0)
+{
+    u64 sub = op == __HYPERVISOR_memory_op ? (arg0 & MEMOP_CMD_BITS) : arg0;
+
+    d->hypercall_count[op]++;
+    if ((SUBOP_HYPERCALLS & (1ULL << op)) && sub < 64)
+        d->hypercall_subops[op] |= 1ULL << sub;
+}
+
 long hypercall_call(u64 op, const u64 args[5])
 {
-    if (op >= NR_HYPERCALLS || !hypercall_table[op])
+    if (op >= NR_HYPERCALLS)
+        return -ENOSYS;
+    hypercall_account(current->domain, op, args[0]);
+    if (!hypercall_table[op])
         return -ENOSYS;
     return hypercall_table[op](args);
+}
+
+/* "hv: dN hypercalls: OP xCOUNT [sub-ops] ...", one line, wrapped by printk
+ * calls per hypercall. */
+void hypercall_report(const struct domain *d)
+{
+    bool any = false;
+
+    for (unsigned int op = 0; op < NR_HYPERCALLS; op++) {
+        if (!d->hypercall_count[op])
+            continue;
+        if (!any)
+            printk("hv: d%u hypercalls (number xcount [sub-ops]):", d->domain_id);
+        any = true;
+        printk(" %u x%u", op, d->hypercall_count[op]);
+        if (d->hypercall_subops[op]) {
+            const char *sep = " [";
+
+            for (unsigned int sub = 0; sub < 64; sub++)
+                if (d->hypercall_subops[op] & (1ULL << sub)) {
+                    printk("%s%u", sep, sub);
+                    sep = ",";
+                }
+            printk("]");
+        }
+    }
+    if (any)
+        printk("\n");
 }
 
 bool hypercall_preempt_check(void)

@@ -42,4 +42,11 @@ unsigned int pv_fetch_insn(const struct cpu_user_regs *regs, u8 *buf,
  * domain's port permissions (ioport.c).  True when handled. */
 bool pv_emulate_io(struct cpu_user_regs *regs);
 
+/* The guest's same-privilege IRETQ whose frame pops QEMU's TCG faults
+ * under SMAP (emulate_iret.c).  True when completed. */
+bool pv_emulate_smap_iret(struct cpu_user_regs *regs, u64 cr2, u32 error_code);
+
+/* RDMSR/WRMSR behind a #GP from the guest kernel (emulate_msr.c). */
+bool pv_emulate_msr(struct cpu_user_regs *regs);
+
 #endif

@@ -118,6 +118,21 @@ static void inject(struct vcpu *v, unsigned int vector, bool has_ec, u32 ec)
     create_bounce_frame(v, regs, &tb);
 }
 
+void pv_dump_guest_stack(u64 rsp)
+{
+    u64 w[24];
+    unsigned int n = 0;
+
+    while (n < ARRAY_SIZE(w) && !copy_from_guest(&w[n], rsp + 8 * n, 8))
+        n++;
+    for (unsigned int i = 0; i < n; i += 4) {
+        printk("hv: stack %016lx:", (unsigned long)(rsp + 8 * i));
+        for (unsigned int j = i; j < n && j < i + 4; j++)
+            printk(" %016lx", (unsigned long)w[j]);
+        printk("\n");
+    }
+}
+
 void pv_inject_exception(unsigned int vector, u32 error_code)
 {
     ASSERT(vector < 32);
@@ -217,12 +232,15 @@ void pv_exception(struct cpu_user_regs *regs)
     case TRAP_page_fault:
         if (ptwr_applies(v, regs->error_code) && pv_emulate_ptwr(regs, cr2))
             return;
+        if (pv_emulate_smap_iret(regs, cr2, regs->error_code))
+            return;
         pv_inject_page_fault(cr2, regs->error_code);
         return;
     case TRAP_gp_fault:
         if (soft_interrupt(v, regs))
             return;
-        if (regs->error_code == 0 && (pv_emulate_gp(regs) || pv_emulate_io(regs)))
+        if (regs->error_code == 0 && (pv_emulate_gp(regs) || pv_emulate_msr(regs) ||
+                                      pv_emulate_io(regs)))
             return;
         break;
     case TRAP_invalid_op:

@@ -1,0 +1,32 @@
+# Debian's stock kernel as a PV domU created by heron (issue 9):
+# tests/linux-pv/test_linux_pv.c runs tests/linux-pv/linux_pv.sh in dom0
+# (make run SCRIPT=...'s machinery) with the test dom0 root plus the
+# fetched bzImage ($(LINUX_REF), tests/build.mk) and a busybox initramfs
+# whose /init is tests/linux-pv/init.
+LPV_BIN       := $(BUILD)/tests/linux-pv
+LPV_INITRD    := $(LPV_BIN)/linux-initrd.cpio.gz
+LPV_DOM0_ROOT := $(LPV_BIN)/dom0-root
+SCENARIO_TESTS += $(LPV_BIN)/test_linux_pv
+
+$(LPV_INITRD): tests/linux-pv/init pvops-guest/mkinitrd
+	rm -rf $(LPV_BIN)/linux-root
+	mkdir -p $(LPV_BIN)/linux-root/proc $(LPV_BIN)/linux-root/sys $(LPV_BIN)/linux-root/dev
+	install -m 755 tests/linux-pv/init $(LPV_BIN)/linux-root/init
+	pvops-guest/mkinitrd $(LPV_BIN)/linux-root $@
+
+# dom0's root plus xen-probe, the initramfs and the kernel.  Without a
+# fetched kernel the root has none: the test fails naming why.
+$(LPV_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(XEN_PROBE) $(LPV_INITRD) $(LINUX_REF)/fetched
+	rm -rf $(LPV_DOM0_ROOT)
+	cp -a $(BUILD)/dom0/root $(LPV_DOM0_ROOT)
+	install -m 755 $(XEN_PROBE) $(LPV_DOM0_ROOT)/bin/
+	cp $(LPV_INITRD) $(LPV_DOM0_ROOT)/boot/linux-initrd.cpio.gz
+	if [ -f $(LINUX_REF)/vmlinuz ]; then \
+		cp $(LINUX_REF)/vmlinuz $(LPV_DOM0_ROOT)/boot/vmlinuz-$$(cat $(LINUX_REF)/version); \
+		cp $(LINUX_REF)/version $(LPV_DOM0_ROOT)/boot/linux-version; fi
+	touch $@
+
+$(LPV_BIN)/test_linux_pv: $(BUILD)/host/tests/linux-pv/test_linux_pv.o \
+		| $(HV_ELF) $(GUEST_ELF) $(LPV_DOM0_ROOT)/.stamp
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
