@@ -8,6 +8,9 @@ TS_HOST := $(BUILD)/host/$(TS)
 TS_MUSL := $(BUILD)/musl/ts
 # Linux uapi <xen/*.h> for musl and the privcmd code, see below.
 TS_UAPI := $(BUILD)/toolstack-uapi
+# dom0's initrd (rules below); defined first because the test rules that
+# precede its own take it as a prerequisite.
+DOM0_INITRD := $(BUILD)/dom0/initrd.cpio.gz
 
 # hv's pure code the builder reuses: the ELF/Xen-notes loader and the
 # initial-mapping layout (compiled as they are; they need only hv's
@@ -212,7 +215,6 @@ $(BLKBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/blkback/main.c $(TS_BLKBACK_SRCS) $(XS
 # programs, heron-xs, and heron-xenstored once its dom0 build (musl,
 # static) exists: a prerequisite when some fragment builds it, copied if
 # present either way.
-DOM0_INITRD    := $(BUILD)/dom0/initrd.cpio.gz
 DOM0_XENSTORED ?= $(BUILD)/musl/bin/heron-xenstored
 DOM0_XSD_DEP   := $(sort $(filter $(ALL_TARGETS),$(DOM0_XENSTORED)) \
                          $(wildcard $(DOM0_XENSTORED)))
