@@ -108,5 +108,11 @@ void unix_pair(struct unix_sock *a, struct unix_sock *b);
 /* net/sockopt.c */
 long unix_getsockopt(struct unix_sock *s, int level, int name, uintptr_t val, uintptr_t lenp);
 long unix_setsockopt(struct unix_sock *s, int level, int name, uintptr_t val, unsigned int len);
+/* Shared by every family: getsockopt's length (-EFAULT, -EINVAL if
+ * negative); its answer, min(len, size) bytes and that length; a
+ * setter's int (-EINVAL if shorter, -EFAULT). */
+long sockopt_len_from_user(uintptr_t ulen, int *len);
+long sockopt_to_user(uintptr_t uval, uintptr_t ulen, int len, const void *src, size_t size);
+long sockopt_int_from_user(uintptr_t uval, unsigned int len, int *v);
 
 #endif

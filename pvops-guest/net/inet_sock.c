@@ -176,11 +176,10 @@ struct inet_sock *inet_sock_of(struct file *f)
 long inet_getsockopt(struct inet_sock *s, int level, int name, uintptr_t uval, uintptr_t ulen)
 {
 	int len, v;
+	long rc;
 
-	if (copy_from_user(&len, ulen, sizeof(len)))
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
+	if ((rc = sockopt_len_from_user(ulen, &len)))
+		return rc;
 	if (level != SOL_SOCKET)
 		return -ENOPROTOOPT;
 	switch (name) {
@@ -198,22 +197,18 @@ long inet_getsockopt(struct inet_sock *s, int level, int name, uintptr_t uval, u
 	default:
 		return -ENOPROTOOPT;
 	}
-	len = MIN((size_t)len, sizeof(v));
-	if (copy_to_user(uval, &v, len) || copy_to_user(ulen, &len, sizeof(len)))
-		return -EFAULT;
-	return 0;
+	return sockopt_to_user(uval, ulen, len, &v, sizeof(v));
 }
 
 long inet_setsockopt(struct inet_sock *s, int level, int name, uintptr_t uval, unsigned int len)
 {
 	int v;
+	long rc;
 
 	if (level != SOL_SOCKET)
 		return -ENOPROTOOPT;
-	if (len < sizeof(v))
-		return -EINVAL;
-	if (copy_from_user(&v, uval, sizeof(v)))
-		return -EFAULT;
+	if ((rc = sockopt_int_from_user(uval, len, &v)))
+		return rc;
 	switch (name) {
 	case SO_REUSEADDR:
 		s->reuseaddr = v != 0;

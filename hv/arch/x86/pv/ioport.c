@@ -105,11 +105,11 @@ static bool string_io(struct vcpu *v, struct cpu_user_regs *regs, bool in,
 {
     unsigned int port = regs->rdx & 0xffff;
     s64 step = (regs->rflags & X86_EFLAGS_DF) ? -(s64)bytes : (s64)bytes;
-    u64 todo = rep ? regs->rcx : 1;
+    u64 left = rep ? regs->rcx : 1;
     unsigned int done = 0;
     u32 val;
 
-    for (; todo && done < PV_IO_REP_BATCH; todo--, done++) {
+    for (; left && done < PV_IO_REP_BATCH; left--, done++) {
         if (in) {
             val = io_read(v->domain, port, bytes);
             if (copy_to_guest(regs->rdi, &val, bytes)) {
@@ -129,7 +129,7 @@ static bool string_io(struct vcpu *v, struct cpu_user_regs *regs, bool in,
         if (rep)
             regs->rcx--;
     }
-    if (!todo)
+    if (!left)
         regs->rip += len;
     return true;
 }

@@ -33,19 +33,7 @@ svm_vmrun:
         vmload  %rax
         sti
 
-        mov     HVM_REGS_RCX(%rdi), %rcx
-        mov     HVM_REGS_RDX(%rdi), %rdx
-        mov     HVM_REGS_RBX(%rdi), %rbx
-        mov     HVM_REGS_RBP(%rdi), %rbp
-        mov     HVM_REGS_RSI(%rdi), %rsi
-        mov     HVM_REGS_R8(%rdi), %r8
-        mov     HVM_REGS_R9(%rdi), %r9
-        mov     HVM_REGS_R10(%rdi), %r10
-        mov     HVM_REGS_R11(%rdi), %r11
-        mov     HVM_REGS_R12(%rdi), %r12
-        mov     HVM_REGS_R13(%rdi), %r13
-        mov     HVM_REGS_R14(%rdi), %r14
-        mov     HVM_REGS_R15(%rdi), %r15
+        HVM_LOAD_GPRS
         mov     HVM_REGS_RDI(%rdi), %rdi
 
         vmrun   %rax
@@ -54,19 +42,7 @@ svm_vmrun:
         push    %rdi
         mov     16(%rsp), %rdi          /* regs */
         pop     HVM_REGS_RDI(%rdi)
-        mov     %rcx, HVM_REGS_RCX(%rdi)
-        mov     %rdx, HVM_REGS_RDX(%rdi)
-        mov     %rbx, HVM_REGS_RBX(%rdi)
-        mov     %rbp, HVM_REGS_RBP(%rdi)
-        mov     %rsi, HVM_REGS_RSI(%rdi)
-        mov     %r8, HVM_REGS_R8(%rdi)
-        mov     %r9, HVM_REGS_R9(%rdi)
-        mov     %r10, HVM_REGS_R10(%rdi)
-        mov     %r11, HVM_REGS_R11(%rdi)
-        mov     %r12, HVM_REGS_R12(%rdi)
-        mov     %r13, HVM_REGS_R13(%rdi)
-        mov     %r14, HVM_REGS_R14(%rdi)
-        mov     %r15, HVM_REGS_R15(%rdi)
+        HVM_SAVE_GPRS
 
         vmsave  %rax                    /* the guest's FS, GS, TR, MSRs */
         pop     %rax
