@@ -96,7 +96,6 @@ bool sched_pending(void)
 
 bool run_pending_work(unsigned int cpu)
 {
-    timer_raise_if_due();
     if (softirq_pending(cpu)) {
         local_irq_enable();
         do_softirq();

@@ -4,8 +4,8 @@
  * which runs every expired timer in order and re-arms for the new head.
  * The hardware timer is one-shot and only that softirq re-arms it, so a
  * lost interrupt would stop every timer for good; timer_raise_if_due()
- * lets the idle loop, the guest entry paths and a periodic watchdog
- * interrupt (apic.c) notice a due head instead (QEMU's TCG has been seen
+ * lets the idle loop and a periodic watchdog interrupt (apic.c) notice a
+ * due head instead (QEMU's TCG has been seen
  * losing one, docs/hvm.md "Debugging").
  */
 #include <hv/timer.h>
