@@ -30,3 +30,11 @@ $(LPV_BIN)/test_linux_pv: $(BUILD)/host/tests/linux-pv/test_linux_pv.o \
 		| $(HV_ELF) $(GUEST_ELF) $(LPV_DOM0_ROOT)/.stamp
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# Host unit test of the descriptor check set_gdt and update_descriptor use
+# (segdesc.o is built with the hosted mm objects, hv/build.mk).
+UNIT_TESTS += $(BUILD)/tests/unit/test_segdesc
+$(BUILD)/tests/unit/test_segdesc: $(BUILD)/host/tests/unit/pv/test_segdesc.o \
+		$(BUILD)/host/hv/arch/x86/mm/segdesc.o
+	@mkdir -p $(@D)
+	$(HOSTCC) $^ $(CHECK_LIBS) -o $@

@@ -20,14 +20,14 @@ memory = 128
 vcpus = 1
 kernel = "/boot/vmlinuz-$(cat /boot/linux-version)"
 ramdisk = "/boot/linux-initrd.cpio.gz"
-extra = "console=hvc0 loglevel=7"
+extra = "console=hvc0 earlyprintk=xen loglevel=7"
 CFG
 heron create /tmp/linux.cfg || exit 10
-# /init powers off; wait (at most 240 s) for the domain to go away.
+# /init powers off; wait (at most 60 s) for the domain to go away.
 i=0
 while heron list | grep -q '^linux '; do
 	i=$((i + 1))
-	[ $i -gt 240 ] && { echo "linux: still running after 240 s"; heron destroy linux; break; }
+	[ $i -gt 60 ] && { echo "linux: still running after 60 s"; heron destroy linux; break; }
 	sleep 1
 done
 echo "--- linux console ---"

@@ -3,13 +3,14 @@
  * build/linux-ref) as a PV domU created by `heron create` in dom0
  * (tests/linux-pv/linux_pv.sh through run-script, like test_domains).
  *
- * Today Linux gets through startup_xen (GS_BASE by wrmsr), its text
- * patching (IRETQ to self) and xen_setup_features (gnttab_map_avail_bits)
- * and stops at HYPERVISOR_set_gdt, which hv does not implement yet: the
- * test asserts that it gets that far (no #GP or #PF crash of those
- * steps), that the builder took the bzImage, that the domain goes away
- * and that its memory comes back exactly.  Once set_gdt lands, the
- * console markers of tests/linux-pv/init are what to assert.
+ * Today Linux boots through start_kernel with hv's GDT, CLI/STI and
+ * CPUID handling, prints through console_io (earlyprintk=xen) and then
+ * hvc0 (heron-consoled's ring), switches to the Xen clocksource and runs
+ * its kernel threads until the first native xchg on a page-table entry
+ * (docs/linux-pv.md): the test asserts those markers, that the builder
+ * took the bzImage, that the domain goes away (destroyed by the script
+ * after 60 s) and that its memory comes back exactly.  The console
+ * markers of tests/linux-pv/init are the next ones to assert.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -66,6 +67,10 @@ START_TEST(debian_kernel_as_pv_domu)
     printf("%s", out);
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "script status %d:\n%s", st, out);
     HAS(out, "created linux (id 2)");
+    /* Linux's own console (hvc0, through heron-consoled). */
+    HAS(out, "printk: console [hvc0] enabled");
+    HAS(out, "clocksource: Switched to clocksource xen");
+    HAS(out, "Grant table initialized");
     f = strstr(out, "free pages before ");
     ck_assert_msg(f && sscanf(f, "free pages before %ld after %ld", &before, &after) == 2,
                   "no free page counts:\n%s", out);
@@ -73,6 +78,11 @@ START_TEST(debian_kernel_as_pv_domu)
 
     hv = slurp(LOG ".txt");
     HAS(hv, "hv: domain 2 created by domain 0 (1 vCPUs)");
+    /* Its early console (console_io): set_gdt and the PV setup done. */
+    HAS(hv, "(d2) [    0.000000] Command line: console=hvc0");
+    HAS(hv, "Booting kernel on Xen");
+    HAS(hv, "Xen version: 4.17.0-heron");
+    HAS(hv, "xen:events: Using 2-level ABI");
     /* The steps hv now emulates: startup_xen's wrmsr, sync_core's iretq. */
     HASNT(hv, "hv: domain 2 crashed: unhandled #GP");
     HASNT(hv, "hv: domain 2 crashed: unhandled #PF");

@@ -122,6 +122,20 @@ void percpu_gdt_window_init(unsigned int cpu)
     load_segments(win);
 }
 
+void gdt_window_map(unsigned int cpu, unsigned int page, mfn_t mfn)
+{
+    unsigned long va = GDT_WINDOW_VIRT(cpu) + page * PAGE_SIZE;
+    int rc;
+
+    ASSERT(page < FIRST_RESERVED_GDT_PAGE);
+    /* Writable: the CPU sets accessed bits in the guest's descriptors. */
+    if (mfn == 0)
+        rc = map_pages_to_hv(va, virt_to_mfn(gdt_zero_page), 1, PAGE_HV_RO);
+    else
+        rc = map_pages_to_hv(va, mfn, 1, PAGE_HV_RW);
+    BUG_ON(rc);
+}
+
 static void set_gate(unsigned int vec, unsigned long addr, unsigned int ist,
                      unsigned int dpl)
 {

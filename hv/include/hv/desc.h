@@ -61,6 +61,9 @@ static inline void ltr(u16 sel) { asm volatile("ltr %0" :: "rm"(sel)); }
 void percpu_desc_init(unsigned int cpu);
 void percpu_gdt_window_init(unsigned int cpu);
 void idt_init(void);
+/* Maps guest GDT frame mfn (0: the zero page) at page `page` (< 14) of
+ * cpu's GDT window; the caller flushes nothing (map_pages_to_hv does). */
+void gdt_window_map(unsigned int cpu, unsigned int page, mfn_t mfn);
 
 extern struct tss64 per_cpu_tss[];
 

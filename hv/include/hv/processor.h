@@ -12,6 +12,7 @@
 #define X86_CR0_AM   0x00040000
 #define X86_CR0_PG   0x80000000
 
+#define X86_CR4_DE         0x00000008
 #define X86_CR4_PAE        0x00000020
 #define X86_CR4_PGE        0x00000080
 #define X86_CR4_OSFXSR     0x00000200
@@ -110,7 +111,8 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
-/* Debug registers: hv never uses them; HVM backends switch the guest's. */
+/* Debug registers: hv never uses them; HVM backends switch the guest's,
+ * pv/debugreg.c a PV guest's. */
 #define DEFINE_DR_ACCESSORS(n)                                          \
 static inline u64 read_dr##n(void)                                      \
 {                                                                       \
@@ -127,6 +129,7 @@ DEFINE_DR_ACCESSORS(1)
 DEFINE_DR_ACCESSORS(2)
 DEFINE_DR_ACCESSORS(3)
 DEFINE_DR_ACCESSORS(6)
+DEFINE_DR_ACCESSORS(7)
 #undef DEFINE_DR_ACCESSORS
 
 static inline void invlpg(unsigned long va)

@@ -53,6 +53,16 @@ struct pv_vcpu {
     u64 fs_base, gs_base_kernel, gs_base_user;
     u16 ds, es, fs, gs;
 
+    /* set_gdt: the guest's GDT frames (each typed PGT_seg_desc) and its
+     * entry count; MMUEXT_SET_LDT: the LDT's linear base and entries. */
+    mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];
+    unsigned int gdt_ents;
+    u64 ldt_base;
+    unsigned int ldt_ents;
+
+    /* set_debugreg: DR0-3, DR6, DR7 as the guest set them. */
+    u64 dr[4], dr6, dr7;
+
     u32 iopl;                       /* PHYSDEVOP_set_iopl, as EFLAGS.IOPL bits */
     u64 cr4;                        /* guest-chosen CR4 bits (FSGSBASE) */
     bool kernel_mode;               /* guest kernel (true) or guest user */
@@ -116,6 +126,28 @@ void toggle_guest_mode(struct vcpu *v);
 
 /* The L4 the CPU uses for v now (kernel or user table). */
 mfn_t pv_current_l4(const struct vcpu *v);
+
+/* --- descriptor tables (pv/descriptor_tables.c) --- */
+
+long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries);
+long do_update_descriptor(u64 maddr, u64 desc);
+/* Drops v's GDT frames (v not running, or it is current). */
+void pv_destroy_gdt(struct vcpu *v);
+/* Points this CPU's GDT window at v's frames (before its selectors load). */
+void pv_load_descriptor_tables(struct vcpu *v);
+/* A CS/SS the guest returns to: flat, or a present DPL-3 code (CS) or
+ * writable data (SS) descriptor of the loaded GDT/LDT. */
+bool pv_guest_cs_ok(u16 cs);
+bool pv_guest_ss_ok(u16 ss);
+
+/* --- debug registers (pv/debugreg.c) --- */
+
+long do_set_debugreg(int reg, u64 value);
+long do_get_debugreg(int reg);
+/* Context switch: v's DR6 kept, DR7 disarmed when v leaves the CPU;
+ * its DR6 back, and DR0-3/DR7 when it enables breakpoints. */
+void pv_save_debugregs(struct vcpu *v);
+void pv_load_debugregs(const struct vcpu *v);
 
 /* --- context switch (pv/context.c) --- */
 

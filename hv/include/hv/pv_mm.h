@@ -39,11 +39,14 @@ int pv_set_initial_tables(struct vcpu *v, mfn_t kernel, mfn_t user);
 int guest_remove_page(struct domain *d, mfn_t mfn);
 
 /*
- * Writable page tables: the guest stored val at addr (8-byte aligned) in
+ * Writable page tables: the guest stores val at addr (8-byte aligned) in
  * the address space of L4 l4, and addr is in one of its L1 tables.  The
- * store is applied as an mmu_update of that entry: 0, or -EINVAL if addr
- * is not in a validated L1 of the vCPU's domain, or the entry's error.
+ * store is applied as an mmu_update of that entry; with expect (cmpxchg)
+ * only if the entry equals *expect.  *old (if not NULL) gets the entry's
+ * value before.  0 (also for a cmpxchg that did not match), or -EINVAL if
+ * addr is not in a validated L1 of the vCPU's domain, or the entry's error.
  */
-int ptwr_emulate_store(struct vcpu *v, mfn_t l4, u64 addr, u64 val);
+int ptwr_emulate_update(struct vcpu *v, mfn_t l4, u64 addr, const u64 *expect,
+                        u64 val, u64 *old);
 
 #endif

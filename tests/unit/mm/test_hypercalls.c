@@ -511,7 +511,13 @@ START_TEST(tlb_ops)
     ck_assert_uint_eq(sim_hooks.last_flush_va, 0x6000);
     ck_assert_int_eq(ext(d, MMUEXT_MARK_SUPER, 0, 0), -EOPNOTSUPP);
     ck_assert_int_eq(ext_fd(d, MMUEXT_TLB_FLUSH_LOCAL, 0, 0, 2), -EPERM);
-    ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0, 0), -ENOSYS);
+    /* SET_LDT: an empty LDT; a non-empty one is checked as Xen checks it,
+     * then refused (hv maps no LDT pages yet). */
+    ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0x1234, 0), 0);
+    ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0x1001, 1), -EINVAL);
+    ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0x1000, 8193), -EINVAL);
+    ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0xffff800000000000UL, 1), -EINVAL);
+    ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0x1000, 16), -EOPNOTSUPP);
     ck_assert_int_eq(ext(d, 99, 0, 0), -ENOSYS);
     ck_assert_uint_eq(sim_hooks.flush_local, 1);
 }

@@ -204,6 +204,27 @@ static int flush_op(const struct mmuext_op *op, struct domain *curd)
     }
 }
 
+/*
+ * The LDT is checked as Xen checks it.  hv does not map a non-empty LDT
+ * yet (Xen maps its pages on demand from faults in the LDT area), so only
+ * an empty one is accepted; with none, the CPU's LDTR stays null.
+ */
+#define MAX_LDT_ENTS 8192
+
+static int set_ldt(struct vcpu *v, u64 base, unsigned int ents)
+{
+    if (ents == 0)
+        base = 0;
+    if ((base & (PAGE_SIZE - 1)) || ents > MAX_LDT_ENTS ||
+        !guest_access_ok(base, (u64)ents * 8))
+        return -EINVAL;
+    if (ents)
+        return -EOPNOTSUPP;
+    v->arch.ldt_base = base;
+    v->arch.ldt_ents = ents;
+    return 0;
+}
+
 static int mmuext_one(const struct mmuext_op *op, struct vcpu *v,
                       struct domain *pg_owner)
 {
@@ -232,6 +253,8 @@ static int mmuext_one(const struct mmuext_op *op, struct vcpu *v,
         return new_baseptr(v, op->arg1.mfn);
     case MMUEXT_NEW_USER_BASEPTR:
         return new_user_baseptr(v, op->arg1.mfn);
+    case MMUEXT_SET_LDT:
+        return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:

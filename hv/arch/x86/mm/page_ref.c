@@ -7,13 +7,15 @@
  * becoming a page table is validated first (validate_table takes the
  * references its entries need).  When the type count drops back to 0 a
  * page table is devalidated (its entries' references are dropped) and the
- * type returns to PGT_none.  Because a frame has a single type, a page
+ * type returns to PGT_none.  A frame becoming a descriptor page (GDT/LDT)
+ * has its descriptors checked the same way (hv/segdesc.h).  Because a frame has a single type, a page
  * table can never be mapped writable and vice versa.
  */
 #include <hv/lib.h>
 #include <hv/errno.h>
 #include <hv/domain.h>
 #include <hv/mm_seam.h>
+#include <hv/segdesc.h>
 #include "private.h"
 
 spinlock_t mm_lock = SPIN_LOCK_UNLOCKED;
@@ -100,15 +102,19 @@ int get_page_type(struct page_info *pg, enum page_type type)
 
     pg->type = type;
     pg->type_count = 1;
-    if (!pgt_is_pagetable(type))
+    if (type == PGT_seg_desc)
+        rc = segdesc_validate_page(page_to_virt(pg));
+    else if (pgt_is_pagetable(type))
+        rc = validate_table(pg, pgt_level(type));
+    else
         return 0;
-    rc = validate_table(pg, pgt_level(type));
     if (rc) {
         pg->type = PGT_none;
         pg->type_count = 0;
         return rc;
     }
-    pg->flags |= PGF_validated;
+    if (pgt_is_pagetable(type))
+        pg->flags |= PGF_validated;
     return 0;
 }
 

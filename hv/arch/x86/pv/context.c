@@ -46,11 +46,14 @@ int pv_vcpu_init(struct vcpu *v)
 {
     v->arch.kernel_mode = true;
     v->arch.kernel_ss = FLAT_KERNEL_SS;
+    v->arch.dr6 = 0xffff0ff0;       /* the CPU's reset values */
+    v->arch.dr7 = 0x400;
     return fpu_alloc(v);
 }
 
 void pv_vcpu_destroy(struct vcpu *v)
 {
+    pv_destroy_gdt(v);
     fpu_free(v);
 }
 
@@ -73,6 +76,7 @@ void pv_ctxt_save(struct vcpu *prev)
         a->gs_base_user = rdmsr(MSR_GS_BASE);
         a->gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);
     }
+    pv_save_debugregs(prev);
     fpu_switch_out(prev);
 }
 
@@ -107,6 +111,8 @@ void pv_ctxt_load(struct vcpu *next)
         tlb_domain[cpu] = next->domain;
     }
 
+    pv_load_descriptor_tables(next);
+    pv_load_debugregs(next);
     ok = LOAD_SEG(ds, a->ds);
     ok &= LOAD_SEG(es, a->es);
     ok &= LOAD_SEG(fs, a->fs);

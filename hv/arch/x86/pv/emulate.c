@@ -9,8 +9,8 @@
  *   - CPUID behind the forced-emulation prefix `ud2; .ascii "xen"`, with
  *     the hypervisor leaves and without features a ring-3 kernel cannot
  *     use.
- * Every other privileged instruction (CR3/CR8 writes, cli/sti, hlt,
- * in/out, lgdt...) stays a #GP for the guest's own handler; in/out and
+ * Every other privileged instruction (CR3/CR8 writes, hlt, lgdt...)
+ * stays a #GP for the guest's own handler; in/out and cli/sti, and
  * rdmsr/wrmsr have their own emulation (ioport.c, emulate_msr.c).
  */
 #include <hv/domain.h>
@@ -31,8 +31,14 @@
                           (1u << 24))   /* monitor, vmx, smx, x2apic, tsc-deadline */
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID1_ECX_OSXSAVE    (1u << 27)
-#define CPUID1_EDX_HIDE  ((1u << 9) | (1u << 22))   /* apic, acpi */
+/* pse, pse36 and pdpe1gb: PV page tables have no superpages (Xen hides
+ * them from PV guests, which would otherwise map with them); mce and mca:
+ * hv has no virtual machine-check MSRs (Xen's vMCE). */
+#define CPUID1_EDX_HIDE  ((1u << 3) | (1u << 7) | (1u << 9) | (1u << 14) | \
+                          (1u << 17) | (1u << 22))
+                          /* pse, mce, apic, mca, pse36, acpi */
 #define CPUIDX1_ECX_HIDE (1u << 2)                  /* svm */
+#define CPUIDX1_EDX_HIDE (1u << 26)                 /* pdpe1gb */
 #define CPUID7_EBX_HIDE  ((1u << 7) | (1u << 10) | (1u << 20))  /* smep, invpcid, smap */
 
 /* CR4 bits hv keeps to itself in the guest's view, and those it may set. */
@@ -170,11 +176,25 @@ bool pv_emulate_gp(struct cpu_user_regs *regs)
     return true;
 }
 
+/* The arithmetic flags CMP a, b leaves (CMPXCHG compares RAX with memory). */
+#define EFLAGS_ARITH 0x8d5u
+static u64 cmp_flags(u64 a, u64 b)
+{
+    u64 f;
+
+    asm("cmp %[b], %[a]\n\t"
+        "pushfq\n\t"
+        "popq %[f]"
+        : [f] "=r"(f) : [a] "r"(a), [b] "r"(b) : "cc");
+    return f & EFLAGS_ARITH;
+}
+
 /*
  * Writable page tables: a 64-bit store into one of the guest's L1 tables
- * (`mov reg, mem` = REX.W 89 /r, or `mov $imm32, mem` = REX.W c7 /0) is
- * applied as an update of that entry.  Only these plain stores are
- * emulated; anything else keeps its #PF.
+ * is applied as an update of that entry.  Emulated: `mov reg, mem`
+ * (REX.W 89 /r), `mov $imm32, mem` (REX.W c7 /0), `xchg reg, mem`
+ * (REX.W 87 /r, Linux's ptep_get_and_clear) and `[lock] cmpxchg reg, mem`
+ * (REX.W 0f b1 /r); anything else keeps its #PF.
  */
 bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr)
 {
@@ -183,34 +203,54 @@ bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr)
     unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
     unsigned int mod, rm, reg;
     u8 rex, op;
-    u64 val;
+    u64 val, old, expect, *greg;
     s32 imm;
 
-    if (n < 3 || (insn[0] & 0xf8) != 0x48)      /* REX with W */
+    if (n && insn[0] == 0xf0)                   /* lock */
+        i++;
+    if (n < i + 3 || (insn[i] & 0xf8) != 0x48)  /* REX with W */
         return false;
     rex = insn[i++];
     op = insn[i++];
+    if (op == 0x0f) {
+        if (i >= n || insn[i] != 0xb1)
+            return false;
+        op = insn[i++];
+    }
+    if (i >= n)
+        return false;
     mod = insn[i] >> 6;
     reg = (insn[i] >> 3) & 7;
     rm = insn[i++] & 7;
-    if (mod == 3 || (op != 0x89 && (op != 0xc7 || reg != 0)))
+    if (mod == 3 || (op != 0x89 && op != 0x87 && op != 0xb1 &&
+                     (op != 0xc7 || reg != 0)))
         return false;
     if (rm == 4 && i < n && (insn[i++] & 7) == 5 && mod == 0)
         i += 4;                                 /* SIB with disp32, no base */
     if (mod == 0 && rm == 5)
         i += 4;                                 /* RIP-relative */
     i += mod == 1 ? 1 : mod == 2 ? 4 : 0;
-    if (op == 0x89) {
-        val = *gpr(regs, reg | ((rex & 4) << 1));
-    } else {
+    greg = gpr(regs, reg | ((rex & 4) << 1));
+    if (op == 0xc7) {
         if (i + 4 > n)
             return false;
         memcpy(&imm, insn + i, 4);
         val = (u64)(s64)imm;
         i += 4;
+    } else {
+        val = *greg;
     }
-    if (i > n || ptwr_emulate_store(v, pv_current_l4(v), addr, val))
+    expect = regs->rax;
+    if (i > n || ptwr_emulate_update(v, pv_current_l4(v), addr,
+                                     op == 0xb1 ? &expect : NULL, val, &old))
         return false;
+    if (op == 0x87) {
+        *greg = old;
+    } else if (op == 0xb1) {
+        regs->rflags = (regs->rflags & ~(u64)EFLAGS_ARITH) | cmp_flags(expect, old);
+        if (old != expect)
+            regs->rax = old;
+    }
     regs->rip += i;
     return true;
 }
@@ -255,6 +295,7 @@ static void guest_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
         break;
     case 0x80000001:
         *c &= ~CPUIDX1_ECX_HIDE;
+        *d &= ~CPUIDX1_EDX_HIDE;
         break;
     }
 }

@@ -31,6 +31,10 @@ HYPERCALL(set_trap_table, do_set_trap_table(a[0]))
 HYPERCALL(mmu_update, do_mmu_update(a[0], (unsigned int)a[1], a[2],
                                     (unsigned int)a[3]))
 HYPERCALL(stack_switch, do_stack_switch(a[0], a[1]))
+HYPERCALL(set_gdt, do_set_gdt(a[0], (unsigned int)a[1]))
+HYPERCALL(set_debugreg, do_set_debugreg((int)a[0], a[1]))
+HYPERCALL(get_debugreg, do_get_debugreg((int)a[0]))
+HYPERCALL(update_descriptor, do_update_descriptor(a[0], a[1]))
 HYPERCALL(set_callbacks, do_set_callbacks(a[0], a[1], a[2]))
 HYPERCALL(fpu_taskswitch, do_fpu_taskswitch((int)a[0]))
 HYPERCALL(memory_op, do_memory_op(a[0], a[1]))
@@ -61,9 +65,13 @@ HYPERCALL(domctl, do_domctl(a[0]))
 static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_trap_table]          = hc_set_trap_table,
     [__HYPERVISOR_mmu_update]              = hc_mmu_update,
+    [__HYPERVISOR_set_gdt]                 = hc_set_gdt,
     [__HYPERVISOR_stack_switch]            = hc_stack_switch,
     [__HYPERVISOR_set_callbacks]           = hc_set_callbacks,
     [__HYPERVISOR_fpu_taskswitch]          = hc_fpu_taskswitch,
+    [__HYPERVISOR_set_debugreg]            = hc_set_debugreg,
+    [__HYPERVISOR_get_debugreg]            = hc_get_debugreg,
+    [__HYPERVISOR_update_descriptor]       = hc_update_descriptor,
     [__HYPERVISOR_memory_op]               = hc_memory_op,
     [__HYPERVISOR_multicall]               = hc_multicall,
     [__HYPERVISOR_update_va_mapping]       = hc_update_va_mapping,

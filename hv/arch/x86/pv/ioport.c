@@ -4,7 +4,7 @@
  * RFLAGS.IOPL 0, so every IN/OUT/INS/OUTS faults and lands here.
  *
  *   - The virtual IOPL (PHYSDEVOP_set_iopl) decides whether the vCPU may
- *     do port I/O at all: the guest kernel counts as ring 1 (ring 0 with
+ *     do port I/O (and CLI/STI, which mask/unmask its events) at all: the guest kernel counts as ring 1 (ring 0 with
  *     VMASST_TYPE_architectural_iopl), guest user mode as ring 3.  If not,
  *     the #GP goes to the guest.
  *   - Whether a port reaches the hardware is the domain's I/O permission:
@@ -135,7 +135,7 @@ static bool string_io(struct vcpu *v, struct cpu_user_regs *regs, bool in,
 }
 
 /*
- * in/out with an immediate port (e4-e7) or DX (ec-ef), ins/outs (6c-6f),
+ * cli/sti (fa/fb), in/out with an immediate port (e4-e7) or DX (ec-ef), ins/outs (6c-6f),
  * behind optional 0x66 (16-bit operand), rep (f3/f2), segment prefixes
  * with a zero base in 64-bit mode, and REX.  True when handled (the
  * instruction was emulated or an exception injected).
@@ -164,6 +164,15 @@ bool pv_emulate_io(struct cpu_user_regs *regs)
     if (i >= n)
         return false;
     op = insn[i++];
+    /* CLI/STI under the same virtual IOPL mask or unmask event delivery
+     * (Xen's emulation: a ring-3 kernel cannot own RFLAGS.IF). */
+    if (op == 0xfa || op == 0xfb) {
+        if (!pv_iopl_ok(v))
+            return false;
+        v->vcpu_info->evtchn_upcall_mask = op == 0xfa;
+        regs->rip += i;
+        return true;
+    }
     bytes = (op & 1) ? (opsize ? 2 : 4) : 1;
     switch (op) {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:

@@ -1,0 +1,132 @@
+/*
+ * set_debugreg / get_debugreg (hypercalls 8, 9): the guest's debug
+ * registers, checked as Xen checks them and switched with the vCPU.
+ *
+ * DR6 is per vCPU (the CPU writes it on every #DB, and the guest reads it
+ * back); DR0-3 and DR7 reach the CPU only while DR7 enables a breakpoint.
+ * Instruction breakpoints only: hv copies to and from guest memory, and
+ * its #DB handler does not yet ignore a guest's data breakpoint hit in hv
+ * (Xen's does), so DR7 may not enable a data or I/O breakpoint.
+ */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/processor.h>
+#include <hv/errno.h>
+
+#define DR6_RESERVED_ONE  0xffff0ff0u
+#define DR6_RESERVED_ZERO 0x00001000u
+#define DR7_RESERVED_ONE  0x00000400u
+#define DR7_RESERVED_ZERO 0x0000d800u
+#define DR7_GENERAL_DETECT 0x00002000u
+#define DR7_ACTIVE_MASK   0xffu          /* L0-3/G0-3 enables */
+#define DR7_RW_SHIFT      16             /* RW/LEN nibble per breakpoint */
+#define DR_RW_EXECUTE     0
+
+static bool dr7_active(u64 dr7)
+{
+    return dr7 & DR7_ACTIVE_MASK;
+}
+
+static void load_addresses(const struct vcpu *v)
+{
+    write_dr0(v->arch.dr[0]);
+    write_dr1(v->arch.dr[1]);
+    write_dr2(v->arch.dr[2]);
+    write_dr3(v->arch.dr[3]);
+}
+
+static long set_dr7(struct vcpu *v, u64 value)
+{
+    if (value != (u32)value)
+        return -EINVAL;
+    value = (value | DR7_RESERVED_ONE) & ~(u64)DR7_RESERVED_ZERO;
+    if (value & DR7_GENERAL_DETECT)
+        return -EPERM;
+    for (unsigned int i = 0; i < 4; i++)
+        if ((value >> (2 * i)) & 3 &&
+            ((value >> (DR7_RW_SHIFT + 4 * i)) & 3) != DR_RW_EXECUTE)
+            return -EPERM;
+    if (v == current && dr7_active(value) && !dr7_active(v->arch.dr7))
+        load_addresses(v);
+    v->arch.dr7 = value;
+    if (v == current)
+        write_dr7(value);
+    return 0;
+}
+
+long do_set_debugreg(int reg, u64 value)
+{
+    struct vcpu *v = current;
+    bool de = pv_guest_cr4(v) & X86_CR4_DE;
+
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        if (!guest_access_ok(value, 1))
+            return -EPERM;
+        v->arch.dr[reg] = value;
+        if (dr7_active(v->arch.dr7))
+            load_addresses(v);
+        return 0;
+    case 4:
+        if (de)
+            return -ENODEV;
+        /* Without CR4.DE, DR4 is DR6. */
+        /* fallthrough */
+    case 6:
+        if (value != (u32)value)
+            return -EINVAL;
+        v->arch.dr6 = (value | DR6_RESERVED_ONE) & ~(u64)DR6_RESERVED_ZERO;
+        write_dr6(v->arch.dr6);
+        return 0;
+    case 5:
+        if (de)
+            return -ENODEV;
+        /* Without CR4.DE, DR5 is DR7. */
+        /* fallthrough */
+    case 7:
+        return set_dr7(v, value);
+    default:
+        return -ENODEV;
+    }
+}
+
+long do_get_debugreg(int reg)
+{
+    struct vcpu *v = current;
+    bool de = pv_guest_cr4(v) & X86_CR4_DE;
+
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        return v->arch.dr[reg];
+    case 4:
+        if (de)
+            return -ENODEV;
+        /* fallthrough */
+    case 6:
+        return read_dr6();
+    case 5:
+        if (de)
+            return -ENODEV;
+        /* fallthrough */
+    case 7:
+        return v->arch.dr7;
+    default:
+        return -ENODEV;
+    }
+}
+
+void pv_save_debugregs(struct vcpu *v)
+{
+    v->arch.dr6 = read_dr6();
+    if (dr7_active(v->arch.dr7))
+        write_dr7(DR7_RESERVED_ONE);
+}
+
+void pv_load_debugregs(const struct vcpu *v)
+{
+    write_dr6(v->arch.dr6);
+    if (dr7_active(v->arch.dr7)) {
+        load_addresses(v);
+        write_dr7(v->arch.dr7);
+    }
+}
