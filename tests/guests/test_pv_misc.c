@@ -248,8 +248,7 @@ static void check_iret_to_self(void)
 static void check_unimplemented(void)
 {
     static const unsigned int nrs[] = {
-        HC(set_gdt), HC(sched_op_compat), HC(platform_op), HC(set_debugreg),
-        HC(get_debugreg), HC(update_descriptor), HC(physdev_op_compat), HC(xsm_op),
+        HC(sched_op_compat), HC(platform_op), HC(physdev_op_compat), HC(xsm_op),
         HC(nmi_op), HC(xenoprof_op), HC(hvm_op), HC(kexec_op),
     };
     for (unsigned int i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
@@ -288,7 +287,42 @@ static void check_corners(void)
     CHECK_EQ(a[100], 0, "cleared");
     CHECK_EQ(mmuext1(MMUEXT_CLEAR_PAGE, virt_to_mfn((void *)start_info->pt_base), 0),
              -XEN_EBUSY, "CLEAR_PAGE of our L4");
-    CHECK_EQ(mmuext1(MMUEXT_SET_LDT, 0, 0), -XEN_ENOSYS, "no LDTs");
+    CHECK_EQ(mmuext1(MMUEXT_SET_LDT, 0, 0), 0, "an empty LDT");
+    CHECK_EQ(mmuext1(MMUEXT_SET_LDT, 0x1001, 1), -XEN_EINVAL, "an unaligned LDT");
+}
+
+/* set_gdt and update_descriptor (Xen's check_descriptor); debug registers. */
+static void check_descriptors(void)
+{
+    uint64_t *page = alloc_page(), frame = virt_to_mfn(page);
+    uint64_t maddr = frame << PAGE_SHIFT;
+
+    CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 7169), -XEN_EINVAL,
+             "set_gdt: more entries than the guest's 14 pages");
+    CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 512), -XEN_EINVAL,
+             "set_gdt: a frame we map writable");
+    CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 0), 0, "set_gdt: no GDT");
+    /* A DPL-0 data segment becomes DPL 3; a TSS is refused; alignment. */
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 8, 0x00cf93000000ffffULL), 0,
+             "update_descriptor of a data segment");
+    CHECK_EQ(page[1], 0x00cff3000000ffffULL, "stored with DPL 3");
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 16, 0x0000890000000067ULL),
+             -XEN_EINVAL, "update_descriptor of a TSS");
+    CHECK_EQ(page[2], 0, "nothing stored");
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 4, 0), -XEN_EINVAL,
+             "update_descriptor unaligned");
+    CHECK_EQ(hypercall2(HC(update_descriptor), virt_to_mfn((void *)start_info->pt_base)
+                        << PAGE_SHIFT, 0), -XEN_EINVAL, "update_descriptor in our L4");
+
+    CHECK_EQ(hypercall1(HC(get_debugreg), 7), 0x400, "DR7 starts clear");
+    CHECK_EQ(hypercall2(HC(set_debugreg), 0, 0x1000), 0, "DR0");
+    CHECK_EQ(hypercall1(HC(get_debugreg), 0), 0x1000, "DR0 read back");
+    CHECK_EQ(hypercall2(HC(set_debugreg), 0, 0xffff800000001000ULL), -XEN_EPERM,
+             "DR0 in hv's hole");
+    CHECK_EQ(hypercall2(HC(set_debugreg), 7, 1 << 13), -XEN_EPERM, "DR7.GD");
+    CHECK_EQ(hypercall2(HC(set_debugreg), 6, 1ULL << 32), -XEN_EINVAL, "DR6 high bits");
+    CHECK_EQ(hypercall2(HC(set_debugreg), 7, 0), 0, "DR7 cleared");
+    CHECK_EQ(hypercall1(HC(get_debugreg), 8), -XEN_ENODEV, "no DR8");
 }
 
 static void check_vcpu_info(void)
@@ -321,6 +355,7 @@ void test_main(void)
     subtest("rdmsr and wrmsr", check_msrs);
     subtest("iretq to self", check_iret_to_self);
     subtest("hypercalls hv does not implement", check_unimplemented);
+    subtest("descriptor tables and debug registers", check_descriptors);
     subtest("callbacks, GS selector, page copy and clear", check_corners);
     subtest("VCPUOP_register_vcpu_info", check_vcpu_info);
     if (cmdline_get("code", code, sizeof(code)) && !strcmp(code, "reboot")) {
