@@ -21,6 +21,7 @@
 #include <hv/lib.h>
 #include <hv/xen_version.h>
 #include <hv/pv_mm.h>
+#include <hv/guest_access.h>
 #include "private.h"
 
 #define HV_CPUID_BASE    0x40000000u
@@ -176,7 +177,8 @@ bool pv_emulate_gp(struct cpu_user_regs *regs)
     return true;
 }
 
-/* The arithmetic flags CMP a, b leaves (CMPXCHG compares RAX with memory). */
+/* Arithmetic flags: those CMP a, b leaves (CMPXCHG), and those AND/OR
+ * leave for result r (CF = OF = 0, ZF/SF/PF from r's low byte). */
 #define EFLAGS_ARITH 0x8d5u
 static u64 cmp_flags(u64 a, u64 b)
 {
@@ -189,69 +191,167 @@ static u64 cmp_flags(u64 a, u64 b)
     return f & EFLAGS_ARITH;
 }
 
-/*
- * Writable page tables: a 64-bit store into one of the guest's L1 tables
- * is applied as an update of that entry.  Emulated: `mov reg, mem`
- * (REX.W 89 /r), `mov $imm32, mem` (REX.W c7 /0), `xchg reg, mem`
- * (REX.W 87 /r, Linux's ptep_get_and_clear) and `[lock] cmpxchg reg, mem`
- * (REX.W 0f b1 /r); anything else keeps its #PF.
- */
-bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr)
+static u64 logic_byte_flags(u8 r)
 {
-    struct vcpu *v = current;
-    u8 insn[15];
-    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
-    unsigned int mod, rm, reg;
-    u8 rex, op;
-    u64 val, old, expect, *greg;
-    s32 imm;
+    u64 f;
 
-    if (n && insn[0] == 0xf0)                   /* lock */
+    asm("test %[r], %[r]\n\t"
+        "pushfq\n\t"
+        "popq %[f]"
+        : [f] "=r"(f) : [r] "q"(r) : "cc");
+    return f & EFLAGS_ARITH;
+}
+
+#define X86_EFLAGS_CF_BIT 0
+
+/* A decoded store into a guest page-table entry (see pv_emulate_ptwr). */
+struct ptwr_insn {
+    unsigned int len;
+    u8 op;              /* 89, c7, 87, b1 (0f b1), 80, ba (0f ba), ab, b3 (0f ..) */
+    unsigned int reg;   /* ModRM.reg: register or /digit */
+    u64 *greg;          /* the register operand, if any */
+    u64 imm;
+};
+
+static bool ptwr_decode(struct cpu_user_regs *regs, struct ptwr_insn *d)
+{
+    u8 insn[15], rex = 0;
+    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0, mod, rm;
+    s32 imm32;
+
+    /* lock, and the segment prefixes that have a zero base in 64-bit mode */
+    while (i < n && (insn[i] == 0xf0 || insn[i] == 0x2e || insn[i] == 0x36 ||
+                     insn[i] == 0x3e || insn[i] == 0x26))
         i++;
-    if (n < i + 3 || (insn[i] & 0xf8) != 0x48)  /* REX with W */
+    if (i < n && (insn[i] & 0xf0) == 0x40)
+        rex = insn[i++];
+    if (i + 2 > n)
         return false;
-    rex = insn[i++];
-    op = insn[i++];
-    if (op == 0x0f) {
-        if (i >= n || insn[i] != 0xb1)
+    d->op = insn[i++];
+    if (d->op == 0x0f) {
+        d->op = insn[i++];
+        if (d->op != 0xb1 && d->op != 0xba && d->op != 0xab && d->op != 0xb3)
             return false;
-        op = insn[i++];
+    } else if (d->op != 0x89 && d->op != 0xc7 && d->op != 0x87 && d->op != 0x80) {
+        return false;
     }
+    /* Everything but the byte AND/OR is a 64-bit operation. */
+    if (d->op != 0x80 && !(rex & 8))
+        return false;
     if (i >= n)
         return false;
     mod = insn[i] >> 6;
-    reg = (insn[i] >> 3) & 7;
+    d->reg = (insn[i] >> 3) & 7;
     rm = insn[i++] & 7;
-    if (mod == 3 || (op != 0x89 && op != 0x87 && op != 0xb1 &&
-                     (op != 0xc7 || reg != 0)))
+    if (mod == 3)
+        return false;
+    if ((d->op == 0xc7 && d->reg != 0) || (d->op == 0x80 && d->reg != 1 && d->reg != 4) ||
+        (d->op == 0xba && d->reg < 5))
         return false;
     if (rm == 4 && i < n && (insn[i++] & 7) == 5 && mod == 0)
         i += 4;                                 /* SIB with disp32, no base */
     if (mod == 0 && rm == 5)
         i += 4;                                 /* RIP-relative */
     i += mod == 1 ? 1 : mod == 2 ? 4 : 0;
-    greg = gpr(regs, reg | ((rex & 4) << 1));
-    if (op == 0xc7) {
+    d->greg = gpr(regs, d->reg | ((rex & 4) << 1));
+    if (d->op == 0xc7) {
         if (i + 4 > n)
             return false;
-        memcpy(&imm, insn + i, 4);
-        val = (u64)(s64)imm;
+        memcpy(&imm32, insn + i, 4);
+        d->imm = (u64)(s64)imm32;
         i += 4;
-    } else {
-        val = *greg;
+    } else if (d->op == 0x80 || d->op == 0xba) {
+        if (i + 1 > n)
+            return false;
+        d->imm = insn[i++];
     }
-    expect = regs->rax;
-    if (i > n || ptwr_emulate_update(v, pv_current_l4(v), addr,
-                                     op == 0xb1 ? &expect : NULL, val, &old))
+    if (i > n)
         return false;
-    if (op == 0x87) {
-        *greg = old;
-    } else if (op == 0xb1) {
+    d->len = i;
+    return true;
+}
+
+/* The entry after read-modify-write op d of old (byte ops: byte at shift);
+ * *flags gets the arithmetic flags the instruction leaves. */
+static u64 ptwr_rmw(const struct ptwr_insn *d, u64 old, unsigned int shift,
+                    u64 *flags)
+{
+    unsigned int bit;
+    u64 mask, r;
+
+    if (d->op == 0x80) {
+        mask = 0xffULL << shift;
+        r = d->reg == 1 ? old | (d->imm << shift)
+                        : old & ((d->imm << shift) | ~mask);
+        *flags = logic_byte_flags((u8)(r >> shift));
+        return r;
+    }
+    bit = (d->op == 0xba ? d->imm : *d->greg) & 63;
+    *flags = (old >> bit) & 1 ? 1u << X86_EFLAGS_CF_BIT : 0;
+    /* bts (ab, ba /5), btr (b3, ba /6), btc (ba /7) */
+    if (d->op == 0xab || (d->op == 0xba && d->reg == 5))
+        return old | (1ULL << bit);
+    if (d->op == 0xb3 || (d->op == 0xba && d->reg == 6))
+        return old & ~(1ULL << bit);
+    return old ^ (1ULL << bit);
+}
+
+/*
+ * Writable page tables: a store into one of the guest's L1 tables is
+ * applied as an update of that entry.  Emulated: `mov reg, mem` (REX.W
+ * 89), `mov $imm32, mem` (REX.W c7 /0), `xchg reg, mem` (REX.W 87,
+ * ptep_get_and_clear), `cmpxchg reg, mem` (REX.W 0f b1), `and/or
+ * $imm8, byte mem` (80 /4, /1: clear_bit/set_bit of a constant bit) and
+ * `bts/btr/btc` (REX.W 0f ab, 0f b3, 0f ba /5-/7), with or without lock;
+ * anything else keeps its #PF.  Read-modify-writes are applied as a
+ * compare-exchange of the entry, retried if the CPU set A/D meanwhile.
+ */
+bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr)
+{
+    struct vcpu *v = current;
+    struct ptwr_insn d = { 0 };
+    u64 entry = addr & ~7ULL, val, old, expect, flags = 0;
+    unsigned int tries;
+
+    if (!ptwr_decode(regs, &d))
+        return false;
+    if (d.op != 0x80 && (addr & 7))
+        return false;
+    if ((d.op == 0xab || d.op == 0xb3) && *d.greg > 63)
+        return false;                           /* bit outside the entry */
+
+    switch (d.op) {
+    case 0x89: case 0x87: case 0xc7:
+        val = d.op == 0xc7 ? d.imm : *d.greg;
+        if (ptwr_emulate_update(v, pv_current_l4(v), entry, NULL, val, &old))
+            return false;
+        if (d.op == 0x87)
+            *d.greg = old;
+        break;
+    case 0xb1:
+        expect = regs->rax;
+        if (ptwr_emulate_update(v, pv_current_l4(v), entry, &expect, *d.greg, &old))
+            return false;
         regs->rflags = (regs->rflags & ~(u64)EFLAGS_ARITH) | cmp_flags(expect, old);
         if (old != expect)
             regs->rax = old;
+        break;
+    default:
+        if (copy_from_guest(&expect, entry, sizeof(expect)))
+            return false;
+        for (tries = 0; ; tries++) {
+            val = ptwr_rmw(&d, expect, (addr & 7) * 8, &flags);
+            if (tries == 4 || ptwr_emulate_update(v, pv_current_l4(v), entry,
+                                                  &expect, val, &old))
+                return false;
+            if (old == expect)
+                break;
+            expect = old;
+        }
+        regs->rflags = (regs->rflags & ~(u64)EFLAGS_ARITH) | flags;
+        break;
     }
-    regs->rip += i;
+    regs->rip += d.len;
     return true;
 }
 
