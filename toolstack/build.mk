@@ -114,6 +114,7 @@ $(TS_TEST_BIN)/test_run_script: $(TS_TEST_OBJ)/test_run_script.o \
 XEN_PROBE        := $(TS_TEST_BIN)/xen-probe
 XENBUS_PROBE     := $(TS_TEST_BIN)/xenbus-probe
 BLK_PROBE        := $(TS_TEST_BIN)/blk-probe
+NET_PROBE        := $(TS_TEST_BIN)/net-probe
 TEST_DOMU_INITRD := $(TS_TEST_BIN)/domu-initrd.cpio.gz
 TEST_DOM0_ROOT   := $(TS_TEST_BIN)/dom0-root
 SCENARIO_TESTS   += $(TS_TEST_BIN)/test_domains
@@ -127,12 +128,16 @@ $(BLK_PROBE): tests/toolstack/progs/blk_probe.c tests/toolstack/progs/blk_patter
 		| $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(NET_PROBE): tests/toolstack/progs/net_probe.c
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
 $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) \
-		pvops-guest/mkinitrd
+		$(NET_PROBE) pvops-guest/mkinitrd
 	rm -rf $(TS_TEST_BIN)/domu-root
 	mkdir -p $(TS_TEST_BIN)/domu-root/bin
 	install -m 755 tests/toolstack/domu/init.sh $(TS_TEST_BIN)/domu-root/init
-	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) $(TS_TEST_BIN)/domu-root/bin/
+	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) $(NET_PROBE) \
+		$(TS_TEST_BIN)/domu-root/bin/
 	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
 $(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE)
 	rm -rf $(TEST_DOM0_ROOT)
