@@ -24,10 +24,11 @@ TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
 TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 TS_BLKBACK_SRCS  := $(TS)/blkback/blkif_serve.c
+TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
 TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -I$(TS)/blkback \
-          -Ixenstore-like/lib
+          -I$(TS)/netback -Ixenstore-like/lib
 $(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC) -isystem $(TS_UAPI)
 
 TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
@@ -36,7 +37,7 @@ TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
 TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
-               test_consoled test_create test_blkif_serve
+               test_consoled test_create test_blkif_serve test_netif_serve test_bridge
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
 $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
@@ -56,6 +57,11 @@ $(TS_TEST_BIN)/test_console_ring: $(TS_TEST_OBJ)/test_console_ring.o \
 # blkback's request handling against hostile rings, grants faked.
 $(TS_TEST_BIN)/test_blkif_serve: $(TS_TEST_OBJ)/test_blkif_serve.o \
 		$(call TS_OBJS,$(TS_BLKBACK_SRCS))
+# netback's ring handling against hostile rings (grant copy faked), and
+# its bridge's forwarding table.
+$(TS_TEST_BIN)/test_netif_serve: $(TS_TEST_OBJ)/test_netif_serve.o \
+		$(call TS_OBJS,$(TS)/netback/netif_serve.c)
+$(TS_TEST_BIN)/test_bridge: $(TS_TEST_OBJ)/test_bridge.o $(call TS_OBJS,$(TS)/netback/bridge.c)
 # heron-consoled's main() with stand-in /dev/xen devices (link-time wraps).
 $(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
@@ -108,6 +114,7 @@ $(TS_TEST_BIN)/test_run_script: $(TS_TEST_OBJ)/test_run_script.o \
 XEN_PROBE        := $(TS_TEST_BIN)/xen-probe
 XENBUS_PROBE     := $(TS_TEST_BIN)/xenbus-probe
 BLK_PROBE        := $(TS_TEST_BIN)/blk-probe
+NET_PROBE        := $(TS_TEST_BIN)/net-probe
 TEST_DOMU_INITRD := $(TS_TEST_BIN)/domu-initrd.cpio.gz
 TEST_DOM0_ROOT   := $(TS_TEST_BIN)/dom0-root
 SCENARIO_TESTS   += $(TS_TEST_BIN)/test_domains
@@ -121,12 +128,16 @@ $(BLK_PROBE): tests/toolstack/progs/blk_probe.c tests/toolstack/progs/blk_patter
 		| $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(NET_PROBE): tests/toolstack/progs/net_probe.c
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
 $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) \
-		pvops-guest/mkinitrd
+		$(NET_PROBE) pvops-guest/mkinitrd
 	rm -rf $(TS_TEST_BIN)/domu-root
 	mkdir -p $(TS_TEST_BIN)/domu-root/bin
 	install -m 755 tests/toolstack/domu/init.sh $(TS_TEST_BIN)/domu-root/init
-	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) $(TS_TEST_BIN)/domu-root/bin/
+	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) $(NET_PROBE) \
+		$(TS_TEST_BIN)/domu-root/bin/
 	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
 $(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE)
 	rm -rf $(TEST_DOM0_ROOT)
@@ -166,7 +177,8 @@ TS_MUSL_FLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include
 HERON_BIN    := $(BUILD)/dom0/bin/heron
 CONSOLED_BIN := $(BUILD)/dom0/bin/heron-consoled
 BLKBACK_BIN  := $(BUILD)/dom0/bin/heron-blkback
-ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN)
+NETBACK_BIN  := $(BUILD)/dom0/bin/heron-netback
+ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN)
 
 $(TS_UAPI)/xen/interface/xen.h:
 	@mkdir -p $(TS_UAPI)
@@ -210,6 +222,10 @@ $(BLKBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/blkback/main.c $(TS_BLKBACK_SRCS) $(XS
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) -static $^ -o $@
 
+$(NETBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/netback/main.c $(TS_NETBACK_SRCS) $(XS_LIB_SRC))
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) -static $^ -o $@
+
 # ---- dom0 ----
 # dom0's root filesystem: busybox, /init, example configs, the toolstack
 # programs, heron-xs, and heron-xenstored once its dom0 build (musl,
@@ -231,15 +247,16 @@ $(DOMU_INITRD): toolstack/dom0/domu-init.sh pvops-guest/mkinitrd
 	pvops-guest/mkinitrd $(BUILD)/dom0/domu-root $@
 
 $(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg) \
-		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(XS_MUSL_TOOL) \
+		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN) \
+		$(XS_MUSL_TOOL) \
 		$(GUEST_ELF) \
 		$(DOMU_INITRD) $(DOM0_XSD_DEP)
 	rm -rf $(BUILD)/dom0/root
 	mkdir -p $(BUILD)/dom0/root/etc/heron $(BUILD)/dom0/root/bin $(BUILD)/dom0/root/boot
 	install -m 755 toolstack/dom0/init.sh $(BUILD)/dom0/root/init
 	cp toolstack/dom0/etc/heron/*.cfg $(BUILD)/dom0/root/etc/heron/
-	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(XS_MUSL_TOOL) \
-		$(BUILD)/dom0/root/bin/
+	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN) \
+		$(XS_MUSL_TOOL) $(BUILD)/dom0/root/bin/
 	cp $(GUEST_ELF) $(BUILD)/dom0/root/boot/pvops-guest.elf
 	cp $(DOMU_INITRD) $(BUILD)/dom0/root/boot/domu-initrd.cpio.gz
 	if [ -f $(DOM0_XENSTORED) ]; then \

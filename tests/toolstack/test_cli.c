@@ -284,6 +284,9 @@ START_TEST(xenstore_tree_of_a_domain)
     xs_is("/local/domain/0/backend/vbd/7/51728/frontend-id", "7");
     xs_is("/local/domain/7/device/vif/0/mac", "00:16:3e:00:07:00");
     xs_is("/local/domain/0/backend/vif/7/0/bridge", "br0");
+    xs_is("/local/domain/0/backend/vif/7/0/frontend", "/local/domain/7/device/vif/0");
+    xs_is("/local/domain/0/backend/vif/7/0/mac", "00:16:3e:00:07:00");
+    xs_is("/local/domain/0/backend/vif/7/0/handle", "0");
     xs_is("/libxl/7/type", "pv");
     /* The domain reads its home, writes control/shutdown and data only. */
     ck_assert_int_eq(hxs_get_perms(env.xs, 0, "/local/domain/7", &perms, &n), 0);

@@ -16,6 +16,7 @@
 #include <public/io/xs_wire.h>
 #include <public/io/xenbus.h>
 #include <public/io/blkif.h>
+#include <public/io/netif.h>
 #include <public/segbase.h>
 #include <public/hvm/ioreq.h>
 #include <public/hvm/dm_op.h>
@@ -226,6 +227,40 @@ _Static_assert(BLK_RING_SIZE(4096) == 32, "blkif ring slots in a page");
 _Static_assert(BLKIF_OP_FLUSH_DISKCACHE == 3 && BLKIF_OP_DISCARD == 5 &&
                BLKIF_OP_INDIRECT == 6 && BLKIF_MAX_SEGMENTS_PER_REQUEST == 11 &&
                BLKIF_RSP_EOPNOTSUPP == -2 && VDISK_READONLY == 4, "blkif numbers");
+
+/* netif: tx/rx requests and responses, the extra-info slot, 256 slots a page. */
+SIZE(struct netif_tx_request, 12);
+AT(struct netif_tx_request, offset, 4);
+AT(struct netif_tx_request, flags, 6);
+AT(struct netif_tx_request, id, 8);
+AT(struct netif_tx_request, size, 10);
+SIZE(struct netif_tx_response, 4);
+AT(struct netif_tx_response, status, 2);
+SIZE(struct netif_extra_info, 8);
+AT(struct netif_extra_info, flags, 1);
+AT(struct netif_extra_info, u, 2);
+AT(struct netif_extra_info, u.gso.features, 6);
+SIZE(struct netif_rx_request, 8);
+AT(struct netif_rx_request, gref, 4);
+SIZE(struct netif_rx_response, 8);
+AT(struct netif_rx_response, offset, 2);
+AT(struct netif_rx_response, flags, 4);
+AT(struct netif_rx_response, status, 6);
+SIZE(union netif_tx_sring_entry, 12);
+SIZE(union netif_rx_sring_entry, 8);
+AT(struct netif_tx_sring, ring, 64);
+AT(struct netif_rx_sring, ring, 64);
+_Static_assert(NET_TX_RING_SIZE(4096) == 256 && NET_RX_RING_SIZE(4096) == 256,
+               "netif ring slots in a page");
+_Static_assert(NETTXF_csum_blank == 1 && NETTXF_data_validated == 2 &&
+               NETTXF_more_data == 4 && NETTXF_extra_info == 8 &&
+               NETRXF_data_validated == 1 && NETRXF_csum_blank == 2 &&
+               NETRXF_more_data == 4 && NETRXF_extra_info == 8 && NETRXF_gso_prefix == 16,
+               "netif flags");
+_Static_assert(NETIF_RSP_DROPPED == -2 && NETIF_RSP_ERROR == -1 && NETIF_RSP_OKAY == 0 &&
+               NETIF_RSP_NULL == 1 && XEN_NETIF_NR_SLOTS_MIN == 18 &&
+               XEN_NETIF_MAX_TX_SIZE == 0xffff && XEN_NETIF_EXTRA_TYPE_GSO == 1,
+               "netif numbers");
 
 /* HVM: ioreq slots and dm_op (public/hvm/). */
 SIZE(struct ioreq, 32);

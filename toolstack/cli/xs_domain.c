@@ -99,9 +99,10 @@ static void put_disk(struct tree *t, const struct disk_spec *d, int devid)
     put(t, PERM_DOM0_ONLY, path, "/libxl/%u/device/vbd/%d/backend", t->domid, devid);
 }
 
+/* libxl's vif nodes; without mac= the MAC is 00:16:3e:DD:DD:NN (domid, devid), not random. */
 static void put_vif(struct tree *t, const struct vif_spec *v, int devid)
 {
-    char n[24], path[200], mac[18];
+    char n[24], path[200], fpath[96], mac[18];
     uint8_t m[6] = { 0x00, 0x16, 0x3e, (uint8_t)(t->domid >> 8), (uint8_t)t->domid,
                      (uint8_t)devid };
 
@@ -120,8 +121,12 @@ static void put_vif(struct tree *t, const struct vif_spec *v, int devid)
     put(t, PERM_DOMAIN_READ, NULL, "%s", path);
     snprintf(n, sizeof(n), "%u", t->domid);
     put(t, PERM_DOMAIN_READ, n, "%s/frontend-id", path);
+    snprintf(fpath, sizeof(fpath), "/local/domain/%u/device/vif/%d", t->domid, devid);
+    put(t, PERM_DOMAIN_READ, fpath, "%s/frontend", path);
     put(t, PERM_DOMAIN_READ, "1", "%s/online", path);
     put(t, PERM_DOMAIN_READ, "1", "%s/state", path);
+    put(t, PERM_DOMAIN_READ, num(n, devid), "%s/handle", path);
+    put(t, PERM_DOMAIN_READ, "vif", "%s/type", path);
     put(t, PERM_DOMAIN_READ, mac, "%s/mac", path);
     put(t, PERM_DOMAIN_READ, v->bridge ? v->bridge : "xenbr0", "%s/bridge", path);
     if (v->ip)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of dom0: starts the control plane that is present (heron-xenstored,
-# heron-consoled, heron-blkback), then either runs /etc/heron/run.sh non-interactively
-# (make run SCRIPT=FILE) or gives the console an interactive shell.
+# heron-consoled, heron-blkback, heron-netback), then either runs
+# /etc/heron/run.sh non-interactively (make run SCRIPT=FILE) or gives the
+# console an interactive shell.
 # Leaving either powers the machine off (hv ends when dom0 does).
 export PATH=/bin
 mkdir -p /tmp /var/log/heron /run/xenstored
@@ -26,6 +27,9 @@ if [ -x /bin/heron-consoled ] && [ -c /dev/xen/evtchn ] && [ -c /dev/xen/privcmd
 fi
 if [ -x /bin/heron-blkback ] && [ -c /dev/xen/gntdev ] && [ -S /run/xenstored/socket ]; then
 	heron-blkback >/var/log/heron/blkback.log 2>&1 &
+fi
+if [ -x /bin/heron-netback ] && [ -c /dev/xen/gntdev ] && [ -S /run/xenstored/socket ]; then
+	heron-netback >/var/log/heron/netback.log 2>&1 &
 fi
 
 if [ -f /etc/heron/run.sh ]; then

@@ -16,6 +16,12 @@
  * page is unmapped (with GNTTABOP_copy from a zero byte of the kernel, so
  * it works whichever address space is loaded), the event is sent when the
  * record goes.
+ *
+ * IOCTL_GNTDEV_GRANT_COPY, as on Linux: each segment copies between a
+ * grant and the program's memory (or two grants); the program's side is
+ * faulted in and named by its machine frame, cut at page boundaries, and
+ * the pieces go to hv in batches of GNTTABOP_copy.  A segment's status
+ * is its first failed piece's.
  */
 #include <public/grant_table.h>
 #include <xen/gntdev.h>
@@ -38,6 +44,8 @@
 #define GNTMAP_PTE_SPECIAL (1U << 16)
 #define NO_HANDLE UINT32_MAX
 #define MAX_GRANTS 65536          /* per MAP_GRANT_REF, Linux's default limit */
+#define COPY_SEGS 16              /* segments read from the program at a time */
+#define COPY_OPS 64               /* GNTTABOP_copy pieces per hypercall */
 
 struct gnt_map {
 	struct gnt_map *next;     /* the file's records, by index */
@@ -59,9 +67,14 @@ struct gntdev {
 
 static const struct vma_ops gntdev_vma_ops;
 
+static long gnttab_op_n(unsigned int cmd, void *ops, unsigned int n)
+{
+	return hypercall3(HYPERCALL(grant_table_op), cmd, HPTR(ops), n);
+}
+
 static long gnttab_op(unsigned int cmd, void *op)
 {
-	return hypercall3(HYPERCALL(grant_table_op), cmd, HPTR(op), 1);
+	return gnttab_op_n(cmd, op, 1);
 }
 
 static void map_get(void *priv)
@@ -190,6 +203,134 @@ static long gntdev_set_notify(struct gntdev *g, uintptr_t arg)
 	return 0;
 }
 
+/* The machine frame behind a program's page at va, faulted in (for writing if asked). */
+static int user_frame(uintptr_t va, bool write, xen_pfn_t *mfn)
+{
+	struct mm *mm = current->mm;
+	pte_t *pte;
+
+	if (va >= USER_TOP || !mm)
+		return -EFAULT;
+	pte = pt_walk(mm->root, PAGE_DOWN(va), false);
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W))) {
+		if (vm_fault(mm, PAGE_DOWN(va), write))
+			return -EFAULT;
+		pte = pt_walk(mm->root, PAGE_DOWN(va), false);
+	}
+	/* Device areas hold frames that are not ours to name by frame. */
+	if (!pte || !(*pte & PTE_P) || (*pte & PTE_SPECIAL))
+		return -EFAULT;
+	*mfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
+	return 0;
+}
+
+struct copy_batch {
+	struct gnttab_copy op[COPY_OPS];
+	unsigned int seg[COPY_OPS];       /* the segment (of segs[]) each piece is of */
+	unsigned int n;
+};
+
+/* Runs the queued pieces; each failure becomes its segment's status if it has none. */
+static int copy_run(struct copy_batch *b, struct gntdev_grant_copy_segment *segs)
+{
+	if (b->n && gnttab_op_n(GNTTABOP_copy, b->op, b->n))
+		return -EFAULT;
+	for (unsigned int i = 0; i < b->n; i++)
+		if (b->op[i].status != GNTST_okay && segs[b->seg[i]].status == GNTST_okay)
+			segs[b->seg[i]].status = b->op[i].status;
+	b->n = 0;
+	return 0;
+}
+
+/* Queues segment i's pieces (flushing the batch when full). */
+static int copy_segment(struct copy_batch *b, struct gntdev_grant_copy_segment *segs,
+			unsigned int i)
+{
+	struct gntdev_grant_copy_segment *s = &segs[i];
+	bool src_gref = s->flags & GNTCOPY_source_gref, dst_gref = s->flags & GNTCOPY_dest_gref;
+	uint16_t done = 0;
+
+	if (!src_gref && !dst_gref)
+		return -EINVAL;
+	if ((src_gref && s->source.foreign.offset + s->len > PAGE_SIZE) ||
+	    (dst_gref && s->dest.foreign.offset + s->len > PAGE_SIZE))
+		return -EINVAL;
+	s->status = GNTST_okay;
+	while (done < s->len) {
+		struct gnttab_copy *op = &b->op[b->n];
+		uint16_t len = s->len - done;
+		int err;
+
+		memset(op, 0, sizeof(*op));
+		op->flags = s->flags & (GNTCOPY_source_gref | GNTCOPY_dest_gref);
+		if (src_gref) {
+			op->source = (struct gnttab_copy_ptr){ .u.ref = s->source.foreign.ref,
+				.domid = s->source.foreign.domid,
+				.offset = (uint16_t)(s->source.foreign.offset + done) };
+		} else {
+			uintptr_t va = (uintptr_t)s->source.virt + done;
+
+			len = MIN(len, (uint16_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
+			err = user_frame(va, false, &op->source.u.gmfn);
+			if (err)
+				return err;
+			op->source.domid = DOMID_SELF;
+			op->source.offset = (uint16_t)(va & (PAGE_SIZE - 1));
+		}
+		if (dst_gref) {
+			op->dest = (struct gnttab_copy_ptr){ .u.ref = s->dest.foreign.ref,
+				.domid = s->dest.foreign.domid,
+				.offset = (uint16_t)(s->dest.foreign.offset + done) };
+		} else {
+			uintptr_t va = (uintptr_t)s->dest.virt + done;
+
+			len = MIN(len, (uint16_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
+			err = user_frame(va, true, &op->dest.u.gmfn);
+			if (err)
+				return err;
+			op->dest.domid = DOMID_SELF;
+			op->dest.offset = (uint16_t)(va & (PAGE_SIZE - 1));
+		}
+		op->len = len;
+		b->seg[b->n++] = i;
+		done += len;
+		if (b->n == COPY_OPS && copy_run(b, segs))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long gntdev_grant_copy(uintptr_t arg)
+{
+	static struct copy_batch batch;
+	struct gntdev_grant_copy_segment segs[COPY_SEGS];
+	struct ioctl_gntdev_grant_copy op;
+
+	if (copy_from_user(&op, arg, sizeof(op)))
+		return -EFAULT;
+	for (unsigned int first = 0; first < op.count; first += COPY_SEGS) {
+		unsigned int n = MIN(op.count - first, (unsigned int)COPY_SEGS);
+		uintptr_t user = (uintptr_t)op.segments + first * sizeof(segs[0]);
+		int err = 0;
+
+		if (copy_from_user(segs, user, n * sizeof(segs[0])))
+			return -EFAULT;
+		batch.n = 0;
+		for (unsigned int i = 0; i < n && !err; i++)
+			err = copy_segment(&batch, segs, i);
+		if (!err)
+			err = copy_run(&batch, segs);
+		if (err)
+			return err;
+		for (unsigned int i = 0; i < n; i++)
+			if (copy_to_user(user + i * sizeof(segs[0]) +
+					 offsetof(struct gntdev_grant_copy_segment, status),
+					 &segs[i].status, sizeof(segs[i].status)))
+				return -EFAULT;
+	}
+	return 0;
+}
+
 static long gntdev_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 {
 	switch (cmd) {
@@ -201,6 +342,8 @@ static long gntdev_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 		return gntdev_offset_for_vaddr(arg);
 	case IOCTL_GNTDEV_SET_UNMAP_NOTIFY:
 		return gntdev_set_notify(f->priv, arg);
+	case IOCTL_GNTDEV_GRANT_COPY:
+		return gntdev_grant_copy(arg);
 	default:
 		return -ENOTTY;
 	}

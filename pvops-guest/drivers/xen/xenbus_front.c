@@ -9,6 +9,7 @@
 #include "blkfront.h"
 #include "kalloc.h"
 #include "lib.h"
+#include "netfront.h"
 #include "proc.h"
 #include "xenbus.h"
 
@@ -17,6 +18,7 @@ static const struct {
 	int (*probe)(struct xenbus_device *dev);
 } drivers[] = {
 	{ "vbd", blkfront_probe },
+	{ "vif", netfront_probe },
 };
 
 /* An XS_ERROR reply's name as -errno (the ones a frontend meets). */

@@ -8,6 +8,8 @@
 # directly (a kernel's panic does the same: pvops-guest has no way for a
 # program to panic it); "xs PATH..." reads PATHs through the kernel's
 # xenbus (/dev/xen/xenbus); "xenbus" runs xenbus-probe's selftest;
+# "ifup IP" configures eth0 (the vif) as IP/24; "ping IP" pings it 3
+# times and prints the summary; "net ARGS" runs net-probe ARGS (UDP);
 # "NAME domctl" first shows that hv refuses a domU's domctls, then reads
 # commands.
 export PATH=/bin
@@ -34,6 +36,15 @@ domctl|commands)
 			;;
 		blk)
 			blk-probe $args
+			;;
+		ifup)
+			ifconfig eth0 $args netmask 255.255.255.0 up && echo "ifup eth0: $args"
+			;;
+		ping)
+			echo "ping $args: $(ping -c 3 $args 2>&1 | grep 'packets transmitted')"
+			;;
+		net)
+			net-probe $args
 			;;
 		esac
 	done

@@ -1,0 +1,140 @@
+/*
+ * net-probe: a test domU's UDP traffic over its vif, for test_net.
+ *   net-probe recv PORT COUNT     receives COUNT datagrams on PORT, checks
+ *                                 each one's sequence number and payload,
+ *                                 acknowledges every ACK_EVERY to the
+ *                                 sender; prints one summary line
+ *   net-probe send IP PORT COUNT  sends COUNT datagrams to IP:PORT, at most
+ *                                 WINDOW ahead of the receiver's last
+ *                                 acknowledgement; prints one summary line
+ * Datagram n is 64..1024 bytes: n (4 bytes, little-endian), then bytes
+ * derived from n and their position.  The window keeps the rate moderate
+ * and bounds what is in flight, so any loss shows as a gap, never as an
+ * overflowing socket.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define WINDOW 32
+#define ACK_EVERY 16
+#define IDLE_MS 20000
+
+static size_t dgram_len(uint32_t n)
+{
+    return 64 + (n * 37u) % 961;
+}
+
+static void dgram_fill(uint32_t n, uint8_t *b)
+{
+    size_t len = dgram_len(n);
+
+    memcpy(b, &n, 4);
+    for (size_t i = 4; i < len; i++)
+        b[i] = (uint8_t)(n * 31u + i * 7u + (i >> 8));
+}
+
+static int udp_socket(uint16_t port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+        perror("net-probe: socket");
+        exit(1);
+    }
+    return fd;
+}
+
+static bool readable(int fd, int ms)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+
+    return poll(&p, 1, ms) > 0;
+}
+
+static int do_recv(uint16_t port, uint32_t count)
+{
+    static uint8_t buf[2048], want[2048];
+    uint32_t got = 0, expect = 0, gaps = 0, bad = 0, disorder = 0;
+    unsigned long long bytes = 0;
+    struct sockaddr_in from;
+    int fd = udp_socket(port);
+
+    while (got < count && readable(fd, IDLE_MS)) {
+        socklen_t fl = sizeof(from);
+        ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+        uint32_t seq;
+
+        if (n < 4)
+            continue;
+        memcpy(&seq, buf, 4);
+        got++;
+        bytes += (unsigned long long)n;
+        dgram_fill(seq, want);
+        if ((size_t)n != dgram_len(seq) || memcmp(buf, want, (size_t)n))
+            bad++;
+        if (seq > expect)
+            gaps++;
+        else if (seq < expect)
+            disorder++;
+        if (seq >= expect)
+            expect = seq + 1;
+        if (got % ACK_EVERY == 0 || got == count)
+            sendto(fd, &got, 4, 0, (struct sockaddr *)&from, fl);
+    }
+    printf("net recv: %u datagrams, %llu bytes, %u lost, %u gaps, %u bad, %u out of order\n",
+           got, bytes, got < count ? count - got : 0, gaps, bad, disorder);
+    return got == count && !gaps && !bad && !disorder ? 0 : 1;
+}
+
+static int do_send(const char *ip, uint16_t port, uint32_t count)
+{
+    static uint8_t buf[2048];
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+    uint32_t sent = 0, acked = 0;
+    int fd = udp_socket(0);
+
+    if (inet_pton(AF_INET, ip, &to.sin_addr) != 1) {
+        fprintf(stderr, "net-probe: bad address %s\n", ip);
+        return 2;
+    }
+    while (acked < count) {
+        bool full = sent == count || sent - acked >= WINDOW;
+
+        if (readable(fd, full ? IDLE_MS : 0)) {
+            uint32_t a;
+
+            if (recv(fd, &a, 4, 0) == 4 && a > acked && a <= sent)
+                acked = a;
+            continue;
+        }
+        if (full)
+            break;                      /* nothing acknowledged for IDLE_MS */
+        dgram_fill(sent, buf);
+        if (sendto(fd, buf, dgram_len(sent), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+            perror("net-probe: sendto");
+            break;
+        }
+        sent++;
+    }
+    printf("net send: %u datagrams, %u acknowledged\n", sent, acked);
+    return acked == count ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && !strcmp(argv[1], "recv"))
+        return do_recv((uint16_t)atoi(argv[2]), (uint32_t)strtoul(argv[3], NULL, 10));
+    if (argc == 5 && !strcmp(argv[1], "send"))
+        return do_send(argv[2], (uint16_t)atoi(argv[3]), (uint32_t)strtoul(argv[4], NULL, 10));
+    fprintf(stderr, "usage: net-probe recv PORT COUNT | send IP PORT COUNT\n");
+    return 2;
+}

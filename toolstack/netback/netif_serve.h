@@ -1,0 +1,79 @@
+/*
+ * The netif protocol's backend half (Xen's io/netif.h) for one vif,
+ * apart from how bytes cross between domains: heron-netback plugs in
+ * gntdev's grant copy, the unit tests a fake.  Every request is copied
+ * off the shared ring once and checked before anything is copied; a bad
+ * tx request gets NETIF_RSP_ERROR, garbage ring indices end the
+ * connection (broken).  Frames go in and out whole, one slot each: no
+ * feature-sg, no GSO, no extra-info slots are offered.
+ */
+#ifndef HERON_NETIF_SERVE_H
+#define HERON_NETIF_SERVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/io/netif.h>
+
+#define NETIF_ETH_HLEN  14
+#define NETIF_FRAME_MAX 1514    /* MTU 1500 plus the Ethernet header */
+#define NETIF_BATCH     64      /* requests taken, or frames queued, per copy call */
+
+/* One copy between a granted page of the frontend and a local buffer. */
+struct netif_copy {
+    grant_ref_t ref;
+    uint16_t offset;            /* in the granted page */
+    uint16_t len;
+    void *local;
+    bool to_guest;              /* local -> grant (rx), else grant -> local (tx) */
+    int16_t status;             /* GNTST_*, set by the copy op */
+};
+
+struct netif_copy_ops {
+    /* Performs n (<= NETIF_BATCH) copies with domid's grants, setting each
+     * one's status; -1 if the call failed as a whole (nothing copied). */
+    int (*copy)(void *ctx, uint16_t domid, struct netif_copy *c, unsigned int n);
+    void *ctx;
+};
+
+struct netif_frame {
+    uint16_t len;
+    uint8_t data[NETIF_FRAME_MAX];
+};
+
+struct netif_backend {
+    netif_tx_back_ring_t tx;
+    netif_rx_back_ring_t rx;
+    uint16_t domid;             /* the frontend's */
+    bool broken;                /* garbage indices seen: stop serving */
+    struct netif_copy_ops ops;
+    /* rx copies queued for the next flush, and their requests' ids */
+    struct netif_copy rx_copy[NETIF_BATCH];
+    uint16_t rx_id[NETIF_BATCH];
+    unsigned int rx_queued;
+    bool rx_notify;             /* responses pushed that asked for an event */
+    /* Counters for the log and the tests (tx: from the guest). */
+    unsigned long tx_packets, tx_errors, rx_packets, rx_errors, rx_dropped;
+};
+
+/*
+ * Takes up to max (<= NETIF_BATCH) tx requests: valid ones are copied
+ * into frames[] (in order), every one is answered.  Returns the number of
+ * frames; *notify says the frontend asked for an event, *more that
+ * requests are left.  Sets b->broken (and takes nothing) on bad indices.
+ */
+unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
+                           unsigned int max, bool *notify, bool *more);
+
+/*
+ * Queues a frame for the guest on its next rx request (the frame must
+ * stay valid until netif_rx_flush; a full queue is flushed first).
+ * False if the guest has no buffer posted (the frame is dropped and
+ * counted) or the ring is broken.
+ */
+bool netif_rx_queue(struct netif_backend *b, const uint8_t *frame, uint16_t len);
+
+/* Copies the queued frames and pushes their responses; true if the
+ * frontend asked for an event (since the last flush). */
+bool netif_rx_flush(struct netif_backend *b);
+
+#endif
