@@ -18,12 +18,16 @@ DOM0_INITRD := $(BUILD)/dom0/initrd.cpio.gz
 TS_HV_SRCS := hv/common/elf_loader.c hv/arch/x86/pv/layout.c
 
 TS_CFG_SRCS      := $(TS)/cfg/cfg.c $(TS)/cfg/devspec.c $(TS)/cfg/domain_cfg.c
-TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c $(TS)/builder/bzimage.c
+TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c $(TS)/builder/bzimage.c \
+                    $(TS)/builder/hvm_builder.c
 TS_PRIVCMD_SRCS  := $(TS)/builder/hvops_privcmd.c
 TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
 TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 TS_BLKBACK_SRCS  := $(TS)/blkback/blkif_serve.c
+# heron-dm: its hv operations, and COM1 over hv's 16550 model (vuart.c).
+TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c \
+                    hv/arch/x86/hvm/vuart.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
 TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -I$(TS)/blkback \
@@ -166,7 +170,8 @@ TS_MUSL_FLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include
 HERON_BIN    := $(BUILD)/dom0/bin/heron
 CONSOLED_BIN := $(BUILD)/dom0/bin/heron-consoled
 BLKBACK_BIN  := $(BUILD)/dom0/bin/heron-blkback
-ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN)
+DM_BIN       := $(BUILD)/dom0/bin/heron-dm
+ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(DM_BIN)
 
 $(TS_UAPI)/xen/interface/xen.h:
 	@mkdir -p $(TS_UAPI)
@@ -210,6 +215,10 @@ $(BLKBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/blkback/main.c $(TS_BLKBACK_SRCS) $(XS
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) -static $^ -o $@
 
+$(DM_BIN): $(call TS_MUSL_OBJS,$(TS_DM_SRCS))
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) -static $^ -o $@
+
 # ---- dom0 ----
 # dom0's root filesystem: busybox, /init, example configs, the toolstack
 # programs, heron-xs, and heron-xenstored once its dom0 build (musl,
@@ -231,14 +240,15 @@ $(DOMU_INITRD): toolstack/dom0/domu-init.sh pvops-guest/mkinitrd
 	pvops-guest/mkinitrd $(BUILD)/dom0/domu-root $@
 
 $(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg) \
-		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(XS_MUSL_TOOL) \
+		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(DM_BIN) \
+		$(XS_MUSL_TOOL) \
 		$(GUEST_ELF) \
 		$(DOMU_INITRD) $(DOM0_XSD_DEP)
 	rm -rf $(BUILD)/dom0/root
 	mkdir -p $(BUILD)/dom0/root/etc/heron $(BUILD)/dom0/root/bin $(BUILD)/dom0/root/boot
 	install -m 755 toolstack/dom0/init.sh $(BUILD)/dom0/root/init
 	cp toolstack/dom0/etc/heron/*.cfg $(BUILD)/dom0/root/etc/heron/
-	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(XS_MUSL_TOOL) \
+	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(DM_BIN) $(XS_MUSL_TOOL) \
 		$(BUILD)/dom0/root/bin/
 	cp $(GUEST_ELF) $(BUILD)/dom0/root/boot/pvops-guest.elf
 	cp $(DOMU_INITRD) $(BUILD)/dom0/root/boot/domu-initrd.cpio.gz

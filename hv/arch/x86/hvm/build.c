@@ -163,10 +163,47 @@ static int plan_kernel(const struct hvm_build_params *p, u64 low_end,
     return 0;
 }
 
+/* RAM, nested paging, the kernel, tables, devices and vCPU 0's boot
+ * state into d, whose kernel plan k was checked against p. */
+static int build_planned(struct domain *d, const struct hvm_build_params *p,
+                         const struct kernel_plan *k, char *err, size_t errlen)
+{
+    if (hvm_p2m_populate(d, p->nr_pages)) {
+        snprintf(err, errlen, "out of memory for %lu frames of RAM",
+                 (unsigned long)p->nr_pages);
+        return -ENOMEM;
+    }
+    if (hvm_ops->map_memory(d)) {
+        snprintf(err, errlen, "out of memory for the nested page tables");
+        return -ENOMEM;
+    }
+    if (k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
+                 : load_multiboot(d, p, &k->mb, err, errlen))
+        return -EINVAL;
+    hvm_platform_init(d);
+    if (k->is_linux) {
+        struct hvm_boot_state bs = { k->bz.load_addr, 0, 0 };
+
+        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+        /* The boot state is multiboot's; the 32-bit Linux entry also wants
+         * ESI (EBP and EDI start zeroed). */
+        d->vcpu[0]->hvm->regs.rsi = HVM_BZ_ZERO_PAGE_ADDR;
+    } else {
+        struct hvm_boot_state bs = { k->mb.entry, MB1_BOOTLOADER_MAGIC, HVM_MBI_ADDR };
+
+        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+    }
+    return 0;
+}
+
+static u64 low_ram_end(u64 nr_pages)
+{
+    return min(nr_pages << PAGE_SHIFT, HVM_LOW_RAM_LIMIT);
+}
+
 struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
                                 size_t errlen)
 {
-    u64 low_end = min(p->nr_pages << PAGE_SHIFT, HVM_LOW_RAM_LIMIT);
     u64 p2m_size = p->nr_pages > (HVM_LOW_RAM_LIMIT >> PAGE_SHIFT)
                    ? (HVM_HIGH_RAM_START >> PAGE_SHIFT) + p->nr_pages -
                      (HVM_LOW_RAM_LIMIT >> PAGE_SHIFT)
@@ -184,7 +221,7 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
         snprintf(err, errlen, "no hv memory for the kernel's layout");
         return NULL;
     }
-    if (plan_kernel(p, low_end, k, err, errlen)) {
+    if (plan_kernel(p, low_ram_end(p->nr_pages), k, err, errlen)) {
         xfree(k);
         return NULL;
     }
@@ -196,38 +233,41 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
         return NULL;
     }
     d->weight = p->weight;
-    if (hvm_p2m_populate(d, p->nr_pages)) {
-        snprintf(err, errlen, "out of memory for %lu frames of RAM",
-                 (unsigned long)p->nr_pages);
-        goto fail;
-    }
-    if (hvm_ops->map_memory(d)) {
-        snprintf(err, errlen, "out of memory for the nested page tables");
-        goto fail;
-    }
-    if (k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
-                 : load_multiboot(d, p, &k->mb, err, errlen))
-        goto fail;
-    hvm_platform_init(d);
-    if (k->is_linux) {
-        struct hvm_boot_state bs = { k->bz.load_addr, 0, 0 };
-
-        hvm_ops->set_boot_state(d->vcpu[0], &bs);
-        /* The boot state is multiboot's; the 32-bit Linux entry also wants
-         * ESI (EBP and EDI start zeroed). */
-        d->vcpu[0]->hvm->regs.rsi = HVM_BZ_ZERO_PAGE_ADDR;
-    } else {
-        struct hvm_boot_state bs = { k->mb.entry, MB1_BOOTLOADER_MAGIC, HVM_MBI_ADDR };
-
-        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+    if (build_planned(d, p, k, err, errlen)) {
+        xfree(k);
+        domain_destroy_unstarted(d);
+        return NULL;
     }
     xfree(k);
     return d;
+}
 
-fail:
+int hvm_build_into(struct domain *d, const struct hvm_build_params *p, char *err,
+                   size_t errlen)
+{
+    struct kernel_plan *k;
+    int rc;
+
+    if (d->hvm->mem.p2m) {
+        snprintf(err, errlen, "domain %u is already built", d->domain_id);
+        return -EEXIST;
+    }
+    if (!d->vcpu[0]) {
+        snprintf(err, errlen, "domain %u has no vCPU yet (max_vcpus first)", d->domain_id);
+        return -EINVAL;
+    }
+    k = xmalloc(sizeof(*k));
+    if (!k) {
+        snprintf(err, errlen, "no hv memory for the kernel's layout");
+        return -ENOMEM;
+    }
+    rc = plan_kernel(p, low_ram_end(p->nr_pages), k, err, errlen);
+    if (!rc)
+        rc = build_planned(d, p, k, err, errlen);
     xfree(k);
-    domain_destroy_unstarted(d);
-    return NULL;
+    if (!rc)
+        vcpu_unpause_flag(d->vcpu[0], VPF_down);
+    return rc;
 }
 
 void hvm_start_domain(struct domain *d)
