@@ -147,6 +147,25 @@ $(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 
+# Scenario: HVM domains from configs (issue 7): the test dom0 root plus
+# hvm-probe (hvm_build's refusals), pvops-guest's busybox-script initrd and
+# the HVM test kernel.
+HVM_PROBE     := $(TS_TEST_BIN)/hvm-probe
+TEST_HVM_ROOT := $(TS_TEST_BIN)/hvm-root
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_hvm_domains
+$(HVM_PROBE): tests/toolstack/progs/hvm_probe.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(GUEST_INITRD) $(HVMG_KERNEL)
+	rm -rf $(TEST_HVM_ROOT)
+	cp -a $(TEST_DOM0_ROOT) $(TEST_HVM_ROOT)
+	install -m 755 $(HVM_PROBE) $(TEST_HVM_ROOT)/bin/
+	cp $(GUEST_INITRD) $(TEST_HVM_ROOT)/boot/hvm-shell-initrd.cpio.gz
+	cp $(HVMG_KERNEL) $(TEST_HVM_ROOT)/boot/test_hvm.elf
+	touch $@
+$(TS_TEST_BIN)/test_hvm_domains: $(TS_TEST_OBJ)/test_hvm_domains.o \
+		| $(HV_ELF) $(GUEST_ELF) $(TEST_HVM_ROOT)/.stamp
+
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
 # then build/fuzz/fuzz_cfg -max_total_time=60.
 TS_FUZZ := $(BUILD)/fuzz/fuzz_cfg

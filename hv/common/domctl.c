@@ -317,6 +317,12 @@ static int check_hvm_build(struct domain *d, const struct heron_domctl_hvm_build
     if ((b->ram_kb >> (PAGE_SHIFT - 10)) > room)
         return refuse("RAM of %lu KiB is above the domain's max_mem",
                       (unsigned long)b->ram_kb);
+    if ((b->ram_kb >> (PAGE_SHIFT - 10)) > free_frames()) {
+        snprintf(msg, HVM_BUILD_MSG_MAX, "RAM of %lu KiB is more than hv has free "
+                 "(%lu KiB)", (unsigned long)b->ram_kb,
+                 (unsigned long)(free_frames() << (PAGE_SHIFT - 10)));
+        return -ENOMEM;
+    }
     if (!b->image || !b->image_len || b->image_len > HVM_BUILD_MAX_FILE)
         return refuse("no kernel, or a kernel above 64 MiB");
     if (!b->initrd != !b->initrd_len || b->initrd_len > HVM_BUILD_MAX_FILE)

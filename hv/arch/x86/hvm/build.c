@@ -39,10 +39,15 @@ static bool in_low_ram(u64 start, u64 end, u64 low_end)
            (start >= HVM_LOW_MEM_END && end <= low_end);
 }
 
+/* Where a multiboot kernel's module goes: the page after the kernel. */
+static u64 mb_module_start(const struct mb_image *img)
+{
+    return ROUNDUP(max(img->load_end, (u64)HVM_LOW_MEM_END), PAGE_SIZE);
+}
+
 static int load_multiboot(struct domain *d, const struct hvm_build_params *p,
                           const struct mb_image *img, char *err, size_t errlen)
 {
-    u64 low_end = d->hvm->mem.low_end << PAGE_SHIFT;
     struct hvm_mbi_params mbi = {
         .ram_pages = p->nr_pages,
         .mod_cmdline = p->initrd_cmdline ? p->initrd_cmdline : "",
@@ -60,12 +65,9 @@ static int load_multiboot(struct domain *d, const struct hvm_build_params *p,
             return fail("kernel segment at %#lx is outside RAM", (unsigned long)s->paddr);
     }
     if (p->initrd) {
-        mbi.mod_start = ROUNDUP(max(img->load_end, (u64)HVM_LOW_MEM_END), PAGE_SIZE);
+        /* plan_kernel checked that it fits. */
+        mbi.mod_start = mb_module_start(img);
         mbi.mod_end = mbi.mod_start + p->initrd_len;
-        if (mbi.mod_end > low_end)
-            return fail("the initrd (%lu KiB) does not fit after the kernel in "
-                        "%lu KiB of RAM", (unsigned long)(p->initrd_len >> 10),
-                        (unsigned long)(low_end >> 10));
         hvm_copy_to_gphys(d, mbi.mod_start, p->initrd, p->initrd_len);
     }
 
@@ -160,6 +162,10 @@ static int plan_kernel(const struct hvm_build_params *p, u64 low_end,
         return fail("the kernel's load range [%#lx-%#lx) is not in the guest's "
                     "low RAM (too little memory?)", (unsigned long)k->mb.load_start,
                     (unsigned long)k->mb.load_end);
+    if (p->initrd && mb_module_start(&k->mb) + p->initrd_len > low_end)
+        return fail("the initrd (%lu KiB) does not fit after the kernel in "
+                    "%lu KiB of RAM", (unsigned long)(p->initrd_len >> 10),
+                    (unsigned long)(low_end >> 10));
     return 0;
 }
 
