@@ -117,9 +117,12 @@ START_TEST(hvm_domains)
     HAS(hv, "hv: domain 5 crashed: triple fault");
     HAS(out, "pvdom -b----\nshell ---s--\ntyped -b----\ntriple ----c-\n"
              "pvdom still ticking\n");
+    HAS(out, "heron: shutdown: domain 4 is an HVM domain without PV drivers: no "
+             "graceful poweroff; use -F (hv's poweroff of the domain)\nshutdown: status 1\n"
+             "typed: shut down and gone\ntyped: not listed\n");
     HAS(out, "typed: device model stopped\n");
     HAS(out, "state back to baseline\n");
-    HAS(hv, "hv: domain 4 died (destroyed): 8192 frames returned, 0 held elsewhere");
+    HAS(hv, "hv: domain 4 died (poweroff): 8192 frames returned, 0 held elsewhere");
     /* Refused configs and hvm_build arguments. */
     HAS(out, "building 'notkernel': hv's HVM build: bad kernel image: no multiboot "
              "header in the first 8 KiB\nnotkernel: status 3\n");

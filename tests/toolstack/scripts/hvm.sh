@@ -104,7 +104,13 @@ tr=$(id_of triple)
 wait_state triple "----c-"
 heron list | sed -n 's/^\(typed\|shell\|pvdom\|triple\) .* \([-a-z]\{6\}\) .*/\1 \2/p'
 wait_log $pv "test domU pvdom: tick 3" && echo "pvdom still ticking"
-for d in triple shell typed pvdom; do heron destroy $d; done
+# No PV drivers: only hv's hard shutdown stops an HVM domain; the
+# monitor then destroys it (on_poweroff = "destroy").
+heron shutdown typed
+echo "shutdown: status $?"
+heron shutdown -F -w typed && echo "typed: shut down and gone"
+heron list typed >/dev/null 2>&1 || echo "typed: not listed"
+for d in triple shell pvdom; do heron destroy $d; done
 sleep 1
 grep -q "heron-dm: domain $ty: stopped" /var/log/heron/dm-$ty.log &&
 	echo "typed: device model stopped"
