@@ -25,12 +25,12 @@ TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
 TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 TS_BLKBACK_SRCS  := $(TS)/blkback/blkif_serve.c
-# heron-dm: its hv operations, and COM1 over hv's 16550 model (vuart.c).
-TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c \
+# heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE.
+TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c $(TS)/dm/ata.c \
                     hv/arch/x86/hvm/vuart.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
-TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -I$(TS)/blkback \
+TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -I$(TS)/blkback -I$(TS)/dm \
           -Ixenstore-like/lib
 $(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC) -isystem $(TS_UAPI)
 
@@ -40,7 +40,7 @@ TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
 TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
-               test_consoled test_create test_blkif_serve
+               test_consoled test_create test_blkif_serve test_dm_ata
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
 $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
@@ -60,6 +60,8 @@ $(TS_TEST_BIN)/test_console_ring: $(TS_TEST_OBJ)/test_console_ring.o \
 # blkback's request handling against hostile rings, grants faked.
 $(TS_TEST_BIN)/test_blkif_serve: $(TS_TEST_OBJ)/test_blkif_serve.o \
 		$(call TS_OBJS,$(TS_BLKBACK_SRCS))
+# heron-dm's IDE disks on temporary image files.
+$(TS_TEST_BIN)/test_dm_ata: $(TS_TEST_OBJ)/test_dm_ata.o $(call TS_OBJS,$(TS)/dm/ata.c)
 # heron-consoled's main() with stand-in /dev/xen devices (link-time wraps).
 $(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)

@@ -8,7 +8,10 @@
  *    the busybox script with the output of the native boot
  *    (tests/guest/expected/shell.out), its COM1 served by heron-dm and
  *    logged by heron-consoled; next to a PV domU and a second HVM domU
- *    that gets typed input through `heron console`; pause/unpause; a
+ *    that gets typed input through `heron console` and has two IDE disks
+ *    served by heron-dm: blk-probe fills the first (its image, dumped by
+ *    dom0, must hold the pattern generated here) and cannot write the
+ *    read-only second (unchanged); pause/unpause; a
  *    triple-faulting HVM kernel crashes alone (on_crash = "preserve");
  *    after destroy the device models are gone and free pages and the
  *    xenstore tree are back; then bad HVM configs and hvm_build's
@@ -22,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include "progs/blk_pattern.h"
 
 #define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/"
 #define ARGS " build/tests/toolstack/hvm-root build/hv.elf build/pvops-guest.elf "
@@ -78,8 +83,20 @@ static int run(const char *script, const char *cpu, char **out, char **console)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, out)
-#define HASNT(out, s) ck_assert_msg(!strstr(out, s), "'%s' in:\n%s", s, out)
+/* The output can be long (the image dump): it goes to stderr, the
+ * failure message names only the string. */
+#define HAS(out, s)                                                          \
+    do {                                                                     \
+        if (!strstr(out, s))                                                 \
+            fprintf(stderr, "%s\n", out);                                    \
+        ck_assert_msg(strstr(out, s), "no '%s' in the output above", s);     \
+    } while (0)
+#define HASNT(out, s)                                                        \
+    do {                                                                     \
+        if (strstr(out, s))                                                  \
+            fprintf(stderr, "%s\n", out);                                    \
+        ck_assert_msg(!strstr(out, s), "'%s' in the output above", s);       \
+    } while (0)
 
 /* The lines between "=== BEGIN shell ===" and "=== END shell", as
  * test_hvm_pvops reads them (the kernel's "pvops-guest: " lines left out
@@ -95,6 +112,27 @@ static char *shell_section(const char *out)
     return strndup(b, e - b);
 }
 
+/* The disk image dom0 dumped (od -t x1) must be blk_pattern(7, b, 0). */
+static void check_image(const char *out)
+{
+    const char *p = strstr(out, "=== IMAGE ===\n"), *end = strstr(out, "=== END IMAGE ===");
+    uint8_t want[BLK_PATTERN_BLOCK];
+    unsigned int n = 0, byte;
+    int used;
+
+    ck_assert_msg(p && end, "no image dump");
+    p += strlen("=== IMAGE ===\n");
+    while (p < end && sscanf(p, " %2x%n", &byte, &used) == 1) {
+        if (n % BLK_PATTERN_BLOCK == 0)
+            blk_pattern(7, n / BLK_PATTERN_BLOCK, 0, want);
+        ck_assert_msg(byte == want[n % BLK_PATTERN_BLOCK], "image byte %u: %#x, want %#x",
+                      n, byte, want[n % BLK_PATTERN_BLOCK]);
+        n++;
+        p += used;
+    }
+    ck_assert_uint_eq(n, 4 * BLK_PATTERN_BLOCK);
+}
+
 START_TEST(hvm_domains)
 {
     char *out, *hv;
@@ -108,14 +146,21 @@ START_TEST(hvm_domains)
              "pvdom: no device model\n");
     HAS(out, "{\"id\":3,\"name\":\"shell\",\"memory_mb\":64,\"vcpus\":1,");
     HAS(out, "{\"id\":4,\"name\":\"typed\",\"memory_mb\":32,\"vcpus\":1,");
-    HAS(out, "typed: input reached COM1\ntyped: paused\ntyped: unpaused\n");
+    HAS(out, "ata: sda: heron-dm disk, 32 sectors (0 MiB), PIO, polled\n"
+             "ata: sdb: heron-dm disk, 16 sectors (0 MiB), PIO, polled\n");
+    HAS(out, "blk size: 8192\n");
+    HAS(out, "blk fill: 4 blocks written, flushed and read back\n");
+    HAS(out, "typed: input reached COM1\n");
+    HAS(out, "blk write: I/O error\nread-only image unchanged\n");
+    check_image(out);
+    HAS(out, "typed: paused\ntyped: unpaused\n");
     HAS(out, "shell: all done\n");
     ck_assert_str_eq(shell_section(out), slurp(EXPECT_SHELL));
     HAS(out, "=== END shell (status 0) ===");
     HAS(hv, "hvm: domain 3 wrote 0 to isa-debug-exit: powering it off");
     /* The triple fault stops domain 5 alone. */
     HAS(hv, "hv: domain 5 crashed: triple fault");
-    HAS(out, "pvdom -b----\nshell ---s--\ntyped -b----\ntriple ----c-\n"
+    HAS(out, "shell ---s--\ntriple ----c-\npvdom: not shut down\ntyped: not shut down\n"
              "pvdom still ticking\n");
     HAS(out, "heron: shutdown: domain 4 is an HVM domain without PV drivers: no "
              "graceful poweroff; use -F (hv's poweroff of the domain)\nshutdown: status 1\n"
@@ -130,6 +175,9 @@ START_TEST(hvm_domains)
              "after the kernel in 4096 KiB of RAM\nbigrd: status 3\n");
     HAS(out, "twocpu.cfg:3: vcpus: HVM domains have one vCPU on heron\ntwocpu: status 3\n");
     HAS(out, "pvh.cfg:2: type: 'pvh' domains are not supported");
+    HAS(out, "heron: create: 'cdrom': disk hdc: an HVM domain's disks are raw images "
+             "served by its device model (no cdrom, other formats or backends)\n"
+             "cdrom: status 3\n");
     HAS(out, "building 'huge': hv's HVM build: RAM of 4096000 KiB is more than hv has "
              "free");
     HAS(out, "huge: status 1\n");

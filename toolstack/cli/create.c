@@ -103,17 +103,41 @@ int domain_destroy(struct heron_env *env, domid_t domid)
     return env->hv->destroy(env->hv->ctx, domid);
 }
 
+/* HVM disks are the device model's IDE disks: the primary channel's
+ * master and slave, raw images. */
+static int check_hvm_disks(const struct domain_cfg *dc, char *err, size_t errlen)
+{
+    if (dc->nr_disks > 2) {
+        snprintf(err, errlen, "'%s': an HVM domain has at most 2 disks (the primary "
+                 "IDE channel)", dc->name);
+        return HERON_ECONFIG;
+    }
+    for (unsigned int i = 0; i < dc->nr_disks; i++) {
+        const struct disk_spec *d = &dc->disks[i];
+
+        if (d->cdrom || d->format != DISK_RAW || !d->target[0] || d->backend) {
+            snprintf(err, errlen, "'%s': disk %s: an HVM domain's disks are raw images "
+                     "served by its device model (no cdrom, other formats or backends)",
+                     dc->name, d->vdev);
+            return HERON_ECONFIG;
+        }
+    }
+    return HERON_OK;
+}
+
 /*
  * Starts heron-dm for domid ($HERON_DM, else heron-dm on PATH), detached
  * (double fork: it is nobody's child to reap), its stderr in
- * DM_LOG_DIR/dm-N.log.  It says "ready PID" on fd 3 once it serves COM1;
- * returns that pid, or 0 with the reason in err.
+ * DM_LOG_DIR/dm-N.log, with dc's disks.  It says "ready PID" on fd 3 once
+ * it serves its devices; returns that pid, or 0 with the reason in err.
  */
-static pid_t start_dm(domid_t domid, char *err, size_t errlen)
+static pid_t start_dm(domid_t domid, const struct domain_cfg *dc, char *err,
+                      size_t errlen)
 {
     const char *dm = getenv("HERON_DM");
     const char *dir = getenv("HERON_CONSOLE_LOG_DIR");
-    char id[8], line[32] = "", log[256];
+    char id[8], line[32] = "", log[256], disks[2][4096];
+    char *argv[6] = { NULL };
     int fds[2], status;
     struct pollfd p;
     size_t n = 0;
@@ -149,7 +173,15 @@ static pid_t start_dm(domid_t domid, char *err, size_t errlen)
             dup2(fd, 0);
         for (fd = 4; fd < 256; fd++)
             close(fd);
-        execlp(dm, "heron-dm", id, "3", (char *)NULL);
+        argv[0] = "heron-dm";
+        argv[1] = id;
+        argv[2] = "3";
+        for (unsigned int i = 0; i < dc->nr_disks && i < 2; i++) {
+            snprintf(disks[i], sizeof(disks[i]), "%s:%s",
+                     dc->disks[i].readonly ? "ro" : "rw", dc->disks[i].target);
+            argv[3 + i] = disks[i];
+        }
+        execvp(dm, argv);
         fprintf(stderr, "heron: cannot run %s: %s\n", dm, strerror(errno));
         _exit(127);
     }
@@ -204,6 +236,9 @@ static int create_hvm(struct heron_env *env, const struct domain_cfg *dc,
     pid_t dm;
     int rc, xerr;
 
+    rc = check_hvm_disks(dc, err, errlen);
+    if (rc)
+        return rc;
     make_uuid(req.handle);
     uuid_format(req.handle, uuid);
     rc = hvm_build(env->hv, &req, &id, why, sizeof(why));
@@ -218,7 +253,7 @@ static int create_hvm(struct heron_env *env, const struct domain_cfg *dc,
                  strerror(xerr));
         goto undo;
     }
-    dm = start_dm(id, why, sizeof(why));
+    dm = start_dm(id, dc, why, sizeof(why));
     if (!dm) {
         snprintf(err, errlen, "domain %u: %s", id, why);
         goto undo;

@@ -181,7 +181,8 @@ static void put_tree(struct tree *t, const struct domain_cfg *dc,
     put(t, PERM_DOMAIN_READ, NULL, "%s/device", home);
     for (unsigned int i = 0; i < sizeof(rw_dirs) / sizeof(rw_dirs[0]); i++)
         put(t, PERM_DOMAIN_WRITE, NULL, "%s/%s", home, rw_dirs[i]);
-    for (unsigned int i = 0; i < dc->nr_disks; i++)
+    /* An HVM domain's disks are its device model's IDE disks, not vbds. */
+    for (unsigned int i = 0; i < dc->nr_disks && !dc->hvm; i++)
         put_disk(t, &dc->disks[i], disk_devid(dc->disks[i].vdev));
     for (unsigned int i = 0; i < dc->nr_vifs; i++)
         put_vif(t, &dc->vifs[i], (int)i);

@@ -40,7 +40,7 @@ static int dm_op(struct dm_hv *h, struct xen_dm_op *op)
     return (int)rc;
 }
 
-static int claim_ports(struct dm_hv *h, uint16_t first, unsigned int n)
+int dm_hv_claim_ports(struct dm_hv *h, uint16_t first, unsigned int n)
 {
     struct xen_dm_op op = { .op = XEN_DMOP_map_io_range_to_ioreq_server };
 
@@ -51,12 +51,12 @@ static int claim_ports(struct dm_hv *h, uint16_t first, unsigned int n)
     return dm_op(h, &op);
 }
 
-static int set_state(struct dm_hv *h, bool enabled)
+int dm_hv_enable(struct dm_hv *h)
 {
     struct xen_dm_op op = { .op = XEN_DMOP_set_ioreq_server_state };
 
     op.u.set_ioreq_server_state.id = h->server;
-    op.u.set_ioreq_server_state.enabled = enabled;
+    op.u.set_ioreq_server_state.enabled = 1;
     return dm_op(h, &op);
 }
 
@@ -91,8 +91,7 @@ static int map_page(struct dm_hv *h, xen_pfn_t frame)
         }                                                                 \
     } while (0)
 
-int dm_hv_open(struct dm_hv *h, domid_t domid, uint16_t first, unsigned int n,
-               char *err, size_t errlen)
+int dm_hv_open(struct dm_hv *h, domid_t domid, char *err, size_t errlen)
 {
     struct xen_dm_op op = { .op = XEN_DMOP_create_ioreq_server };
     struct ioctl_evtchn_bind_interdomain bind = { .remote_domain = domid };
@@ -114,12 +113,10 @@ int dm_hv_open(struct dm_hv *h, domid_t domid, uint16_t first, unsigned int n,
     op.u.get_ioreq_server_info.id = h->server;
     step("get_ioreq_server_info", dm_op(h, &op));
     step("mapping the ioreq page", map_page(h, op.u.get_ioreq_server_info.ioreq_gfn));
-    step("claiming the ports", claim_ports(h, first, n));
     bind.remote_port = h->page->vcpu_ioreq[0].vp_eport;
     port = ioctl(h->evtchn, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
     step("binding the ioreq event channel", port < 0 ? -errno : 0);
     h->port = (uint32_t)port;
-    step("enabling the server", set_state(h, true));
     return 0;
 fail:
     dm_hv_close(h);

@@ -24,12 +24,15 @@ struct dm_hv {
 };
 
 /*
- * Opens the devices, creates an ioreq server for domid, maps its page,
- * claims ports [first, first + n), binds the event channel, enables the
- * server.  0, or a negative errno with the step in err (all undone).
+ * Opens the devices, creates an ioreq server for domid, maps its page and
+ * binds the event channel.  0, or a negative errno with the step in err
+ * (all undone).
  */
-int dm_hv_open(struct dm_hv *h, domid_t domid, uint16_t first, unsigned int n,
-               char *err, size_t errlen);
+int dm_hv_open(struct dm_hv *h, domid_t domid, char *err, size_t errlen);
+/* Claims ports [first, first + n) for the server. */
+int dm_hv_claim_ports(struct dm_hv *h, uint16_t first, unsigned int n);
+/* Enables the server: hv sends the claimed accesses from now on. */
+int dm_hv_enable(struct dm_hv *h);
 /* Destroys the server (hv serves its ports again) and closes everything. */
 void dm_hv_close(struct dm_hv *h);
 /* Sets ISA IRQ irq's level (XEN_DMOP_set_isa_irq_level). */

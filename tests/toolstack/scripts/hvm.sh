@@ -1,7 +1,8 @@
 # HVM domains from configs (issue 7), run by test_hvm_domains: pvops-guest
 # as an HVM domain running the busybox test script (its COM1 is heron-dm's,
 # its output reaches console-N.log through heron-consoled), next to a PV
-# domU and an HVM domU reading commands typed on its console; a triple-
+# domU and an HVM domU reading commands typed on its console, with two
+# IDE disks served by heron-dm (one read-only); a triple-
 # faulting HVM kernel crashes alone; everything is destroyed and free
 # memory and the xenstore tree come back.  Then the refusals: bad HVM
 # configs (heron's messages) and HERON_DOMCTL_hvm_build's argument checks
@@ -25,6 +26,9 @@ kernel = "/boot/pvops-guest.elf"
 ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "pvdom"
 CFG
+dd if=/dev/zero of=/tmp/hvm.img bs=1024 count=16 2>/dev/null
+yes Z | head -c 8192 >/tmp/ro.img
+cp /tmp/ro.img /tmp/ro.orig
 mk typed <<CFG
 name = "typed"
 builder = "hvm"
@@ -32,6 +36,7 @@ memory = 32
 kernel = "/boot/pvops-guest.elf"
 ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "typed commands"
+disk = [ "/tmp/hvm.img,raw,hda,rw", "/tmp/ro.img,raw,hdb,ro" ]
 CFG
 mk triple <<CFG
 name = "triple"
@@ -88,10 +93,20 @@ dm_pid_typed=$(heron-xs read /libxl/$ty/dm-pid)
 [ -z "$(heron-xs read /libxl/$pv/dm-pid 2>/dev/null)" ] && echo "pvdom: no device model"
 heron list --json | sed 's/"cpu_time_s":[0-9.]*/T/g'
 heron list | sed -n 's/^\(typed\|shell\|pvdom\) .* \([-a-z]\{6\}\) .*/\1 \2/p'
-# Input through heron console reaches the HVM domain's COM1.
-(sleep 1; printf 'poweroff\n'; sleep 2; printf '\035') | heron console typed >/dev/null
+# Input through heron console reaches the HVM domain's COM1; its disks.
+grep "^ata: " /var/log/heron/console-$ty.log
+(sleep 1; printf 'blk size /dev/sdb\n'; sleep 1; printf 'blk fill /dev/sda 7\n'; sleep 1
+ printf '\035') | heron console typed >/dev/null
+wait_log $ty "blk fill: " && grep "^blk " /var/log/heron/console-$ty.log
+(printf 'blk write /dev/sdb\n'; sleep 1; printf 'poweroff\n'; sleep 2; printf '\035') |
+	heron console typed >/dev/null
 wait_log $ty "test domU typed: poweroff" && echo "typed: input reached COM1"
-heron pause typed && heron list typed | grep -q -- "--p---" && echo "typed: paused"
+grep "^blk write" /var/log/heron/console-$ty.log
+cmp -s /tmp/ro.img /tmp/ro.orig && echo "read-only image unchanged"
+echo "=== IMAGE ==="
+od -A n -t x1 -v /tmp/hvm.img
+echo "=== END IMAGE ==="
+heron pause typed && heron list typed | grep -q -- "p---" && echo "typed: paused"
 heron unpause typed && echo "typed: unpaused"
 wait_log $sh "=== ALL DONE ===" && echo "shell: all done"
 wait_state shell "---s--"
@@ -102,7 +117,10 @@ cat /tmp/shell.out
 heron create /tmp/triple.cfg
 tr=$(id_of triple)
 wait_state triple "----c-"
-heron list | sed -n 's/^\(typed\|shell\|pvdom\|triple\) .* \([-a-z]\{6\}\) .*/\1 \2/p'
+heron list | sed -n 's/^\(shell\|triple\) .* \([-a-z]\{6\}\) .*/\1 \2/p'
+for d in pvdom typed; do
+	heron list $d | grep -q -- "---s--\|----c-" || echo "$d: not shut down"
+done
 wait_log $pv "test domU pvdom: tick 3" && echo "pvdom still ticking"
 # No PV drivers: only hv's hard shutdown stops an HVM domain; the
 # monitor then destroys it (on_poweroff = "destroy").
@@ -143,13 +161,19 @@ name = "pvh"
 type = "pvh"
 kernel = "/boot/test_hvm.elf"
 CFG
+mk cdrom <<CFG
+name = "cdrom"
+type = "hvm"
+kernel = "/boot/test_hvm.elf"
+disk = [ "/tmp/ro.img,raw,hdc,ro,devtype=cdrom" ]
+CFG
 mk huge <<CFG
 name = "huge"
 type = "hvm"
 memory = 4000
 kernel = "/boot/test_hvm.elf"
 CFG
-for c in notkernel bigrd twocpu pvh huge; do
+for c in notkernel bigrd twocpu pvh cdrom huge; do
 	heron create /tmp/$c.cfg
 	echo "$c: status $?"
 done
