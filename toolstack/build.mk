@@ -18,17 +18,21 @@ DOM0_INITRD := $(BUILD)/dom0/initrd.cpio.gz
 TS_HV_SRCS := hv/common/elf_loader.c hv/arch/x86/pv/layout.c
 
 TS_CFG_SRCS      := $(TS)/cfg/cfg.c $(TS)/cfg/devspec.c $(TS)/cfg/domain_cfg.c
-TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c $(TS)/builder/bzimage.c
+TS_BUILDER_SRCS  := $(TS)/builder/pv_builder.c $(TS)/builder/bzimage.c \
+                    $(TS)/builder/hvm_builder.c
 TS_PRIVCMD_SRCS  := $(TS)/builder/hvops_privcmd.c
 TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
 TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 TS_BLKBACK_SRCS  := $(TS)/blkback/blkif_serve.c
 TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c
+# heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE.
+TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c $(TS)/dm/ata.c \
+                    hv/arch/x86/hvm/vuart.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
 TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -I$(TS)/blkback \
-          -I$(TS)/netback -Ixenstore-like/lib
+          -I$(TS)/netback -I$(TS)/dm -Ixenstore-like/lib
 $(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC) -isystem $(TS_UAPI)
 
 TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
@@ -37,7 +41,8 @@ TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
 TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
-               test_consoled test_create test_blkif_serve test_netif_serve test_bridge
+               test_consoled test_create test_blkif_serve test_netif_serve test_bridge \
+               test_dm_ata
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
 $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
@@ -62,6 +67,8 @@ $(TS_TEST_BIN)/test_blkif_serve: $(TS_TEST_OBJ)/test_blkif_serve.o \
 $(TS_TEST_BIN)/test_netif_serve: $(TS_TEST_OBJ)/test_netif_serve.o \
 		$(call TS_OBJS,$(TS)/netback/netif_serve.c)
 $(TS_TEST_BIN)/test_bridge: $(TS_TEST_OBJ)/test_bridge.o $(call TS_OBJS,$(TS)/netback/bridge.c)
+# heron-dm's IDE disks on temporary image files.
+$(TS_TEST_BIN)/test_dm_ata: $(TS_TEST_OBJ)/test_dm_ata.o $(call TS_OBJS,$(TS)/dm/ata.c)
 # heron-consoled's main() with stand-in /dev/xen devices (link-time wraps).
 $(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
@@ -154,6 +161,25 @@ $(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 
+# Scenario: HVM domains from configs (issue 7): the test dom0 root plus
+# hvm-probe (hvm_build's refusals), pvops-guest's busybox-script initrd and
+# the HVM test kernel.
+HVM_PROBE     := $(TS_TEST_BIN)/hvm-probe
+TEST_HVM_ROOT := $(TS_TEST_BIN)/hvm-root
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_hvm_domains
+$(HVM_PROBE): tests/toolstack/progs/hvm_probe.c | $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(GUEST_INITRD) $(HVMG_KERNEL)
+	rm -rf $(TEST_HVM_ROOT)
+	cp -a $(TEST_DOM0_ROOT) $(TEST_HVM_ROOT)
+	install -m 755 $(HVM_PROBE) $(TEST_HVM_ROOT)/bin/
+	cp $(GUEST_INITRD) $(TEST_HVM_ROOT)/boot/hvm-shell-initrd.cpio.gz
+	cp $(HVMG_KERNEL) $(TEST_HVM_ROOT)/boot/test_hvm.elf
+	touch $@
+$(TS_TEST_BIN)/test_hvm_domains: $(TS_TEST_OBJ)/test_hvm_domains.o \
+		| $(HV_ELF) $(GUEST_ELF) $(TEST_HVM_ROOT)/.stamp
+
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
 # then build/fuzz/fuzz_cfg -max_total_time=60.
 TS_FUZZ := $(BUILD)/fuzz/fuzz_cfg
@@ -178,7 +204,8 @@ HERON_BIN    := $(BUILD)/dom0/bin/heron
 CONSOLED_BIN := $(BUILD)/dom0/bin/heron-consoled
 BLKBACK_BIN  := $(BUILD)/dom0/bin/heron-blkback
 NETBACK_BIN  := $(BUILD)/dom0/bin/heron-netback
-ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN)
+DM_BIN       := $(BUILD)/dom0/bin/heron-dm
+ALL_TARGETS  += $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN) $(DM_BIN)
 
 $(TS_UAPI)/xen/interface/xen.h:
 	@mkdir -p $(TS_UAPI)
@@ -226,6 +253,10 @@ $(NETBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/netback/main.c $(TS_NETBACK_SRCS) $(XS
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) -static $^ -o $@
 
+$(DM_BIN): $(call TS_MUSL_OBJS,$(TS_DM_SRCS))
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) -static $^ -o $@
+
 # ---- dom0 ----
 # dom0's root filesystem: busybox, /init, example configs, the toolstack
 # programs, heron-xs, and heron-xenstored once its dom0 build (musl,
@@ -248,6 +279,7 @@ $(DOMU_INITRD): toolstack/dom0/domu-init.sh pvops-guest/mkinitrd
 
 $(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg) \
 		pvops-guest/mkinitrd $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN) \
+		$(DM_BIN) \
 		$(XS_MUSL_TOOL) \
 		$(GUEST_ELF) \
 		$(DOMU_INITRD) $(DOM0_XSD_DEP)
@@ -255,7 +287,7 @@ $(DOM0_INITRD): toolstack/dom0/init.sh $(wildcard toolstack/dom0/etc/heron/*.cfg
 	mkdir -p $(BUILD)/dom0/root/etc/heron $(BUILD)/dom0/root/bin $(BUILD)/dom0/root/boot
 	install -m 755 toolstack/dom0/init.sh $(BUILD)/dom0/root/init
 	cp toolstack/dom0/etc/heron/*.cfg $(BUILD)/dom0/root/etc/heron/
-	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN) \
+	install -m 755 $(HERON_BIN) $(CONSOLED_BIN) $(BLKBACK_BIN) $(NETBACK_BIN) $(DM_BIN) \
 		$(XS_MUSL_TOOL) $(BUILD)/dom0/root/bin/
 	cp $(GUEST_ELF) $(BUILD)/dom0/root/boot/pvops-guest.elf
 	cp $(DOMU_INITRD) $(BUILD)/dom0/root/boot/domu-initrd.cpio.gz

@@ -355,6 +355,18 @@ struct domain *domain_create_hvm(domid_t id, u64 max_pages,
     return create(id, DOMAIN_HVM, false, max_pages, max_vcpus, true, rc);
 }
 
+struct domain *domain_create_hvm_controlled(domid_t id, unsigned int max_vcpus,
+                                            int *rc)
+{
+    struct domain *d = create(id, DOMAIN_HVM, false, 0, max_vcpus, false, rc);
+
+    if (d) {
+        d->toolstack_owned = true;
+        d->controller_pause_count = 1;
+    }
+    return d;
+}
+
 /* Takes the domain's frames and hv state apart; no vCPU of d runs. */
 static u64 domain_teardown(struct domain *d)
 {

@@ -20,6 +20,7 @@
 #include <hv/grant_table.h>
 #include <hv/mm.h>
 #include <hv/hvm.h>
+#include <hv/hvm_build.h>
 #include <hv/pv.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -101,10 +102,18 @@ static int check_createdomain(const struct xen_domctl_createdomain *c)
 {
     if (c->flags & ~CDF_KNOWN)
         return -EINVAL;
-    if (c->flags & XEN_DOMCTL_CDF_hvm)
-        return -EOPNOTSUPP;     /* HVM guests come from hvm= at boot only */
-    if (c->flags & ~CDF_PV_OK)
+    if (c->flags & XEN_DOMCTL_CDF_hvm) {
+        /* No SVM with NPT, no VMX with EPT (hv said why at boot); and hv
+         * has no shadow paging, so HVM needs HAP. */
+        if (hvm_unavailable_reason() || !(c->flags & XEN_DOMCTL_CDF_hap))
+            return -EOPNOTSUPP;
+        if (c->flags & ~(CDF_PV_OK | XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap))
+            return -EINVAL;
+        if (c->max_vcpus != 1)          /* one vCPU per HVM domain */
+            return -EINVAL;
+    } else if (c->flags & ~CDF_PV_OK) {
         return -EINVAL;
+    }
     if (c->max_vcpus == 0 || c->max_vcpus > MAX_VIRT_CPUS)
         return -EINVAL;
     if (c->iommu_opts || c->vmtrace_size || c->arch.emulation_flags ||
@@ -141,7 +150,10 @@ static long createdomain(struct xen_domctl *op)
     rc = check_createdomain(c);
     if (rc)
         return rc;
-    d = domain_create_controlled(id, c->max_vcpus, &rc);
+    if (c->flags & XEN_DOMCTL_CDF_hvm)
+        d = domain_create_hvm_controlled(id, c->max_vcpus, &rc);
+    else
+        d = domain_create_controlled(id, c->max_vcpus, &rc);
     if (!d)
         return rc;
     if (c->max_grant_frames > 0) {
@@ -154,9 +166,10 @@ static long createdomain(struct xen_domctl *op)
     }
     memcpy(d->handle, c->handle, sizeof(d->handle));
     d->is_xs_domain = c->flags & XEN_DOMCTL_CDF_xs_domain;
-    d->has_memory_map = true;
-    printk("hv: domain %u created by domain %u (%u vCPUs)\n", id,
-           current->domain->domain_id, c->max_vcpus);
+    d->has_memory_map = !is_hvm_domain(d);
+    printk("hv: %s domain %u created by domain %u (%u vCPUs)\n",
+           is_hvm_domain(d) ? "HVM" : "PV", id, current->domain->domain_id,
+           c->max_vcpus);
     op->domain = id;
     return 0;
 }
@@ -261,6 +274,124 @@ static long hypercall_init(struct domain *d, const struct xen_domctl_hypercall_i
     return 0;
 }
 
+/* The largest kernel image and initrd HERON_DOMCTL_hvm_build copies in. */
+#define HVM_BUILD_MAX_FILE (64ull << 20)
+#define HVM_BUILD_MSG_MAX  256
+
+static unsigned int order_of_bytes(u64 len)
+{
+    unsigned int order = 0;
+
+    while ((PAGE_SIZE << order) < len)
+        order++;
+    return order;
+}
+
+/* A copy in hv of len bytes at the caller's src, or NULL (*rc set). */
+static void *copy_file_in(xen_guest_handle_t src, u64 len, int *rc)
+{
+    void *p = alloc_xenheap_pages(order_of_bytes(len));
+
+    *rc = -ENOMEM;
+    if (p && copy_from_guest(p, src, len)) {
+        free_xenheap_pages(p, order_of_bytes(len));
+        *rc = -EFAULT;
+        return NULL;
+    }
+    return p;
+}
+
+static int check_hvm_build(struct domain *d, const struct heron_domctl_hvm_build *b,
+                           char *msg)
+{
+    u64 room = d->max_pages - d->extra_pages - GNTTAB_DEFAULT_MAX_FRAMES;
+
+#define refuse(...) ({ snprintf(msg, HVM_BUILD_MSG_MAX, __VA_ARGS__); -EINVAL; })
+    if (!is_hvm_domain(d))
+        return refuse("domain %u is not an HVM domain", d->domain_id);
+    if (d == current->domain || d->is_dying || d->shutdown_state != SHUTDOWN_RUNNING)
+        return refuse("domain %u cannot be built now", d->domain_id);
+    if (b->ram_kb % (PAGE_SIZE >> 10) || b->ram_kb < (HVM_MIN_RAM >> 10))
+        return refuse("RAM of %lu KiB: not a whole number of pages of at least 2 MiB",
+                      (unsigned long)b->ram_kb);
+    if ((b->ram_kb >> (PAGE_SHIFT - 10)) > room)
+        return refuse("RAM of %lu KiB is above the domain's max_mem",
+                      (unsigned long)b->ram_kb);
+    if ((b->ram_kb >> (PAGE_SHIFT - 10)) > free_frames()) {
+        snprintf(msg, HVM_BUILD_MSG_MAX, "RAM of %lu KiB is more than hv has free "
+                 "(%lu KiB)", (unsigned long)b->ram_kb,
+                 (unsigned long)(free_frames() << (PAGE_SHIFT - 10)));
+        return -ENOMEM;
+    }
+    if (!b->image || !b->image_len || b->image_len > HVM_BUILD_MAX_FILE)
+        return refuse("no kernel, or a kernel above 64 MiB");
+    if (!b->initrd != !b->initrd_len || b->initrd_len > HVM_BUILD_MAX_FILE)
+        return refuse("an initrd without a length, or above 64 MiB");
+    if (b->cmdline_len >= BZ_CMDLINE_MAX || (b->cmdline_len && !b->cmdline))
+        return refuse("a command line of %u bytes (at most %u)", b->cmdline_len,
+                      BZ_CMDLINE_MAX - 1);
+#undef refuse
+    return 0;
+}
+
+/*
+ * HERON_DOMCTL_hvm_build: the arguments checked, the files copied into hv
+ * (the caller's buffers, at most 64 MiB each), then hv's HVM builder.
+ * The reason for a refusal goes back to the caller's msg buffer.
+ */
+static long hvm_build(struct domain *d, const struct heron_domctl_hvm_build *b)
+{
+    struct hvm_build_params p = { .domid = d->domain_id, .initrd_cmdline = "" };
+    char *msg = xzalloc(HVM_BUILD_MSG_MAX), *cmdline = NULL;
+    void *image = NULL, *initrd = NULL;
+    int rc;
+
+    if (!msg)
+        return -ENOMEM;
+    rc = check_hvm_build(d, b, msg);
+    if (rc)
+        goto out;
+    p.nr_pages = b->ram_kb >> (PAGE_SHIFT - 10);
+    cmdline = xzalloc(b->cmdline_len + 1);
+    rc = -ENOMEM;
+    if (!cmdline || (b->cmdline_len && copy_from_guest(cmdline, b->cmdline, b->cmdline_len)))
+        goto copy_failed;
+    if (strlen(cmdline) != b->cmdline_len) {
+        rc = -EINVAL;
+        snprintf(msg, HVM_BUILD_MSG_MAX, "a NUL inside the command line");
+        goto out;
+    }
+    if (!(image = copy_file_in(b->image, b->image_len, &rc)) ||
+        (b->initrd && !(initrd = copy_file_in(b->initrd, b->initrd_len, &rc))))
+        goto copy_failed;
+    p.image = image;
+    p.image_len = b->image_len;
+    p.initrd = initrd;
+    p.initrd_len = b->initrd_len;
+    p.cmdline = cmdline;
+    rc = hvm_build_into(d, &p, msg, HVM_BUILD_MSG_MAX);
+    goto out;
+
+copy_failed:
+    if (!cmdline)
+        rc = -ENOMEM;
+    snprintf(msg, HVM_BUILD_MSG_MAX, rc == -EFAULT ? "cannot read the caller's buffers"
+             : "no hv memory for a copy of the files");
+out:
+    if (rc) {
+        printk("hv: domain %u: HVM build refused: %s\n", d->domain_id, msg);
+        if (b->msg && b->msg_len)
+            copy_to_guest(b->msg, msg, min((size_t)b->msg_len, strlen(msg) + 1));
+    }
+    if (image)
+        free_xenheap_pages(image, order_of_bytes(b->image_len));
+    if (initrd)
+        free_xenheap_pages(initrd, order_of_bytes(b->initrd_len));
+    xfree(cmdline);
+    xfree(msg);
+    return rc;
+}
+
 /* The sub-ops that name an existing domain d (a reference is held). */
 static long domain_op(struct xen_domctl *op, struct domain *d, bool *copyback)
 {
@@ -290,6 +421,8 @@ static long domain_op(struct xen_domctl *op, struct domain *d, bool *copyback)
         return rc;
     case XEN_DOMCTL_hypercall_init:
         return hypercall_init(d, &op->u.hypercall_init);
+    case HERON_DOMCTL_hvm_build:
+        return hvm_build(d, &op->u.hvm_build);
     case XEN_DOMCTL_getvcpuinfo:
         rc = getvcpuinfo(d, &op->u.getvcpuinfo);
         *copyback = rc == 0;

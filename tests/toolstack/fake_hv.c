@@ -74,6 +74,9 @@ static int f_create(void *ctx, const struct xen_domctl_createdomain *cfg, domid_
 
     if (failing(f))
         return -ENOMEM;
+    /* The fake machine is hv without SVM/VMX: no HVM domains. */
+    if (cfg->flags & XEN_DOMCTL_CDF_hvm)
+        return -EOPNOTSUPP;
     if (!id)
         for (id = 1; dom(f, id); id++)
             ;

@@ -226,10 +226,15 @@ START_TEST(key_errors_name_file_line_and_key)
     load_fails("name = 'Domain-0'\n", "t.cfg:1: name: 'Domain-0' is dom0's name");
     load_fails("name = '" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "'\n",
                "t.cfg:1: name: longer than 64 characters");
-    load_fails(BASE "type = 'hvm'\n", "t.cfg:3: type: 'hvm' domains are not supported by "
-               "heron's toolstack (only \"pv\")");
     load_fails(BASE "type = 'pvh'\n", "t.cfg:3: type: 'pvh' domains are not supported by "
-               "heron's toolstack (only \"pv\")");
+               "heron's toolstack (\"pv\" or \"hvm\")");
+    load_fails(BASE "type = 'hvm'\nbuilder = 'generic'\n",
+               "t.cfg:4: builder: 'generic' contradicts type");
+    load_fails(BASE "builder = 'hvm'\ntype = 'pv'\n", "t.cfg:4: type: 'pv' contradicts builder");
+    load_fails(BASE "builder = 'linux'\n",
+               "t.cfg:3: builder: unknown builder 'linux' (generic, hvm)");
+    load_fails(BASE "type = 'hvm'\nvcpus = 2\n",
+               "t.cfg:4: vcpus: HVM domains have one vCPU on heron");
     load_fails(BASE "type = 'vm'\n", "t.cfg:3: type: unknown type 'vm' (pv, hvm, pvh)");
     load_fails(BASE "memory = 'lots'\n", "t.cfg:3: memory: 'lots' is not a number");
     load_fails(BASE "memory = 12ab\n", "t.cfg:3: memory: '12ab' is not a number");
@@ -283,6 +288,26 @@ START_TEST(key_errors_name_file_line_and_key)
         load_fails(text, "t.cfg: root and extra make a command line longer than 1023 "
                    "characters");
     }
+}
+END_TEST
+
+START_TEST(hvm_type_and_builder)
+{
+    struct domain_cfg dc;
+
+    ck_assert_int_eq(load(BASE "type = 'hvm'\nmemory = 64\n", &dc), 0);
+    ck_assert(dc.hvm);
+    ck_assert_uint_eq(dc.memory_mb, 64);
+    domain_cfg_free(&dc);
+    ck_assert_int_eq(load(BASE "builder = \"hvm\"\ntype = 'hvm'\n", &dc), 0);
+    ck_assert(dc.hvm);
+    domain_cfg_free(&dc);
+    ck_assert_int_eq(load(BASE "builder = 'generic'\n", &dc), 0);
+    ck_assert(!dc.hvm);
+    domain_cfg_free(&dc);
+    ck_assert_int_eq(load(BASE, &dc), 0);
+    ck_assert(!dc.hvm);
+    domain_cfg_free(&dc);
 }
 END_TEST
 
@@ -423,6 +448,7 @@ int main(void)
     tcase_add_test(tc, a_full_config);
     tcase_add_test(tc, defaults);
     tcase_add_test(tc, key_errors_name_file_line_and_key);
+    tcase_add_test(tc, hvm_type_and_builder);
     tcase_add_test(tc, load_reads_files);
     tcase_add_test(tc, disk_specs);
     tcase_add_test(tc, disk_spec_errors);

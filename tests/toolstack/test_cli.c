@@ -363,6 +363,15 @@ START_TEST(create_refusals)
     ck_assert_msg(strstr(err_buf, "building 'web': kernel is not a PV ELF image: not an "
                          "ELF image"), "%s", err_buf);
     ck_assert_int_eq(fake_hv_calls(fh), 0);
+    /* An HVM config on a hv without SVM/VMX: hv's createdomain refuses,
+     * heron says why, nothing is left. */
+    write_cfg("name = 'hvm'\ntype = 'hvm'\nkernel = '" KERNEL "'\nmemory = 16\n");
+    ck_assert_int_eq(HERON("create", cfgpath), HERON_EFAIL);
+    ck_assert_str_eq(err_buf, "heron: create: building 'hvm': HVM domains are not "
+                     "available: hv found no SVM with nested paging and no VMX with EPT "
+                     "on this CPU (its boot log says which)\n");
+    ck_assert_int_eq(fake_hv_nr_domains(fh), 0);
+    ck_assert_int_eq(fake_hv_free_frames(fh), free0);
     /* More memory than the machine has free. */
     write_cfg("name = 'big'\nkernel = '" KERNEL "'\nmemory = 128\n");
     ck_assert_int_eq(HERON("create", cfgpath), HERON_EFAIL);

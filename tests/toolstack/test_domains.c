@@ -152,7 +152,7 @@ START_TEST(domu_rights_and_refusals)
     ck_assert_int_eq(st, 0);
     HAS(out, "domctl createdomain: EPERM\ndomctl getdomaininfo 0: EPERM\n"
              "domctl pausedomain 0: EPERM\ndomctl destroydomain 0: EPERM\n"
-             "sysctl physinfo: EPERM\n");
+             "domctl hvm_build 0: EPERM\nsysctl physinfo: EPERM\n");
     /* The domU's kernel xenbus on its own store ring, served by
      * heron-xenstored (features written at INTRODUCE), with the domU's
      * permissions. */

@@ -5,8 +5,9 @@
  * host unit tests (tests/toolstack/fake_hv.c).
  *
  * Every operation returns 0 or a negative errno value and changes
- * nothing when it fails.  Frame numbers are machine frames (MFNs): heron
- * runs PV domains only, whose p2m the toolstack keeps.
+ * nothing when it fails.  Frame numbers are machine frames (MFNs) of PV
+ * domains, whose p2m the toolstack keeps; HVM domains are built by hv
+ * (hvm_build).
  */
 #ifndef TOOLSTACK_HVOPS_H
 #define TOOLSTACK_HVOPS_H
@@ -62,6 +63,12 @@ struct hv_ops {
                      struct xen_domctl_getvcpuinfo *info);
     /* sysctl physinfo. */
     int (*physinfo)(void *ctx, struct xen_sysctl_physinfo *info);
+    /* HERON_DOMCTL_hvm_build: hv builds HVM domain domid (made by create
+     * with CDF_hvm, max_vcpus done) from these files; on a refusal the
+     * reason is in msg (msglen bytes, NUL-terminated). */
+    int (*hvm_build)(void *ctx, domid_t domid, uint64_t ram_kb, const void *image,
+                     size_t image_len, const void *initrd, size_t initrd_len,
+                     const char *cmdline, char *msg, size_t msglen);
     /* sched_op remote_shutdown with a SHUTDOWN_* reason. */
     int (*shutdown)(void *ctx, domid_t domid, unsigned int reason);
 };

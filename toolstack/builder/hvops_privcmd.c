@@ -6,6 +6,7 @@
  * live in one locked, page-aligned buffer so hv never faults on them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,40 @@ static int pc_shutdown(void *ctx, domid_t domid, unsigned int reason)
                           (uintptr_t)r, 0, 0);
 }
 
+/* The files stay in the caller's memory (hv copies them in); the command
+ * line and the message buffer live in the locked argument area. */
+static int pc_hvm_build(void *ctx, domid_t domid, uint64_t ram_kb, const void *image,
+                        size_t image_len, const void *initrd, size_t initrd_len,
+                        const char *cmdline, char *msg, size_t msglen)
+{
+    struct privcmd *p = ctx;
+    size_t cmdlen = strlen(cmdline), room = ARG_BYTES - 2 * PAGE_BYTES;
+    char *cbuf = (char *)p->arg + PAGE_BYTES, *mbuf = cbuf + PAGE_BYTES;
+    struct xen_domctl d = { .cmd = HERON_DOMCTL_hvm_build, .domain = domid };
+    int rc;
+
+    if (cmdlen >= PAGE_BYTES || msglen == 0)
+        return -EINVAL;
+    memcpy(cbuf, cmdline, cmdlen);
+    mbuf[0] = '\0';
+    d.u.hvm_build = (struct heron_domctl_hvm_build){
+        .ram_kb = ram_kb, .image = (uintptr_t)image, .image_len = image_len,
+        .initrd = (uintptr_t)initrd, .initrd_len = initrd ? initrd_len : 0,
+        .cmdline = (uintptr_t)cbuf, .cmdline_len = (uint32_t)cmdlen,
+        .msg = (uintptr_t)mbuf, .msg_len = (uint32_t)(msglen < room ? msglen : room),
+    };
+    /* hv reads the files through dom0's page tables: keep them present. */
+    mlock(image, image_len);
+    if (initrd)
+        mlock(initrd, initrd_len);
+    rc = domctl(p, &d);
+    munlock(image, image_len);
+    if (initrd)
+        munlock(initrd, initrd_len);
+    snprintf(msg, msglen, "%s", rc && mbuf[0] ? mbuf : "");
+    return rc;
+}
+
 struct hv_ops *hvops_privcmd_open(void)
 {
     struct privcmd *p = calloc(1, sizeof(*p));
@@ -345,6 +380,7 @@ struct hv_ops *hvops_privcmd_open(void)
         .gnttab_frame = pc_gnttab_frame, .set_vcpu_context = pc_set_vcpu_context,
         .domain_info = pc_domain_info, .list_domains = pc_list_domains,
         .vcpu_info = pc_vcpu_info, .physinfo = pc_physinfo, .shutdown = pc_shutdown,
+        .hvm_build = pc_hvm_build,
     };
     return &p->ops;
 }

@@ -18,6 +18,7 @@ struct ctx {
     const struct cfg_file *f;
     struct domain_cfg *dc;
     const char *root, *extra;   /* combined into the command line at the end */
+    bool kind_set;              /* type or builder seen */
     char *err;
     size_t errlen;
 };
@@ -103,16 +104,38 @@ static int key_name(struct ctx *c, const struct cfg_entry *e)
     return copy_string(c, e, &c->dc->name);
 }
 
+/* type and xl's older builder say the same thing; both must agree. */
+static int set_hvm(struct ctx *c, const struct cfg_entry *e, bool hvm)
+{
+    const char *other = strcmp(e->key, "type") ? "type" : "builder";
+
+    if (c->kind_set && c->dc->hvm != hvm)
+        return fail(c, e, "'%s' contradicts %s", e->atom.text, other);
+    c->kind_set = true;
+    c->dc->hvm = hvm;
+    return 0;
+}
+
 static int key_type(struct ctx *c, const struct cfg_entry *e)
 {
     if (want_string(c, e))
         return -1;
-    if (!strcmp(e->atom.text, "pv"))
-        return 0;
-    if (!strcmp(e->atom.text, "hvm") || !strcmp(e->atom.text, "pvh"))
-        return fail(c, e, "'%s' domains are not supported by heron's toolstack "
-                    "(only \"pv\")", e->atom.text);
+    if (!strcmp(e->atom.text, "pv") || !strcmp(e->atom.text, "hvm"))
+        return set_hvm(c, e, !strcmp(e->atom.text, "hvm"));
+    if (!strcmp(e->atom.text, "pvh"))
+        return fail(c, e, "'pvh' domains are not supported by heron's toolstack "
+                    "(\"pv\" or \"hvm\")");
     return fail(c, e, "unknown type '%s' (pv, hvm, pvh)", e->atom.text);
+}
+
+/* xl's deprecated spelling: builder = "hvm", or "generic" (PV). */
+static int key_builder(struct ctx *c, const struct cfg_entry *e)
+{
+    if (want_string(c, e))
+        return -1;
+    if (!strcmp(e->atom.text, "generic") || !strcmp(e->atom.text, "hvm"))
+        return set_hvm(c, e, !strcmp(e->atom.text, "hvm"));
+    return fail(c, e, "unknown builder '%s' (generic, hvm)", e->atom.text);
 }
 
 static int key_memory(struct ctx *c, const struct cfg_entry *e)
@@ -287,6 +310,7 @@ static const struct {
     int (*handle)(struct ctx *c, const struct cfg_entry *e);
 } keys[] = {
     { "name", key_name },           { "type", key_type },
+    { "builder", key_builder },
     { "memory", key_memory },       { "maxmem", key_maxmem },
     { "vcpus", key_vcpus },         { "kernel", key_kernel },
     { "ramdisk", key_ramdisk },     { "cmdline", key_cmdline },
@@ -366,6 +390,8 @@ int domain_cfg_from(const struct cfg_file *f, struct domain_cfg *dc, char *err,
     if (!rc && dc->maxmem_mb < dc->memory_mb)
         rc = fail(&c, mem, "%u MiB is below memory (%u MiB)", dc->maxmem_mb,
                   dc->memory_mb);
+    if (!rc && dc->hvm && dc->vcpus != 1)
+        rc = fail(&c, cfg_find(f, "vcpus"), "HVM domains have one vCPU on heron");
     if (!rc)
         rc = finish_cmdline(&c);
     if (rc)

@@ -55,6 +55,7 @@ struct vif_spec {
 
 struct domain_cfg {
     char *name;
+    bool hvm;                   /* type = "hvm" (or builder = "hvm"); else PV */
     unsigned int memory_mb;     /* default 128 */
     unsigned int maxmem_mb;     /* default: memory */
     unsigned int vcpus;         /* default 1 */

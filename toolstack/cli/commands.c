@@ -271,6 +271,13 @@ static int cmd_shutdown(struct heron_env *env, const struct heron_cmd *cmd)
         rc = not_dom0(env, cmd, domid);
     if (rc)
         return rc;
+    /* An HVM guest has no PV drivers to read control/shutdown (as xl
+     * says: no graceful shutdown); -F is hv's hard one. */
+    if (!cmd->force && !env->hv->domain_info(env->hv->ctx, domid, &info) &&
+        (info.flags & XEN_DOMINF_hvm_guest))
+        return report(env, cmd, HERON_EFAIL, "domain %u is an HVM domain without PV "
+                      "drivers: no graceful %s; use -F (hv's %s of the domain)", domid,
+                      what, what);
     if (cmd->force) {
         rc = env->hv->shutdown(env->hv->ctx, domid,
                                cmd->id == CMD_REBOOT ? SHUTDOWN_reboot : SHUTDOWN_poweroff);

@@ -151,11 +151,11 @@ static void put_tree(struct tree *t, const struct domain_cfg *dc,
     put(t, PERM_DOMAIN_READ, NULL, "%s", vm);
     put(t, PERM_DOMAIN_READ, uuid, "%s/uuid", vm);
     put(t, PERM_DOMAIN_READ, dc->name, "%s/name", vm);
-    put(t, PERM_DOMAIN_READ, "linux", "%s/image/ostype", vm);
+    put(t, PERM_DOMAIN_READ, dc->hvm ? "hvm" : "linux", "%s/image/ostype", vm);
     put(t, PERM_DOMAIN_READ, num(n, (unsigned long long)time(NULL)), "%s/start_time", vm);
     put(t, PERM_DOM0_ONLY, NULL, "/libxl/%u", t->domid);
     put(t, PERM_DOM0_ONLY, NULL, "/libxl/%u/device", t->domid);
-    put(t, PERM_DOM0_ONLY, "pv", "/libxl/%u/type", t->domid);
+    put(t, PERM_DOM0_ONLY, dc->hvm ? "hvm" : "pv", "/libxl/%u/type", t->domid);
     put(t, PERM_DOMAIN_READ, vm, "%s/vm", home);
     put(t, PERM_DOMAIN_READ, dc->name, "%s/name", home);
     put(t, PERM_DOMAIN_READ, num(n, t->domid), "%s/domid", home);
@@ -167,12 +167,16 @@ static void put_tree(struct tree *t, const struct domain_cfg *dc,
     put(t, PERM_DOMAIN_READ, num(n, dc->maxmem_mb * 1024ull), "%s/memory/static-max", home);
     put(t, PERM_DOMAIN_READ, num(n, dc->memory_mb * 1024ull), "%s/memory/target", home);
     put(t, PERM_DOMAIN_READ, "0", "%s/memory/videoram", home);
-    put(t, PERM_DOMAIN_READ, num(n, r->store_port), "%s/store/port", home);
-    put(t, PERM_DOMAIN_READ, num(n, r->store_mfn), "%s/store/ring-ref", home);
-    put(t, PERM_DOMAIN_READ, num(n, r->console_port), "%s/console/port", home);
-    put(t, PERM_DOMAIN_READ, num(n, r->console_mfn), "%s/console/ring-ref", home);
+    /* An HVM domain has no store ring or PV console: its console is the
+     * device model's COM1. */
+    if (!dc->hvm) {
+        put(t, PERM_DOMAIN_READ, num(n, r->store_port), "%s/store/port", home);
+        put(t, PERM_DOMAIN_READ, num(n, r->store_mfn), "%s/store/ring-ref", home);
+        put(t, PERM_DOMAIN_READ, num(n, r->console_port), "%s/console/port", home);
+        put(t, PERM_DOMAIN_READ, num(n, r->console_mfn), "%s/console/ring-ref", home);
+    }
     put(t, PERM_DOMAIN_READ, "0", "%s/console/backend-id", home);
-    put(t, PERM_DOMAIN_READ, "xenconsoled", "%s/console/type", home);
+    put(t, PERM_DOMAIN_READ, dc->hvm ? "ioemu" : "xenconsoled", "%s/console/type", home);
     put(t, PERM_DOMAIN_READ, "pty", "%s/console/output", home);
     put(t, PERM_DOMAIN_READ, "1048576", "%s/console/limit", home);
     put(t, PERM_DOMAIN_READ, NULL, "%s/control", home);
@@ -182,7 +186,8 @@ static void put_tree(struct tree *t, const struct domain_cfg *dc,
     put(t, PERM_DOMAIN_READ, NULL, "%s/device", home);
     for (unsigned int i = 0; i < sizeof(rw_dirs) / sizeof(rw_dirs[0]); i++)
         put(t, PERM_DOMAIN_WRITE, NULL, "%s/%s", home, rw_dirs[i]);
-    for (unsigned int i = 0; i < dc->nr_disks; i++)
+    /* An HVM domain's disks are its device model's IDE disks, not vbds. */
+    for (unsigned int i = 0; i < dc->nr_disks && !dc->hvm; i++)
         put_disk(t, &dc->disks[i], disk_devid(dc->disks[i].vdev));
     for (unsigned int i = 0; i < dc->nr_vifs; i++)
         put_vif(t, &dc->vifs[i], (int)i);

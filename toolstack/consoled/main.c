@@ -8,6 +8,12 @@
  * input goes to the guest.  $HERON_CONSOLE_LOG_DIR overrides the log
  * directory.  @introduceDomain / @releaseDomain watches
  * (and a once-a-second rescan) find domains coming and going.
+ *
+ * HVM domains have no console ring: their COM1 is emulated by heron-dm,
+ * which connects as the domain's console *source* ("source DOMID\n"):
+ * what it sends is the domain's output (logged and relayed the same
+ * way), clients' input goes to it.  Such a domain is served while the
+ * source is connected and its xenstore home exists.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +50,7 @@ struct client {
 struct cdom {
     bool used, seen;
     domid_t domid;
+    int src_fd;             /* a device model's connection, or -1 (a ring) */
     struct xencons_interface *intf;
     uint64_t gnt_index;
     uint32_t port;          /* our local port */
@@ -74,9 +81,13 @@ static void detach(struct cdom *d)
     struct ioctl_gntdev_unmap_grant_ref unmap = { .index = d->gnt_index, .count = 1 };
     struct ioctl_evtchn_unbind unbind = { .port = d->port };
 
-    ioctl(evtchn_fd, IOCTL_EVTCHN_UNBIND, &unbind);
-    munmap(d->intf, 4096);
-    ioctl(gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap);
+    if (d->src_fd >= 0) {
+        close(d->src_fd);
+    } else {
+        ioctl(evtchn_fd, IOCTL_EVTCHN_UNBIND, &unbind);
+        munmap(d->intf, 4096);
+        ioctl(gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap);
+    }
     close(d->log_fd);
     for (unsigned int i = 0; i < MAX_CLIENTS; i++)
         if (clients[i].fd >= 0 && clients[i].domid == d->domid) {
@@ -122,7 +133,8 @@ static int attach(struct hxs *xs, domid_t domid)
         return -1;
     }
     snprintf(path, sizeof(path), "%s/console-%u.log", log_dir, domid);
-    *d = (struct cdom){ .used = true, .seen = true, .domid = domid, .intf = page,
+    *d = (struct cdom){ .used = true, .seen = true, .domid = domid, .src_fd = -1,
+                        .intf = page,
                         .gnt_index = map.index, .port = (uint32_t)port,
                         .log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
                                        0644) };
@@ -172,6 +184,16 @@ static void write_all(int fd, const char *p, size_t n)
     }
 }
 
+/* Output to the log and the attached clients. */
+static void relay(struct cdom *d, const char *buf, size_t n)
+{
+    if (d->log_fd >= 0)
+        write_all(d->log_fd, buf, n);
+    for (unsigned int i = 0; i < MAX_CLIENTS; i++)
+        if (clients[i].fd >= 0 && clients[i].domid == d->domid)
+            write_all(clients[i].fd, buf, n);
+}
+
 static void drain(struct cdom *d)
 {
     char buf[XENCONS_OUT_SIZE];
@@ -180,11 +202,19 @@ static void drain(struct cdom *d)
     if (!n)
         return;
     kick(d->port);
-    if (d->log_fd >= 0)
-        write_all(d->log_fd, buf, n);
-    for (unsigned int i = 0; i < MAX_CLIENTS; i++)
-        if (clients[i].fd >= 0 && clients[i].domid == d->domid)
-            write_all(clients[i].fd, buf, n);
+    relay(d, buf, n);
+}
+
+/* A device model's output; its closing ends the domain's console. */
+static void source_output(struct cdom *d)
+{
+    char buf[4096];
+    ssize_t n = read(d->src_fd, buf, sizeof(buf));
+
+    if (n <= 0)
+        detach(d);
+    else
+        relay(d, buf, (size_t)n);
 }
 
 static struct cdom *served(domid_t domid)
@@ -195,8 +225,37 @@ static struct cdom *served(domid_t domid)
     return NULL;
 }
 
-/* A new client: "attach DOMID\n" (two seconds to send it). */
-static void accept_client(int lfd)
+/* "source DOMID": fd becomes the console of domid, whose home must exist. */
+static const char *add_source(struct hxs *xs, int fd, unsigned long id)
+{
+    struct cdom *d = NULL;
+    char path[64], *val;
+
+    if (id == 0 || id >= DOMID_FIRST_RESERVED)
+        return "error bad domain id\n";
+    if (served((domid_t)id))
+        return "error domain already has a console\n";
+    snprintf(path, sizeof(path), "/local/domain/%lu/name", id);
+    if (hxs_read(xs, 0, path, &val, NULL))
+        return "error no such domain in xenstore\n";
+    free(val);
+    for (unsigned int i = 0; i < MAX_DOMAINS && !d; i++)
+        if (!doms[i].used)
+            d = &doms[i];
+    if (!d)
+        return "error too many domains\n";
+    snprintf(path, sizeof(path), "%s/console-%lu.log", log_dir, id);
+    *d = (struct cdom){ .used = true, .seen = true, .domid = (domid_t)id, .src_fd = fd,
+                        .log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                                       0644) };
+    fprintf(stderr, "heron-consoled: serving domain %lu from its device model (log %s)\n",
+            id, path);
+    return NULL;
+}
+
+/* A new client: "attach DOMID\n", or a device model's "source DOMID\n"
+ * (two seconds to send it). */
+static void accept_client(struct hxs *xs, int lfd)
 {
     struct timeval tv = { .tv_sec = 2 };
     char line[64];
@@ -212,6 +271,14 @@ static void accept_client(int lfd)
     while (n + 1 < sizeof(line) && read(fd, line + n, 1) == 1 && line[n] != '\n')
         n++;
     line[n] = '\0';
+    if (!strncmp(line, "source ", 7) && (id = strtoul(line + 7, &end, 10), !*end)) {
+        const char *why = add_source(xs, fd, id);
+
+        dprintf(fd, "%s", why ? why : "ok\n");
+        if (why)
+            close(fd);
+        return;
+    }
     for (slot = 0; slot < MAX_CLIENTS && clients[slot].fd >= 0; slot++)
         ;
     if (strncmp(line, "attach ", 7) || (id = strtoul(line + 7, &end, 10), *end)) {
@@ -240,7 +307,9 @@ static void client_input(struct client *c)
         return;
     }
     /* Input beyond what the ring holds now is dropped, as on a real UART. */
-    if (cons_ring_give_input(d->intf, buf, (size_t)n))
+    if (d->src_fd >= 0)
+        write_all(d->src_fd, buf, (size_t)n);
+    else if (cons_ring_give_input(d->intf, buf, (size_t)n))
         kick(d->port);
 }
 
@@ -306,7 +375,7 @@ int main(int argc, char *argv[])
     hxs_watch(xs, "@releaseDomain", "release");
     rescan(xs);
     while (!stop) {
-        struct pollfd p[3 + MAX_CLIENTS];
+        struct pollfd p[3 + MAX_CLIENTS + MAX_DOMAINS];
         unsigned int np = 3;
         char *path, *token;
         uint32_t ports[64];
@@ -319,6 +388,9 @@ int main(int argc, char *argv[])
         for (unsigned int i = 0; i < MAX_CLIENTS; i++)
             if (clients[i].fd >= 0)
                 p[np++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
+        for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+            if (doms[i].used && doms[i].src_fd >= 0)
+                p[np++] = (struct pollfd){ .fd = doms[i].src_fd, .events = POLLIN };
         rc = poll(p, np, 1000);
         if (rc < 0 && errno != EINTR)
             break;
@@ -335,15 +407,20 @@ int main(int argc, char *argv[])
         if (rc == 0 || (rc > 0 && p[1].revents))
             rescan(xs);
         for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-            if (doms[i].used)
+            if (doms[i].used && doms[i].src_fd < 0)
                 drain(&doms[i]);
+        for (unsigned int k = 3; k < np; k++) {
+            if (!p[k].revents)
+                continue;
+            for (unsigned int i = 0; i < MAX_CLIENTS; i++)
+                if (clients[i].fd == p[k].fd)
+                    client_input(&clients[i]);
+            for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+                if (doms[i].used && doms[i].src_fd == p[k].fd)
+                    source_output(&doms[i]);
+        }
         if (p[2].revents)
-            accept_client(lfd);
-        for (unsigned int k = 3; k < np; k++)
-            if (p[k].revents)
-                for (unsigned int i = 0; i < MAX_CLIENTS; i++)
-                    if (clients[i].fd == p[k].fd)
-                        client_input(&clients[i]);
+            accept_client(xs, lfd);
     }
     for (unsigned int i = 0; i < MAX_DOMAINS; i++)
         if (doms[i].used)

@@ -197,6 +197,10 @@ struct domain *domain_create_hvm(domid_t id, u64 max_pages,
  * yet (domain_create_vcpus), paused once by the controller. */
 struct domain *domain_create_controlled(domid_t id, unsigned int max_vcpus,
                                         int *rc);
+/* The same for an HVM domain (HVM state, no RAM: HERON_DOMCTL_hvm_build
+ * adds it); -EOPNOTSUPP when the CPU cannot run one. */
+struct domain *domain_create_hvm_controlled(domid_t id, unsigned int max_vcpus,
+                                            int *rc);
 /* Creates vCPUs 0 .. d->max_vcpus - 1 that do not exist yet (offline). */
 int domain_create_vcpus(struct domain *d);
 /* The toolstack's pause count (domctl pause/unpausedomain). */

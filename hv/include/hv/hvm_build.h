@@ -180,4 +180,15 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
                                 size_t errlen);
 void hvm_start_domain(struct domain *d);
 
+/*
+ * The same build into d, an HVM domain made by createdomain (vCPU 0
+ * made, no RAM yet; HERON_DOMCTL_hvm_build): vCPU 0 comes online, and
+ * runs once the controller unpauses d.  0, or a negative errno with the
+ * reason in err: -EINVAL for a kernel or initrd that does not fit or
+ * parse (nothing changed), -EEXIST for a domain built before, -ENOMEM
+ * (RAM may stay allocated until d is destroyed).
+ */
+int hvm_build_into(struct domain *d, const struct hvm_build_params *p, char *err,
+                   size_t errlen);
+
 #endif

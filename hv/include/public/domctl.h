@@ -122,6 +122,30 @@ struct xen_domctl_hypercall_init {
     uint64_t gmfn;
 };
 
+/*
+ * HERON_DOMCTL_hvm_build (heron-specific; Xen has no such sub-op): hv
+ * builds an HVM domain made by createdomain with CDF_hvm, as its
+ * boot-time builder does for hvm=: ram_kb of RAM from guest-physical 0,
+ * nested paging, the kernel (a multiboot v1 image or a Linux bzImage)
+ * and its initrd, the multiboot information or zero page, the e820 map,
+ * the ACPI tables, the platform devices, and vCPU 0 online at the
+ * kernel's entry (it runs once the domain is unpaused).  The buffers are
+ * the caller's; on a refusal hv writes the reason (NUL-terminated, at
+ * most msg_len bytes) to msg.  docs/hvm.md, "HVM domains from the
+ * toolstack".
+ */
+struct heron_domctl_hvm_build {
+    uint64_t ram_kb;                /* a multiple of 4, at least 2 MiB, <= max_mem */
+    xen_guest_handle_t image;
+    uint64_t image_len;
+    xen_guest_handle_t initrd;      /* 0: none */
+    uint64_t initrd_len;
+    xen_guest_handle_t cmdline;     /* the kernel's arguments, no NUL */
+    uint32_t cmdline_len;
+    uint32_t msg_len;
+    xen_guest_handle_t msg;         /* 0: no message wanted */
+};
+
 struct xen_domctl {
 #define XEN_DOMCTL_createdomain     1
 #define XEN_DOMCTL_destroydomain    2
@@ -134,6 +158,7 @@ struct xen_domctl {
 #define XEN_DOMCTL_getvcpuinfo     14
 #define XEN_DOMCTL_max_vcpus       15
 #define XEN_DOMCTL_hypercall_init  22
+#define HERON_DOMCTL_hvm_build     0x8001   /* heron-specific */
     uint32_t cmd;
     uint32_t interface_version;     /* XEN_DOMCTL_INTERFACE_VERSION */
     domid_t  domain;
@@ -146,6 +171,7 @@ struct xen_domctl {
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_hypercall_init hypercall_init;
+        struct heron_domctl_hvm_build hvm_build;
         uint8_t pad[128];
     } u;
 };

@@ -1,7 +1,8 @@
 /*
  * xen-probe: raw hypercalls through /dev/xen/privcmd for the toolstack's
  * scenario tests, run in dom0 or in a test domU.
- *   xen-probe domctl              domctls and a sysctl a domU must be refused
+ *   xen-probe domctl              domctls (heron's hvm_build too) and a sysctl
+ *                                 a domU must be refused
  *   xen-probe physinfo            free and total pages (exact, not MiB)
  *   xen-probe shutdown REASON     SCHEDOP_shutdown of the caller itself
  *                                 (poweroff, reboot, crash), as a kernel does
@@ -84,6 +85,7 @@ static int probe_domctl(void)
     printf("domctl getdomaininfo 0: %s\n", errname(domctl(XEN_DOMCTL_getdomaininfo, 0)));
     printf("domctl pausedomain 0: %s\n", errname(domctl(XEN_DOMCTL_pausedomain, 0)));
     printf("domctl destroydomain 0: %s\n", errname(domctl(XEN_DOMCTL_destroydomain, 0)));
+    printf("domctl hvm_build 0: %s\n", errname(domctl(HERON_DOMCTL_hvm_build, 0)));
     printf("sysctl physinfo: %s\n", errname(physinfo(NULL)));
     return 0;
 }

@@ -39,10 +39,15 @@ static bool in_low_ram(u64 start, u64 end, u64 low_end)
            (start >= HVM_LOW_MEM_END && end <= low_end);
 }
 
+/* Where a multiboot kernel's module goes: the page after the kernel. */
+static u64 mb_module_start(const struct mb_image *img)
+{
+    return ROUNDUP(max(img->load_end, (u64)HVM_LOW_MEM_END), PAGE_SIZE);
+}
+
 static int load_multiboot(struct domain *d, const struct hvm_build_params *p,
                           const struct mb_image *img, char *err, size_t errlen)
 {
-    u64 low_end = d->hvm->mem.low_end << PAGE_SHIFT;
     struct hvm_mbi_params mbi = {
         .ram_pages = p->nr_pages,
         .mod_cmdline = p->initrd_cmdline ? p->initrd_cmdline : "",
@@ -60,12 +65,9 @@ static int load_multiboot(struct domain *d, const struct hvm_build_params *p,
             return fail("kernel segment at %#lx is outside RAM", (unsigned long)s->paddr);
     }
     if (p->initrd) {
-        mbi.mod_start = ROUNDUP(max(img->load_end, (u64)HVM_LOW_MEM_END), PAGE_SIZE);
+        /* plan_kernel checked that it fits. */
+        mbi.mod_start = mb_module_start(img);
         mbi.mod_end = mbi.mod_start + p->initrd_len;
-        if (mbi.mod_end > low_end)
-            return fail("the initrd (%lu KiB) does not fit after the kernel in "
-                        "%lu KiB of RAM", (unsigned long)(p->initrd_len >> 10),
-                        (unsigned long)(low_end >> 10));
         hvm_copy_to_gphys(d, mbi.mod_start, p->initrd, p->initrd_len);
     }
 
@@ -160,13 +162,54 @@ static int plan_kernel(const struct hvm_build_params *p, u64 low_end,
         return fail("the kernel's load range [%#lx-%#lx) is not in the guest's "
                     "low RAM (too little memory?)", (unsigned long)k->mb.load_start,
                     (unsigned long)k->mb.load_end);
+    if (p->initrd && mb_module_start(&k->mb) + p->initrd_len > low_end)
+        return fail("the initrd (%lu KiB) does not fit after the kernel in "
+                    "%lu KiB of RAM", (unsigned long)(p->initrd_len >> 10),
+                    (unsigned long)(low_end >> 10));
     return 0;
+}
+
+/* RAM, nested paging, the kernel, tables, devices and vCPU 0's boot
+ * state into d, whose kernel plan k was checked against p. */
+static int build_planned(struct domain *d, const struct hvm_build_params *p,
+                         const struct kernel_plan *k, char *err, size_t errlen)
+{
+    if (hvm_p2m_populate(d, p->nr_pages)) {
+        snprintf(err, errlen, "out of memory for %lu frames of RAM",
+                 (unsigned long)p->nr_pages);
+        return -ENOMEM;
+    }
+    if (hvm_ops->map_memory(d)) {
+        snprintf(err, errlen, "out of memory for the nested page tables");
+        return -ENOMEM;
+    }
+    if (k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
+                 : load_multiboot(d, p, &k->mb, err, errlen))
+        return -EINVAL;
+    hvm_platform_init(d);
+    if (k->is_linux) {
+        struct hvm_boot_state bs = { k->bz.load_addr, 0, 0 };
+
+        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+        /* The boot state is multiboot's; the 32-bit Linux entry also wants
+         * ESI (EBP and EDI start zeroed). */
+        d->vcpu[0]->hvm->regs.rsi = HVM_BZ_ZERO_PAGE_ADDR;
+    } else {
+        struct hvm_boot_state bs = { k->mb.entry, MB1_BOOTLOADER_MAGIC, HVM_MBI_ADDR };
+
+        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+    }
+    return 0;
+}
+
+static u64 low_ram_end(u64 nr_pages)
+{
+    return min(nr_pages << PAGE_SHIFT, HVM_LOW_RAM_LIMIT);
 }
 
 struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
                                 size_t errlen)
 {
-    u64 low_end = min(p->nr_pages << PAGE_SHIFT, HVM_LOW_RAM_LIMIT);
     u64 p2m_size = p->nr_pages > (HVM_LOW_RAM_LIMIT >> PAGE_SHIFT)
                    ? (HVM_HIGH_RAM_START >> PAGE_SHIFT) + p->nr_pages -
                      (HVM_LOW_RAM_LIMIT >> PAGE_SHIFT)
@@ -184,7 +227,7 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
         snprintf(err, errlen, "no hv memory for the kernel's layout");
         return NULL;
     }
-    if (plan_kernel(p, low_end, k, err, errlen)) {
+    if (plan_kernel(p, low_ram_end(p->nr_pages), k, err, errlen)) {
         xfree(k);
         return NULL;
     }
@@ -196,38 +239,41 @@ struct domain *hvm_build_domain(const struct hvm_build_params *p, char *err,
         return NULL;
     }
     d->weight = p->weight;
-    if (hvm_p2m_populate(d, p->nr_pages)) {
-        snprintf(err, errlen, "out of memory for %lu frames of RAM",
-                 (unsigned long)p->nr_pages);
-        goto fail;
-    }
-    if (hvm_ops->map_memory(d)) {
-        snprintf(err, errlen, "out of memory for the nested page tables");
-        goto fail;
-    }
-    if (k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
-                 : load_multiboot(d, p, &k->mb, err, errlen))
-        goto fail;
-    hvm_platform_init(d);
-    if (k->is_linux) {
-        struct hvm_boot_state bs = { k->bz.load_addr, 0, 0 };
-
-        hvm_ops->set_boot_state(d->vcpu[0], &bs);
-        /* The boot state is multiboot's; the 32-bit Linux entry also wants
-         * ESI (EBP and EDI start zeroed). */
-        d->vcpu[0]->hvm->regs.rsi = HVM_BZ_ZERO_PAGE_ADDR;
-    } else {
-        struct hvm_boot_state bs = { k->mb.entry, MB1_BOOTLOADER_MAGIC, HVM_MBI_ADDR };
-
-        hvm_ops->set_boot_state(d->vcpu[0], &bs);
+    if (build_planned(d, p, k, err, errlen)) {
+        xfree(k);
+        domain_destroy_unstarted(d);
+        return NULL;
     }
     xfree(k);
     return d;
+}
 
-fail:
+int hvm_build_into(struct domain *d, const struct hvm_build_params *p, char *err,
+                   size_t errlen)
+{
+    struct kernel_plan *k;
+    int rc;
+
+    if (d->hvm->mem.p2m) {
+        snprintf(err, errlen, "domain %u is already built", d->domain_id);
+        return -EEXIST;
+    }
+    if (!d->vcpu[0]) {
+        snprintf(err, errlen, "domain %u has no vCPU yet (max_vcpus first)", d->domain_id);
+        return -EINVAL;
+    }
+    k = xmalloc(sizeof(*k));
+    if (!k) {
+        snprintf(err, errlen, "no hv memory for the kernel's layout");
+        return -ENOMEM;
+    }
+    rc = plan_kernel(p, low_ram_end(p->nr_pages), k, err, errlen);
+    if (!rc)
+        rc = build_planned(d, p, k, err, errlen);
     xfree(k);
-    domain_destroy_unstarted(d);
-    return NULL;
+    if (!rc)
+        vcpu_unpause_flag(d->vcpu[0], VPF_down);
+    return rc;
 }
 
 void hvm_start_domain(struct domain *d)

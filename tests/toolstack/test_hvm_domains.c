@@ -1,0 +1,250 @@
+/*
+ * Scenario tests of issue 7 on the real hv: HVM domains created by
+ * `heron create` in dom0 (toolstack/dom0/run-script, dom0_mem=128M of
+ * QEMU's 512 MiB), whose root is the test dom0 root plus hvm-probe,
+ * pvops-guest's busybox-script initrd and the HVM test kernel
+ * (build/tests/toolstack/hvm-root).
+ *  - hvm: pvops-guest (the file that boots natively) as an HVM domain runs
+ *    the busybox script with the output of the native boot
+ *    (tests/guest/expected/shell.out), its COM1 served by heron-dm and
+ *    logged by heron-consoled; next to a PV domU and a second HVM domU
+ *    that gets typed input through `heron console` and has two IDE disks
+ *    served by heron-dm: blk-probe fills the first (its image, dumped by
+ *    dom0, must hold the pattern generated here) and cannot write the
+ *    read-only second (unchanged); pause/unpause; a
+ *    triple-faulting HVM kernel crashes alone (on_crash = "preserve");
+ *    after destroy the device models are gone and free pages and the
+ *    xenstore tree are back; then bad HVM configs and hvm_build's
+ *    argument checks (hvm-probe), all leaving nothing behind.
+ *  - nosvm: QEMU -cpu max,-svm: hv says HVM is unavailable, heron create
+ *    of an HVM config prints the documented message, PV works.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "progs/blk_pattern.h"
+
+#define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/"
+#define ARGS " build/tests/toolstack/hvm-root build/hv.elf build/pvops-guest.elf "
+#define EXPECT_SHELL "tests/guest/expected/shell.out"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc(1, n + 1);
+    ck_assert_int_eq(fread(buf, 1, n, f), n);
+    fclose(f);
+    return buf;
+}
+
+/*
+ * Runs a script in dom0 with QEMU's -cpu cpu: its output in *out (without
+ * hv's own lines), the whole console in *console; its status returned.
+ * hv's frame accounting must balance at the end.
+ */
+static int run(const char *script, const char *cpu, char **out, char **console)
+{
+    char cmd[512], log[128], line[1024];
+    size_t len = 0, cap = 1 << 20;
+    FILE *p;
+    int st;
+
+    snprintf(log, sizeof(log), "build/tests/toolstack/hvm-%s.log", script);
+    snprintf(cmd, sizeof(cmd), RUN "%s.sh" ARGS "%s 300 qemu-system-x86_64 -cpu %s "
+             "-m 512 2>&1", script, log, cpu);
+    p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    *out = calloc(1, cap);
+    while (fgets(line, sizeof(line), p)) {
+        size_t l = strlen(line);
+
+        if (strncmp(line, "hv: ", 4) && strncmp(line, "hvm: ", 5) && len + l < cap) {
+            memcpy(*out + len, line, l);
+            len += l;
+        }
+    }
+    st = pclose(p);
+    snprintf(line, sizeof(line), "%s.txt", log);
+    *console = slurp(line);
+    ck_assert_msg(strstr(*console, "hv: frame accounting:") &&
+                  strstr(*console, ": balanced"),
+                  "hv's frame accounting did not balance: %s", line);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The output can be long (the image dump): it goes to stderr, the
+ * failure message names only the string. */
+#define HAS(out, s)                                                          \
+    do {                                                                     \
+        if (!strstr(out, s))                                                 \
+            fprintf(stderr, "%s\n", out);                                    \
+        ck_assert_msg(strstr(out, s), "no '%s' in the output above", s);     \
+    } while (0)
+#define HASNT(out, s)                                                        \
+    do {                                                                     \
+        if (strstr(out, s))                                                  \
+            fprintf(stderr, "%s\n", out);                                    \
+        ck_assert_msg(!strstr(out, s), "'%s' in the output above", s);       \
+    } while (0)
+
+/* The lines between "=== BEGIN shell ===" and "=== END shell", as
+ * test_hvm_pvops reads them (the kernel's "pvops-guest: " lines left out
+ * by run-script already). */
+static char *shell_section(const char *out)
+{
+    const char *b = strstr(out, "=== BEGIN shell ===\n"), *e;
+
+    ck_assert_msg(b != NULL, "no shell section in:\n%s", out);
+    b += strlen("=== BEGIN shell ===\n");
+    e = strstr(b, "=== END shell (");
+    ck_assert_msg(e != NULL, "the shell section does not end");
+    return strndup(b, e - b);
+}
+
+/* The disk image dom0 dumped (od -t x1) must be blk_pattern(7, b, 0). */
+static void check_image(const char *out)
+{
+    const char *p = strstr(out, "=== IMAGE ===\n"), *end = strstr(out, "=== END IMAGE ===");
+    uint8_t want[BLK_PATTERN_BLOCK];
+    unsigned int n = 0, byte;
+    int used;
+
+    ck_assert_msg(p && end, "no image dump");
+    p += strlen("=== IMAGE ===\n");
+    while (p < end && sscanf(p, " %2x%n", &byte, &used) == 1) {
+        if (n % BLK_PATTERN_BLOCK == 0)
+            blk_pattern(7, n / BLK_PATTERN_BLOCK, 0, want);
+        ck_assert_msg(byte == want[n % BLK_PATTERN_BLOCK], "image byte %u: %#x, want %#x",
+                      n, byte, want[n % BLK_PATTERN_BLOCK]);
+        n++;
+        p += used;
+    }
+    ck_assert_uint_eq(n, 4 * BLK_PATTERN_BLOCK);
+}
+
+START_TEST(hvm_domains)
+{
+    char *out, *hv;
+    int st = run("hvm", "max", &out, &hv);
+
+    ck_assert_int_eq(st, 0);
+    HAS(out, "created pvdom (id 2)\ncreated shell (id 3)\ncreated typed (id 4)\n");
+    HAS(hv, "hv: HVM domain 3 created by domain 0 (1 vCPUs)\n");
+    HAS(hv, "hvm: domain 3: 64 MiB RAM, kernel [0x100000-");
+    HAS(out, "shell: device model running\ntyped: device model running\n"
+             "pvdom: no device model\n");
+    HAS(out, "{\"id\":3,\"name\":\"shell\",\"memory_mb\":64,\"vcpus\":1,");
+    HAS(out, "{\"id\":4,\"name\":\"typed\",\"memory_mb\":32,\"vcpus\":1,");
+    HAS(out, "ata: sda: heron-dm disk, 32 sectors (0 MiB), PIO, polled\n"
+             "ata: sdb: heron-dm disk, 16 sectors (0 MiB), PIO, polled\n");
+    HAS(out, "blk size: 8192\n");
+    HAS(out, "blk fill: 4 blocks written, flushed and read back\n");
+    HAS(out, "typed: input reached COM1\n");
+    HAS(out, "blk write: I/O error\nread-only image unchanged\n");
+    check_image(out);
+    HAS(out, "typed: paused\ntyped: unpaused\n");
+    HAS(out, "shell: all done\n");
+    ck_assert_str_eq(shell_section(out), slurp(EXPECT_SHELL));
+    HAS(out, "=== END shell (status 0) ===");
+    HAS(hv, "hvm: domain 3 wrote 0 to isa-debug-exit: powering it off");
+    /* The triple fault stops domain 5 alone. */
+    HAS(hv, "hv: domain 5 crashed: triple fault");
+    HAS(out, "shell ---s--\ntriple ----c-\npvdom: not shut down\ntyped: not shut down\n"
+             "pvdom still ticking\n");
+    HAS(out, "heron: shutdown: domain 4 is an HVM domain without PV drivers: no "
+             "graceful poweroff; use -F (hv's poweroff of the domain)\nshutdown: status 1\n"
+             "typed: shut down and gone\ntyped: not listed\n");
+    HAS(out, "typed: device model stopped\n");
+    HAS(out, "state back to baseline\n");
+    HAS(hv, "hv: domain 4 died (poweroff): 8192 frames returned, 0 held elsewhere");
+    /* Refused configs and hvm_build arguments. */
+    HAS(out, "building 'notkernel': hv's HVM build: bad kernel image: no multiboot "
+             "header in the first 8 KiB\nnotkernel: status 3\n");
+    HAS(out, "building 'bigrd': hv's HVM build: the initrd (5120 KiB) does not fit "
+             "after the kernel in 4096 KiB of RAM\nbigrd: status 3\n");
+    HAS(out, "twocpu.cfg:3: vcpus: HVM domains have one vCPU on heron\ntwocpu: status 3\n");
+    HAS(out, "pvh.cfg:2: type: 'pvh' domains are not supported");
+    HAS(out, "heron: create: 'cdrom': disk hdc: an HVM domain's disks are raw images "
+             "served by its device model (no cdrom, other formats or backends)\n"
+             "cdrom: status 3\n");
+    HAS(out, "building 'huge': hv's HVM build: RAM of 4096000 KiB is more than hv has "
+             "free");
+    HAS(out, "huge: status 1\n");
+    HAS(out, "hvm without hap: EOPNOTSUPP\nhvm with 2 vcpus: EINVAL\n"
+             "ram not whole pages: EINVAL: RAM of 8190 KiB: not a whole number of pages "
+             "of at least 2 MiB\n"
+             "ram below 2 MiB: EINVAL: RAM of 1024 KiB: not a whole number of pages of "
+             "at least 2 MiB\n"
+             "ram above max_mem: EINVAL: RAM of 16384 KiB is above the domain's max_mem\n"
+             "no kernel: EINVAL: no kernel, or a kernel above 64 MiB\n"
+             "kernel of 0 bytes: EINVAL: no kernel, or a kernel above 64 MiB\n"
+             "kernel above 64 MiB: EINVAL: no kernel, or a kernel above 64 MiB\n"
+             "initrd without length: EINVAL: an initrd without a length, or above 64 MiB\n"
+             "initrd above 64 MiB: EINVAL: an initrd without a length, or above 64 MiB\n"
+             "command line of 4096 bytes: EINVAL: a command line of 4096 bytes (at most "
+             "4095)\n"
+             "NUL in the command line: EINVAL: a NUL inside the command line\n"
+             "kernel at an unmapped address: EFAULT: cannot read the caller's buffers\n"
+             "not a kernel: EINVAL: bad kernel image: no multiboot header in the first "
+             "8 KiB\n"
+             "initrd too big for RAM: EINVAL: the initrd (8192 KiB) does not fit after "
+             "the kernel in 8192 KiB of RAM\n"
+             "pages unchanged\n");
+    HAS(out, "is not an HVM domain\ndom0 itself: EINVAL: domain 0 is not an HVM domain\n"
+             "good build: 0\nRAM in place: yes\nsecond build: EEXIST: domain ");
+    HAS(out, "destroy: 0 0\nstate back to baseline after refusals\n");
+    HASNT(out, "timeout");
+    HASNT(out, "differs");
+    free(out);
+    free(hv);
+}
+END_TEST
+
+START_TEST(hvm_refused_without_svm)
+{
+    char *out, *hv;
+    int st = run("hvm_nosvm", "max,-svm", &out, &hv);
+
+    ck_assert_int_eq(st, 0);
+    HAS(hv, "hvm: no SVM/VMX on this CPU: HVM domains unavailable");
+    HAS(out, "heron: create: building 'hvmdom': HVM domains are not available: hv found no SVM with nested "
+             "paging and no VMX with EPT on this CPU (its boot log says which)\n"
+             "hvm config: status 1\n");
+    HAS(out, "virt_caps           : pv \n");
+    HAS(out, "free pages unchanged\n");
+    HAS(out, "test domU pvdom: up\npvdom destroyed\n");
+    HASNT(out, "\nhvmdom ");
+    free(out);
+    free(hv);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("toolstack_hvm_domains");
+    TCase *tc = tcase_create("hvm");
+    SRunner *sr;
+    int failed;
+
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, hvm_domains);
+    tcase_add_test(tc, hvm_refused_without_svm);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,268 @@
+/*
+ * heron-dm DOMID READY_FD [rw:IMAGE|ro:IMAGE]...: the device model of one
+ * HVM domain, started by `heron create` in dom0 (docs/hvm.md, "The device
+ * model").  It is an ioreq server of the domain claiming COM1 (ports
+ * 0x3f8-0x3ff): a 16550 (hv's model, com1.c) whose output goes to
+ * heron-consoled as the domain's console source and whose input comes
+ * back from `heron console`; and, given images, the primary IDE channel
+ * (ata.c) with one disk per image (master, then slave).  IRQs 4 and 14
+ * follow the devices through dm_op.  "ready PID" on READY_FD (-1: none)
+ * says it serves them (the domain may be unpaused).  It exits on SIGTERM
+ * or when the domain is gone, destroying its server.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ata.h"
+#include "com1.h"
+#include "console_proto.h"
+#include "dm_hv.h"
+
+#define OUT_MAX 4096
+
+static struct dm_hv hv;
+static int cons_fd = -1;
+static char out[OUT_MAX];
+static size_t out_len;
+static unsigned char in[1024];
+static size_t in_len;
+static bool com1_irq, ata_irq, have_disks;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static void flush_output(void)
+{
+    size_t done = 0;
+
+    while (done < out_len) {
+        ssize_t w = write(cons_fd >= 0 ? cons_fd : 2, out + done, out_len - done);
+
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    out_len = 0;
+}
+
+static void tx(void *ctx, uint8_t c)
+{
+    (void)ctx;
+    out[out_len++] = (char)c;
+    if (out_len == OUT_MAX)
+        flush_output();
+}
+
+/* heron-consoled's socket as the domain's console source; -1 if none. */
+static int connect_console(domid_t domid)
+{
+    const char *path = getenv("HERON_CONSOLE_SOCKET");
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char reply[128];
+    ssize_t n;
+    int fd;
+
+    if (!path || !*path)
+        path = CONSOLE_SOCKET_DEFAULT;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
+        goto fail;
+    strcpy(sa.sun_path, path);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+        dprintf(fd, "source %u\n", domid) < 0)
+        goto fail;
+    n = read(fd, reply, sizeof(reply) - 1);
+    reply[n > 0 ? n : 0] = '\0';
+    if (strcmp(reply, "ok\n")) {
+        fprintf(stderr, "heron-dm: heron-consoled said: %s", n > 0 ? reply : "nothing\n");
+        goto fail;
+    }
+    return fd;
+fail:
+    fprintf(stderr, "heron-dm: no console service at %s: the domain's output goes "
+            "to this log\n", path);
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+static void update_irq(unsigned int irq, bool level, bool *now)
+{
+    if (level != *now && !dm_hv_set_irq(&hv, irq, level))
+        *now = level;
+}
+
+/* Input waits here until the UART's FIFO takes it. */
+static void feed_input(void)
+{
+    size_t used = 0;
+
+    while (used < in_len && com1_receive(in[used]))
+        used++;
+    memmove(in, in + used, in_len - used);
+    in_len -= used;
+}
+
+static void read_console(void)
+{
+    ssize_t n = read(cons_fd, in + in_len, sizeof(in) - in_len);
+
+    if (n <= 0) {
+        close(cons_fd);
+        cons_fd = -1;
+        fprintf(stderr, "heron-dm: heron-consoled went away\n");
+        return;
+    }
+    in_len += (size_t)n;
+}
+
+static bool in_range(uint64_t port, uint16_t first, unsigned int n)
+{
+    return port >= first && port < (uint64_t)first + n;
+}
+
+/* The request on the ioreq page, if one is ready: COM1 or IDE port I/O. */
+static void serve(void)
+{
+    ioreq_t *r = &hv.page->vcpu_ioreq[0];
+
+    if (((volatile ioreq_t *)r)->state != STATE_IOREQ_READY)
+        return;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    bool pio = r->type == IOREQ_TYPE_PIO && !r->data_is_ptr && r->count == 1 &&
+               r->size >= 1 && r->size <= 4;
+
+    if (pio && in_range(r->addr, COM1_PORT, COM1_PORTS)) {
+        unsigned int off = (unsigned int)(r->addr - COM1_PORT);
+
+        if (r->dir == IOREQ_READ)
+            r->data = com1_read(off);
+        else
+            com1_write(off, (uint8_t)r->data);
+    } else if (pio && have_disks && (in_range(r->addr, ATA_CMD_PORT, ATA_CMD_PORTS) ||
+                                     r->addr == ATA_CTL_PORT)) {
+        if (r->dir == IOREQ_READ)
+            r->data = ata_read((uint16_t)r->addr, r->size);
+        else
+            ata_write((uint16_t)r->addr, r->size, (uint32_t)r->data);
+    } else if (r->dir == IOREQ_READ) {
+        r->data = ~0ull;                /* nothing else is ours */
+    }
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    ((volatile ioreq_t *)r)->state = STATE_IORESP_READY;
+    dm_hv_notify(&hv);
+}
+
+/* "rw:IMAGE" or "ro:IMAGE" as the next IDE unit; 0 or a message. */
+static const char *add_disk(const char *arg)
+{
+    static unsigned int units;
+    bool ro = !strncmp(arg, "ro:", 3);
+    int rc;
+
+    if (!ro && strncmp(arg, "rw:", 3))
+        return "a disk is rw:IMAGE or ro:IMAGE";
+    if (units == ATA_UNITS)
+        return "at most two disks (the primary IDE channel)";
+    rc = ata_attach(units, arg + 3, ro);
+    if (rc)
+        return strerror(-rc);
+    units++;
+    have_disks = true;
+    return NULL;
+}
+
+static int setup(domid_t domid, char *err, size_t errlen)
+{
+    int rc = dm_hv_open(&hv, domid, err, errlen);
+
+    if (rc)
+        return rc;
+    rc = dm_hv_claim_ports(&hv, COM1_PORT, COM1_PORTS);
+    if (!rc && have_disks)
+        rc = dm_hv_claim_ports(&hv, ATA_CMD_PORT, ATA_CMD_PORTS);
+    if (!rc && have_disks)
+        rc = dm_hv_claim_ports(&hv, ATA_CTL_PORT, 1);
+    if (!rc)
+        rc = dm_hv_enable(&hv);
+    if (rc) {
+        snprintf(err, errlen, "claiming the ports: %s", strerror(-rc));
+        dm_hv_close(&hv);
+    }
+    return rc;
+}
+
+int main(int argc, char *argv[])
+{
+    char err[256], *end;
+    unsigned long id;
+    int ready_fd;
+
+    if (argc < 3 || (id = strtoul(argv[1], &end, 10), *end) || id == 0 ||
+        id >= DOMID_FIRST_RESERVED) {
+        fprintf(stderr, "usage: heron-dm DOMID READY_FD [rw:IMAGE|ro:IMAGE]...\n");
+        return 2;
+    }
+    ready_fd = atoi(argv[2]);
+    for (int i = 3; i < argc; i++) {
+        const char *why = add_disk(argv[i]);
+
+        if (why) {
+            fprintf(stderr, "heron-dm: domain %lu: disk '%s': %s\n", id, argv[i], why);
+            return 1;
+        }
+    }
+    if (setup((domid_t)id, err, sizeof(err))) {
+        fprintf(stderr, "heron-dm: domain %lu: %s\n", id, err);
+        return 1;
+    }
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    com1_init(tx, NULL);
+    cons_fd = connect_console((domid_t)id);
+    fprintf(stderr, "heron-dm: domain %lu: serving COM1 (ports %#x-%#x, IRQ %u)%s\n", id,
+            COM1_PORT, COM1_PORT + COM1_PORTS - 1, COM1_IRQ,
+            have_disks ? " and the primary IDE channel (IRQ 14)" : "");
+    if (ready_fd >= 0) {
+        dprintf(ready_fd, "ready %ld\n", (long)getpid());
+        close(ready_fd);
+    }
+    while (!stop) {
+        struct pollfd p[2] = { { .fd = hv.evtchn, .events = POLLIN },
+                               { .fd = cons_fd, .events = POLLIN } };
+        int rc = poll(p, cons_fd >= 0 ? 2 : 1, 1000);
+
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc > 0 && p[0].revents)
+            dm_hv_ack_events(&hv);
+        serve();
+        if (rc > 0 && cons_fd >= 0 && p[1].revents)
+            read_console();
+        feed_input();
+        update_irq(COM1_IRQ, com1_irq_level(), &com1_irq);
+        if (have_disks)
+            update_irq(ATA_IRQ, ata_irq_level(), &ata_irq);
+        flush_output();
+        /* Once a second without events: is the domain still there? */
+        if (rc == 0 && !dm_hv_domain_alive(&hv))
+            break;
+    }
+    fprintf(stderr, "heron-dm: domain %lu: %s\n", id, stop ? "stopped" : "gone");
+    dm_hv_close(&hv);
+    if (cons_fd >= 0)
+        close(cons_fd);
+    return 0;
+}
