@@ -148,6 +148,12 @@ fuzz: $(FUZZ_ALL) $(FUZZ_SEEDS)/.stamp
 	tests/fuzz/run-fuzzers $(FUZZ_SECONDS) $(FUZZ_SEEDS) $(FUZZ_ALL)
 fuzz-smoke: $(FUZZ_ALL) $(FUZZ_SEEDS)/.stamp
 	tests/fuzz/run-fuzzers 5 $(FUZZ_SEEDS) $(FUZZ_ALL)
+# The smoke run (about 35 s) is one of the unit tests.
+UNIT_TESTS += $(FUZZ_BIN)/fuzz_smoke
+$(FUZZ_BIN)/fuzz_smoke: tests/fuzz/run-fuzzers $(FUZZ_ALL) $(FUZZ_SEEDS)/.stamp
+	printf '#!/bin/sh\ncd %s && exec tests/fuzz/run-fuzzers 5 %s %s\n' \
+		"$(CURDIR)" $(FUZZ_SEEDS) "$(FUZZ_ALL)" >$@
+	chmod +x $@
 
 # Soak: domUs under load with create/destroy churn through heron in dom0
 # for SOAK_MINUTES (tests/scenario/soak.sh, checked by soak-run).
@@ -165,3 +171,10 @@ $(SCENARIO_BIN)/test_soak_short: tests/scenario/soak-run tests/scenario/soak.sh 
 	printf '#!/bin/sh\ncd %s && exec tests/scenario/soak-run 15 2 %s %s %s %s\n' \
 		"$(CURDIR)" $(TEST_DOM0_ROOT) $(HV_ELF) $(GUEST_ELF) $(BUILD)/tests/soak-short >$@
 	chmod +x $@
+
+# A watch storm against heron-xenstored's core (ASan build, as its tests).
+UNIT_TESTS += $(XS_TEST_BIN)/test_xs_watch_storm
+$(XS_TEST_BIN)/test_xs_watch_storm: $(XS_SAN)/tests/unit/robust/test_xs_watch_storm.o \
+		$(XS_SAN_OBJS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(XS_SAN_FLAGS) $^ $(CHECK_LIBS) -o $@

@@ -87,12 +87,31 @@ static long hc(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
     return hypercall5(nr, a0, a1, a2, a3, 0);
 }
 
+/*
+ * Ours: a frame of the p2m, shared_info, or a frame of our grant table
+ * (which random setup_table calls may have grown; setup_table for the
+ * current size lists them without growing it).
+ */
 static bool own_mfn(uint64_t mfn)
 {
     const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    uint64_t frames[64];
+    struct gnttab_setup_table setup = { .dom = DOMID_SELF, .frame_list = PTR(frames) };
 
+    if (mfn == start_info->shared_info >> PAGE_SHIFT)
+        return true;
     for (unsigned long pfn = 0; pfn < start_info->nr_pages; pfn++)
         if (p2m[pfn] == mfn)
+            return true;
+    if (gnttab_op(GNTTABOP_query_size, &q, 1) || q.status != GNTST_okay ||
+        q.nr_frames > sizeof(frames) / sizeof(frames[0]))
+        panic("query_size: status %d, %u frames", q.status, q.nr_frames);
+    setup.nr_frames = q.nr_frames;
+    if (gnttab_op(GNTTABOP_setup_table, &setup, 1) || setup.status != GNTST_okay)
+        panic("setup_table: status %d", setup.status);
+    for (unsigned int i = 0; i < q.nr_frames; i++)
+        if (frames[i] == mfn)
             return true;
     return false;
 }

@@ -8,6 +8,8 @@
 #   poweroff    likewise, powering itself off (on_poweroff destroy)
 #   killed      `heron create` killed (SIGKILL) part-way, after a delay
 #               that grows each time, then the name destroyed if listed
+#   io          a domU with a disk (a file in dom0) destroyed in the
+#               middle of random reads and writes (the frontend dies)
 # Then the loaders are destroyed and every counter must be back where it
 # was after the warm-up: free pages (exact), xenstore nodes, the domain
 # list, and heron-xenstored still answers.  SOAK_SECONDS and LOADERS are set by soak-run.
@@ -16,12 +18,13 @@ LOADERS=@LOADERS@
 cfg() {
 	cat >/tmp/$1.cfg <<CFG
 name = "$1"
-memory = 16
+memory = 32
 kernel = "/boot/pvops-guest.elf"
 ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "$1 $2"
 on_crash = "destroy"
 on_poweroff = "destroy"
+$3
 CFG
 }
 id_of() {
@@ -50,22 +53,26 @@ wait_gone() {
 tell() {
 	(printf '%s\n' "$2"; sleep 1; printf '\035') | heron console $1 >/dev/null
 }
+# The counters, and the xenstore tree itself into /tmp/tree-$1.
 counters() {
+	heron-xs ls -r / >/tmp/tree-$1
 	echo "free pages $(xen-probe physinfo | cut -d' ' -f2)"
-	echo "xenstore nodes $(heron-xs ls -r / | wc -l)"
+	echo "xenstore nodes $(wc -l </tmp/tree-$1)"
 	echo "domains $(heron list | tail -n +2 | cut -d' ' -f1 | tr '\n' ' ')"
 	echo "dom0's name $(heron-xs read /local/domain/0/name)"
 }
 
 # Warm-up (see tests/toolstack/scripts/three_domus.sh): dom0's grant
-# maptrack, /vm and /libxl stay after the first domU, as in Xen.
-cfg warmup ""
-heron create /tmp/warmup.cfg >/dev/null
-wait_up warmup
-heron destroy warmup
-wait_gone warmup
+# maptrack, /vm, /libxl and (after a domU with a disk)
+# /local/domain/0/backend/vbd stay after the first domU, as in Xen.
+dd if=/dev/zero of=/tmp/soak-disk.img bs=1M count=4 2>/dev/null
+cfg disky commands "disk = [ '/tmp/soak-disk.img,raw,xvda,w' ]"
+heron create /tmp/disky.cfg >/dev/null
+wait_up disky
+heron destroy disky
+wait_gone disky
 sleep 1
-counters >/tmp/before
+counters before >/tmp/before
 cat /tmp/before | sed 's/^/before: /'
 
 i=1
@@ -88,18 +95,33 @@ watcher=$!
 writer=$!
 
 cfg churn commands
+# Starts random I/O on disky's disk and waits until it is under way.
+start_io() {
+	(printf 'blk random /dev/xvda %s 100000\n' "$1"; sleep 0.5; printf '\035') |
+		heron console disky >/dev/null
+	sleep 2
+}
 start=$(date +%s)
 end=$((start + SOAK_SECONDS))
 cycles=0 delay=0
-for kind in destroy crash poweroff killed; do eval "n_$kind=0"; done
-while [ "$(date +%s)" -lt $end ] || [ $cycles -lt 4 ]; do
-	case $((cycles % 4)) in
+for kind in destroy crash poweroff killed io; do eval "n_$kind=0"; done
+while [ "$(date +%s)" -lt $end ] || [ $cycles -lt 5 ]; do
+	case $((cycles % 5)) in
 	0) kind=destroy ;;
 	1) kind=crash ;;
 	2) kind=poweroff ;;
-	*) kind=killed ;;
+	3) kind=killed ;;
+	*) kind=io ;;
 	esac
-	if [ $kind = killed ]; then
+	if [ $kind = io ]; then
+		heron create /tmp/disky.cfg >/dev/null || echo "soak: disky: create failed"
+		wait_up disky
+		start_io $cycles
+		grep -q "^blkfront" /var/log/heron/console-$(id_of disky).log ||
+			echo "soak: disky: no disk"
+		heron destroy disky || echo "soak: disky: destroy failed"
+		wait_gone disky
+	elif [ $kind = killed ]; then
 		heron create /tmp/churn.cfg >/dev/null 2>&1 &
 		pid=$!
 		usleep $delay
@@ -107,6 +129,7 @@ while [ "$(date +%s)" -lt $end ] || [ $cycles -lt 4 ]; do
 		wait $pid 2>/dev/null
 		delay=$(( (delay + 150000) % 3000000 ))
 		heron list churn >/dev/null 2>&1 && heron destroy churn
+		wait_gone churn
 	else
 		heron create /tmp/churn.cfg >/dev/null || echo "soak: churn: create failed"
 		wait_up churn
@@ -114,8 +137,8 @@ while [ "$(date +%s)" -lt $end ] || [ $cycles -lt 4 ]; do
 		destroy) heron destroy churn || echo "soak: churn: destroy failed" ;;
 		*) tell churn $kind ;;
 		esac
+		wait_gone churn
 	fi
-	wait_gone churn
 	eval "n_$kind=\$((n_$kind + 1))"
 	cycles=$((cycles + 1))
 done
@@ -132,14 +155,19 @@ while [ $i -le $LOADERS ]; do
 done
 heron-xs rm /local/domain/0/soak
 echo "soak: $cycles cycles in ${took}s next to $LOADERS loaders:" \
-	"destroy x$n_destroy, crash x$n_crash, poweroff x$n_poweroff, killed create x$n_killed"
+	"destroy x$n_destroy, crash x$n_crash, poweroff x$n_poweroff, killed create x$n_killed," \
+	"destroyed mid-I/O x$n_io"
 echo "soak: xenstore watch events $(wc -l </tmp/watch.log)"
 # Up to 30 s for the last pages to come back (heron-consoled lets go of a
 # dead domain's console page a moment after it dies).
-for i in $(seq 150); do
-	counters >/tmp/after
+for i in $(seq 30); do
+	counters after >/tmp/after
 	cmp -s /tmp/before /tmp/after && break
-	sleep 0.2
+	sleep 1
 done
 cat /tmp/after | sed 's/^/after: /'
-cmp -s /tmp/before /tmp/after && echo "soak: counters back to baseline"
+if cmp -s /tmp/before /tmp/after; then
+	echo "soak: counters back to baseline"
+else
+	diff /tmp/tree-before /tmp/tree-after | sed 's/^/xenstore: /'
+fi
