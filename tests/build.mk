@@ -98,3 +98,83 @@ $(SCENARIO_BIN)/test_pv_domctl: $(BUILD)/host/tests/scenario/test_pv_domctl.o $(
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
 
 include tests/linux-pv/build.mk
+
+# ---- robustness (docs/robustness.md) -----------------------------------------
+# Hostile PV guests next to a canary, and the isolation attacks, in hv.
+ROBUST_SCENARIOS := test_pv_robust
+SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(ROBUST_SCENARIOS))
+$(patsubst %,$(SCENARIO_BIN)/%,$(ROBUST_SCENARIOS)): $(SCENARIO_BIN)/%: \
+		$(BUILD)/host/tests/scenario/%.o $(HARNESS_OBJS) | $(HV_ELF) $(PV_GUEST_ELFS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# libFuzzer targets (clang) for the parsers of outside input; with the
+# xenstore (fuzz-xenstore) and xl.cfg (fuzz-toolstack-cfg) ones, `make fuzz`
+# runs each for FUZZ_SECONDS (default 60) and `make fuzz-smoke` for 5;
+# crashes and new inputs stay in build/fuzz/ (docs/robustness.md).
+FUZZ_BIN  := $(BUILD)/fuzz
+FUZZ_CC   := clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include \
+             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_NEW  := $(addprefix $(FUZZ_BIN)/fuzz_,elf_loader initrd bzimage blkif)
+FUZZ_ALL  := $(FUZZ_NEW) $(XS_FUZZ) $(TS_FUZZ)
+FUZZ_SEEDS := $(FUZZ_BIN)/seeds
+ALL_TARGETS += $(FUZZ_NEW)
+
+$(FUZZ_BIN)/fuzz_elf_loader: tests/fuzz/fuzz_elf_loader.c hv/common/elf_loader.c \
+		$(wildcard hv/include/hv/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(filter %.c,$^) -o $@
+$(FUZZ_BIN)/fuzz_initrd: tests/fuzz/fuzz_initrd.c pvops-guest/fs/cpio.c pvops-guest/fs/inflate.c \
+		tests/guest/unit/support.c $(wildcard pvops-guest/include/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(GUEST_UNIT_CFLAGS) $(filter %.c,$^) -o $@
+$(FUZZ_BIN)/fuzz_bzimage: tests/fuzz/fuzz_bzimage.c toolstack/builder/bzimage.c \
+		hv/common/elf_loader.c hv/arch/x86/hvm/bzimage.c hv/arch/x86/hvm/layout.c \
+		$(wildcard hv/include/hv/*.h toolstack/builder/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -DHV_HOSTED -Itoolstack/builder $(filter %.c,$^) -llzma -o $@
+$(FUZZ_BIN)/fuzz_blkif: tests/fuzz/fuzz_blkif.c toolstack/blkback/blkif_serve.c \
+		$(wildcard toolstack/blkback/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Itoolstack/blkback $(filter %.c,$^) -o $@
+
+$(FUZZ_SEEDS)/.stamp: tests/fuzz/mkseeds $(BUILD)/tests/guests/test_basics.elf
+	tests/fuzz/mkseeds $(FUZZ_SEEDS) $(BUILD)/tests/guests/test_basics.elf
+	touch $@
+
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-smoke
+fuzz: $(FUZZ_ALL) $(FUZZ_SEEDS)/.stamp
+	tests/fuzz/run-fuzzers $(FUZZ_SECONDS) $(FUZZ_SEEDS) $(FUZZ_ALL)
+fuzz-smoke: $(FUZZ_ALL) $(FUZZ_SEEDS)/.stamp
+	tests/fuzz/run-fuzzers 5 $(FUZZ_SEEDS) $(FUZZ_ALL)
+# The smoke run (about 35 s) is one of the unit tests.
+UNIT_TESTS += $(FUZZ_BIN)/fuzz_smoke
+$(FUZZ_BIN)/fuzz_smoke: tests/fuzz/run-fuzzers $(FUZZ_ALL) $(FUZZ_SEEDS)/.stamp
+	printf '#!/bin/sh\ncd %s && exec tests/fuzz/run-fuzzers 5 %s %s\n' \
+		"$(CURDIR)" $(FUZZ_SEEDS) "$(FUZZ_ALL)" >$@
+	chmod +x $@
+
+# Soak: domUs under load with create/destroy churn through heron in dom0
+# for SOAK_MINUTES (tests/scenario/soak.sh, checked by soak-run).
+SOAK_MINUTES ?= 10
+SOAK_LOADERS ?= 3
+.PHONY: soak
+soak: $(HV_ELF) $(GUEST_ELF) $(TEST_DOM0_ROOT)/.stamp
+	tests/scenario/soak-run $$(($(SOAK_MINUTES) * 60)) $(SOAK_LOADERS) $(TEST_DOM0_ROOT) \
+		$(HV_ELF) $(GUEST_ELF) $(BUILD)/tests/soak
+# A short soak (15 s of churn next to 2 loaders) runs with the scenarios.
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_soak_short
+$(SCENARIO_BIN)/test_soak_short: tests/scenario/soak-run tests/scenario/soak.sh \
+		| $(HV_ELF) $(GUEST_ELF) $(TEST_DOM0_ROOT)/.stamp
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\ncd %s && exec tests/scenario/soak-run 15 2 %s %s %s %s\n' \
+		"$(CURDIR)" $(TEST_DOM0_ROOT) $(HV_ELF) $(GUEST_ELF) $(BUILD)/tests/soak-short >$@
+	chmod +x $@
+
+# A watch storm against heron-xenstored's core (ASan build, as its tests).
+UNIT_TESTS += $(XS_TEST_BIN)/test_xs_watch_storm
+$(XS_TEST_BIN)/test_xs_watch_storm: $(XS_SAN)/tests/unit/robust/test_xs_watch_storm.o \
+		$(XS_SAN_OBJS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(XS_SAN_FLAGS) $^ $(CHECK_LIBS) -o $@

@@ -23,21 +23,30 @@ void watch_free_all(struct conn *c)
     c->nwatches = 0;
 }
 
-static void send_event(struct conn *c, const struct watch *w, const char *path)
+/*
+ * Queues one event; false once c has failed.  A send past CONN_OUT_LIMIT
+ * fails the connection, which frees its watches (w included): callers
+ * must stop walking c's watches then.
+ */
+static bool send_event(struct conn *c, const struct watch *w, const char *path)
 {
-    size_t plen, tlen = strlen(w->token) + 1;
+    size_t plen, tlen;
     char *buf;
 
+    if (c->dead || c->stalled)
+        return false;
+    tlen = strlen(w->token) + 1;
     if (strlen(path) >= w->strip)
         path += w->strip;
     plen = strlen(path) + 1;
     buf = malloc(plen + tlen);
     if (!buf)
-        return;
+        return true;
     memcpy(buf, path, plen);
     memcpy(buf + plen, w->token, tlen);
     conn_send(c, XS_WATCH_EVENT, 0, 0, buf, plen + tlen);
     free(buf);
+    return !c->dead && !c->stalled;
 }
 
 /* Whether c may learn that path changed: it can read it or its parent. */
@@ -76,8 +85,8 @@ void watch_fire(struct xsd *x, const char *path, enum watch_match m,
         for (w = c->watches; w; w = w->next) {
             bool hit = m == MATCH_EXACT ? !strcmp(path, w->path)
                                         : path_is_child(path, w->path, w->depth);
-            if (hit)
-                send_event(c, w, path);
+            if (hit && !send_event(c, w, path))
+                break;
         }
     }
 }
@@ -106,11 +115,15 @@ void watch_fire_special(struct xsd *x, const char *name, uint32_t domid)
             !(perm_for(&c->who, p, n) & XS_PERM_READ))
             continue;
         for (w = c->watches; w; w = w->next) {
+            bool sent = true;
+
             if (!strcmp(w->path, name) && w->depth < 0)
-                send_event(c, w, name);
+                sent = send_event(c, w, name);
             else if (!strcmp(w->path, withdom) ||
                      (w->depth > 0 && !strcmp(w->path, name)))
-                send_event(c, w, withdom);
+                sent = send_event(c, w, withdom);
+            if (!sent)
+                break;
         }
     }
 }
@@ -167,7 +180,8 @@ int op_watch(struct req *r)
     *pp = w;
     r->c->nwatches++;
     reply_ok(r);
-    /* Every new watch fires once, so clients need no separate read. */
+    /* Every new watch fires once, so clients need no separate read (not
+     * if the reply failed the connection: w is gone with its watches). */
     send_event(r->c, w, w->path);
     return 0;
 }
