@@ -5,7 +5,10 @@ BENCH_OUT     := $(BUILD)/bench
 BENCH_PROGS   := syscall pagefault fork ctxsw mmap cpu mixed cpuid timer
 BENCH_LIB     := bench/progs/bench.c bench/progs/util.c
 BENCH_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
-BENCH_GUEST   := $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS))
+# One block I/O program (blkio.c) under a name per pattern; domlife runs in
+# the PV domU configuration's dom0.  Guests only: the host row has neither.
+BENCH_BLK     := $(foreach a,seq rand,$(foreach o,read write,$(foreach s,4k 64k,blk_$(a)_$(o)_$(s))))
+BENCH_GUEST   := $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS) blkio domlife)
 BENCH_HOST    := $(addprefix $(BENCH_OUT)/host/,$(BENCH_PROGS)) $(BENCH_OUT)/host/fileset.cpio
 BENCH_INITRD  := $(BENCH_OUT)/initrd.cpio.gz
 BENCH_TOOLS   := $(BENCH_OUT)/bench-report $(BENCH_OUT)/bench-check
@@ -20,7 +23,9 @@ MUSLCC        ?= musl-gcc
 BENCH_KERNELS := $(patsubst bench/kernels/%.c,$(BENCH_OUT)/kernels/%.elf,\
                    $(wildcard bench/kernels/*.c))
 
-ALL_TARGETS += $(BENCH_GUEST) $(BENCH_HOST) $(BENCH_INITRD) $(BENCH_TOOLS) $(BENCH_KERNELS)
+BENCH_DOM0_ROOT := $(BENCH_OUT)/dom0-root
+ALL_TARGETS += $(BENCH_GUEST) $(BENCH_HOST) $(BENCH_INITRD) $(BENCH_TOOLS) $(BENCH_KERNELS) \
+               $(BENCH_DOM0_ROOT)/.stamp
 
 $(BUILD)/kernel/bench/kernels/%.o: EXTRA_CFLAGS = $(TEST_GUEST_CFLAGS) -Itests/guests
 $(BENCH_OUT)/kernels/%.elf: $(BUILD)/kernel/bench/kernels/%.o $(GUEST_LIB_OBJS) \
@@ -36,6 +41,11 @@ $(BENCH_OUT)/host/%: bench/progs/%.c $(BENCH_LIB) bench/progs/bench.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -static $(BENCH_CFLAGS) $< $(BENCH_LIB) -o $@
 
+# blkio's BLKGETSIZE64 comes from Linux's uapi <linux/fs.h>, which musl-gcc
+# does not search: the toolstack's directory of links to it.
+$(BENCH_OUT)/guest/blkio: BENCH_CFLAGS += -isystem $(TS_UAPI)
+$(BENCH_OUT)/guest/blkio: | $(TS_UAPI)/xen/interface/xen.h
+
 # The mixed job's input, byte-identical on every build.
 $(BENCH_OUT)/mkfileset: bench/tools/mkfileset.c bench/progs/util.c bench/progs/bench.h
 	@mkdir -p $(@D)
@@ -50,9 +60,22 @@ $(BENCH_INITRD): $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio bench/guest/init.
 		pvops-guest/mkinitrd
 	rm -rf $(BENCH_OUT)/root
 	mkdir -p $(BENCH_OUT)/root/bench
-	cp $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio $(BENCH_OUT)/root/bench/
+	cp $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS)) $(BENCH_OUT)/host/fileset.cpio \
+		$(BENCH_OUT)/root/bench/
+	for p in $(BENCH_BLK); do cp $(BENCH_OUT)/guest/blkio $(BENCH_OUT)/root/bench/$$p; done
 	install -m 755 bench/guest/init.sh $(BENCH_OUT)/root/init
 	pvops-guest/mkinitrd $(BENCH_OUT)/root $@
+
+# The PV domU configuration's dom0 root: the toolstack's (heron,
+# heron-xenstored, heron-consoled, heron-blkback, its /init), plus domlife
+# and the benchmark initrd for the measured domU.  35-pv-domu.sh adds the
+# run script (/etc/heron/run.sh) per boot.
+$(BENCH_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(BENCH_INITRD) $(BENCH_OUT)/guest/domlife
+	rm -rf $(BENCH_DOM0_ROOT)
+	cp -a $(BUILD)/dom0/root $(BENCH_DOM0_ROOT)
+	install -m 755 $(BENCH_OUT)/guest/domlife $(BENCH_DOM0_ROOT)/bin/
+	cp $(BENCH_INITRD) $(BENCH_DOM0_ROOT)/boot/bench-initrd.cpio.gz
+	touch $@
 
 $(BENCH_OUT)/bench-report: $(call BENCH_OBJ,report/bench_report) $(BENCH_REPORT_OBJS)
 	$(HOSTCC) $^ -lm -o $@

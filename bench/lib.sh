@@ -109,3 +109,21 @@ run_kernel_jobs() {
 	log=$main_log
 	return $status
 }
+
+# na_matching PATTERN REASON: na_NAME=REASON for every benchmark of
+# bench/benchmarks.list whose name matches the shell PATTERN (blk_*: the
+# disk figures, dom*: the domain lifecycle ones).
+na_matching() {
+	for b in $(sed -n 's/^\(run\|kernel\|dom0\) *\([a-z0-9_]*\) .*/\2/p' \
+		"${here:-bench}/benchmarks.list"); do
+		# shellcheck disable=SC2254  # PATTERN is a pattern
+		case $b in $1) eval "na_$b=\$2" ;; esac
+	done
+}
+
+# scratch_disk: a fresh, empty 32 MiB raw image for this boot's block
+# benchmarks (their /dev/sda), $log.disk; remove it after the boot.
+scratch_disk() {
+	rm -f "$log.disk"
+	truncate -s 32M "$log.disk"
+}

@@ -9,6 +9,8 @@ role=reference
 modes="time"
 na_hypercall="no hypervisor: the host row runs programs only"
 na_evtchn="no hypervisor: no domains, no event channels"
+na_matching 'blk_*' "no disk under test: the host's block devices and files sit behind its page cache and a virtual disk of the cloud it runs in"
+na_matching 'dom*' "no hypervisor: no domains"
 
 boot() {
 	export TMPDIR=/dev/shm

@@ -6,8 +6,15 @@ role=baseline
 modes="time icount"
 na_hypercall="natively there is no hypervisor to call"
 na_evtchn="natively there are no domains and no event channels"
+na_matching 'dom*' "natively there are no domains"
 
+# The block benchmarks use /dev/sda: QEMU's IDE disk, a fresh image.
 boot() {
+	scratch_disk
 	qemu_boot -cpu max -m 256M -kernel "$BUILD/pvops-guest.elf" \
-		-initrd "$BENCH_INITRD" -append "$(guest_append)"
+		-initrd "$BENCH_INITRD" -append "$(guest_append)" \
+		-drive "file=$log.disk,format=raw,if=ide,index=0"
+	status=$?
+	rm -f "$log.disk"
+	return $status
 }

@@ -1,6 +1,89 @@
 # shellcheck shell=sh disable=SC2034  # bench/run reads the variables
-# pvops-guest as a PV domU on heron's hypervisor.
+# pvops-guest as a PV domU on heron's hypervisor, created by the toolstack
+# in dom0 the way a user would: hv boots pvops-guest as dom0 with the
+# toolstack's root (heron-xenstored, heron-consoled, heron-blkback), whose
+# run script creates the measured domU with `heron create` (the same
+# kernel file, 256 MiB, the benchmark initrd and jobs on its command
+# line; its xvda is dom0's /dev/sda through heron-blkback), waits until it
+# has powered itself off, and prints its console log (heron-consoled's).
+# While the domU runs, dom0 only waits: `heron console` blocked in poll on
+# the consoled socket, consoled and blkback blocked on their event
+# channels, heron's monitor on a xenstore watch (with a domain_info
+# hypercall a second).  Then dom0 times domain lifecycles itself
+# (domlife: create, first output, /init up, destroy) with the toolstack's
+# example domU initrd.  The dom0 side is toolstack/dom0/init.sh's, the
+# run script is generated here per boot.
 title="pvops-guest PV domU on hv"
 role=measured
 modes="time icount"
-pending="not running yet: a domU's console is a shared ring that needs a console backend in dom0, and none exists; the PV dom0 row runs the same PV kernel paths"
+
+# The measured domain's config; JOBS, DISK filled in by boot.
+domu_cfg='name = "bench"
+memory = 256
+kernel = "/boot/pvops-guest.elf"
+ramdisk = "/boot/bench-initrd.cpio.gz"
+cmdline = "JOBS kdebug"
+disk = [ DISK ]'
+
+# The lifecycle domain: the toolstack's example domU, whose /init says
+# "heron domU: up" and waits in a shell.
+life_cfg='name = "life"
+memory = 256
+kernel = "/boot/pvops-guest.elf"
+ramdisk = "/boot/domu-initrd.cpio.gz"'
+
+boot() {
+	stage=$log.root
+	disk=$log.disk
+	rm -rf "$stage" "$disk"
+	cp -a "$BUILD/bench/dom0-root" "$stage"
+	rm -f "$stage/.stamp"
+	mkdir -p "$stage/etc/heron"
+	printf '%s\n' "$domu_cfg" | sed -e "s|JOBS|$(guest_append)|" \
+		-e "s|DISK|'phy:/dev/sda,xvda,w'|" >"$stage/etc/heron/bench.cfg"
+	printf '%s\n' "$life_cfg" >"$stage/etc/heron/life.cfg"
+	life_t=$(printf '%s\n' "${dom0_jobs-}" | sed -n '1s/.*-t \([0-9]*\).*/\1/p')
+	cat >"$stage/etc/heron/run.sh" <<-EOF
+		heron create /etc/heron/bench.cfg || exit 1
+		# Blocks until heron-consoled closes the relay (the domain is gone);
+		# retried while consoled has not taken the new domain on yet.
+		id=\$(heron list --json bench | sed -n 's/.*"id":\([0-9]*\),.*/\1/p')
+		while heron list bench >/dev/null 2>&1; do
+			heron console bench </dev/console >/dev/null 2>&1 || sleep 0.2
+		done
+		tr -d '\r' </var/log/heron/console-\$id.log
+		${life_t:+domlife -t $life_t /etc/heron/life.cfg 'heron domU: up'}
+	EOF
+	pvops-guest/mkinitrd "$stage" "$log.initrd" >/dev/null || return 1
+	rm -rf "$stage"
+	truncate -s 32M "$disk"
+	qemu_boot -cpu max -m 768M -kernel "$BUILD/hv.elf" -append "dom0_mem=128M" \
+		-initrd "$BUILD/pvops-guest.elf,$log.initrd" \
+		-drive "file=$disk,format=raw,if=ide,index=0"
+	status=$?
+	rm -f "$disk" "$log.initrd"
+	run_kernel_jobs kernel_boot || return
+	return $status
+}
+
+# The PV kernels (bench/kernels/) as domUs of hv, built at boot (domu=)
+# next to an idle dom0 (the scenario tests' test_pv_dom0, which powers the
+# machine off once they are gone): the null hypercall from a domU, and the
+# event-channel round trip between two domUs.  Their console_io lines
+# carry hv's "(dN) " prefix, taken off here.
+kernel_boot() {
+	dom0=$BUILD/tests/guests/test_pv_dom0.elf
+	case $1 in
+	*/evtchn.elf)
+		qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" \
+			-append "dom0_mem=32M domu=1:16M domu=2:16M" \
+			-initrd "$dom0 domus=2 timeout=$BOOT_TIMEOUT,$1 $2 role=server peer=2,$1 role=client peer=1 idle=2000" ;;
+	*)
+		qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" \
+			-append "dom0_mem=32M domu=1:16M" \
+			-initrd "$dom0 domus=1 timeout=$BOOT_TIMEOUT,$1 $2" ;;
+	esac
+	status=$?
+	sed -i 's/^(d[12]) //' "$log"
+	return $status
+}

@@ -10,6 +10,8 @@ role=measured
 modes="time icount"
 na_hypercall="an HVM guest makes no PV hypercalls (hv answers VMMCALL with -ENOSYS); its null VM exit is the CPUID column"
 na_evtchn="an HVM guest has no event channels yet (no callback vector, no PV drivers in HVM guests); the PV dom0 row measures the hypervisor's path"
+na_matching 'blk_*' "pending: hv's HVM device model emulates no disk controller yet, and HVM guests have no PV drivers (blkfront)"
+na_matching 'dom*' "HVM domains are built by hv at boot (hvm=); heron create builds PV domains only"
 
 boot() {
 	qemu_boot -cpu max -m 512M -kernel "$BUILD/hv.elf" \

@@ -3,4 +3,4 @@
 title="stock Linux PV domU on hv"
 role=measured
 modes="time icount"
-pending="not running yet: the stock Debian kernel as a PV domU needs the toolstack, xenstore in dom0, the console backend and hv features Linux uses (set_gdt, INIT_P2M, multi-vCPU: issue 9)"
+pending="not bootable yet: Debian's kernel, created by heron create in dom0, gets through startup_xen and stops at HYPERVISOR_set_gdt, which hv does not implement yet; nothing reaches its console (docs/linux-pv.md, issue 9)"

@@ -11,6 +11,8 @@ modes="time icount"
 ratio_to=linux-native
 na_hypercall="natively there is no hypervisor to call"
 na_evtchn="natively there are no domains and no event channels"
+na_matching 'blk_*' "the benchmark initrd has no Linux modules (Debian's kernel has its disk drivers as modules) and no device nodes for a disk"
+na_matching 'dom*' "natively there are no domains"
 linux_pending
 
 boot() {

@@ -9,20 +9,28 @@ title="pvops-guest PV dom0 on Xen 4.17 (informative)"
 role=measured
 modes="time icount"
 na_evtchn="cannot run here: Xen 4.17 on x86 starts no domain but dom0 without a toolstack (no dom0less), and none runs in this dom0"
+na_matching 'dom*' "no toolstack for Xen in this dom0 (xl needs Linux and libxl)"
 
+# The block benchmarks use dom0's /dev/sda, QEMU's IDE disk (a fresh
+# image), through Xen's port I/O emulation.
 boot() {
-	xen_boot "$BUILD/pvops-guest.elf $(guest_append)kdebug,$BENCH_INITRD"
+	scratch_disk
+	xen_boot "$BUILD/pvops-guest.elf $(guest_append)kdebug,$BENCH_INITRD" \
+		-drive "file=$log.disk,format=raw,if=ide,index=0"
 	status=$?
+	rm -f "$log.disk"
 	run_kernel_jobs kernel_boot || return
 	return $status
 }
 
-# xen_boot MODULES: Xen with MODULES (dom0's kernel and command line,
-# its initrd), until Xen reports dom0 gone.
+# xen_boot MODULES [QEMU-ARG...]: Xen with MODULES (dom0's kernel and
+# command line, its initrd), until Xen reports dom0 gone.
 xen_boot() {
+	modules=$1
+	shift
 	qemu_boot_until '^\(XEN\) (Hardware Dom0 (halted|crashed|shutdown)|.*Panic on CPU)' \
 		-cpu max,-smap -m 512M -kernel "$BUILD/xen-ref/xen-4.17" \
-		-append "console=com1 com1=115200,8n1 dom0_mem=256M noreboot" -initrd "$1"
+		-append "console=com1 com1=115200,8n1 dom0_mem=256M noreboot" -initrd "$modules" "$@"
 }
 
 # The PV kernels (bench/kernels/) as dom0 of Xen, each in a boot of its own.

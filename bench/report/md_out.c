@@ -163,6 +163,56 @@ static void targets_table(const struct model *m, FILE *f)
 	}
 }
 
+/* "1.95x fail": one metric's ratio against the goal, or why there is none. */
+static void verdict_cell(const struct model *m, const struct goal_check *g,
+			 const struct target *t, enum metric k, char *buf, size_t len)
+{
+	char ratio[32];
+	double r;
+
+	if (model_not_applicable(m, g->config, t->bench) ||
+	    (g->against >= 0 && model_not_applicable(m, g->against, t->bench))) {
+		snprintf(buf, len, NOT_APPLICABLE);
+		return;
+	}
+	if (model_check_ratio(m, g, t->bench, k, &r)) {
+		snprintf(buf, len, "no figure");
+		return;
+	}
+	fmt_ratio(r, ratio, sizeof(ratio));
+	snprintf(buf, len, "%s %s", ratio, r <= t->ratio ? "pass" : "**fail**");
+}
+
+/* Every goal check (CHECK records) against every ratio of its series. */
+static void verdict_table(const struct model *m, FILE *f)
+{
+	char goal[32], time[48], insns[48];
+
+	if (!m->nr_checks) {
+		fputs("None.\n", f);
+		return;
+	}
+	fputs("| goal | configuration | over | benchmark | goal ratio | time | instructions |\n"
+	      "|---|---|---|---|---:|---:|---:|\n", f);
+	for (size_t i = 0; i < m->nr_checks; i++) {
+		const struct goal_check *g = &m->checks[i];
+		int over = g->against >= 0 ? g->against : m->configs[g->config].base;
+
+		for (size_t j = 0; j < m->nr_targets; j++) {
+			const struct target *t = &m->targets[j];
+
+			if (strcmp(t->series, g->series))
+				continue;
+			fmt_ratio(t->ratio, goal, sizeof(goal));
+			verdict_cell(m, g, t, METRIC_TIME, time, sizeof(time));
+			verdict_cell(m, g, t, METRIC_ICOUNT, insns, sizeof(insns));
+			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n", t->title,
+				m->configs[g->config].title, m->configs[over].name,
+				m->benches[t->bench].title, goal, time, insns);
+		}
+	}
+}
+
 static void configs_table(const struct model *m, FILE *f)
 {
 	fputs("| configuration | role | status | note |\n|---|---|---|---|\n", f);
@@ -261,6 +311,12 @@ int write_markdown(const struct model *m, FILE *f)
 	      "Ratios to native on QEMU TCG. heron's PV and HVM rows must beat the "
 	      "Xen 4.17 figures.\n\n", f);
 	targets_table(m, f);
+	fputs("\n## Goals: pass or fail\n\n"
+	      "Each goal's configuration against each of its ratios: the median "
+	      "over the median of the configuration named under *over* (its "
+	      "baseline, or the row the goal is stated against), per metric; "
+	      "pass when at or under the goal ratio.\n\n", f);
+	verdict_table(m, f);
 	fputs("\n## Configurations\n\n", f);
 	configs_table(m, f);
 	fputs("\n## Not measured yet\n\n", f);

@@ -282,6 +282,36 @@ static int load_target(struct loader *ld, const struct record *r)
 	return 0;
 }
 
+static int load_check(struct loader *ld, const struct record *r)
+{
+	const char *series = need(ld, r, "series"), *config = need(ld, r, "config"),
+		*against = record_get(r, "against");
+	struct goal_check *g;
+	int c, a = -1, known = 0;
+
+	if (!series || !config)
+		return -1;
+	for (size_t i = 0; i < ld->m->nr_targets; i++)
+		known |= !strcmp(ld->m->targets[i].series, series);
+	if (!known)
+		return fail(ld, "check of series %s, which has no target before it", series);
+	if ((c = find_config(ld->m, config)) < 0)
+		return fail(ld, "check of unknown configuration %s", config);
+	if (against && ((a = find_config(ld->m, against)) < 0 || a == c))
+		return fail(ld, "check of %s against '%s': no other configuration of that name",
+			    config, against);
+	for (size_t i = 0; i < ld->m->nr_checks; i++)
+		if (!strcmp(ld->m->checks[i].series, series) && ld->m->checks[i].config == c)
+			return fail(ld, "check of %s for %s given twice", series, config);
+	g = push(&ld->m->checks, &ld->m->nr_checks, sizeof(*g));
+	if (!g)
+		return fail(ld, "out of memory");
+	g->series = strdup(series);
+	g->config = c;
+	g->against = a;
+	return 0;
+}
+
 /* The config, metric and run fields common to RESULT and FAIL. */
 static int load_where(struct loader *ld, const struct record *r, int *config,
 		      enum metric *k, int *run)
@@ -389,6 +419,8 @@ static int load_record(struct loader *ld, const struct record *r)
 		return load_na(ld, r);
 	if (!strcmp(r->type, "TARGET"))
 		return load_target(ld, r);
+	if (!strcmp(r->type, "CHECK"))
+		return load_check(ld, r);
 	if (!strcmp(r->type, "RESULT"))
 		return load_result(ld, r);
 	if (!strcmp(r->type, "FAIL"))
@@ -533,6 +565,8 @@ void model_free(struct model *m)
 		free(m->targets[i].series);
 		free(m->targets[i].title);
 	}
+	for (size_t i = 0; i < m->nr_checks; i++)
+		free(m->checks[i].series);
 	for (size_t i = 0; i < m->nr_failures; i++)
 		free(m->failures[i].note);
 	free(m->meta);
@@ -540,10 +574,29 @@ void model_free(struct model *m)
 	free(m->benches);
 	free(m->na);
 	free(m->targets);
+	free(m->checks);
 	free(m->results);
 	free(m->failures);
 	free(m->summaries);
 	memset(m, 0, sizeof(*m));
+}
+
+int model_check_ratio(const struct model *m, const struct goal_check *g, int bench,
+		      enum metric k, double *ratio)
+{
+	const struct summary *s = model_summary(m, g->config, bench, k), *d;
+
+	if (!s)
+		return -1;
+	if (g->against < 0) {
+		*ratio = s->ratio;
+		return s->has_ratio ? 0 : -1;
+	}
+	d = model_summary(m, g->against, bench, k);
+	if (!d || d->st.median <= 0)
+		return -1;
+	*ratio = s->st.median / d->st.median;
+	return 0;
 }
 
 const char *metric_name(enum metric k)

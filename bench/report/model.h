@@ -13,6 +13,12 @@
  *   NA        config name note      a benchmark that means nothing in a
  *                                   configuration (a hypercall natively), why
  *   TARGET    series title benchmark ratio
+ *   CHECK     series config [against]
+ *                                   a goal: config's ratio for every
+ *                                   benchmark of series must not exceed the
+ *                                   series' ratio; against: the
+ *                                   configuration whose medians divide
+ *                                   config's (default config's own base)
  *   RESULT    config mode run name unit value iters tsc
  *   FAIL      config mode run [name] note
  */
@@ -56,6 +62,11 @@ struct target {
 	double ratio;
 };
 
+struct goal_check {
+	char *series;
+	int config, against;            /* against -1: config's own ratios */
+};
+
 struct result {
 	int config, bench, run;
 	enum metric metric;             /* the boot mode it came from */
@@ -84,10 +95,11 @@ struct model {
 	struct benchdef *benches;
 	struct not_applicable *na;
 	struct target *targets;
+	struct goal_check *checks;
 	struct result *results;
 	struct failure *failures;
 	struct summary *summaries;
-	size_t nr_meta, nr_configs, nr_benches, nr_na, nr_targets, nr_results,
+	size_t nr_meta, nr_configs, nr_benches, nr_na, nr_targets, nr_checks, nr_results,
 		nr_failures, nr_summaries;
 };
 
@@ -109,6 +121,12 @@ const char *model_not_applicable(const struct model *m, int config, int bench);
 /* The summary of (config, bench, metric), or NULL when nothing was measured. */
 const struct summary *model_summary(const struct model *m, int config, int bench,
 				    enum metric k);
+/*
+ * A goal check's ratio for one benchmark and metric: into *ratio, 0; -1
+ * when a figure is missing.
+ */
+int model_check_ratio(const struct model *m, const struct goal_check *g, int bench,
+		      enum metric k, double *ratio);
 /* The unit of a metric for a benchmark: "ns/page" or "insns/page". */
 void metric_unit(const struct benchdef *b, enum metric k, char *buf, size_t len);
 

@@ -1,7 +1,8 @@
 /*
  * Chart: one panel per metric, grouped bars of the ratio to the baseline
  * per benchmark (log scale), one bar per configuration with figures plus,
- * for time, the target and reference ratios.  gnuplot draws it from
+ * for time, the target and reference ratios (those over the baseline: a
+ * goal stated over another row is in results.md's verdicts only).  gnuplot draws it from
  * chart.gp; the data sit in chart-METRIC.dat.
  */
 #include "output.h"
@@ -45,12 +46,23 @@ static void add_configs(const struct model *m, struct panel *p)
 	}
 }
 
+/* A goal checked over another row than the baseline: not a ratio to native. */
+static int over_other_row(const struct model *m, const char *series)
+{
+	for (size_t i = 0; i < m->nr_checks; i++)
+		if (m->checks[i].against >= 0 && !strcmp(m->checks[i].series, series))
+			return 1;
+	return 0;
+}
+
 static void add_targets(const struct model *m, struct panel *p)
 {
 	for (size_t i = 0; i < m->nr_targets; i++) {
 		const struct target *t = &m->targets[i];
 		size_t k;
 
+		if (over_other_row(m, t->series))
+			continue;
 		for (k = 0; k < p->nr && strcmp(p->s[k].title, t->title); k++)
 			;
 		if (k == p->nr) {

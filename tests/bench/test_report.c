@@ -18,7 +18,8 @@
 #include "stats.h"
 
 /* Three runs; pv's "b" failed in run 3; "c" is for later; "pend" pending;
- * "d" does not apply to the host or natively. */
+ * "d" does not apply to the host or natively; pv is checked against a goal
+ * (its own ratios) and against the Xen series over the host. */
 static const char canned[] =
 	"# canned\n"
 	"META date=2025-01-02 runs=3 quick=0 qemu=\"QEMU 7.2\"\n"
@@ -33,6 +34,10 @@ static const char canned[] =
 	"CONFIG name=pv role=measured modes=time,icount title=\"pv on hv\"\n"
 	"CONFIG name=pend role=measured modes=time title=\"later one\" pending=\"not yet\"\n"
 	"TARGET series=xen-pv benchmark=a ratio=30.6 title=\"Xen PV\"\n"
+	"TARGET series=goal benchmark=a ratio=2.5 title=\"Goal\"\n"
+	"TARGET series=goal benchmark=b ratio=1.2 title=\"Goal\"\n"
+	"CHECK series=goal config=pv\n"
+	"CHECK series=xen-pv config=pv against=host\n"
 	"RESULT config=host mode=time run=1 name=a unit=ns/op value=10 iters=100 tsc=30\n"
 	"RESULT config=host mode=time run=2 name=a unit=ns/op value=12 iters=100 tsc=30\n"
 	"RESULT config=host mode=time run=3 name=a unit=ns/op value=11 iters=100 tsc=30\n"
@@ -308,6 +313,15 @@ START_TEST(test_model_rejects)
 		"CONFIG name=b2 role=baseline modes=time title=\"B\" ratio_to=native\n",
 		"TARGET series=s benchmark=zz ratio=1 title=\"S\"\n",
 		"TARGET series=s benchmark=a ratio=0 title=\"S\"\n",
+		"CHECK series=s config=native\n",
+		"TARGET series=s benchmark=a ratio=1 title=\"S\"\nCHECK config=native\n",
+		"TARGET series=s benchmark=a ratio=1 title=\"S\"\nCHECK series=s config=nope\n",
+		"TARGET series=s benchmark=a ratio=1 title=\"S\"\n"
+		"CHECK series=s config=native against=native\n",
+		"TARGET series=s benchmark=a ratio=1 title=\"S\"\n"
+		"CHECK series=s config=native against=nope\n",
+		"TARGET series=s benchmark=a ratio=1 title=\"S\"\n"
+		"CHECK series=s config=pend\nCHECK series=s config=pend\n",
 		"FAIL config=native mode=time run=1 name=zz note=\"x\"\n",
 		"FAIL config=native mode=time run=1\n",
 		"META runs=3\n",
@@ -358,6 +372,14 @@ START_TEST(test_report_passes_check)
 	ck_assert_msg(strstr(md, "| native | 200 ns (1.00x) | 50.0 ns (1.00x) | n/a |"), "%s", md);
 	ck_assert_msg(strstr(md, "| pv on hv | 400 ns (2.00x) | 70.0 ns (1.40x) | 11.0 ns |"), "%s", md);
 	ck_assert_msg(strstr(md, "| the host | 11.0 ns (0.055x) | 5.00 ns (0.10x) | n/a |"), "%s", md);
+	/* Verdicts: a ratio at or under the goal passes; over a row with no
+	 * instruction count there is no figure. */
+	ck_assert_msg(strstr(md, "| Goal | pv on hv | native | bench a | 2.50x | 2.00x pass | "
+			     "3.00x **fail** |\n"), "%s", md);
+	ck_assert_msg(strstr(md, "| Goal | pv on hv | native | bench b | 1.20x | 1.40x **fail** | "
+			     "2.00x **fail** |\n"), "%s", md);
+	ck_assert_msg(strstr(md, "| Xen PV | pv on hv | host | bench a | 30.6x | 36.4x **fail** | "
+			     "no figure |\n"), "%s", md);
 	ck_assert_msg(strstr(md, "## Not applicable\n\n| configuration | benchmark | why |\n"
 			     "|---|---|---|\n| the host | bench d | no hv here |\n"
 			     "| native | bench d | no hv natively |\n"), "%s", md);

@@ -3,7 +3,9 @@
  * host configuration, then one quick boot of pvops-guest natively in both
  * modes, then pvops-guest as hv's PV dom0 with the PV kernel benchmarks
  * (bench/kernels/: the null hypercall, the event channel with a domU)
- * booted after it, then Debian's Linux as hv's HVM domU
+ * booted after it, then pvops-guest as a PV domU created by heron in
+ * dom0 (with the block figures over blkfront and the domain lifecycle
+ * timed from dom0), then Debian's Linux as hv's HVM domU
  * (its ratios are to the Linux native row, not selected here, so it has
  * none); the checker must accept the reports.
  * A benchmark that does not apply is recorded as such, not run.  A broken
@@ -22,11 +24,23 @@
 #define FAKE  BENCH_BUILD "/tests/bench/fake-build"
 #define NATIVE BENCH_BUILD "/tests/bench/run-native"
 #define PV    BENCH_BUILD "/tests/bench/run-pv-dom0"
+#define DOMU  BENCH_BUILD "/tests/bench/run-pv-domu"
 #define LINUX BENCH_BUILD "/tests/bench/run-linux-hvm"
 
 static const char *const programs[] = {
 	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpuid", "timer", "cpu", "mixed",
 };
+
+/* The disk figures: natively, as dom0 and as a domU; n/a elsewhere. */
+static const char *const blk_programs[] = {
+	"blk_seq_read_4k", "blk_seq_read_64k", "blk_seq_write_4k", "blk_seq_write_64k",
+	"blk_rand_read_4k", "blk_rand_read_64k", "blk_rand_write_4k", "blk_rand_write_64k",
+};
+
+/* Timed by dom0 in the PV domU configuration only. */
+static const char *const dom_figures[] = { "domcreate", "domoutput", "domboot", "domdestroy" };
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static int run(const char *cmd)
 {
@@ -61,6 +75,20 @@ static int count(const char *text, const char *needle)
 	return n;
 }
 
+/* One result of config in mode for each of names[0..n). */
+static void assert_results(const char *raw, const char *config, const char *mode,
+			   const char *const *names, size_t n)
+{
+	char needle[160];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(needle, sizeof(needle), "RESULT config=%s mode=%s run=1 name=%s ",
+			 config, mode, names[i]);
+		ck_assert_msg(count(raw, needle) == 1, "no single %s %s result for %s", config,
+			      mode, names[i]);
+	}
+}
+
 START_TEST(test_quick_host_run)
 {
 	char needle[128], *raw, *md;
@@ -80,9 +108,17 @@ START_TEST(test_quick_host_run)
 	ck_assert_int_eq(count(raw, "name=evtchn unit="), 0);
 	ck_assert_msg(strstr(raw, "NA config=host name=hypercall note=\"no hypervisor"), "%s", raw);
 	ck_assert_msg(strstr(raw, "NA config=host name=evtchn note=\"no hypervisor"), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=host name=blk_rand_write_64k note=\"no disk"), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=host name=domboot note=\"no hypervisor"), "%s", raw);
+	ck_assert_int_eq(count(raw, "RESULT config=host mode=time run=1 name=blk_"), 0);
+	ck_assert_int_eq(count(raw, "RESULT config=host mode=time run=1 name=dom"), 0);
 	md = slurp(OUT "/results.md");
 	ck_assert_msg(strstr(md, "not selected for this run"), "native not marked unselected");
-	ck_assert_msg(strstr(md, "needs a console backend in dom0"), "PV domU row without its reason");
+	ck_assert_msg(strstr(md, "stops at HYPERVISOR_set_gdt"), "Linux PV row without its reason");
+	ck_assert_msg(strstr(md, "| network round trip and throughput | pending: netfront"),
+		      "network figure without its reason");
+	/* Goals of unselected rows have no figures, and say so. */
+	ck_assert_msg(strstr(md, "| 1.50x | no figure | no figure |"), "%s", md);
 	ck_assert_msg(strstr(md, "| n/a |"), "no n/a cell");
 	free(raw);
 	free(md);
@@ -106,6 +142,9 @@ START_TEST(test_quick_native_boot)
 			 programs[i]);
 		ck_assert_msg(count(raw, needle) == 1, "no icount result for %s", programs[i]);
 	}
+	assert_results(raw, "native", "time", blk_programs, N(blk_programs));
+	assert_results(raw, "native", "icount", blk_programs, N(blk_programs));
+	ck_assert_int_eq(count(raw, "RESULT config=native mode=time run=1 name=dom"), 0);
 	/* Each configuration is read on its own: nothing leaks between them. */
 	ck_assert_msg(strstr(raw, "CONFIG name=host role=reference modes=time title=\"host: "
 			     "Linux on 1 CPU, no emulation (reference)\" pending=\"not selected"), "%s", raw);
@@ -140,10 +179,45 @@ START_TEST(test_quick_pv_dom0_boot)
 		ck_assert_msg(count(raw, needle) == 1, "no %s result for the event channel",
 			      modes[m]);
 	}
+	assert_results(raw, "pv-dom0", "time", blk_programs, N(blk_programs));
+	assert_results(raw, "pv-dom0", "icount", blk_programs, N(blk_programs));
 	ck_assert_int_eq(count(raw, "FAIL "), 0);
 	ck_assert_msg(strstr(raw, "NA config=native name=hypercall"), "%s", raw);
 	ck_assert_msg(strstr(raw, "NA config=native name=evtchn"), "%s", raw);
 	free(raw);
+}
+END_TEST
+
+/*
+ * pvops-guest as a domU of heron create: the programs and disk figures in
+ * the domU, the lifecycle from dom0, the PV kernels as boot-time domUs.
+ */
+START_TEST(test_quick_pv_domu_boot)
+{
+	static const char *const kernels[] = { "hypercall", "evtchn" };
+	static const char *const modes[] = { "time", "icount" };
+	char *raw, *md;
+
+	ck_assert_int_eq(run("bench/run -q -r 1 -c pv-domu -b " BENCH_BUILD " -o " DOMU
+			     " > " DOMU ".log 2>&1"), 0);
+	ck_assert_int_eq(check_results(DOMU, stderr), 0);
+	raw = slurp(DOMU "/raw.txt");
+	for (size_t m = 0; m < 2; m++) {
+		assert_results(raw, "pv-domu", modes[m], programs, N(programs));
+		assert_results(raw, "pv-domu", modes[m], blk_programs, N(blk_programs));
+		assert_results(raw, "pv-domu", modes[m], dom_figures, N(dom_figures));
+		assert_results(raw, "pv-domu", modes[m], kernels, N(kernels));
+	}
+	ck_assert_int_eq(count(raw, "FAIL "), 0);
+	ck_assert_int_eq(count(raw, "NA config=pv-domu "), 0);
+	ck_assert_msg(strstr(raw, "CHECK series=heron-pv-block-goal config=pv-domu "
+			     "against=pv-dom0\n"), "%s", raw);
+	md = slurp(DOMU "/results.md");
+	/* The block goal is over PV dom0, not selected here: no figure, no verdict. */
+	ck_assert_msg(strstr(md, "| pvops-guest PV domU on hv | pv-dom0 | disk: random write, "
+			     "64 KiB | 1.20x | no figure | no figure |"), "%s", md);
+	free(raw);
+	free(md);
 }
 END_TEST
 
@@ -223,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, test_quick_host_run);
 	tcase_add_test(tc, test_quick_native_boot);
 	tcase_add_test(tc, test_quick_pv_dom0_boot);
+	tcase_add_test(tc, test_quick_pv_domu_boot);
 	tcase_add_test(tc, test_quick_linux_hvm_boot);
 	tcase_add_test(tc, test_failing_program_is_recorded);
 	tcase_add_test(tc, test_bad_options_refused);
