@@ -279,14 +279,18 @@ static void check_writable_page_tables(void)
     CHECK_EQ(map_frame(self, self_mfn, PTE_DATA), 0, "the frame is still a plain page");
 }
 
-/* A RAM frame that is not ours: counting down from the top of RAM. */
+/* A RAM frame that is not ours: counting down from the top of RAM.
+ * Frames that are ours without a p2m entry (shared_info, grant table
+ * frames) are told apart by an M2P update to their own value, which only
+ * the owner may do (and which changes nothing). */
 static uint64_t foreign_ram_mfn(uint64_t max_mfn)
 {
     const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
 
     for (uint64_t mfn = max_mfn - 1; mfn > 0; mfn--) {
         uint64_t pfn = machine_to_phys[mfn];
-        if (pfn >= start_info->nr_pages || p2m[pfn] != mfn)
+        if ((pfn >= start_info->nr_pages || p2m[pfn] != mfn) &&
+            mmu_update1((mfn << 12) | MMU_MACHPHYS_UPDATE, pfn) != 0)
             return mfn;
     }
     panic("no foreign RAM frame");
