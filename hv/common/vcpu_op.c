@@ -1,7 +1,7 @@
 /*
  * vcpu_op (hypercall 24) and set_timer_op (15): vCPU state queries,
- * runstate areas, the one-shot and periodic timers that raise VIRQ_TIMER,
- * and moving vcpu_info out of shared_info.
+ * runstate and time areas, the one-shot and periodic timers that raise
+ * VIRQ_TIMER, and moving vcpu_info out of shared_info.
  */
 #include <hv/domain.h>
 #include <hv/sched.h>
@@ -87,6 +87,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
     struct vcpu_register_runstate_memory_area area;
     struct vcpu_set_periodic_timer pt;
     struct vcpu_set_singleshot_timer st;
+    struct vcpu_register_time_memory_area ta;
 
     if (!v)
         return -ENOENT;
@@ -139,6 +140,17 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
 
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, arg);
+
+    case VCPUOP_register_vcpu_time_memory_area:
+        if (copy_from_guest(&ta, arg, sizeof(ta)))
+            return -EFAULT;
+        if (!guest_access_ok(ta.addr, sizeof(vcpu_time_info_t)))
+            return -EFAULT;
+        v->time_info_guest = ta.addr;
+        v->arch.time_update_pending = false;
+        if (v == current)
+            update_vcpu_system_time(v);
+        return 0;
 
     default:
         return -ENOSYS;     /* initialise, up, down, send_nmi, ... */

@@ -4,12 +4,16 @@
  * fresh (TSC, system time) pair; a guest extrapolates from it with
  *   now = system_time + ((tsc - tsc_timestamp) scaled by mul/shift).
  * Records are written under the version seqlock (odd while changing) and
- * refreshed whenever the vCPU is scheduled in.
+ * refreshed whenever the vCPU is scheduled in.  A vCPU may register a
+ * second copy in its own memory (Linux maps it into its vDSO); it gets
+ * the same record and version numbers.
  */
 #include <hv/vtime.h>
 #include <hv/time.h>
 #include <hv/processor.h>
 #include <hv/pv.h>
+#include <hv/guest_access.h>
+#include <hv/percpu.h>
 #include <hv/lib.h>
 
 #define wmb() asm volatile("" ::: "memory")     /* x86: stores stay ordered */
@@ -33,6 +37,29 @@ void update_vcpu_system_time(struct vcpu *v)
     t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
     wmb();
     t->version++;
+    if (v == current && !update_vcpu_time_area(v))
+        v->arch.time_update_pending = true;
+}
+
+bool update_vcpu_time_area(struct vcpu *v)
+{
+    xen_guest_handle_t h = v->time_info_guest;
+    xen_guest_handle_t ver = h + offsetof(vcpu_time_info_t, version);
+    vcpu_time_info_t t = v->vcpu_info->time;
+    u32 odd = t.version - 1;
+
+    ASSERT(v == current);
+    if (!h)
+        return true;
+    if (copy_to_guest(ver, &odd, sizeof(odd)))
+        return false;
+    wmb();
+    t.version = odd;
+    if (copy_to_guest(h, &t, sizeof(t)))
+        return false;
+    wmb();
+    t.version = odd + 1;
+    return !copy_to_guest(ver, &t.version, sizeof(t.version));
 }
 
 void update_domain_wallclock_time(struct domain *d)

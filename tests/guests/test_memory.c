@@ -239,6 +239,33 @@ static void check_vm_assist(void)
     CHECK_EQ(PROBE("movq %0, (%1)", "r"(bad), "r"(l1e)), 14,
              "an emulated store that maps a hypervisor frame faults");
     CHECK_EQ(PTE_MFN(*l1e), virt_to_mfn(other), "the entry is unchanged");
+
+    /* The read-modify-writes Linux uses on L1 entries are emulated too. */
+    uint64_t mine = (virt_to_mfn(page) << 12) | PTE_DATA, x = mine, expect;
+    bool ok;
+    asm volatile("xchgq %0, (%1)" : "+r"(x) : "r"(l1e) : "memory");
+    CHECK_EQ(PTE_MFN(x), virt_to_mfn(other), "xchg: the old entry back");
+    CHECK_EQ(PTE_MFN(*l1e), virt_to_mfn(page), "xchg: the new entry in");
+    expect = *l1e;
+    asm volatile("lock cmpxchgq %2, (%3); setz %0"
+                 : "=q"(ok), "+a"(expect) : "r"(new), "r"(l1e) : "memory", "cc");
+    CHECK(ok, "cmpxchg that matches: ZF");
+    CHECK_EQ(PTE_MFN(*l1e), virt_to_mfn(other), "cmpxchg stored");
+    expect = 0;
+    asm volatile("lock cmpxchgq %2, (%3); setz %0"
+                 : "=q"(ok), "+a"(expect) : "r"(mine), "r"(l1e) : "memory", "cc");
+    CHECK(!ok, "cmpxchg that does not match: no ZF");
+    CHECK_EQ(expect, *l1e, "cmpxchg: RAX gets the entry");
+    CHECK_EQ(PTE_MFN(*l1e), virt_to_mfn(other), "cmpxchg stored nothing");
+    asm volatile("lock btrq $1, (%1); setc %0" : "=q"(ok) : "r"(l1e) : "memory", "cc");
+    CHECK(ok && !(*l1e & _PAGE_RW), "btr of RW: CF was set, RW clear");
+    asm volatile("lock orb $2, (%0)" :: "r"(l1e) : "memory", "cc");
+    CHECK(*l1e & _PAGE_RW, "or byte: RW back");
+    asm volatile("lock andb $0xfd, (%0)" :: "r"(l1e) : "memory", "cc");
+    CHECK(!(*l1e & _PAGE_RW), "and byte: RW clear");
+    CHECK_EQ(PROBE("lock btsq $40, (%0)", "r"(l1e) : "memory", "cc"), 14,
+             "a bit op that maps a frame beyond RAM faults");
+    CHECK_EQ(PTE_MFN(*l1e), virt_to_mfn(other), "the entry is unchanged");
     CHECK_EQ(vm_assist(VMASST_CMD_disable, VMASST_TYPE_writable_pagetables), 0, "disable");
     CHECK_EQ(map_frame(page, virt_to_mfn(page), PTE_DATA), 0, "restore the mapping");
 }

@@ -10,7 +10,6 @@
 #include "lib/guest.h"
 #include "lib/traps.h"
 #include "lib/mm.h"
-#include <public/grant_table.h>
 #include <public/memory.h>
 
 const char test_title[] = "mmu";
@@ -280,27 +279,18 @@ static void check_writable_page_tables(void)
     CHECK_EQ(map_frame(self, self_mfn, PTE_DATA), 0, "the frame is still a plain page");
 }
 
-/*
- * A RAM frame that is not ours: counting down from the top of RAM.  Our
- * shared_info and grant-table frame are ours but not in the p2m (and sit
- * near the top of RAM), so they are skipped too.
- */
+/* A RAM frame that is not ours: counting down from the top of RAM.
+ * Frames that are ours without a p2m entry (shared_info, grant table
+ * frames) are told apart by an M2P update to their own value, which only
+ * the owner may do (and which changes nothing). */
 static uint64_t foreign_ram_mfn(uint64_t max_mfn)
 {
     const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-    uint64_t gnttab_mfn = 0;
-    struct gnttab_setup_table setup = {
-        .dom = DOMID_SELF, .nr_frames = 1, .frame_list = PTR(&gnttab_mfn),
-    };
 
-    if (hypercall3(HC(grant_table_op), GNTTABOP_setup_table, PTR(&setup), 1) ||
-        setup.status != GNTST_okay)
-        panic("setup_table: status %d", setup.status);
     for (uint64_t mfn = max_mfn - 1; mfn > 0; mfn--) {
         uint64_t pfn = machine_to_phys[mfn];
-        if (mfn == start_info->shared_info >> PAGE_SHIFT || mfn == gnttab_mfn)
-            continue;
-        if (pfn >= start_info->nr_pages || p2m[pfn] != mfn)
+        if ((pfn >= start_info->nr_pages || p2m[pfn] != mfn) &&
+            mmu_update1((mfn << 12) | MMU_MACHPHYS_UPDATE, pfn) != 0)
             return mfn;
     }
     panic("no foreign RAM frame");

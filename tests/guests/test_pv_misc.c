@@ -43,6 +43,34 @@ static void check_time(void)
     CHECK(shared_info->wc_nsec < 1000000000u, "wc_nsec %u", shared_info->wc_nsec);
 }
 
+static struct vcpu_time_info time_copy;
+
+/* VCPUOP_register_vcpu_time_memory_area: a second copy of vcpu_info.time. */
+static void check_time_area(void)
+{
+    const struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+    struct vcpu_register_time_memory_area reg = { .addr = PTR(&time_copy) };
+    uint32_t before;
+
+    reg.addr = 0xffff800000000000ULL;
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_vcpu_time_memory_area, 0, PTR(&reg)),
+             -XEN_EFAULT, "a time area in hv's hole");
+    reg.addr = PTR(&time_copy);
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_vcpu_time_memory_area, 0, PTR(&reg)),
+             0, "register the time area");
+    CHECK(time_copy.version > 0 && !(time_copy.version & 1), "written at once, version even");
+    CHECK_EQ(time_copy.tsc_to_system_mul, t->tsc_to_system_mul, "same scale");
+    CHECK(time_copy.flags & XEN_PVCLOCK_TSC_STABLE_BIT, "TSC_STABLE");
+    CHECK_EQ(sched_yield(), 0, "yield");
+    CHECK_EQ(time_copy.version, t->version, "refreshed with vcpu_info.time");
+    reg.addr = 0;
+    CHECK_EQ(hypercall3(HC(vcpu_op), VCPUOP_register_vcpu_time_memory_area, 0, PTR(&reg)),
+             0, "unregister");
+    before = time_copy.version;
+    CHECK_EQ(sched_yield(), 0, "yield");
+    CHECK_EQ(time_copy.version, before, "no longer written");
+}
+
 static struct vcpu_runstate_info area;
 
 static void check_runstate(void)
@@ -350,6 +378,7 @@ void test_main(void)
 
     subtest("pvclock and wallclock", check_time);
     subtest("runstate area", check_runstate);
+    subtest("vcpu time area", check_time_area);
     subtest("PHYSDEVOP_set_iopl", check_iopl);
     subtest("privilege", check_privilege);
     subtest("rdmsr and wrmsr", check_msrs);

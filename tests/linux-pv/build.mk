@@ -8,10 +8,17 @@ LPV_INITRD    := $(LPV_BIN)/linux-initrd.cpio.gz
 LPV_DOM0_ROOT := $(LPV_BIN)/dom0-root
 SCENARIO_TESTS += $(LPV_BIN)/test_linux_pv
 
-$(LPV_INITRD): tests/linux-pv/init pvops-guest/mkinitrd
+# Modules come from the fetched package: xen-blkfront (no dependencies
+# beyond the built-in kernel) for the block test.
+$(LPV_INITRD): tests/linux-pv/init pvops-guest/mkinitrd $(LINUX_REF)/fetched
 	rm -rf $(LPV_BIN)/linux-root
-	mkdir -p $(LPV_BIN)/linux-root/proc $(LPV_BIN)/linux-root/sys $(LPV_BIN)/linux-root/dev
+	mkdir -p $(LPV_BIN)/linux-root/proc $(LPV_BIN)/linux-root/sys $(LPV_BIN)/linux-root/dev \
+		$(LPV_BIN)/linux-root/lib/modules
 	install -m 755 tests/linux-pv/init $(LPV_BIN)/linux-root/init
+	if deb=$$(ls $(LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
+		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
+			'./lib/modules/*/kernel/drivers/block/xen-blkfront.ko' \
+			> $(LPV_BIN)/linux-root/lib/modules/xen-blkfront.ko; fi
 	pvops-guest/mkinitrd $(LPV_BIN)/linux-root $@
 
 # dom0's root plus xen-probe, the initramfs and the kernel.  Without a
@@ -29,7 +36,7 @@ $(LPV_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(XEN_PROBE) $(LPV_INITRD) $(LINUX_REF)/
 $(LPV_BIN)/test_linux_pv: $(BUILD)/host/tests/linux-pv/test_linux_pv.o \
 		| $(HV_ELF) $(GUEST_ELF) $(LPV_DOM0_ROOT)/.stamp
 	@mkdir -p $(@D)
-	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 
 # Host unit test of the descriptor check set_gdt and update_descriptor use
 # (segdesc.o is built with the hosted mm objects, hv/build.mk).

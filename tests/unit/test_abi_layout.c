@@ -161,6 +161,8 @@ SIZE(struct vcpu_runstate_info, 48);
 AT(struct vcpu_runstate_info, state_entry_time, 8);
 AT(struct vcpu_set_singleshot_timer, flags, 8);
 AT(struct vcpu_register_vcpu_info, offset, 8);
+SIZE(struct vcpu_register_time_memory_area, 8);
+_Static_assert(VCPUOP_register_vcpu_time_memory_area == 13, "VCPUOP number");
 AT(struct callback_register, address, 8);
 _Static_assert(SEGBASE_FS == 0 && SEGBASE_GS_USER == 1 && SEGBASE_GS_KERNEL == 2 &&
                SEGBASE_GS_USER_SEL == 3, "SEGBASE_*");

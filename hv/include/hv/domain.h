@@ -64,6 +64,9 @@ struct vcpu {
     /* Runstate accounting and the guest's registered copy (0 = none). */
     struct vcpu_runstate_info runstate;
     xen_guest_handle_t runstate_guest;
+    /* VCPUOP_register_vcpu_time_memory_area: a guest copy of vcpu_info.time
+     * (0 = none), written with it while the vCPU is in kernel mode. */
+    xen_guest_handle_t time_info_guest;
 
     /* Timers raising VIRQ_TIMER, and the SCHEDOP_poll timeout. */
     struct timer singleshot_timer;

@@ -76,6 +76,8 @@ struct pv_vcpu {
     /* The runstate area could not be written in user mode: retry when
      * the vCPU enters kernel mode (the area is a kernel address). */
     bool runstate_update_pending;
+    /* The same for the registered vcpu_time_info copy. */
+    bool time_update_pending;
 
     /* Hypercall state: a continuation was set up; inside a multicall. */
     bool hcall_preempted;

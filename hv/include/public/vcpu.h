@@ -47,6 +47,11 @@ struct vcpu_set_singleshot_timer {
     uint32_t _pad;
 };
 
+/* A second copy of the vCPU's vcpu_time_info (Linux's vDSO pvclock). */
+struct vcpu_register_time_memory_area {
+    uint64_t addr;              /* guest VA of a vcpu_time_info, 0: none */
+};
+
 struct vcpu_register_vcpu_info {
     uint64_t mfn;
     uint32_t offset;

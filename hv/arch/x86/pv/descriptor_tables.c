@@ -14,7 +14,6 @@
 #include <hv/mm.h>
 #include <hv/segdesc.h>
 #include <hv/guest_access.h>
-#include <hv/flushtlb.h>
 #include <hv/percpu.h>
 #include <hv/errno.h>
 #include <hv/lib.h>

@@ -10,6 +10,7 @@
 #include <hv/page.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
+#include <hv/vtime.h>
 #include <public/segbase.h>
 #include "private.h"
 
@@ -31,6 +32,8 @@ void toggle_guest_mode(struct vcpu *v)
     write_cr3(mfn_to_maddr(pv_current_l4(v)));
     if (v->arch.kernel_mode && v->arch.runstate_update_pending)
         v->arch.runstate_update_pending = !vcpu_update_runstate_area(v);
+    if (v->arch.kernel_mode && v->arch.time_update_pending)
+        v->arch.time_update_pending = !update_vcpu_time_area(v);
 }
 
 long do_iret(struct cpu_user_regs *regs)
