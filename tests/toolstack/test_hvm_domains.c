@@ -140,7 +140,7 @@ START_TEST(hvm_domains)
 
     ck_assert_int_eq(st, 0);
     HAS(out, "created pvdom (id 2)\ncreated shell (id 3)\ncreated typed (id 4)\n");
-    HAS(hv, "hv: HVM domain 3 created by domain 0 (1 vCPUs)\n");
+    HAS(hv, "hv: domain 3 created by domain 0 (1 vCPUs, HVM)\n");
     HAS(hv, "hvm: domain 3: 64 MiB RAM, kernel [0x100000-");
     HAS(out, "shell: device model running\ntyped: device model running\n"
              "pvdom: no device model\n");
