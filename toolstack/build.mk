@@ -166,19 +166,36 @@ $(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
 # the HVM test kernel.
 HVM_PROBE     := $(TS_TEST_BIN)/hvm-probe
 TEST_HVM_ROOT := $(TS_TEST_BIN)/hvm-root
+# Made by tests/ fragments, which GNUmakefile includes after this one (so
+# their variables are still empty here): pvops-guest's test initrd, Debian's
+# kernel and the HVM Linux test's initrd.
+TS_GUEST_INITRD := $(BUILD)/guest/initrd.cpio.gz
+TS_LINUX_REF    := $(BUILD)/linux-ref
+TS_LINUX_INITRD := $(BUILD)/tests/hvm-guests/linux/initrd.cpio.gz
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_hvm_domains
 $(HVM_PROBE): tests/toolstack/progs/hvm_probe.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
-$(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(GUEST_INITRD) $(HVMG_KERNEL)
+$(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(TS_GUEST_INITRD) $(HVMG_KERNEL)
 	rm -rf $(TEST_HVM_ROOT)
 	cp -a $(TEST_DOM0_ROOT) $(TEST_HVM_ROOT)
 	install -m 755 $(HVM_PROBE) $(TEST_HVM_ROOT)/bin/
-	cp $(GUEST_INITRD) $(TEST_HVM_ROOT)/boot/hvm-shell-initrd.cpio.gz
+	cp $(TS_GUEST_INITRD) $(TEST_HVM_ROOT)/boot/hvm-shell-initrd.cpio.gz
 	cp $(HVMG_KERNEL) $(TEST_HVM_ROOT)/boot/test_hvm.elf
 	touch $@
+# ... and one with Debian's kernel and the HVM Linux test's initrd, if the
+# build fetched it (the test says why if not).
+TEST_HVM_LINUX_ROOT := $(TS_TEST_BIN)/hvm-linux-root
+$(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $(TS_LINUX_INITRD)
+	rm -rf $(TEST_HVM_LINUX_ROOT)
+	cp -a $(TEST_HVM_ROOT) $(TEST_HVM_LINUX_ROOT)
+	rm $(TEST_HVM_LINUX_ROOT)/.stamp
+	cp $(TS_LINUX_INITRD) $(TEST_HVM_LINUX_ROOT)/boot/linux-initrd.cpio.gz
+	if [ -e $(TS_LINUX_REF)/vmlinuz ]; then \
+		cp $(TS_LINUX_REF)/vmlinuz $(TEST_HVM_LINUX_ROOT)/boot/vmlinuz; fi
+	touch $@
 $(TS_TEST_BIN)/test_hvm_domains: $(TS_TEST_OBJ)/test_hvm_domains.o \
-		| $(HV_ELF) $(GUEST_ELF) $(TEST_HVM_ROOT)/.stamp
+		| $(HV_ELF) $(GUEST_ELF) $(TEST_HVM_ROOT)/.stamp $(TEST_HVM_LINUX_ROOT)/.stamp
 
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
 # then build/fuzz/fuzz_cfg -max_total_time=60.

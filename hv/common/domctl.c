@@ -167,9 +167,8 @@ static long createdomain(struct xen_domctl *op)
     memcpy(d->handle, c->handle, sizeof(d->handle));
     d->is_xs_domain = c->flags & XEN_DOMCTL_CDF_xs_domain;
     d->has_memory_map = !is_hvm_domain(d);
-    printk("hv: %s domain %u created by domain %u (%u vCPUs)\n",
-           is_hvm_domain(d) ? "HVM" : "PV", id, current->domain->domain_id,
-           c->max_vcpus);
+    printk("hv: domain %u created by domain %u (%u vCPUs%s)\n", id,
+           current->domain->domain_id, c->max_vcpus, is_hvm_domain(d) ? ", HVM" : "");
     op->domain = id;
     return 0;
 }
@@ -353,8 +352,10 @@ static long hvm_build(struct domain *d, const struct heron_domctl_hvm_build *b)
         goto out;
     p.nr_pages = b->ram_kb >> (PAGE_SHIFT - 10);
     cmdline = xzalloc(b->cmdline_len + 1);
-    rc = -ENOMEM;
-    if (!cmdline || (b->cmdline_len && copy_from_guest(cmdline, b->cmdline, b->cmdline_len)))
+    rc = !cmdline ? -ENOMEM
+         : b->cmdline_len && copy_from_guest(cmdline, b->cmdline, b->cmdline_len) ? -EFAULT
+         : 0;
+    if (rc)
         goto copy_failed;
     if (strlen(cmdline) != b->cmdline_len) {
         rc = -EINVAL;
@@ -373,15 +374,16 @@ static long hvm_build(struct domain *d, const struct heron_domctl_hvm_build *b)
     goto out;
 
 copy_failed:
-    if (!cmdline)
-        rc = -ENOMEM;
     snprintf(msg, HVM_BUILD_MSG_MAX, rc == -EFAULT ? "cannot read the caller's buffers"
              : "no hv memory for a copy of the files");
 out:
     if (rc) {
         printk("hv: domain %u: HVM build refused: %s\n", d->domain_id, msg);
-        if (b->msg && b->msg_len)
-            copy_to_guest(b->msg, msg, min((size_t)b->msg_len, strlen(msg) + 1));
+        if (b->msg && b->msg_len) {
+            if (b->msg_len < HVM_BUILD_MSG_MAX)
+                msg[b->msg_len - 1] = '\0';    /* cut to fit, still terminated */
+            copy_to_guest(b->msg, msg, strlen(msg) + 1);
+        }
     }
     if (image)
         free_xenheap_pages(image, order_of_bytes(b->image_len));

@@ -3,7 +3,10 @@
  * stand-in /dev/xen devices (fake_xendev.c) and a real heron-xenstored.
  * A domain's output reaches its log and an attached client, the client's
  * input reaches the ring, bad attach requests are refused, and the domain
- * is let go when its xenstore home disappears.
+ * is let go when its xenstore home disappears.  A device model (heron-dm)
+ * as an HVM domain's console source: its bytes are logged and relayed,
+ * clients' input reaches it, bad source requests are refused, and its
+ * leaving ends the domain's console.
  */
 #include <check.h>
 #include <poll.h>
@@ -172,6 +175,72 @@ START_TEST(output_logged_and_relayed_input_delivered)
 }
 END_TEST
 
+/* Reads exactly n bytes (5 s at most) from fd into buf, NUL-terminated. */
+static void read_n(int fd, char *buf, size_t n)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t r;
+
+        ck_assert_int_eq(poll(&p, 1, 5000), 1);
+        r = read(fd, buf + got, n - got);
+        ck_assert_int_gt(r, 0);
+        got += (size_t)r;
+    }
+    buf[n] = '\0';
+}
+
+START_TEST(device_model_as_console_source)
+{
+    char reply[128], buf[64], log7[160];
+    struct hxs *xs = hxs_open(xsd.sock);
+    int src, cl, bad;
+
+    ck_assert_int_eq(hxs_write(xs, 0, "/local/domain/7/name", "hvm7", 4), 0);
+    hxs_close(xs);
+    bad = client("source 8\n", reply, sizeof(reply));
+    ck_assert_str_eq(reply, "error no such domain in xenstore");
+    close(bad);
+    bad = client("source 0\n", reply, sizeof(reply));
+    ck_assert_str_eq(reply, "error bad domain id");
+    close(bad);
+    bad = client("source 3\n", reply, sizeof(reply));     /* a ring console already */
+    ck_assert_str_eq(reply, "error domain already has a console");
+    close(bad);
+
+    src = client("source 7\n", reply, sizeof(reply));
+    ck_assert_str_eq(reply, "ok");
+    bad = client("source 7\n", reply, sizeof(reply));
+    ck_assert_str_eq(reply, "error domain already has a console");
+    close(bad);
+    ck_assert_int_eq(write(src, "dm output\n", 10), 10);
+    snprintf(log7, sizeof(log7), "%s/console-7.log", xsd.dir);
+    for (int i = 0; i < 250 && !strstr(slurp(log7), "dm output\n"); i++)
+        sleep_ms(20);
+    ck_assert_str_eq(slurp(log7), "dm output\n");
+
+    cl = client("attach 7\n", reply, sizeof(reply));
+    ck_assert_str_eq(reply, "ok");
+    ck_assert_int_eq(write(src, "more\n", 5), 5);
+    read_n(cl, buf, 5);
+    ck_assert_str_eq(buf, "more\n");
+    ck_assert_int_eq(write(cl, "typed\r", 6), 6);
+    read_n(src, buf, 6);
+    ck_assert_str_eq(buf, "typed\r");
+
+    /* The device model goes: so does the console, and its client. */
+    close(src);
+    ck_assert_int_eq(read(cl, buf, sizeof(buf)), 0);
+    close(cl);
+    bad = client("attach 7\n", reply, sizeof(reply));
+    ck_assert_str_eq(reply, "error domain 7 has no console served here");
+    close(bad);
+    ck_assert_str_eq(slurp(log7), "dm output\nmore\n");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("toolstack_consoled");
@@ -182,6 +251,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, output_logged_and_relayed_input_delivered);
+    tcase_add_test(tc, device_model_as_console_source);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -18,6 +18,9 @@
  *    argument checks (hvm-probe), all leaving nothing behind.
  *  - nosvm: QEMU -cpu max,-svm: hv says HVM is unavailable, heron create
  *    of an HVM config prints the documented message, PV works.
+ *  - linux: Debian's kernel (fetched by the build, as for test_hvm_linux)
+ *    as an HVM domU boots to its /init on heron-dm's COM1 and powers off;
+ *    without a fetched kernel the test fails saying why.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -25,11 +28,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "progs/blk_pattern.h"
 
 #define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/"
-#define ARGS " build/tests/toolstack/hvm-root build/hv.elf build/pvops-guest.elf "
+#define ROOT " build/tests/toolstack/hvm-root"
+#define LINUX_ROOT " build/tests/toolstack/hvm-linux-root"
+#define ARGS " build/hv.elf build/pvops-guest.elf "
+#define LINUX_REF "build/linux-ref"
 #define EXPECT_SHELL "tests/guest/expected/shell.out"
 
 static char *slurp(const char *path)
@@ -53,7 +60,8 @@ static char *slurp(const char *path)
  * hv's own lines), the whole console in *console; its status returned.
  * hv's frame accounting must balance at the end.
  */
-static int run(const char *script, const char *cpu, char **out, char **console)
+static int run(const char *script, const char *root, const char *cpu, char **out,
+               char **console)
 {
     char cmd[512], log[128], line[1024];
     size_t len = 0, cap = 1 << 20;
@@ -61,8 +69,8 @@ static int run(const char *script, const char *cpu, char **out, char **console)
     int st;
 
     snprintf(log, sizeof(log), "build/tests/toolstack/hvm-%s.log", script);
-    snprintf(cmd, sizeof(cmd), RUN "%s.sh" ARGS "%s 300 qemu-system-x86_64 -cpu %s "
-             "-m 512 2>&1", script, log, cpu);
+    snprintf(cmd, sizeof(cmd), RUN "%s.sh%s" ARGS "%s 300 qemu-system-x86_64 -cpu %s "
+             "-m 512 2>&1", script, root, log, cpu);
     p = popen(cmd, "r");
     ck_assert_ptr_nonnull(p);
     *out = calloc(1, cap);
@@ -136,11 +144,11 @@ static void check_image(const char *out)
 START_TEST(hvm_domains)
 {
     char *out, *hv;
-    int st = run("hvm", "max", &out, &hv);
+    int st = run("hvm", ROOT, "max", &out, &hv);
 
     ck_assert_int_eq(st, 0);
     HAS(out, "created pvdom (id 2)\ncreated shell (id 3)\ncreated typed (id 4)\n");
-    HAS(hv, "hv: HVM domain 3 created by domain 0 (1 vCPUs)\n");
+    HAS(hv, "hv: domain 3 created by domain 0 (1 vCPUs, HVM)\n");
     HAS(hv, "hvm: domain 3: 64 MiB RAM, kernel [0x100000-");
     HAS(out, "shell: device model running\ntyped: device model running\n"
              "pvdom: no device model\n");
@@ -214,7 +222,7 @@ END_TEST
 START_TEST(hvm_refused_without_svm)
 {
     char *out, *hv;
-    int st = run("hvm_nosvm", "max,-svm", &out, &hv);
+    int st = run("hvm_nosvm", ROOT, "max,-svm", &out, &hv);
 
     ck_assert_int_eq(st, 0);
     HAS(hv, "hvm: no SVM/VMX on this CPU: HVM domains unavailable");
@@ -230,6 +238,48 @@ START_TEST(hvm_refused_without_svm)
 }
 END_TEST
 
+START_TEST(debian_kernel_as_hvm_domu)
+{
+    char *out, *hv, *version, want[96];
+    FILE *f = fopen(LINUX_REF "/unavailable", "r");
+    int st;
+
+    if (f) {
+        char why[256] = "";
+
+        ck_assert_ptr_nonnull(fgets(why, sizeof(why), f));
+        fclose(f);
+        ck_abort_msg("Debian's kernel is not available: %s", why);
+    }
+    ck_assert_msg(access(LINUX_REF "/vmlinuz", R_OK) == 0, "no " LINUX_REF "/vmlinuz: "
+                  "the build did not fetch Debian's kernel (tests/hvm-guests/linux/"
+                  "fetch-kernel)");
+    version = slurp(LINUX_REF "/version");
+    version[strcspn(version, "\n")] = 0;
+    st = run("hvm_linux", LINUX_ROOT, "max", &out, &hv);
+    ck_assert_int_eq(st, 0);
+    HAS(out, "created debian (id 1)\n");
+    HAS(hv, "hvm: domain 1: 128 MiB RAM, Linux bzImage (protocol ");
+    snprintf(want, sizeof(want), "=== LINUX INIT ===\nuname-r: %s\nprocessors: 1\n"
+             "hypervisor-flag: 1\n", version);
+    HAS(out, want);
+    HAS(out, "] Command line: console=ttyS0 quiet\n");
+    /* Linux's 8250 driver finds heron-dm's 16550 and its IRQ. */
+    HAS(out, "] serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a "
+             "16550A\n");
+    HAS(out, "=== LINUX DONE ===\n");
+    HAS(hv, "hvm: domain 1 entered ACPI S5: powering it off");
+    HAS(hv, "hv: domain 1 died (poweroff): 32768 frames returned, 0 held elsewhere");
+    HAS(out, "debian: gone\n");
+    HAS(out, "free pages back\n");
+    HASNT(out, "Call Trace");
+    HASNT(out, "unchecked MSR");
+    free(out);
+    free(hv);
+    free(version);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("toolstack_hvm_domains");
@@ -240,6 +290,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, hvm_domains);
     tcase_add_test(tc, hvm_refused_without_svm);
+    tcase_add_test(tc, debian_kernel_as_hvm_domu);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

@@ -240,8 +240,10 @@ int main(int argc, char *argv[])
         close(ready_fd);
     }
     while (!stop) {
+        /* Console input is read only while there is room to keep it. */
         struct pollfd p[2] = { { .fd = hv.evtchn, .events = POLLIN },
-                               { .fd = cons_fd, .events = POLLIN } };
+                               { .fd = cons_fd,
+                                 .events = in_len < sizeof(in) ? POLLIN : 0 } };
         int rc = poll(p, cons_fd >= 0 ? 2 : 1, 1000);
 
         if (rc < 0 && errno != EINTR)
