@@ -3,7 +3,8 @@
  * tests/toolstack/scripts/net.sh runs pvops-guest domUs whose vifs
  * heron-netback bridges on xenbr0: ping both ways, 100000 UDP datagrams
  * checked one by one, a hostile tx ring answered with errors and then
- * cut off while the others still talk, and a domU destroyed while it
+ * cut off while the others still talk, dom0's grant copy ioctl checked
+ * on that domU's page, and a domU destroyed while it
  * sends, after which free memory, the xenstore tree and dom0's hold on
  * the dead domains' frames (its grant mappings) are as before.
  */
@@ -114,6 +115,12 @@ START_TEST(pv_network)
              "0 bad, 0 out of order\n", DATAGRAMS, datagram_bytes(DATAGRAMS));
     HAS(out, want);
 
+    /* IOCTL_GNTDEV_GRANT_COPY as heron-netback uses it, and its refusals. */
+    HAS(out, "copy across pages: 0 status 0, matches the mapping\n");
+    HAS(out, "copy bad ref: 0 status -3\n");                /* GNTST_bad_gntref */
+    HAS(out, "copy past the foreign page: -22\n");
+    HAS(out, "copy with two local sides: -22\n");
+    HAS(out, "copy into an unmapped buffer: -14\n");
     HAS(out, "hostile: 6 of 6 requests answered NETIF_RSP_ERROR\n");
     HAS(out, "c backend state: 4\n");
     HAS(out, "c backend state after garbage indices: 5\n");

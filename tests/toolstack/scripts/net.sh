@@ -92,6 +92,7 @@ wait_log $c "test domU c: up" 60
 show c netfront
 ref=$(heron-xs read /local/domain/$c/device/vif/0/tx-ring-ref)
 port=$(heron-xs read /local/domain/$c/device/vif/0/event-channel)
+net-hostile copy $c $ref
 first=$(net-hostile garbage $c $ref | sed -n 's/^hostile: .* from //p')
 echo "hostile: requests written"
 say c "net kick $port"
