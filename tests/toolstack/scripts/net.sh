@@ -39,6 +39,16 @@ start() {
 	say $1 "ifup 10.0.1.$3"
 	wait_log $(id_of $1) "ifup eth0" 20
 }
+# Domain $1 pings $2 (3 pings); prints the summary of its ping number $3.
+ping_n() {
+	say $1 "ping $2"
+	for i in $(seq 150); do
+		[ $(grep -c "^ping $2:" /var/log/heron/console-$(id_of $1).log) -ge $3 ] && break
+		sleep 0.2
+	done
+	echo "$1 ping $3: $(grep "^ping $2:" /var/log/heron/console-$(id_of $1).log |
+		sed -n "$3p" | tr -d '\r')"
+}
 show() {
 	grep "^$2" /var/log/heron/console-$(id_of $1).log | tr -d '\r' | sed "s/^/$1: /"
 }
@@ -69,12 +79,8 @@ start a 'bridge=xenbr0,mac=00:16:3e:0a:00:01' 1
 start b 'mac=00:16:3e:0b:00:01' 2
 show a netfront
 show b netfront
-say a "ping 10.0.1.2"
-wait_log $(id_of a) "ping 10.0.1.2:" 30
-say b "ping 10.0.1.1"
-wait_log $(id_of b) "ping 10.0.1.1:" 30
-show a ping
-show b ping
+ping_n a 10.0.1.2 1
+ping_n b 10.0.1.1 1
 
 say b "net recv 7000 100000"
 sleep 1
@@ -105,9 +111,7 @@ for i in $(seq 50); do
 	sleep 0.2
 done
 echo "c backend state after garbage indices: $(heron-xs read $be/$c/0/state)"
-say a "ping 10.0.1.2"
-sleep 4
-show a ping | tail -1
+ping_n a 10.0.1.2 2
 heron destroy c
 echo "destroy c: $?"
 # The baseline: a and b running, c gone.
@@ -123,9 +127,7 @@ heron destroy d
 echo "destroy d: $?"
 settle
 cmp -s /tmp/before /tmp/after && echo "xenstore and free memory: back"
-say a "ping 10.0.1.2"
-sleep 4
-show a ping | tail -1
+ping_n a 10.0.1.2 3
 heron destroy a
 heron destroy b
 echo "netback log:"
