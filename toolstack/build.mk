@@ -122,6 +122,7 @@ XEN_PROBE        := $(TS_TEST_BIN)/xen-probe
 XENBUS_PROBE     := $(TS_TEST_BIN)/xenbus-probe
 BLK_PROBE        := $(TS_TEST_BIN)/blk-probe
 NET_PROBE        := $(TS_TEST_BIN)/net-probe
+NET_HOSTILE      := $(TS_TEST_BIN)/net-hostile
 TEST_DOMU_INITRD := $(TS_TEST_BIN)/domu-initrd.cpio.gz
 TEST_DOM0_ROOT   := $(TS_TEST_BIN)/dom0-root
 SCENARIO_TESTS   += $(TS_TEST_BIN)/test_domains
@@ -135,7 +136,8 @@ $(BLK_PROBE): tests/toolstack/progs/blk_probe.c tests/toolstack/progs/blk_patter
 		| $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
-$(NET_PROBE): tests/toolstack/progs/net_probe.c
+$(NET_PROBE) $(NET_HOSTILE): $(TS_TEST_BIN)/net-%: tests/toolstack/progs/net_%.c \
+		| $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
 $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) \
@@ -146,10 +148,10 @@ $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $
 	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) $(NET_PROBE) \
 		$(TS_TEST_BIN)/domu-root/bin/
 	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
-$(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE)
+$(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE) $(NET_HOSTILE)
 	rm -rf $(TEST_DOM0_ROOT)
 	cp -a $(BUILD)/dom0/root $(TEST_DOM0_ROOT)
-	install -m 755 $(XEN_PROBE) $(TEST_DOM0_ROOT)/bin/
+	install -m 755 $(XEN_PROBE) $(NET_HOSTILE) $(TEST_DOM0_ROOT)/bin/
 	cp $(TEST_DOMU_INITRD) $(TEST_DOM0_ROOT)/boot/test-domu-initrd.cpio.gz
 	touch $@
 $(TS_TEST_BIN)/test_domains: $(TS_TEST_OBJ)/test_domains.o \
@@ -196,6 +198,10 @@ $(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $
 	touch $@
 $(TS_TEST_BIN)/test_hvm_domains: $(TS_TEST_OBJ)/test_hvm_domains.o \
 		| $(HV_ELF) $(GUEST_ELF) $(TEST_HVM_ROOT)/.stamp $(TEST_HVM_LINUX_ROOT)/.stamp
+# Scenario: the PV network path, domUs bridged by heron-netback.
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_net
+$(TS_TEST_BIN)/test_net: $(TS_TEST_OBJ)/test_net.o | $(HV_ELF) $(GUEST_ELF) \
+		$(TEST_DOM0_ROOT)/.stamp
 
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,
 # then build/fuzz/fuzz_cfg -max_total_time=60.

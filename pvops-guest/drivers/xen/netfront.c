@@ -138,8 +138,8 @@ static int nf_xmit(struct netdev *nd, struct pkt *p)
 {
 	struct netfront *nf = nd->priv;
 
+	/* netdev_xmit counts the error. */
 	if (nf->broken || p->len > NF_FRAME_MAX || nf->txq_len >= NF_TXQ_MAX) {
-		nd->stats.tx_dropped++;
 		pkt_free(p);
 		return -ENOBUFS;
 	}

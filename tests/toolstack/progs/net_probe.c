@@ -6,13 +6,19 @@
  *                                 sender; prints one summary line
  *   net-probe send IP PORT COUNT  sends COUNT datagrams to IP:PORT, at most
  *                                 WINDOW ahead of the receiver's last
- *                                 acknowledgement; prints one summary line
+ *                                 acknowledgement; says "net sent N" every
+ *                                 PROGRESS_EVERY and one summary line
+ *   net-probe kick PORT           EVTCHNOP_send on this domain's PORT (its
+ *                                 vif's: the backend looks at the rings, as
+ *                                 after the kernel's own notification)
  * Datagram n is 64..1024 bytes: n (4 bytes, little-endian), then bytes
  * derived from n and their position.  The window keeps the rate moderate
  * and bounds what is in flight, so any loss shows as a gap, never as an
- * overflowing socket.
+ * overflowing socket or ARP queue.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -20,11 +26,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define WINDOW 32
-#define ACK_EVERY 16
+#include <public/xen.h>
+#include <public/event_channel.h>
+#include <xen/privcmd.h>
+
+/* No more in flight than pvops-guest's ARP holds for an address it is
+ * asking again (ARP_PENDING_MAX): its entries expire after 60 s, and
+ * frames beyond that are dropped while the new answer comes. */
+#define WINDOW 8
+#define ACK_EVERY 4
+#define PROGRESS_EVERY 5000
 #define IDLE_MS 20000
 
 static size_t dgram_len(uint32_t n)
@@ -123,18 +139,43 @@ static int do_send(const char *ip, uint16_t port, uint32_t count)
             perror("net-probe: sendto");
             break;
         }
-        sent++;
+        if (++sent % PROGRESS_EVERY == 0) {
+            printf("net sent %u\n", sent);
+            fflush(stdout);
+        }
     }
     printf("net send: %u datagrams, %u acknowledged\n", sent, acked);
     return acked == count ? 0 : 1;
 }
 
+static int do_kick(unsigned int port)
+{
+    struct evtchn_send *op = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED,
+                                  -1, 0);
+    int fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    struct privcmd_hypercall h = { .op = __HYPERVISOR_event_channel_op,
+                                   .arg = { EVTCHNOP_send, (uintptr_t)op } };
+    long rc;
+
+    if (fd < 0 || op == MAP_FAILED) {
+        perror("net-probe: /dev/xen/privcmd");
+        return 1;
+    }
+    op->port = port;
+    rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h);
+    printf("net kick: port %u: %ld\n", port, rc < 0 ? -(long)errno : rc);
+    return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "kick"))
+        return do_kick((unsigned int)strtoul(argv[2], NULL, 10));
     if (argc == 4 && !strcmp(argv[1], "recv"))
         return do_recv((uint16_t)atoi(argv[2]), (uint32_t)strtoul(argv[3], NULL, 10));
     if (argc == 5 && !strcmp(argv[1], "send"))
         return do_send(argv[2], (uint16_t)atoi(argv[3]), (uint32_t)strtoul(argv[4], NULL, 10));
-    fprintf(stderr, "usage: net-probe recv PORT COUNT | send IP PORT COUNT\n");
+    fprintf(stderr, "usage: net-probe recv PORT COUNT | send IP PORT COUNT | kick PORT\n");
     return 2;
 }

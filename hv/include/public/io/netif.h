@@ -11,6 +11,7 @@
 #ifndef HERON_PUBLIC_IO_NETIF_H
 #define HERON_PUBLIC_IO_NETIF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ring.h"

@@ -1,0 +1,134 @@
+# The PV network path (run by test_net): heron-netback in dom0 bridges the
+# vifs of pvops-guest domUs on xenbr0.  a and b ping each other and a
+# sends b 100000 UDP datagrams, every one checked; c's tx ring gets
+# hostile requests (written by dom0's net-hostile, announced by c's own
+# event): each is answered with an error, then garbage indices cut c off
+# while a and b still talk; d is destroyed while sending to b, and free
+# memory and the xenstore tree come back.
+mk() {
+	cat >/tmp/$1.cfg <<CFG
+name = "$1"
+memory = 32
+kernel = "/boot/pvops-guest.elf"
+ramdisk = "/boot/test-domu-initrd.cpio.gz"
+cmdline = "$1 commands"
+vif = [ '$2' ]
+CFG
+}
+id_of() {
+	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
+}
+# Waits up to $3 s for a line starting with $2 on domain $1's console.
+wait_log() {
+	for i in $(seq $(($3 * 5))); do
+		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "no '$2' on domain $1's console"
+	return 1
+}
+# Types command $2 on domain $1's console.
+say() {
+	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
+}
+# Starts domain $1 with vif spec $2 and address 10.0.1.$3.
+start() {
+	mk $1 "$2"
+	heron create /tmp/$1.cfg >/dev/null
+	wait_log $(id_of $1) "test domU $1: up" 60
+	say $1 "ifup 10.0.1.$3"
+	wait_log $(id_of $1) "ifup eth0" 20
+}
+# Domain $1 pings $2 (3 pings); prints the summary of its ping number $3.
+ping_n() {
+	say $1 "ping $2"
+	for i in $(seq 150); do
+		[ $(grep -c "^ping $2:" /var/log/heron/console-$(id_of $1).log) -ge $3 ] && break
+		sleep 0.2
+	done
+	echo "$1 ping $3: $(grep "^ping $2:" /var/log/heron/console-$(id_of $1).log |
+		sed -n "$3p" | tr -d '\r')"
+}
+show() {
+	grep "^$2" /var/log/heron/console-$(id_of $1).log | tr -d '\r' | sed "s/^/$1: /"
+}
+state() {
+	xen-probe physinfo | cut -d' ' -f2
+	heron-xs ls -r / | wc -l
+}
+# Up to 15 s for the state to stay the same for half a second: /tmp/before.
+steady() {
+	for i in $(seq 30); do
+		state >/tmp/s1
+		sleep 0.5
+		state >/tmp/before
+		cmp -s /tmp/s1 /tmp/before && return
+	done
+}
+# Up to 30 s for the state to come back to /tmp/before.
+settle() {
+	for i in $(seq 150); do
+		state >/tmp/after
+		cmp -s /tmp/before /tmp/after && return
+		sleep 0.2
+	done
+}
+be=/local/domain/0/backend/vif
+
+start a 'bridge=xenbr0,mac=00:16:3e:0a:00:01' 1
+start b 'mac=00:16:3e:0b:00:01' 2
+show a netfront
+show b netfront
+ping_n a 10.0.1.2 1
+ping_n b 10.0.1.1 1
+
+say b "net recv 7000 100000"
+sleep 1
+say a "net send 10.0.1.2 7000 100000"
+wait_log $(id_of b) "net recv:" 300
+wait_log $(id_of a) "net send:" 30
+show a "net send"
+show b "net recv"
+
+# c: a vif whose tx ring turns hostile (no address: its kernel sends nothing).
+mk c 'bridge=xenbr0'
+heron create /tmp/c.cfg >/dev/null
+c=$(id_of c)
+wait_log $c "test domU c: up" 60
+show c netfront
+ref=$(heron-xs read /local/domain/$c/device/vif/0/tx-ring-ref)
+port=$(heron-xs read /local/domain/$c/device/vif/0/event-channel)
+net-hostile copy $c $ref
+first=$(net-hostile garbage $c $ref | sed -n 's/^hostile: .* from //p')
+echo "hostile: requests written"
+say c "net kick $port"
+net-hostile check $c $ref $first
+echo "c backend state: $(heron-xs read $be/$c/0/state)"
+net-hostile indices $c $ref >/dev/null
+say c "net kick $port"
+for i in $(seq 50); do
+	[ "$(heron-xs read $be/$c/0/state)" = 5 ] && break
+	sleep 0.2
+done
+echo "c backend state after garbage indices: $(heron-xs read $be/$c/0/state)"
+ping_n a 10.0.1.2 2
+heron destroy c
+echo "destroy c: $?"
+# The baseline: a and b running, c gone.
+steady
+
+# d is destroyed in the middle of sending to b.
+start d 'bridge=xenbr0' 4
+say b "net recv 7001 1000000"
+sleep 1
+say d "net send 10.0.1.2 7001 1000000"
+wait_log $(id_of d) "net sent 5000" 60 && echo "d: sending"
+heron destroy d
+echo "destroy d: $?"
+settle
+cmp -s /tmp/before /tmp/after && echo "xenstore and free memory: back"
+ping_n a 10.0.1.2 3
+heron destroy a
+heron destroy b
+echo "netback log:"
+cat /var/log/heron/netback.log

@@ -1,0 +1,161 @@
+/*
+ * Scenario test of the PV network path (issue 6) on the real hv:
+ * tests/toolstack/scripts/net.sh runs pvops-guest domUs whose vifs
+ * heron-netback bridges on xenbr0: ping both ways, 100000 UDP datagrams
+ * checked one by one, a hostile tx ring answered with errors and then
+ * cut off while the others still talk, dom0's grant copy ioctl checked
+ * on that domU's page, and a domU destroyed while it
+ * sends, after which free memory, the xenstore tree and dom0's hold on
+ * the dead domains' frames (its grant mappings) are as before.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define LOG "build/tests/toolstack/net.log"
+#define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/net.sh" \
+            " build/tests/toolstack/dom0-root build/hv.elf build/pvops-guest.elf " LOG \
+            " 600 qemu-system-x86_64 -cpu max -m 512 2>&1"
+#define DATAGRAMS 100000u
+
+#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, out)
+
+/* net-probe's datagram sizes (tests/toolstack/progs/net_probe.c). */
+static unsigned long long datagram_bytes(unsigned int count)
+{
+    unsigned long long n = 0;
+
+    for (unsigned int i = 0; i < count; i++)
+        n += 64 + (i * 37u) % 961;
+    return n;
+}
+
+static char *slurp(FILE *p, bool skip_hv)
+{
+    size_t len = 0, cap = 1 << 20;
+    char *out = calloc(1, cap), line[512];
+
+    while (fgets(line, sizeof(line), p))
+        if ((!skip_hv || strncmp(line, "hv: ", 4)) && len + strlen(line) + 1 < cap) {
+            strcpy(out + len, line);
+            len += strlen(line);
+        }
+    return out;
+}
+
+/* Whether some line of text holds both a and b. */
+static bool line_has(const char *text, const char *a, const char *b)
+{
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        const char *end = strchr(l, '\n'), *x = strstr(l, a), *y = strstr(l, b);
+
+        if (x && y && (!end || (x < end && y < end)))
+            return true;
+    }
+    return false;
+}
+
+/* hv's books for dead domain d: nothing held by others when it died,
+ * or its last frames came back later (dom0 let go of them). */
+static bool frames_released(const char *log, unsigned int d)
+{
+    char died[64], back[64];
+    const char *line;
+    unsigned long held = 1;
+
+    snprintf(died, sizeof(died), "hv: domain %u died (destroyed): ", d);
+    snprintf(back, sizeof(back), "hv: domain %u: its last frames came back", d);
+    line = strstr(log, died);
+    if (!line || !strstr(line, "frames returned, "))
+        return false;
+    sscanf(strstr(line, "frames returned, ") + strlen("frames returned, "), "%lu held", &held);
+    return held == 0 || strstr(log, back);
+}
+
+START_TEST(pv_network)
+{
+    char *out, *log, want[256];
+    FILE *p;
+    int st;
+
+    p = popen(RUN, "r");
+    ck_assert_ptr_nonnull(p);
+    out = slurp(p, true);
+    st = pclose(p);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d:\n%s", st, out);
+    p = fopen(LOG ".txt", "r");
+    ck_assert_ptr_nonnull(p);
+    log = slurp(p, false);
+    fclose(p);
+
+    HAS(out, "a: netfront: eth0: 00:16:3e:0a:00:01, backend /local/domain/0/backend/vif/1/0\n");
+    HAS(out, "b: netfront: eth0: 00:16:3e:0b:00:01, backend /local/domain/0/backend/vif/2/0\n");
+    HAS(out, "c: netfront: eth0: 00:16:3e:00:03:00, backend /local/domain/0/backend/vif/3/0\n");
+    HAS(out, "b ping 1: ping 10.0.1.1: 3 packets transmitted, 3 packets received, "
+             "0% packet loss\n");
+    /* a pings b at the start, after c is cut off and after d is destroyed. */
+    for (unsigned int i = 1; i <= 3; i++) {
+        snprintf(want, sizeof(want), "a ping %u: ping 10.0.1.2: 3 packets transmitted, "
+                 "3 packets received, 0%% packet loss\n", i);
+        HAS(out, want);
+    }
+
+    snprintf(want, sizeof(want), "a: net send: %u datagrams, %u acknowledged\n", DATAGRAMS,
+             DATAGRAMS);
+    HAS(out, want);
+    snprintf(want, sizeof(want), "b: net recv: %u datagrams, %llu bytes, 0 lost, 0 gaps, "
+             "0 bad, 0 out of order\n", DATAGRAMS, datagram_bytes(DATAGRAMS));
+    HAS(out, want);
+
+    /* IOCTL_GNTDEV_GRANT_COPY as heron-netback uses it, and its refusals. */
+    HAS(out, "copy across pages: 0 status 0, matches the mapping\n");
+    HAS(out, "copy bad ref: 0 status -3\n");                /* GNTST_bad_gntref */
+    HAS(out, "copy past the foreign page: -22\n");
+    HAS(out, "copy with two local sides: -22\n");
+    HAS(out, "copy into an unmapped buffer: -14\n");
+    HAS(out, "hostile: 6 of 6 requests answered NETIF_RSP_ERROR\n");
+    HAS(out, "c backend state: 4\n");
+    HAS(out, "c backend state after garbage indices: 5\n");
+    HAS(out, "heron-netback: /local/domain/0/backend/vif/3/0: frontend ring indices out of range\n");
+    HAS(out, "heron-netback: /local/domain/0/backend/vif/3/0: disconnected (protocol error): "
+             "from guest 0 frames, 6 errors;");
+    HAS(out, "destroy c: 0\n");
+
+    HAS(out, "d: sending\n");
+    HAS(out, "destroy d: 0\n");
+    HAS(out, "heron-netback: /local/domain/0/backend/vif/4/0: disconnected (backend node removed)");
+    HAS(out, "heron-netback: /local/domain/0/backend/vif/4/0: released (backend node removed)\n");
+    HAS(out, "xenstore and free memory: back\n");
+    ck_assert_msg(!strstr(out, "no '"), "%s", out);
+
+    /* No frame of a dead domain stays mapped in dom0, and hv's books balance. */
+    for (unsigned int d = 1; d <= 4; d++)
+        ck_assert_msg(frames_released(log, d), "domain %u's frames are still held: " LOG ".txt",
+                      d);
+    ck_assert_msg(line_has(log, "hv: frame accounting:", ": balanced"),
+                  "hv's frame accounting did not balance: " LOG ".txt");
+    free(out);
+    free(log);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("toolstack_net");
+    TCase *tc = tcase_create("net");
+    SRunner *sr;
+    int failed;
+
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, pv_network);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
