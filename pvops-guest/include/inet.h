@@ -70,15 +70,20 @@ void ipv4_hdr_fill(struct ipv4_hdr *h, uint32_t saddr, uint32_t daddr, uint8_t p
 #define ARP_RETRY_NS     (1ull * 1000000000)
 #define ARP_MAX_TRIES    3
 
-enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE };
+/*
+ * REACHABLE turns STALE after ARP_REACHABLE_NS: still used, as Linux
+ * does, while a request re-checks it; ARP_MAX_TRIES unanswered requests
+ * drop it.
+ */
+enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
 
 struct arp_entry {
 	enum arp_state state;
 	struct netdev *dev;
 	uint32_t ip;
 	uint8_t mac[ETH_ALEN];
-	uint64_t stamp;             /* REACHABLE: confirmed; INCOMPLETE: last request */
-	unsigned int tries;         /* requests sent while INCOMPLETE */
+	uint64_t stamp;             /* REACHABLE: confirmed; else the last request */
+	unsigned int tries;         /* requests sent since the last answer */
 	struct pkt *pending;        /* INCOMPLETE: frames waiting, oldest first */
 	unsigned int npending;
 };

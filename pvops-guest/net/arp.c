@@ -4,7 +4,9 @@
  * resolves next hops for ipv4.c, holding their frames meanwhile.  An
  * unanswered request is repeated when the next frame for that address
  * comes at least ARP_RETRY_NS later; after ARP_MAX_TRIES the held
- * frames are dropped and the entry forgotten (there is no timer).
+ * frames are dropped and the entry forgotten (there is no timer).  A
+ * STALE entry keeps carrying frames while requests re-check it, so a
+ * busy flow never waits on (or loses frames to) the re-check.
  */
 #include "inet.h"
 #include "lib.h"
@@ -61,6 +63,7 @@ static void arp_resolved(struct arp_entry *e, const uint8_t *mac)
 	memcpy(e->mac, mac, ETH_ALEN);
 	e->state = ARP_REACHABLE;
 	e->stamp = time_now_ns();
+	e->tries = 0;
 	e->pending = NULL;
 	e->npending = 0;
 	while (p) {
@@ -112,6 +115,18 @@ int arp_output(struct netdev *dev, struct pkt *p, uint32_t nexthop)
 
 	if (e && e->state == ARP_REACHABLE)
 		return eth_output(dev, p, e->mac, ETH_P_IP);
+	if (e && e->state == ARP_STALE) {
+		if (e->tries < ARP_MAX_TRIES || now - e->stamp < ARP_RETRY_NS) {
+			if (e->tries == 0 || now - e->stamp >= ARP_RETRY_NS) {
+				e->tries++;
+				e->stamp = now;
+				arp_send(dev, ARPOP_REQUEST, NULL, nexthop);
+			}
+			return eth_output(dev, p, e->mac, ETH_P_IP);
+		}
+		arp_cache_remove(e, &inet_stats.arp_pending_drops);
+		e = NULL;
+	}
 	if (e && now - e->stamp >= ARP_RETRY_NS) {
 		if (e->tries >= ARP_MAX_TRIES) {
 			arp_cache_remove(e, &inet_stats.arp_pending_drops);

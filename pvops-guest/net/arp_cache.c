@@ -5,7 +5,7 @@
  */
 #include "inet.h"
 
-/* The live entry for ip on dev; an expired REACHABLE one is dropped. */
+/* The entry for ip on dev; an expired REACHABLE one becomes STALE. */
 struct arp_entry *arp_cache_find(struct arp_cache *c, struct netdev *dev, uint32_t ip,
 				 uint64_t now)
 {
@@ -15,8 +15,8 @@ struct arp_entry *arp_cache_find(struct arp_cache *c, struct netdev *dev, uint32
 		if (e->state == ARP_FREE || e->dev != dev || e->ip != ip)
 			continue;
 		if (e->state == ARP_REACHABLE && now - e->stamp >= ARP_REACHABLE_NS) {
-			e->state = ARP_FREE;
-			return NULL;
+			e->state = ARP_STALE;
+			e->tries = 0;
 		}
 		return e;
 	}
@@ -24,7 +24,7 @@ struct arp_entry *arp_cache_find(struct arp_cache *c, struct netdev *dev, uint32
 }
 
 /*
- * A fresh INCOMPLETE entry: a free slot, else the oldest REACHABLE one,
+ * A fresh INCOMPLETE entry: a free slot, else the oldest resolved one,
  * else NULL (every slot is waiting for an answer).
  */
 struct arp_entry *arp_cache_new(struct arp_cache *c, struct netdev *dev, uint32_t ip,
@@ -39,7 +39,8 @@ struct arp_entry *arp_cache_new(struct arp_cache *c, struct netdev *dev, uint32_
 			victim = e;
 			break;
 		}
-		if (e->state == ARP_REACHABLE && (!victim || e->stamp < victim->stamp))
+		if ((e->state == ARP_REACHABLE || e->state == ARP_STALE) &&
+		    (!victim || e->stamp < victim->stamp))
 			victim = e;
 	}
 	if (!victim)

@@ -49,21 +49,19 @@ static size_t gen_dev(char *b)
 static size_t gen_arp(char *b)
 {
 	size_t n = put(b, 0, "IP address       HW type     Flags       HW address            Mask     Device\n");
-	uint64_t now = time_now_ns();
 
 	for (unsigned int i = 0; i < ARP_CACHE_SIZE; i++) {
 		const struct arp_entry *e = &arp_table.e[i];
 		uint32_t a = net32(e->ip);
 		char ip[16], mac[18];
 
-		if (e->state == ARP_FREE ||
-		    (e->state == ARP_REACHABLE && now - e->stamp >= ARP_REACHABLE_NS))
+		if (e->state == ARP_FREE)
 			continue;
 		snprintf(ip, sizeof(ip), "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0], e->mac[1],
 			 e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
 		n = put(b, n, "%-16s 0x1         0x%-10x%-17s     *        %s\n", ip,
-			e->state == ARP_REACHABLE ? 2 : 0, mac, e->dev->name);
+			e->state == ARP_INCOMPLETE ? 0 : 2, mac, e->dev->name);
 	}
 	return n;
 }

@@ -218,9 +218,11 @@ START_TEST(test_arp_cache_lifecycle)
 	e->state = ARP_REACHABLE;
 	e->stamp = 1000;
 	ck_assert_ptr_eq(arp_cache_find(&c, &tap, 1, 1000 + ARP_REACHABLE_NS - 1), e);
-	/* Expired: gone, and the slot is free again. */
-	ck_assert_ptr_null(arp_cache_find(&c, &tap, 1, 1000 + ARP_REACHABLE_NS));
-	ck_assert_int_eq(e->state, ARP_FREE);
+	/* Expired: STALE, its address kept for use while it is re-checked. */
+	e->tries = 2;
+	ck_assert_ptr_eq(arp_cache_find(&c, &tap, 1, 1000 + ARP_REACHABLE_NS), e);
+	ck_assert_int_eq(e->state, ARP_STALE);
+	ck_assert_uint_eq(e->tries, 0);
 }
 END_TEST
 
@@ -500,6 +502,55 @@ START_TEST(test_arp_pending_queue_bounded)
 }
 END_TEST
 
+/* The destination MAC of a captured frame, and whether it is an ARP request. */
+static bool sent_to(int i, const uint8_t *mac, uint16_t type)
+{
+	const struct eth_hdr *eh = (const void *)sent[i]->data;
+
+	return !memcmp(eh->dst, mac, ETH_ALEN) && net16(eh->type) == type;
+}
+
+START_TEST(test_arp_stale_keeps_sending)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static struct inet_sock s = { .type = SOCK_DGRAM };
+	struct k_iovec v = { (uintptr_t)"x", 1 };
+	struct inet_io io = { &v, 1, false };
+
+	ck_assert_int_eq(udp_send(&s, &io, net32(PEER_IP), net16(9)), 1);
+	answer_arp();
+	clear_sent();
+	now_ns += ARP_REACHABLE_NS;
+	/* Stale: the frame goes to the old address at once, one request re-checks. */
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(udp_send(&s, &io, net32(PEER_IP), net16(9)), 1);
+	ck_assert_int_eq(nsent, 5);
+	ck_assert(sent_to(0, bcast, ETH_P_ARP));
+	for (int i = 1; i < 5; i++)
+		ck_assert(sent_to(i, peer_mac, ETH_P_IP));
+	ck_assert_uint_eq(inet_stats.arp_pending_drops, 0);
+	/* Unanswered: a request per ARP_RETRY_NS, frames still flowing. */
+	for (int t = 1; t < ARP_MAX_TRIES; t++) {
+		clear_sent();
+		now_ns += ARP_RETRY_NS;
+		ck_assert_int_eq(udp_send(&s, &io, net32(PEER_IP), net16(9)), 1);
+		ck_assert_int_eq(nsent, 2);
+		ck_assert(sent_to(0, bcast, ETH_P_ARP));
+		ck_assert(sent_to(1, peer_mac, ETH_P_IP));
+	}
+	/* ARP_MAX_TRIES without an answer: resolved anew, the frame held. */
+	clear_sent();
+	now_ns += ARP_RETRY_NS;
+	ck_assert_int_eq(udp_send(&s, &io, net32(PEER_IP), net16(9)), 1);
+	ck_assert_int_eq(nsent, 1);
+	ck_assert(sent_to(0, bcast, ETH_P_ARP));
+	answer_arp();
+	ck_assert_int_eq(nsent, 2);
+	ck_assert(sent_to(1, peer_mac, ETH_P_IP));
+	udp_unhash(&s);
+}
+END_TEST
+
 START_TEST(test_link_down_drops)
 {
 	uint8_t echo[8] = { ICMP_ECHO, 0, 0, 0, 0, 1, 0, 1 };
@@ -537,6 +588,7 @@ int main(void)
 	tcase_add_test(stack, test_rx_broadcast_to_every_match);
 	tcase_add_test(stack, test_rx_port_unreachable_refuses_connected);
 	tcase_add_test(stack, test_arp_pending_queue_bounded);
+	tcase_add_test(stack, test_arp_stale_keeps_sending);
 	tcase_add_test(stack, test_link_down_drops);
 	suite_add_tcase(s, stack);
 	sr = srunner_create(s);

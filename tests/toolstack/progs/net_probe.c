@@ -35,10 +35,9 @@
 #include <public/event_channel.h>
 #include <xen/privcmd.h>
 
-/* No more in flight than pvops-guest's ARP holds for an address it is
- * asking again (ARP_PENDING_MAX): its entries expire after 60 s, and
- * frames beyond that are dropped while the new answer comes. */
-#define WINDOW 8
+/* In flight at most: well inside the receiver's SO_RCVBUF (32 of the
+ * largest datagrams are a sixth of it) and netfront's 128 rx buffers. */
+#define WINDOW 32
 #define ACK_EVERY 4
 #define PROGRESS_EVERY 5000
 #define IDLE_MS 20000
