@@ -2,7 +2,8 @@
 # tests/linux-pv/test_linux_pv.c runs tests/linux-pv/linux_pv.sh in dom0
 # (make run SCRIPT=...'s machinery) with the test dom0 root plus the
 # fetched bzImage ($(LINUX_REF), tests/build.mk) and a busybox initramfs
-# whose /init is tests/linux-pv/init.
+# whose /init is tests/linux-pv/init, with net-probe (static, musl) for
+# its UDP traffic.
 LPV_BIN       := $(BUILD)/tests/linux-pv
 LPV_INITRD    := $(LPV_BIN)/linux-initrd.cpio.gz
 LPV_DOM0_ROOT := $(LPV_BIN)/dom0-root
@@ -10,11 +11,13 @@ SCENARIO_TESTS += $(LPV_BIN)/test_linux_pv
 
 # Modules come from the fetched package: xen-blkfront and xen-netfront
 # (neither depends on another module) for the block and network tests.
-$(LPV_INITRD): tests/linux-pv/init pvops-guest/mkinitrd $(LINUX_REF)/fetched
+$(LPV_INITRD): tests/linux-pv/init tests/linux-pv/build.mk pvops-guest/mkinitrd $(NET_PROBE) \
+		$(LINUX_REF)/fetched
 	rm -rf $(LPV_BIN)/linux-root
 	mkdir -p $(LPV_BIN)/linux-root/proc $(LPV_BIN)/linux-root/sys $(LPV_BIN)/linux-root/dev \
-		$(LPV_BIN)/linux-root/lib/modules
+		$(LPV_BIN)/linux-root/lib/modules $(LPV_BIN)/linux-root/bin
 	install -m 755 tests/linux-pv/init $(LPV_BIN)/linux-root/init
+	install -m 755 $(NET_PROBE) $(LPV_BIN)/linux-root/bin/
 	if deb=$$(ls $(LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
 		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
 			'./lib/modules/*/kernel/drivers/block/xen-blkfront.ko' \

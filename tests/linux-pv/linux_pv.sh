@@ -2,8 +2,9 @@
 # heron: its console shows the initramfs's /init output; its xvda is
 # dom0's /dev/sda (the host's image, served by heron-blkback); its eth0 is
 # a vif on heron-netback's xenbr0, where it pings the pvops-guest domU
-# "peer" and peer pings it; it powers off, peer is destroyed and the
-# memory both had comes back.  Run by test_linux_pv.
+# "peer", peer pings it and it sends peer 1000 UDP datagrams (net-probe
+# on both ends, payloads checked by peer); it powers off, peer is
+# destroyed and the memory both had comes back.  Run by test_linux_pv.
 [ -f /boot/linux-version ] || { echo "no Debian kernel in dom0 (fetch failed)"; exit 20; }
 # Warm-up (as three_domus.sh): dom0's first grant mappings of a domU's
 # pages give dom0 a grant maptrack page in hv, kept as Xen keeps it.
@@ -61,6 +62,12 @@ if wait_log 2 "=== LINUX PV NET READY ===" 120; then
 	say peer "ping 10.0.1.1"
 	wait_log 3 "ping 10.0.1.1:" 60
 	grep "^ping 10.0.1.1:" /var/log/heron/console-3.log | tr -d '\r' | sed 's/^/peer: /'
+	say peer "net recv 7000 1000"
+	sleep 1
+	say linux "net 10.0.1.2 7000 1000"
+	wait_log 2 "net send:" 120
+	wait_log 3 "net recv:" 30
+	grep "^net recv:" /var/log/heron/console-3.log | tr -d '\r' | sed 's/^/peer: /'
 	say linux poweroff
 fi
 # /init powers off; wait (at most 60 s) for the domain to go away.

@@ -17,7 +17,10 @@
  * Then its network: /init loads Debian's xen-netfront module, whose eth0
  * is a vif on dom0's heron-netback bridge xenbr0 with a pvops-guest domU
  * ("peer", 10.0.1.2): Linux pings peer and peer pings Linux (commands
- * typed on their consoles by the script), none lost; heron-netback
+ * typed on their consoles by the script), none lost, and Linux sends
+ * peer 1000 UDP datagrams of 64..1024 bytes (net-probe: Linux leaves
+ * their checksums to the backend, peer checks checksums and payloads and
+ * acknowledges), none lost or damaged; heron-netback
  * counts the frames both ways without an error, and Linux's netfront
  * closes cleanly at poweroff.  Peer is destroyed; the free pages come
  * back to what they were before either domain existed.
@@ -110,7 +113,8 @@ START_TEST(debian_kernel_as_pv_domu)
     char *out = calloc(1, 1 << 20), *hv;
     size_t len = 0;
     long before = -1, after = -2;
-    unsigned long rx = 0, tx = 0, from = 0, from_err = 1, to = 0, to_err = 1;
+    char udp_recv[160];
+    unsigned long udp_bytes = 0, csum = 0, rx = 0, tx = 0, from = 0, from_err = 1, to = 0, to_err = 1;
     const char *f;
     int st;
 
@@ -156,22 +160,32 @@ START_TEST(debian_kernel_as_pv_domu)
     HAS(dm, "net: eth0 10.0.1.1 up");
     HAS(dm, "linux ping 10.0.1.2: 5 packets transmitted, 5 packets received, 0% packet loss");
     HAS(out, "peer: ping 10.0.1.1: 3 packets transmitted, 3 packets received, 0% packet loss");
+    HAS(dm, "net send: 1000 datagrams, 1000 acknowledged\n");
+    for (unsigned int n = 0; n < 1000; n++)
+        udp_bytes += 64 + (n * 37u) % 961;      /* net-probe's datagram n */
+    snprintf(udp_recv, sizeof(udp_recv), "peer: net recv: 1000 datagrams, %lu bytes, 0 lost, "
+             "0 gaps, 0 bad, 0 out of order\n", udp_bytes);
+    HAS(out, udp_recv);
     f = strstr(dm, "net: eth0 ");
     ck_assert_msg(f && (f = strstr(f + 1, " rx ")) != NULL, "no eth0 counters:\n%s", out);
     while (f > dm && f[-1] != '\n')
         f--;
     ck_assert_msg(sscanf(f, "net: eth0 %lu rx %lu tx packets", &rx, &tx) == 2,
                   "no eth0 counters:\n%s", out);
-    ck_assert_msg(rx >= 8 && tx >= 8, "eth0 counted %lu rx, %lu tx packets", rx, tx);
+    ck_assert_msg(rx >= 8 + 62 && tx >= 8 + 1000, "eth0 counted %lu rx, %lu tx packets", rx, tx);
     HAS(out, "heron-netback: /local/domain/0/backend/vif/2/0: connected");
     f = strstr(out, "heron-netback: /local/domain/0/backend/vif/2/0: disconnected (frontend closing)");
     ck_assert_msg(f && sscanf(f, "heron-netback: /local/domain/0/backend/vif/2/0: disconnected "
                               "(frontend closing): from guest %lu frames, %lu errors; to guest "
-                              "%lu frames, %lu errors", &from, &from_err, &to, &to_err) == 4,
+                              "%lu frames, %lu errors", &from, &from_err, &to, &to_err) == 4 &&
+                  (f = strstr(f, "; checksums completed ")) != NULL &&
+                  sscanf(f, "; checksums completed %lu", &csum) == 1,
                   "no closing vif/2/0 in:\n%s", out);
     ck_assert_msg(from >= tx && to >= rx && !from_err && !to_err,
                   "netback: from guest %lu (%lu errors), to guest %lu (%lu errors); "
                   "eth0: %lu tx, %lu rx", from, from_err, to, to_err, tx, rx);
+    /* Linux left its UDP checksums to the backend (NETTXF_csum_blank). */
+    ck_assert_msg(csum >= 1000, "netback completed %lu checksums for Linux", csum);
     /* The backend's Closing reached Linux at poweroff (xenbus_dev_shutdown). */
     HASNT(out, "device/vif/0 timeout closing device");
     HAS(dm, "=== LINUX PV DONE ===");

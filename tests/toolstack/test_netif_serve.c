@@ -4,8 +4,7 @@
  * frontend, domain 7; any other ref fails with GNTST_bad_gntref): frames
  * copied out of tx requests (one slot or several) and into rx buffers
  * exactly, and every hostile request a frontend can make answered with an
- * error without a copy, or (garbage indices, a packet running past the
- * producer) ending the connection.
+ * error without a copy, or (garbage indices) ending the connection.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -274,6 +273,8 @@ START_TEST(tx_multi_slot_frames)
         ck_assert_int_eq(r.status, NETIF_RSP_OKAY);
     }
     ck_assert_uint_eq(back.tx_packets, 2);
+    ck_assert_uint_eq(back.tx_multislot, 1);
+    ck_assert_uint_eq(back.tx_csum, 0);
 }
 END_TEST
 
@@ -339,27 +340,39 @@ START_TEST(tx_chain_bad_grant)
 }
 END_TEST
 
-/* A packet whose slots run past the producer: the frontend broke the protocol. */
-START_TEST(tx_chain_past_prod_breaks)
+/* A packet whose slots run past the producer: the slots there are answered with errors. */
+START_TEST(tx_chain_past_prod_refused)
 {
     bool notify, more;
 
     tx_put(FIRST_REF, 0, 60, 0, 1);
     tx_put(FIRST_REF, 0, 200, NETTXF_more_data, 2);
+    tx_put(FIRST_REF, 0, 100, NETTXF_more_data, 3);
     tx_push();
     ck_assert_uint_eq(take(&notify, &more), 1);
-    ck_assert(back.broken);
-    ck_assert_uint_eq(back.tx.rsp_prod_pvt, 1);
+    ck_assert(!back.broken);
+    ck_assert_uint_eq(copies, 1);
     ck_assert_int_eq(tx_response().status, NETIF_RSP_OKAY);
+    ck_assert_uint_eq(tx_response().id, 2);
+    ck_assert_int_eq(RING_GET_RESPONSE(&txf, txf.rsp_cons - 1)->status, NETIF_RSP_ERROR);
+    ck_assert_uint_eq(tx_response().id, 3);
+    ck_assert_int_eq(RING_GET_RESPONSE(&txf, txf.rsp_cons - 1)->status, NETIF_RSP_ERROR);
     ck_assert(!RING_HAS_UNCONSUMED_RESPONSES(&txf));
-    /* Extras running past it too. */
-    setup();
-    tx_put(FIRST_REF, 0, 60, NETTXF_extra_info, 1);
+    /* Extras running past it too; the ring goes on after. */
+    tx_put(FIRST_REF, 0, 60, NETTXF_extra_info, 4);
     tx_put_extra(XEN_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_EXTRA_FLAG_MORE);
     tx_push();
     ck_assert_uint_eq(take(&notify, &more), 0);
-    ck_assert(back.broken);
-    ck_assert_uint_eq(back.tx.rsp_prod_pvt, 0);
+    ck_assert_uint_eq(tx_response().id, 4);
+    ck_assert_int_eq(RING_GET_RESPONSE(&txf, txf.rsp_cons - 1)->status, NETIF_RSP_ERROR);
+    ck_assert_int_eq(tx_response().status, NETIF_RSP_NULL);
+    tx_put(FIRST_REF + 1, 0, 60, 0, 5);
+    tx_push();
+    ck_assert_uint_eq(take(&notify, &more), 1);
+    ck_assert_mem_eq(frames[0].data, pages[1], 60);
+    ck_assert_int_eq(tx_response().status, NETIF_RSP_OKAY);
+    ck_assert_uint_eq(back.tx_errors, 2);
+    ck_assert(!back.broken);
 }
 END_TEST
 
@@ -462,6 +475,8 @@ START_TEST(tx_csum_blank_completed)
     }
     ck_assert_int_eq(tx_response().status, NETIF_RSP_OKAY);
     ck_assert_uint_eq(back.tx_errors, 4);
+    ck_assert_uint_eq(back.tx_csum, 3);
+    ck_assert_uint_eq(back.tx_multislot, 1);
 }
 END_TEST
 
@@ -570,7 +585,7 @@ int main(void)
     tcase_add_test(tc, tx_multi_slot_frames);
     tcase_add_test(tc, tx_bad_chains_refused);
     tcase_add_test(tc, tx_chain_bad_grant);
-    tcase_add_test(tc, tx_chain_past_prod_breaks);
+    tcase_add_test(tc, tx_chain_past_prod_refused);
     tcase_add_test(tc, tx_chain_waits_for_room);
     tcase_add_test(tc, tx_csum_blank_completed);
     tcase_add_test(tc, rx_frames_delivered);

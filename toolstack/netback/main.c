@@ -193,9 +193,10 @@ static void disconnect(struct vif *v, const char *why)
         ring_unmap(v->b.rx.sring);
         bridge_forget_port(&br, (int)(v - vifs));
         fprintf(stderr, "heron-netback: %s: disconnected (%s): from guest %lu frames, "
-                "%lu errors; to guest %lu frames, %lu errors, %lu dropped\n", v->path, why,
+                "%lu errors; to guest %lu frames, %lu errors, %lu dropped; checksums "
+                "completed %lu, frames of several slots %lu\n", v->path, why,
                 v->b.tx_packets, v->b.tx_errors, v->b.rx_packets, v->b.rx_errors,
-                v->b.rx_dropped);
+                v->b.rx_dropped, v->b.tx_csum, v->b.tx_multislot);
     }
     v->connected = false;
     v->port = -1;

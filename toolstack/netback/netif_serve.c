@@ -1,10 +1,10 @@
 /*
  * Serving a vif's rings (netif_serve.h).  Linux's netback is the model
- * for the answers: a tx request the backend cannot use is answered
- * NETIF_RSP_ERROR and dropped, an rx frame with no buffer posted is
- * dropped, and a frontend whose producer index runs more than a ring
- * ahead of the responses (or back behind what was taken) is
- * disconnected.
+ * for the answers: every slot of a tx packet the backend cannot use is
+ * answered NETIF_RSP_ERROR (extra-info slots NETIF_RSP_NULL) and the
+ * packet dropped, an rx frame with no buffer posted is dropped, and a
+ * frontend whose producer index runs more than a ring ahead of the
+ * responses (or back behind what was taken) is disconnected.
  */
 #include <stddef.h>
 #include <string.h>
@@ -24,8 +24,10 @@ struct tx_chain {
 };
 
 /*
- * Reads the chain at cons (each slot once).  False if it runs past prod:
- * a frontend pushes whole packets, so that is a protocol error.
+ * Reads the chain at cons (each slot once).  False if it runs past prod
+ * (c then holds the slots up to prod): a frontend pushes whole packets,
+ * so the slots are answered with an error.  (Linux's netback goes
+ * further and disconnects the vif; here garbage indices alone do.)
  */
 static bool tx_chain_read(struct netif_backend *b, RING_IDX cons, RING_IDX prod,
                           struct tx_chain *c)
@@ -182,14 +184,11 @@ unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
     }
     while (b->tx.req_cons != prod && nchain < max) {
         struct tx_chain *c = &chains[nchain];
+        bool whole = tx_chain_read(b, b->tx.req_cons, prod, c);
         uint16_t at = 0;
 
-        if (!tx_chain_read(b, b->tx.req_cons, prod, c)) {
-            b->broken = true;
-            break;
-        }
         first_copy[nchain] = -1;
-        if (tx_chain_valid(c)) {
+        if (whole && tx_chain_valid(c)) {
             /* A packet's copies go in one call: it waits for the next if they do not fit. */
             if (ncopy + c->nrq > NETIF_BATCH)
                 break;
@@ -220,8 +219,11 @@ unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
 
         for (unsigned int k = 0; ok && k < chains[i].nrq; k++)
             ok = copy[first_copy[i] + (int)k].status == GNTST_okay;
-        if (ok && (chains[i].rq[0].flags & NETTXF_csum_blank))
+        if (ok && (chains[i].rq[0].flags & NETTXF_csum_blank)) {
             ok = tx_csum_complete(frames[i].data, frames[i].len);
+            b->tx_csum += ok;
+        }
+        b->tx_multislot += ok && chains[i].nrq > 1;
         tx_respond(b, &chains[i], ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
         if (!ok)
             continue;
@@ -231,8 +233,7 @@ unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
     }
     if (nchain)
         RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->tx, push);
-    if (!b->broken)
-        RING_FINAL_CHECK_FOR_REQUESTS(&b->tx, work);
+    RING_FINAL_CHECK_FOR_REQUESTS(&b->tx, work);
     *notify = push;
     *more = work;
     return nframes;

@@ -60,14 +60,15 @@ struct netif_backend {
     bool rx_notify;             /* responses pushed that asked for an event */
     /* Counters for the log and the tests (tx: from the guest). */
     unsigned long tx_packets, tx_errors, rx_packets, rx_errors, rx_dropped;
+    unsigned long tx_csum, tx_multislot;    /* checksums completed, packets of several slots */
 };
 
 /*
  * Takes up to max (<= NETIF_BATCH) tx packets: valid ones are copied into
  * frames[] (in order), every slot is answered.  Returns the number of
  * frames; *notify says the frontend asked for an event, *more that
- * requests are left.  Sets b->broken on bad indices (taking nothing) or
- * on a packet whose slots run past the producer (taking what was before it).
+ * requests are left.  Sets b->broken (and takes nothing) on bad indices;
+ * a packet whose slots run past the producer is answered with errors.
  */
 unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
                            unsigned int max, bool *notify, bool *more);
