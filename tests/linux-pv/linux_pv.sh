@@ -1,7 +1,10 @@
 # Debian's stock kernel (its bzImage, as packaged) as a PV domU created by
-# heron: its console shows the initramfs's /init output; it powers off;
-# the memory it had comes back; its xvda is dom0's /dev/sda (the host's
-# image, served by heron-blkback).  Run by test_linux_pv.
+# heron: its console shows the initramfs's /init output; its xvda is
+# dom0's /dev/sda (the host's image, served by heron-blkback); its eth0 is
+# a vif on heron-netback's xenbr0, where it pings the pvops-guest domU
+# "peer", peer pings it and it sends peer 1000 UDP datagrams (net-probe
+# on both ends, payloads checked by peer); it powers off, peer is
+# destroyed and the memory both had comes back.  Run by test_linux_pv.
 [ -f /boot/linux-version ] || { echo "no Debian kernel in dom0 (fetch failed)"; exit 20; }
 # Warm-up (as three_domus.sh): dom0's first grant mappings of a domU's
 # pages give dom0 a grant maptrack page in hv, kept as Xen keeps it.
@@ -15,6 +18,22 @@ heron create /tmp/warmup.cfg >/dev/null || exit 11
 heron destroy warmup
 sleep 1
 xen-probe physinfo | cut -d' ' -f2 >/tmp/mem-before
+id_of() {
+	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
+}
+# Waits up to $3 s for a line starting with $2 on domain $1's console.
+wait_log() {
+	for i in $(seq $(($3 * 5))); do
+		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "no '$2' on domain $1's console"
+	return 1
+}
+# Types command $2 on domain $1's console.
+say() {
+	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
+}
 cat >/tmp/linux.cfg <<CFG
 name = "linux"
 memory = 128
@@ -23,8 +42,34 @@ kernel = "/boot/vmlinuz-$(cat /boot/linux-version)"
 ramdisk = "/boot/linux-initrd.cpio.gz"
 extra = "console=hvc0 earlyprintk=xen loglevel=7"
 disk = [ 'phy:/dev/sda,xvda,w' ]
+vif = [ 'bridge=xenbr0,mac=00:16:3e:4c:00:01' ]
+CFG
+cat >/tmp/peer.cfg <<CFG
+name = "peer"
+memory = 32
+kernel = "/boot/pvops-guest.elf"
+ramdisk = "/boot/test-domu-initrd.cpio.gz"
+cmdline = "peer commands"
+vif = [ 'bridge=xenbr0,mac=00:16:3e:50:00:02' ]
 CFG
 heron create /tmp/linux.cfg || exit 10
+heron create /tmp/peer.cfg || exit 12
+wait_log 3 "test domU peer: up" 60 && say peer "ifup 10.0.1.2" && wait_log 3 "ifup eth0" 20
+# Linux pings peer, then peer pings Linux (each waits for its summary).
+if wait_log 2 "=== LINUX PV NET READY ===" 120; then
+	say linux "ping 10.0.1.2"
+	wait_log 2 "linux ping 10.0.1.2:" 60
+	say peer "ping 10.0.1.1"
+	wait_log 3 "ping 10.0.1.1:" 60
+	grep "^ping 10.0.1.1:" /var/log/heron/console-3.log | tr -d '\r' | sed 's/^/peer: /'
+	say peer "net recv 7000 1000"
+	sleep 1
+	say linux "net 10.0.1.2 7000 1000"
+	wait_log 2 "net send:" 120
+	wait_log 3 "net recv:" 30
+	grep "^net recv:" /var/log/heron/console-3.log | tr -d '\r' | sed 's/^/peer: /'
+	say linux poweroff
+fi
 # /init powers off; wait (at most 60 s) for the domain to go away.
 i=0
 while heron list | grep -q '^linux '; do
@@ -38,5 +83,14 @@ echo "--- end linux console ---"
 echo "--- blkback ---"
 cat /var/log/heron/blkback.log
 echo "--- end blkback ---"
-xen-probe physinfo | cut -d' ' -f2 >/tmp/mem-after
+echo "--- netback ---"
+cat /var/log/heron/netback.log
+echo "--- end netback ---"
+heron destroy peer
+# dom0's grant mappings of peer's pages go as heron-netback lets them go.
+for i in $(seq 75); do
+	xen-probe physinfo | cut -d' ' -f2 >/tmp/mem-after
+	cmp -s /tmp/mem-before /tmp/mem-after && break
+	sleep 0.2
+done
 echo "free pages before $(cat /tmp/mem-before) after $(cat /tmp/mem-after)"

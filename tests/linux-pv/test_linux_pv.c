@@ -14,6 +14,16 @@
  * image): it writes a pattern over the first MiB and copies the second
  * (0x5a bytes from the host) over the third; after QEMU exits the host
  * checks the image by xxHash digest.
+ * Then its network: /init loads Debian's xen-netfront module, whose eth0
+ * is a vif on dom0's heron-netback bridge xenbr0 with a pvops-guest domU
+ * ("peer", 10.0.1.2): Linux pings peer and peer pings Linux (commands
+ * typed on their consoles by the script), none lost, and Linux sends
+ * peer 1000 UDP datagrams of 64..1024 bytes (net-probe: Linux leaves
+ * their checksums to the backend, peer checks checksums and payloads and
+ * acknowledges), none lost or damaged; heron-netback
+ * counts the frames both ways without an error, and Linux's netfront
+ * closes cleanly at poweroff.  Peer is destroyed; the free pages come
+ * back to what they were before either domain existed.
  * docs/linux-pv.md lists the steps this depends on.
  */
 #include <check.h>
@@ -29,7 +39,7 @@
 #define IMAGE "build/tests/linux-pv/xvda.img"
 #define CMD "HV_CMDLINE=dom0_mem=384M toolstack/dom0/run-script " \
             "tests/linux-pv/linux_pv.sh build/tests/linux-pv/dom0-root build/hv.elf " \
-            "build/pvops-guest.elf " LOG " 400 qemu-system-x86_64 -cpu max -m 768 " \
+            "build/pvops-guest.elf " LOG " 500 qemu-system-x86_64 -cpu max -m 768 " \
             "-drive file=" IMAGE ",format=raw,if=ide,index=0 2>&1"
 
 /* xvda: three MiB; the first gets /init's pattern, the second holds 0x5a
@@ -103,6 +113,8 @@ START_TEST(debian_kernel_as_pv_domu)
     char *out = calloc(1, 1 << 20), *hv;
     size_t len = 0;
     long before = -1, after = -2;
+    char udp_recv[160];
+    unsigned long udp_bytes = 0, csum = 0, rx = 0, tx = 0, from = 0, from_err = 1, to = 0, to_err = 1;
     const char *f;
     int st;
 
@@ -141,6 +153,41 @@ START_TEST(debian_kernel_as_pv_domu)
     HAS(dm, "clocksource: Switched to clocksource xen");
     /* VCPUOP_register_vcpu_time_memory_area: the vDSO gets its pvclock. */
     HASNT(out, "VDSO_CLOCKMODE_PVCLOCK not supported");
+    /* Its network: netfront attached, pings both ways. */
+    HAS(out, "created peer (id 3)");
+    HAS(dm, "xen_netfront: Initialising Xen virtual ethernet driver");
+    HAS(dm, "net: eth0 00:16:3e:4c:00:01\n");
+    HAS(dm, "net: eth0 10.0.1.1 up");
+    HAS(dm, "linux ping 10.0.1.2: 5 packets transmitted, 5 packets received, 0% packet loss");
+    HAS(out, "peer: ping 10.0.1.1: 3 packets transmitted, 3 packets received, 0% packet loss");
+    HAS(dm, "net send: 1000 datagrams, 1000 acknowledged\n");
+    for (unsigned int n = 0; n < 1000; n++)
+        udp_bytes += 64 + (n * 37u) % 961;      /* net-probe's datagram n */
+    snprintf(udp_recv, sizeof(udp_recv), "peer: net recv: 1000 datagrams, %lu bytes, 0 lost, "
+             "0 gaps, 0 bad, 0 out of order\n", udp_bytes);
+    HAS(out, udp_recv);
+    f = strstr(dm, "net: eth0 ");
+    ck_assert_msg(f && (f = strstr(f + 1, " rx ")) != NULL, "no eth0 counters:\n%s", out);
+    while (f > dm && f[-1] != '\n')
+        f--;
+    ck_assert_msg(sscanf(f, "net: eth0 %lu rx %lu tx packets", &rx, &tx) == 2,
+                  "no eth0 counters:\n%s", out);
+    ck_assert_msg(rx >= 8 + 62 && tx >= 8 + 1000, "eth0 counted %lu rx, %lu tx packets", rx, tx);
+    HAS(out, "heron-netback: /local/domain/0/backend/vif/2/0: connected");
+    f = strstr(out, "heron-netback: /local/domain/0/backend/vif/2/0: disconnected (frontend closing)");
+    ck_assert_msg(f && sscanf(f, "heron-netback: /local/domain/0/backend/vif/2/0: disconnected "
+                              "(frontend closing): from guest %lu frames, %lu errors; to guest "
+                              "%lu frames, %lu errors", &from, &from_err, &to, &to_err) == 4 &&
+                  (f = strstr(f, "; checksums completed ")) != NULL &&
+                  sscanf(f, "; checksums completed %lu", &csum) == 1,
+                  "no closing vif/2/0 in:\n%s", out);
+    ck_assert_msg(from >= tx && to >= rx && !from_err && !to_err,
+                  "netback: from guest %lu (%lu errors), to guest %lu (%lu errors); "
+                  "eth0: %lu tx, %lu rx", from, from_err, to, to_err, tx, rx);
+    /* Linux left its UDP checksums to the backend (NETTXF_csum_blank). */
+    ck_assert_msg(csum >= 1000, "netback completed %lu checksums for Linux", csum);
+    /* The backend's Closing reached Linux at poweroff (xenbus_dev_shutdown). */
+    HASNT(out, "device/vif/0 timeout closing device");
     HAS(dm, "=== LINUX PV DONE ===");
     HASNT(out, "linux: still running");
     /* Its block device, then the image as the host sees it. */
@@ -158,7 +205,8 @@ START_TEST(debian_kernel_as_pv_domu)
     ck_assert_msg(before == after, "free pages %ld before, %ld after", before, after);
 
     hv = slurp(LOG ".txt");
-    HAS(hv, "hv: domain 2 created by domain 0 (1 vCPUs)");
+    HAS(hv, "hv: PV domain 2 created by domain 0 (1 vCPUs)");
+    HAS(hv, "hv: PV domain 3 created by domain 0 (1 vCPUs)");
     /* Its early console (console_io): set_gdt and the PV setup done. */
     HAS(hv, "(d2) [    0.000000] Command line: console=hvc0");
     HAS(hv, "Booting kernel on Xen");
@@ -166,6 +214,7 @@ START_TEST(debian_kernel_as_pv_domu)
     HAS(hv, "xen:events: Using 2-level ABI");
     /* No step of its boot crashed it (hv's report names the fault). */
     HASNT(hv, "hv: domain 2 crashed");
+    HASNT(hv, "hv: domain 3 crashed");
     /* Its frames: all back at once ("0 held elsewhere") or once dom0's
      * mappings go ("its last frames came back"); the free page counts
      * above and the balance below say they did. */
@@ -184,7 +233,7 @@ int main(void)
     SRunner *sr;
     int failed;
 
-    tcase_set_timeout(tc, 450);
+    tcase_set_timeout(tc, 560);
     tcase_add_test(tc, debian_kernel_as_pv_domu);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

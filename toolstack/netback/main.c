@@ -50,6 +50,7 @@ struct vif {
     bool usable;                   /* nodes complete, on our bridge: InitWait */
     bool connected;
     bool kick;                     /* notify the frontend after this round */
+    XenbusState be_state;          /* what we last wrote to path/state */
     int port;                      /* local evtchn port, -1 none */
     struct netif_backend b;
 };
@@ -153,12 +154,18 @@ static int xs_put(const char *dir, const char *key, const char *val)
     return hxs_write(xs, 0, path, val, strlen(val));
 }
 
-static int xs_state(const char *dir, XenbusState s)
+/* The backend's state, written only when it changes (our own watch sees each write). */
+static int vif_state(struct vif *v, XenbusState s)
 {
-    char v[4];
+    char val[4];
 
-    snprintf(v, sizeof(v), "%d", s);
-    return xs_put(dir, "state", v);
+    if (v->be_state == s)
+        return 0;
+    snprintf(val, sizeof(val), "%d", s);
+    if (xs_put(v->path, "state", val))
+        return -1;
+    v->be_state = s;
+    return 0;
 }
 
 /* A decimal node, -1 if absent or not a number. */
@@ -186,9 +193,10 @@ static void disconnect(struct vif *v, const char *why)
         ring_unmap(v->b.rx.sring);
         bridge_forget_port(&br, (int)(v - vifs));
         fprintf(stderr, "heron-netback: %s: disconnected (%s): from guest %lu frames, "
-                "%lu errors; to guest %lu frames, %lu errors, %lu dropped\n", v->path, why,
+                "%lu errors; to guest %lu frames, %lu errors, %lu dropped; checksums "
+                "completed %lu, frames of several slots %lu\n", v->path, why,
                 v->b.tx_packets, v->b.tx_errors, v->b.rx_packets, v->b.rx_errors,
-                v->b.rx_dropped);
+                v->b.rx_dropped, v->b.tx_csum, v->b.tx_multislot);
     }
     v->connected = false;
     v->port = -1;
@@ -225,7 +233,7 @@ static int vif_open(struct vif *v)
     v->watching = !hxs_watch(xs, v->fe_state, "fe");
     rc = xs_put(v->path, "feature-rx-copy", "1") || xs_put(v->path, "feature-rx-flip", "0") ||
          xs_put(v->path, "feature-sg", "0") || xs_put(v->path, "feature-gso-tcpv4", "0") ||
-         xs_put(v->path, "feature-gso-tcpv6", "0") || xs_state(v->path, XenbusStateInitWait)
+         xs_put(v->path, "feature-gso-tcpv6", "0") || vif_state(v, XenbusStateInitWait)
          ? -1 : 0;
     if (!rc)
         fprintf(stderr, "heron-netback: %s: mac %s on " BRIDGE_NAME "\n", v->path, mac);
@@ -240,7 +248,7 @@ static void refuse(struct vif *v, const char *why)
 {
     fprintf(stderr, "heron-netback: %s: %s\n", v->path, why);
     v->b.broken = true;        /* no retry until the node is made again */
-    xs_state(v->path, XenbusStateClosing);
+    vif_state(v, XenbusStateClosing);
 }
 
 /* The frontend is Initialised or Connected: rings, port, Connected (Linux's connect). */
@@ -286,7 +294,7 @@ static void vif_connect(struct vif *v)
     v->b.ops = (struct netif_copy_ops){ grant_copy, NULL };
     v->port = lport;
     v->connected = true;
-    xs_state(v->path, XenbusStateConnected);
+    vif_state(v, XenbusStateConnected);
     fprintf(stderr, "heron-netback: %s: connected (tx-ring-ref %ld, rx-ring-ref %ld, port %ld)\n",
             v->path, tx_ref, rx_ref, port);
 }
@@ -304,7 +312,7 @@ static void check_broken(struct vif *v)
     if (v->connected && v->b.broken) {
         fprintf(stderr, "heron-netback: %s: frontend ring indices out of range\n", v->path);
         disconnect(v, "protocol error");
-        xs_state(v->path, XenbusStateClosing);
+        vif_state(v, XenbusStateClosing);
     }
 }
 
@@ -377,16 +385,27 @@ static void track(unsigned int domid, unsigned int devid)
         v->usable = !vif_open(v);
         /* A vif that cannot be used stays listed (Closed) until its node goes. */
         if (!v->usable)
-            xs_state(v->path, XenbusStateClosed);
+            vif_state(v, XenbusStateClosed);
     }
     v->seen = true;
     if (!v->usable)
         return;
     fe_state = xs_num(v->fe_path, "state");
-    if (fe_state < 0 || fe_state == XenbusStateClosing || fe_state == XenbusStateClosed) {
-        if (v->connected) {
+    /*
+     * The frontend's Closing is answered with Closing, its Closed (or its
+     * going) with Closed, as Linux's netback does: a Linux frontend
+     * shutting down waits for the backend's Closing alone
+     * (xenbus_otherend_changed ignores other states then).
+     */
+    if (fe_state == XenbusStateClosing) {
+        if (v->be_state == XenbusStateConnected) {
+            disconnect(v, "frontend closing");
+            vif_state(v, XenbusStateClosing);
+        }
+    } else if (fe_state < 0 || fe_state == XenbusStateClosed) {
+        if (v->be_state == XenbusStateConnected || v->be_state == XenbusStateClosing) {
             disconnect(v, "frontend closed");
-            xs_state(v->path, XenbusStateClosed);
+            vif_state(v, XenbusStateClosed);
         }
     } else if (!v->connected && !v->b.broken &&
                (fe_state == XenbusStateInitialised || fe_state == XenbusStateConnected)) {

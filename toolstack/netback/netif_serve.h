@@ -4,8 +4,13 @@
  * gntdev's grant copy, the unit tests a fake.  Every request is copied
  * off the shared ring once and checked before anything is copied; a bad
  * tx request gets NETIF_RSP_ERROR, garbage ring indices end the
- * connection (broken).  Frames go in and out whole, one slot each: no
- * feature-sg, no GSO, no extra-info slots are offered.
+ * connection (broken).  A frame from the guest may span several tx
+ * slots (NETTXF_more_data: a frontend splits a buffer that crosses a
+ * page, as Linux's netfront does even without feature-sg); frames to the
+ * guest go whole into one rx buffer.  No feature-sg, no GSO and no
+ * extra-info slots are offered: a packet with extras is answered with an
+ * error (its extra slots with NETIF_RSP_NULL).  A checksum the frontend
+ * left blank (NETTXF_csum_blank, IPv4 TCP or UDP) is completed here.
  */
 #ifndef HERON_NETIF_SERVE_H
 #define HERON_NETIF_SERVE_H
@@ -16,7 +21,9 @@
 
 #define NETIF_ETH_HLEN  14
 #define NETIF_FRAME_MAX 1514    /* MTU 1500 plus the Ethernet header */
-#define NETIF_BATCH     64      /* requests taken, or frames queued, per copy call */
+#define NETIF_BATCH     64      /* packets taken, copies made, or frames queued, per copy call */
+/* The slots a frontend may use for one packet without asking (netif.h). */
+#define NETIF_TX_SLOTS_MAX XEN_NETIF_NR_SLOTS_MIN
 
 /* One copy between a granted page of the frontend and a local buffer. */
 struct netif_copy {
@@ -53,13 +60,15 @@ struct netif_backend {
     bool rx_notify;             /* responses pushed that asked for an event */
     /* Counters for the log and the tests (tx: from the guest). */
     unsigned long tx_packets, tx_errors, rx_packets, rx_errors, rx_dropped;
+    unsigned long tx_csum, tx_multislot;    /* checksums completed, packets of several slots */
 };
 
 /*
- * Takes up to max (<= NETIF_BATCH) tx requests: valid ones are copied
- * into frames[] (in order), every one is answered.  Returns the number of
+ * Takes up to max (<= NETIF_BATCH) tx packets: valid ones are copied into
+ * frames[] (in order), every slot is answered.  Returns the number of
  * frames; *notify says the frontend asked for an event, *more that
- * requests are left.  Sets b->broken (and takes nothing) on bad indices.
+ * requests are left.  Sets b->broken (and takes nothing) on bad indices;
+ * a packet whose slots run past the producer is answered with errors.
  */
 unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
                            unsigned int max, bool *notify, bool *more);
