@@ -13,7 +13,7 @@
  * Grant refs: 8 + i grants region page i read-only to peer
  * first + i % peers; 8 + pages + i were granted likewise and revoked.
  * It prints "canary: region of N pages, xxh64 0x..." first and
- * "canary: N checks, M changes, peers gone" last.  hv only (needs
+ * "canary: checks N, changes M, peers gone" last.  hv only (needs
  * boot-time peers).
  */
 #include "lib/guest.h"
@@ -153,5 +153,5 @@ void test_main(void)
             CHECK_EQ(st.u.interdomain.dom, first_peer + p, "bound by its peer");
     }
     subtest_end();
-    printk("canary: %lu checks, %lu changes, peers gone\n", checks, changes + entry_changes);
+    printk("canary: checks %lu, changes %lu, peers gone\n", checks, changes + entry_changes);
 }

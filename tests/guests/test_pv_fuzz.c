@@ -405,6 +405,6 @@ void test_main(void)
     printk("fuzz: seed %ld: %ld aimed hypercalls: foreign frames x%ld, grants x%ld, "
            "ports x%ld, nested multicalls x%ld, domctl x%ld\n", cmdline_long("seed", 1),
            made, attacks[0], attacks[1], attacks[2], attacks[3], attacks[4]);
-    printk("fuzz: %ld read-only maps of the canary's grants, %ld of its ports bound\n",
+    printk("fuzz: read-only maps of the canary's grants: %ld, its ports bound: %ld\n",
            granted_maps, bound_ports);
 }

@@ -7,7 +7,9 @@
 #               destroy: heron's monitor removes it)
 #   poweroff    likewise, powering itself off (on_poweroff destroy)
 #   killed      `heron create` killed (SIGKILL) part-way, after a delay
-#               that grows each time, then the name destroyed if listed
+#               that grows each time; what it left is destroyed by id (a
+#               create killed after the domain exists but before it is
+#               named leaves an unnamed domain, as xl does)
 #   io          a domU with a disk (a file in dom0) destroyed in the
 #               middle of random reads and writes (the frontend dies)
 # Then the loaders are destroyed and every counter must be back where it
@@ -127,8 +129,13 @@ while [ "$(date +%s)" -lt $end ] || [ $cycles -lt 5 ]; do
 		usleep $delay
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
-		delay=$(( (delay + 150000) % 3000000 ))
-		heron list churn >/dev/null 2>&1 && heron destroy churn
+		delay=$(( (delay + 350000) % 3000000 ))
+		heron list | tail -n +2 | while read -r name id rest; do
+			case $name in
+			churn) heron destroy $id ;;
+			"(unnamed)") heron destroy $id && echo unnamed >>/tmp/unnamed ;;
+			esac
+		done
 		wait_gone churn
 	else
 		heron create /tmp/churn.cfg >/dev/null || echo "soak: churn: create failed"
@@ -157,6 +164,7 @@ heron-xs rm /local/domain/0/soak
 echo "soak: $cycles cycles in ${took}s next to $LOADERS loaders:" \
 	"destroy x$n_destroy, crash x$n_crash, poweroff x$n_poweroff, killed create x$n_killed," \
 	"destroyed mid-I/O x$n_io"
+echo "soak: killed creates that left an unnamed domain: $(cat /tmp/unnamed 2>/dev/null | wc -l)"
 echo "soak: xenstore watch events $(wc -l </tmp/watch.log)"
 # Up to 30 s for the last pages to come back (heron-consoled lets go of a
 # dead domain's console page a moment after it dies).

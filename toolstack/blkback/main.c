@@ -117,13 +117,57 @@ static char *xs_get(const char *dir, const char *key)
     return hxs_read(xs, 0, path, &v, NULL) ? NULL : v;
 }
 
-static int xs_put(const char *dir, const char *key, const char *fmt, unsigned long long v)
+static int xs_put_tx(uint32_t tx, const char *dir, const char *key, const char *fmt,
+                     unsigned long long v)
 {
     char path[192], val[32];
 
     snprintf(path, sizeof(path), "%s/%s", dir, key);
     snprintf(val, sizeof(val), fmt, v);
-    return hxs_write(xs, 0, path, val, strlen(val));
+    return hxs_write(xs, tx, path, val, strlen(val));
+}
+
+/*
+ * Our state (and, with the disk's details, what the frontend reads
+ * before connecting), written only while the vbd's directory is there:
+ * the toolstack removes it when the domain goes, and a late write would
+ * bring nodes back for good (Linux's xenbus_switch_state checks the same
+ * way, in a transaction).
+ */
+static int vbd_publish(const struct vbd *v, unsigned long long state, bool details)
+{
+    char *cur;
+    uint32_t tx;
+    int rc;
+
+    do {
+        rc = hxs_transaction_start(xs, &tx);
+        if (rc)
+            return rc;
+        rc = hxs_read(xs, tx, v->path, &cur, NULL);
+        if (rc) {
+            hxs_transaction_end(xs, tx, false);
+            return rc == ENOENT ? 0 : rc;
+        }
+        free(cur);
+        if ((details &&
+             (xs_put_tx(tx, v->path, "sectors", "%llu", v->b.nr_sectors) ||
+              xs_put_tx(tx, v->path, "sector-size", "%llu", 512) ||
+              xs_put_tx(tx, v->path, "info", "%llu", v->b.readonly ? VDISK_READONLY : 0) ||
+              xs_put_tx(tx, v->path, "feature-flush-cache", "%llu", 1) ||
+              xs_put_tx(tx, v->path, "feature-barrier", "%llu", 0))) ||
+            xs_put_tx(tx, v->path, "state", "%llu", state)) {
+            hxs_transaction_end(xs, tx, false);
+            return -1;
+        }
+        rc = hxs_transaction_end(xs, tx, true);
+    } while (rc == EAGAIN);
+    return rc;
+}
+
+static int vbd_set_state(const struct vbd *v, unsigned long long state)
+{
+    return vbd_publish(v, state, false);
 }
 
 static long xs_num(const char *dir, const char *key)
@@ -196,12 +240,7 @@ static int vbd_open(struct vbd *v)
     v->b.nr_sectors = bytes / 512;
     v->b.domid = (uint16_t)v->domid;
     v->b.ops = (struct blkif_grant_ops){ grant_map, grant_unmap, NULL };
-    rc = xs_put(v->path, "sectors", "%llu", v->b.nr_sectors) ||
-         xs_put(v->path, "sector-size", "%llu", 512) ||
-         xs_put(v->path, "info", "%llu", v->b.readonly ? VDISK_READONLY : 0) ||
-         xs_put(v->path, "feature-flush-cache", "%llu", 1) ||
-         xs_put(v->path, "feature-barrier", "%llu", 0) ||
-         xs_put(v->path, "state", "%llu", XenbusStateInitWait) ? -1 : 0;
+    rc = vbd_publish(v, XenbusStateInitWait, true) ? -1 : 0;
     if (!rc)
         fprintf(stderr, "heron-blkback: %s: %s, %llu sectors, %s\n", v->path, params,
                 (unsigned long long)v->b.nr_sectors, v->b.readonly ? "read-only" : "read-write");
@@ -226,13 +265,13 @@ static void vbd_connect(struct vbd *v)
     free(proto);
     if (ref < 0 || port < 0 || !proto_ok) {
         fprintf(stderr, "heron-blkback: %s: frontend details unusable\n", v->path);
-        xs_put(v->path, "state", "%llu", XenbusStateClosing);
+        vbd_set_state(v, XenbusStateClosing);
         return;
     }
     ring = grant_map(NULL, (uint16_t)v->domid, &gref, 1, false);
     if (!ring) {
         fprintf(stderr, "heron-blkback: %s: cannot map ring-ref %ld\n", v->path, ref);
-        xs_put(v->path, "state", "%llu", XenbusStateClosing);
+        vbd_set_state(v, XenbusStateClosing);
         return;
     }
     bind.remote_port = (unsigned int)port;
@@ -240,14 +279,14 @@ static void vbd_connect(struct vbd *v)
     if (lport < 0) {
         grant_unmap(NULL, ring, 1);
         fprintf(stderr, "heron-blkback: %s: cannot bind port %ld\n", v->path, port);
-        xs_put(v->path, "state", "%llu", XenbusStateClosing);
+        vbd_set_state(v, XenbusStateClosing);
         return;
     }
     BACK_RING_INIT(&v->b.ring, (blkif_sring_t *)ring, 4096);
     v->b.broken = false;
     v->port = lport;
     v->connected = true;
-    xs_put(v->path, "state", "%llu", XenbusStateConnected);
+    vbd_set_state(v, XenbusStateConnected);
     fprintf(stderr, "heron-blkback: %s: connected (ring-ref %ld, port %ld)\n", v->path, ref,
             port);
 }
@@ -268,7 +307,7 @@ static void serve(struct vbd *v)
     if (v->b.broken) {
         fprintf(stderr, "heron-blkback: %s: frontend ring indices out of range\n", v->path);
         disconnect(v, "protocol error");
-        xs_put(v->path, "state", "%llu", XenbusStateClosing);
+        vbd_set_state(v, XenbusStateClosing);
     }
 }
 
@@ -296,7 +335,7 @@ static void track(unsigned int domid, unsigned int devid)
         snprintf(v->path, sizeof(v->path), BACKEND_DIR "/%u/%u", domid, devid);
         /* A vbd that cannot open stays listed (Closed) until its node goes. */
         if (vbd_open(v))
-            xs_put(v->path, "state", "%llu", XenbusStateClosed);
+            vbd_set_state(v, XenbusStateClosed);
     }
     v->seen = true;
     if (v->b.fd < 0)
@@ -305,7 +344,7 @@ static void track(unsigned int domid, unsigned int devid)
     if (fe_state < 0 || fe_state == XenbusStateClosing || fe_state == XenbusStateClosed) {
         if (v->connected) {
             disconnect(v, "frontend closed");
-            xs_put(v->path, "state", "%llu", XenbusStateClosed);
+            vbd_set_state(v, XenbusStateClosed);
         }
     } else if (!v->connected && !v->b.broken &&
                (fe_state == XenbusStateInitialised || fe_state == XenbusStateConnected)) {
