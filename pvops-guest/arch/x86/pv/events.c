@@ -77,15 +77,23 @@ void pv_port_mask(evtchn_port_t port)
 		     : "r"((uint64_t)port % 64) : "memory");
 }
 
-/* An event that arrived while masked is delivered by the unmask hypercall. */
+/*
+ * An event that arrived while masked is delivered by the unmask hypercall,
+ * but only if the hypercall is what clears the mask (as on Xen): a pending
+ * port is left masked for it.  One that turns pending between our check
+ * and our clear is masked again and handed over the same way.
+ */
 void pv_port_unmask(evtchn_port_t port)
 {
-	clear_bit_locked(pv_shared_info->evtchn_mask, port);
-	if (test_bit(pv_shared_info->evtchn_pending, port)) {
-		struct evtchn_unmask op = { .port = port };
+	struct evtchn_unmask op = { .port = port };
 
-		evtchn_op(EVTCHNOP_unmask, &op);
+	if (!test_bit(pv_shared_info->evtchn_pending, port)) {
+		clear_bit_locked(pv_shared_info->evtchn_mask, port);
+		if (!test_bit(pv_shared_info->evtchn_pending, port))
+			return;
+		pv_port_mask(port);
 	}
+	evtchn_op(EVTCHNOP_unmask, &op);
 }
 
 void pv_set_port_handler(void (*fn)(evtchn_port_t port))
