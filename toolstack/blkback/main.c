@@ -45,6 +45,7 @@ struct vbd {
     char fe_state[112];            /* fe_path/state, watched */
     bool watching;
     bool connected;
+    bool closing;                  /* answered the frontend's Closing */
     uint64_t ring_index;           /* gntdev offset of the ring mapping */
     int port;                      /* local evtchn port, -1 none */
     struct blkif_backend b;
@@ -341,9 +342,22 @@ static void track(unsigned int domid, unsigned int devid)
     if (v->b.fd < 0)
         return;
     fe_state = xs_num(v->fe_path, "state");
-    if (fe_state < 0 || fe_state == XenbusStateClosing || fe_state == XenbusStateClosed) {
+    /*
+     * The frontend's Closing is answered with Closing, its Closed (or its
+     * going) with Closed: a Linux frontend shutting down waits for the
+     * backend's Closing alone.
+     */
+    if (fe_state == XenbusStateClosing) {
         if (v->connected) {
-            disconnect(v, "frontend closed");
+            disconnect(v, "frontend closing");
+            v->closing = true;
+            vbd_set_state(v, XenbusStateClosing);
+        }
+    } else if (fe_state < 0 || fe_state == XenbusStateClosed) {
+        if (v->connected || v->closing) {
+            if (v->connected)
+                disconnect(v, "frontend closed");
+            v->closing = false;
             vbd_set_state(v, XenbusStateClosed);
         }
     } else if (!v->connected && !v->b.broken &&
