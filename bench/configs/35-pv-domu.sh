@@ -34,8 +34,7 @@ ramdisk = "/boot/domu-initrd.cpio.gz"'
 
 boot() {
 	stage=$log.root
-	disk=$log.disk
-	rm -rf "$stage" "$disk"
+	rm -rf "$stage"
 	cp -a "$BUILD/bench/dom0-root" "$stage"
 	rm -f "$stage/.stamp"
 	mkdir -p "$stage/etc/heron"
@@ -56,12 +55,12 @@ boot() {
 	EOF
 	pvops-guest/mkinitrd "$stage" "$log.initrd" >/dev/null || return 1
 	rm -rf "$stage"
-	truncate -s 32M "$disk"
+	scratch_disk
 	qemu_boot -cpu max -m 768M -kernel "$BUILD/hv.elf" -append "dom0_mem=128M" \
 		-initrd "$BUILD/pvops-guest.elf,$log.initrd" \
-		-drive "file=$disk,format=raw,if=ide,index=0"
+		-drive "file=$log.disk,format=raw,if=ide,index=0"
 	status=$?
-	rm -f "$disk" "$log.initrd"
+	rm -f "$log.disk" "$log.initrd"
 	run_kernel_jobs kernel_boot || return
 	return $status
 }
