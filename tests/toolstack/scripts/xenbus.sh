@@ -17,6 +17,23 @@ state() {
 	xen-probe physinfo | cut -d' ' -f2
 	heron-xs ls -r / | wc -l
 }
+# Up to 30 s for the state to hold still for 2 s: /tmp/before (the last
+# page of a destroyed domain comes back when heron-consoled lets go).
+steady() {
+	state >/tmp/before
+	same=0
+	for i in $(seq 60); do
+		sleep 0.5
+		state >/tmp/s1
+		if cmp -s /tmp/s1 /tmp/before; then
+			same=$((same + 1))
+			[ $same -ge 4 ] && return
+		else
+			same=0
+			cp /tmp/s1 /tmp/before
+		fi
+	done
+}
 # Up to 30 s for the state to come back to /tmp/before: a destroyed
 # domain's last pages return once heron-consoled and heron-blkback let go.
 settle() {
@@ -39,7 +56,7 @@ id=1
 heron create /tmp/xb.cfg >/dev/null
 wait_log "test domU xb: up"
 heron destroy xb
-state >/tmp/before
+steady
 id=2
 heron create /tmp/xb.cfg
 wait_log "test domU xb: up"
