@@ -25,9 +25,12 @@ TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
 TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 TS_BLKBACK_SRCS  := $(TS)/blkback/blkif_serve.c
-TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c
-# heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE.
+TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c \
+                    $(TS)/netback/local_port.c
+# heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE,
+# PCI and the NE2000 on a local port of netback's bridge (local_port.h).
 TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c $(TS)/dm/ata.c \
+                    $(TS)/dm/pci.c $(TS)/dm/ne2k.c $(TS)/dm/nic.c \
                     hv/arch/x86/hvm/vuart.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
@@ -42,7 +45,7 @@ TS_TEST_BIN := $(BUILD)/tests/toolstack
 TS_TEST_OBJ := $(BUILD)/host/tests/toolstack
 TS_UNIT     := test_cfg test_builder test_cli test_console_ring test_privcmd \
                test_consoled test_create test_blkif_serve test_netif_serve test_bridge \
-               test_dm_ata
+               test_dm_ata test_dm_pci test_dm_ne2k test_local_port
 UNIT_TESTS  += $(TS_UNIT:%=$(TS_TEST_BIN)/%)
 $(TS_TEST_OBJ)/%.o: EXTRA_CFLAGS = $(TS_INC) -Itests/toolstack -isystem $(TS_UAPI) \
 	-DHERON_BUILD_DIR='"$(abspath $(BUILD))"' -DXSD_BIN='"$(abspath $(XSD_BIN))"'
@@ -69,6 +72,12 @@ $(TS_TEST_BIN)/test_netif_serve: $(TS_TEST_OBJ)/test_netif_serve.o \
 $(TS_TEST_BIN)/test_bridge: $(TS_TEST_OBJ)/test_bridge.o $(call TS_OBJS,$(TS)/netback/bridge.c)
 # heron-dm's IDE disks on temporary image files.
 $(TS_TEST_BIN)/test_dm_ata: $(TS_TEST_OBJ)/test_dm_ata.o $(call TS_OBJS,$(TS)/dm/ata.c)
+# heron-dm's PCI configuration space and NE2000 on canned frames; netback's
+# local ports over a temporary socket.
+$(TS_TEST_BIN)/test_dm_pci: $(TS_TEST_OBJ)/test_dm_pci.o $(call TS_OBJS,$(TS)/dm/pci.c)
+$(TS_TEST_BIN)/test_dm_ne2k: $(TS_TEST_OBJ)/test_dm_ne2k.o $(call TS_OBJS,$(TS)/dm/ne2k.c)
+$(TS_TEST_BIN)/test_local_port: $(TS_TEST_OBJ)/test_local_port.o \
+		$(call TS_OBJS,$(TS)/netback/local_port.c $(TS)/netback/bridge.c)
 # heron-consoled's main() with stand-in /dev/xen devices (link-time wraps).
 $(TS_TEST_OBJ)/consoled_main.o: $(TS)/consoled/main.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
@@ -169,11 +178,10 @@ $(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
 HVM_PROBE     := $(TS_TEST_BIN)/hvm-probe
 TEST_HVM_ROOT := $(TS_TEST_BIN)/hvm-root
 # Made by tests/ fragments, which GNUmakefile includes after this one (so
-# their variables are still empty here): pvops-guest's test initrd, Debian's
-# kernel and the HVM Linux test's initrd.
+# their variables are still empty here): pvops-guest's test initrd and
+# Debian's kernel.
 TS_GUEST_INITRD := $(BUILD)/guest/initrd.cpio.gz
 TS_LINUX_REF    := $(BUILD)/linux-ref
-TS_LINUX_INITRD := $(BUILD)/tests/hvm-guests/linux/initrd.cpio.gz
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_hvm_domains
 $(HVM_PROBE): tests/toolstack/progs/hvm_probe.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
@@ -185,14 +193,30 @@ $(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(TS_GUEST_INITRD
 	cp $(TS_GUEST_INITRD) $(TEST_HVM_ROOT)/boot/hvm-shell-initrd.cpio.gz
 	cp $(HVMG_KERNEL) $(TEST_HVM_ROOT)/boot/test_hvm.elf
 	touch $@
-# ... and one with Debian's kernel and the HVM Linux test's initrd, if the
-# build fetched it (the test says why if not).
+# ... and one with Debian's kernel and the HVM Linux test's /init in an
+# initramfs that also holds ne2k-pci and its dependency 8390 from the same
+# package (for heron-dm's NE2000), if the build fetched it (the test says
+# why if not).
+TS_LINUX_NIC_ROOT   := $(TS_TEST_BIN)/hvm-linux-initrd-root
+TS_LINUX_NIC_INITRD := $(TS_TEST_BIN)/hvm-linux-initrd.cpio.gz
+$(TS_LINUX_NIC_INITRD): tests/hvm-guests/linux/init pvops-guest/mkinitrd $(TS_LINUX_REF)/fetched
+	rm -rf $(TS_LINUX_NIC_ROOT)
+	mkdir -p $(TS_LINUX_NIC_ROOT)/proc $(TS_LINUX_NIC_ROOT)/sys $(TS_LINUX_NIC_ROOT)/dev \
+		$(TS_LINUX_NIC_ROOT)/lib/modules
+	install -m 755 tests/hvm-guests/linux/init $(TS_LINUX_NIC_ROOT)/init
+	if deb=$$(ls $(TS_LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
+		for m in 8390 ne2k-pci; do \
+			dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
+				"./lib/modules/*/kernel/drivers/net/ethernet/8390/$$m.ko" \
+				> $(TS_LINUX_NIC_ROOT)/lib/modules/$$m.ko || exit 1; \
+		done; fi
+	pvops-guest/mkinitrd $(TS_LINUX_NIC_ROOT) $@
 TEST_HVM_LINUX_ROOT := $(TS_TEST_BIN)/hvm-linux-root
-$(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $(TS_LINUX_INITRD)
+$(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $(TS_LINUX_NIC_INITRD)
 	rm -rf $(TEST_HVM_LINUX_ROOT)
 	cp -a $(TEST_HVM_ROOT) $(TEST_HVM_LINUX_ROOT)
 	rm $(TEST_HVM_LINUX_ROOT)/.stamp
-	cp $(TS_LINUX_INITRD) $(TEST_HVM_LINUX_ROOT)/boot/linux-initrd.cpio.gz
+	cp $(TS_LINUX_NIC_INITRD) $(TEST_HVM_LINUX_ROOT)/boot/linux-initrd.cpio.gz
 	if [ -e $(TS_LINUX_REF)/vmlinuz ]; then \
 		cp $(TS_LINUX_REF)/vmlinuz $(TEST_HVM_LINUX_ROOT)/boot/vmlinuz; fi
 	touch $@

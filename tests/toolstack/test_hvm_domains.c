@@ -19,7 +19,8 @@
  *  - nosvm: QEMU -cpu max,-svm: hv says HVM is unavailable, heron create
  *    of an HVM config prints the documented message, PV works.
  *  - linux: Debian's kernel (fetched by the build, as for test_hvm_linux)
- *    as an HVM domU boots to its /init on heron-dm's COM1 and powers off;
+ *    as an HVM domU boots to its /init on heron-dm's COM1, pings a PV
+ *    domU over xenbr0 with ne2k-pci on heron-dm's NE2000 and powers off;
  *    without a fetched kernel the test fails saying why.
  */
 #include <check.h>
@@ -258,18 +259,29 @@ START_TEST(debian_kernel_as_hvm_domu)
     version[strcspn(version, "\n")] = 0;
     st = run("hvm_linux", LINUX_ROOT, "max", &out, &hv);
     ck_assert_int_eq(st, 0);
-    HAS(out, "created debian (id 1)\n");
-    HAS(hv, "hvm: domain 1: 128 MiB RAM, Linux bzImage (protocol ");
+    HAS(out, "created pv (id 1)\ncreated debian (id 2)\n");
+    HAS(hv, "hvm: domain 2: 128 MiB RAM, Linux bzImage (protocol ");
     snprintf(want, sizeof(want), "=== LINUX INIT ===\nuname-r: %s\nprocessors: 1\n"
              "hypervisor-flag: 1\n", version);
     HAS(out, want);
-    HAS(out, "] Command line: console=ttyS0 quiet\n");
+    HAS(out, "] Command line: console=ttyS0 quiet pci=lastbus=1 nic_ip=10.0.1.3 "
+             "nic_peer=10.0.1.2\n");
     /* Linux's 8250 driver finds heron-dm's 16550 and its IRQ. */
     HAS(out, "] serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a "
              "16550A\n");
+    /* ... and ne2k-pci heron-dm's NE2000 on its PCI bus 0, IRQ from INTERRUPT_LINE ... */
+    HAS(out, "] pci 0000:00:00.0: [8086:1237] type 00 class 0x060000\n");
+    HAS(out, "] pci 0000:00:03.0: [10ec:8029] type 00 class 0x020000\n");
+    HAS(out, "] pci 0000:00:03.0: BAR 0 [io  0xc100-0xc11f]\n");
+    HAS(out, "] ne2k-pci 0000:00:03.0 eth0: RealTek RTL-8029(AS) found at 0xc100, IRQ 11, "
+             "00:16:3e:00:00:03.\n");
+    HAS(out, "ne2k-pci loaded\n");
+    HAS(out, "eth0 up: 10.0.1.3\n");
+    /* ... which reaches the PV domU through heron-netback's xenbr0. */
+    HAS(out, "ping 10.0.1.2: 4 packets transmitted, 4 packets received, 0% packet loss\n");
     HAS(out, "=== LINUX DONE ===\n");
-    HAS(hv, "hvm: domain 1 entered ACPI S5: powering it off");
-    HAS(hv, "hv: domain 1 died (poweroff): 32768 frames returned, 0 held elsewhere");
+    HAS(hv, "hvm: domain 2 entered ACPI S5: powering it off");
+    HAS(hv, "hv: domain 2 died (poweroff): 32768 frames returned, 0 held elsewhere");
     HAS(out, "debian: gone\n");
     HAS(out, "free pages back\n");
     HASNT(out, "Call Trace");

@@ -125,10 +125,30 @@ static int check_hvm_disks(const struct domain_cfg *dc, char *err, size_t errlen
     return HERON_OK;
 }
 
+/* An HVM vif is the device model's NE2000 on xenbr0: one at most. */
+static int check_hvm_vifs(const struct domain_cfg *dc, char *err, size_t errlen)
+{
+    const struct vif_spec *v = dc->vifs;
+
+    if (dc->nr_vifs > 1) {
+        snprintf(err, errlen, "'%s': an HVM domain has at most 1 vif (its device model's "
+                 "NE2000)", dc->name);
+        return HERON_ECONFIG;
+    }
+    if (dc->nr_vifs && ((v->bridge && strcmp(v->bridge, "xenbr0")) ||
+                        (v->model && strcmp(v->model, "ne2k_pci")) || v->backend)) {
+        snprintf(err, errlen, "'%s': an HVM domain's vif is an NE2000 (model=ne2k_pci) on "
+                 "dom0's xenbr0", dc->name);
+        return HERON_ECONFIG;
+    }
+    return HERON_OK;
+}
+
 /*
  * Starts heron-dm for domid ($HERON_DM, else heron-dm on PATH), detached
  * (double fork: it is nobody's child to reap), its stderr in
- * DM_LOG_DIR/dm-N.log, with dc's disks.  It says "ready PID" on fd 3 once
+ * DM_LOG_DIR/dm-N.log, with dc's disks and vif (the MAC xs_domain.c
+ * writes for it: mac= or 00:16:3e:DD:DD:00).  It says "ready PID" on fd 3 once
  * it serves its devices; returns that pid, or 0 with the reason in err.
  */
 static pid_t start_dm(domid_t domid, const struct domain_cfg *dc, char *err,
@@ -136,8 +156,9 @@ static pid_t start_dm(domid_t domid, const struct domain_cfg *dc, char *err,
 {
     const char *dm = getenv("HERON_DM");
     const char *dir = getenv("HERON_CONSOLE_LOG_DIR");
-    char id[8], line[32] = "", log[256], disks[2][4096];
-    char *argv[6] = { NULL };
+    char id[8], line[32] = "", log[256], disks[2][4096], nic[24];
+    char *argv[7] = { NULL };
+    unsigned int argc = 3;
     int fds[2], status;
     struct pollfd p;
     size_t n = 0;
@@ -179,7 +200,17 @@ static pid_t start_dm(domid_t domid, const struct domain_cfg *dc, char *err,
         for (unsigned int i = 0; i < dc->nr_disks && i < 2; i++) {
             snprintf(disks[i], sizeof(disks[i]), "%s:%s",
                      dc->disks[i].readonly ? "ro" : "rw", dc->disks[i].target);
-            argv[3 + i] = disks[i];
+            argv[argc++] = disks[i];
+        }
+        if (dc->nr_vifs) {
+            const uint8_t *m = dc->vifs[0].mac, dflt[6] = { 0x00, 0x16, 0x3e,
+                (uint8_t)(domid >> 8), (uint8_t)domid, 0 };
+
+            if (!dc->vifs[0].has_mac)
+                m = dflt;
+            snprintf(nic, sizeof(nic), "nic:%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+                     m[3], m[4], m[5]);
+            argv[argc++] = nic;
         }
         execvp(dm, argv);
         fprintf(stderr, "heron: cannot run %s: %s\n", dm, strerror(errno));
@@ -237,6 +268,8 @@ static int create_hvm(struct heron_env *env, const struct domain_cfg *dc,
     int rc, xerr;
 
     rc = check_hvm_disks(dc, err, errlen);
+    if (!rc)
+        rc = check_hvm_vifs(dc, err, errlen);
     if (rc)
         return rc;
     make_uuid(req.handle);

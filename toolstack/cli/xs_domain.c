@@ -186,10 +186,12 @@ static void put_tree(struct tree *t, const struct domain_cfg *dc,
     put(t, PERM_DOMAIN_READ, NULL, "%s/device", home);
     for (unsigned int i = 0; i < sizeof(rw_dirs) / sizeof(rw_dirs[0]); i++)
         put(t, PERM_DOMAIN_WRITE, NULL, "%s/%s", home, rw_dirs[i]);
-    /* An HVM domain's disks are its device model's IDE disks, not vbds. */
+    /* An HVM domain's disks and vif are its device model's IDE disks and
+     * NE2000, not vbds and vifs: it has no PV frontends (no platform
+     * device) for a backend to wait on. */
     for (unsigned int i = 0; i < dc->nr_disks && !dc->hvm; i++)
         put_disk(t, &dc->disks[i], disk_devid(dc->disks[i].vdev));
-    for (unsigned int i = 0; i < dc->nr_vifs; i++)
+    for (unsigned int i = 0; i < dc->nr_vifs && !dc->hvm; i++)
         put_vif(t, &dc->vifs[i], (int)i);
 }
 

@@ -51,6 +51,17 @@ int dm_hv_claim_ports(struct dm_hv *h, uint16_t first, unsigned int n)
     return dm_op(h, &op);
 }
 
+int dm_hv_release_ports(struct dm_hv *h, uint16_t first, unsigned int n)
+{
+    struct xen_dm_op op = { .op = XEN_DMOP_unmap_io_range_from_ioreq_server };
+
+    op.u.unmap_io_range_from_ioreq_server = (xen_dm_op_ioreq_server_range_t){
+        .id = h->server, .type = XEN_DMOP_IO_RANGE_PORT, .start = first,
+        .end = first + n - 1,
+    };
+    return dm_op(h, &op);
+}
+
 int dm_hv_enable(struct dm_hv *h)
 {
     struct xen_dm_op op = { .op = XEN_DMOP_set_ioreq_server_state };

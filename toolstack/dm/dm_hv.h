@@ -31,6 +31,8 @@ struct dm_hv {
 int dm_hv_open(struct dm_hv *h, domid_t domid, char *err, size_t errlen);
 /* Claims ports [first, first + n) for the server. */
 int dm_hv_claim_ports(struct dm_hv *h, uint16_t first, unsigned int n);
+/* Gives back ports [first, first + n), claimed as one range before. */
+int dm_hv_release_ports(struct dm_hv *h, uint16_t first, unsigned int n);
 /* Enables the server: hv sends the claimed accesses from now on. */
 int dm_hv_enable(struct dm_hv *h);
 /* Destroys the server (hv serves its ports again) and closes everything. */

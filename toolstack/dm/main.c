@@ -1,11 +1,12 @@
 /*
- * heron-dm DOMID READY_FD [rw:IMAGE|ro:IMAGE]...: the device model of one
+ * heron-dm DOMID READY_FD [rw:IMAGE|ro:IMAGE|nic:MAC]...: the device model of one
  * HVM domain, started by `heron create` in dom0 (docs/hvm.md, "The device
  * model").  It is an ioreq server of the domain claiming COM1 (ports
  * 0x3f8-0x3ff): a 16550 (hv's model, com1.c) whose output goes to
  * heron-consoled as the domain's console source and whose input comes
  * back from `heron console`; and, given images, the primary IDE channel
- * (ata.c) with one disk per image (master, then slave).  IRQs 4 and 14
+ * (ata.c) with one disk per image (master, then slave); given nic:MAC,
+ * PCI bus 0 with an NE2000 on xenbr0 (nic.c).  IRQs 4, 14 and 11
  * follow the devices through dm_op.  "ready PID" on READY_FD (-1: none)
  * says it serves them (the domain may be unpaused).  It exits on SIGTERM
  * or when the domain is gone, destroying its server.
@@ -24,6 +25,7 @@
 #include "com1.h"
 #include "console_proto.h"
 #include "dm_hv.h"
+#include "nic.h"
 
 #define OUT_MAX 4096
 
@@ -33,7 +35,8 @@ static char out[OUT_MAX];
 static size_t out_len;
 static unsigned char in[1024];
 static size_t in_len;
-static bool com1_irq, ata_irq, have_disks;
+static bool com1_irq, ata_irq, nic_irq, have_disks, have_nic;
+static uint8_t nic_mac[6];
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -132,7 +135,7 @@ static bool in_range(uint64_t port, uint16_t first, unsigned int n)
     return port >= first && port < (uint64_t)first + n;
 }
 
-/* The request on the ioreq page, if one is ready: COM1 or IDE port I/O. */
+/* The request on the ioreq page, if one is ready: COM1, IDE or PCI port I/O. */
 static void serve(void)
 {
     ioreq_t *r = &hv.page->vcpu_ioreq[0];
@@ -156,6 +159,8 @@ static void serve(void)
             r->data = ata_read((uint16_t)r->addr, r->size);
         else
             ata_write((uint16_t)r->addr, r->size, (uint32_t)r->data);
+    } else if (pio && have_nic && nic_io(&hv, r)) {
+        ;                               /* the bus or the NIC took it */
     } else if (r->dir == IOREQ_READ) {
         r->data = ~0ull;                /* nothing else is ours */
     }
@@ -164,13 +169,21 @@ static void serve(void)
     dm_hv_notify(&hv);
 }
 
-/* "rw:IMAGE" or "ro:IMAGE" as the next IDE unit; 0 or a message. */
-static const char *add_disk(const char *arg)
+/* "rw:IMAGE" or "ro:IMAGE" as the next IDE unit, or "nic:MAC"; 0 or a message. */
+static const char *add_device(const char *arg)
 {
     static unsigned int units;
     bool ro = !strncmp(arg, "ro:", 3);
     int rc;
 
+    if (!strncmp(arg, "nic:", 4)) {
+        if (have_nic)
+            return "one NIC at most";
+        if (!nic_parse(arg, nic_mac))
+            return "a NIC is nic:MAC (xx:xx:xx:xx:xx:xx, unicast)";
+        have_nic = true;
+        return NULL;
+    }
     if (!ro && strncmp(arg, "rw:", 3))
         return "a disk is rw:IMAGE or ro:IMAGE";
     if (units == ATA_UNITS)
@@ -194,6 +207,8 @@ static int setup(domid_t domid, char *err, size_t errlen)
         rc = dm_hv_claim_ports(&hv, ATA_CMD_PORT, ATA_CMD_PORTS);
     if (!rc && have_disks)
         rc = dm_hv_claim_ports(&hv, ATA_CTL_PORT, 1);
+    if (!rc && have_nic)
+        rc = nic_setup(&hv, nic_mac);
     if (!rc)
         rc = dm_hv_enable(&hv);
     if (rc) {
@@ -211,15 +226,15 @@ int main(int argc, char *argv[])
 
     if (argc < 3 || (id = strtoul(argv[1], &end, 10), *end) || id == 0 ||
         id >= DOMID_FIRST_RESERVED) {
-        fprintf(stderr, "usage: heron-dm DOMID READY_FD [rw:IMAGE|ro:IMAGE]...\n");
+        fprintf(stderr, "usage: heron-dm DOMID READY_FD [rw:IMAGE|ro:IMAGE|nic:MAC]...\n");
         return 2;
     }
     ready_fd = atoi(argv[2]);
     for (int i = 3; i < argc; i++) {
-        const char *why = add_disk(argv[i]);
+        const char *why = add_device(argv[i]);
 
         if (why) {
-            fprintf(stderr, "heron-dm: domain %lu: disk '%s': %s\n", id, argv[i], why);
+            fprintf(stderr, "heron-dm: domain %lu: '%s': %s\n", id, argv[i], why);
             return 1;
         }
     }
@@ -235,16 +250,21 @@ int main(int argc, char *argv[])
     fprintf(stderr, "heron-dm: domain %lu: serving COM1 (ports %#x-%#x, IRQ %u)%s\n", id,
             COM1_PORT, COM1_PORT + COM1_PORTS - 1, COM1_IRQ,
             have_disks ? " and the primary IDE channel (IRQ 14)" : "");
+    if (have_nic)
+        fprintf(stderr, "heron-dm: domain %lu: NE2000 (RTL8029) at PCI 00:%02x.0, IRQ %u, "
+                "mac %02x:%02x:%02x:%02x:%02x:%02x\n", id, NIC_SLOT, NIC_IRQ,
+                nic_mac[0], nic_mac[1], nic_mac[2], nic_mac[3], nic_mac[4], nic_mac[5]);
     if (ready_fd >= 0) {
         dprintf(ready_fd, "ready %ld\n", (long)getpid());
         close(ready_fd);
     }
     while (!stop) {
         /* Console input is read only while there is room to keep it. */
-        struct pollfd p[2] = { { .fd = hv.evtchn, .events = POLLIN },
+        struct pollfd p[3] = { { .fd = hv.evtchn, .events = POLLIN },
                                { .fd = cons_fd,
-                                 .events = in_len < sizeof(in) ? POLLIN : 0 } };
-        int rc = poll(p, cons_fd >= 0 ? 2 : 1, 1000);
+                                 .events = in_len < sizeof(in) ? POLLIN : 0 },
+                               { .fd = have_nic ? nic_wire_fd() : -1, .events = POLLIN } };
+        int rc = poll(p, 3, 1000);
 
         if (rc < 0 && errno != EINTR)
             break;
@@ -253,10 +273,14 @@ int main(int argc, char *argv[])
         serve();
         if (rc > 0 && cons_fd >= 0 && p[1].revents)
             read_console();
+        if (rc > 0 && p[2].fd >= 0 && p[2].revents)
+            nic_wire_read();
         feed_input();
         update_irq(COM1_IRQ, com1_irq_level(), &com1_irq);
         if (have_disks)
             update_irq(ATA_IRQ, ata_irq_level(), &ata_irq);
+        if (have_nic)
+            update_irq(NIC_IRQ, nic_irq_level(), &nic_irq);
         flush_output();
         /* Once a second without events: is the domain still there? */
         if (rc == 0 && !dm_hv_domain_alive(&hv))

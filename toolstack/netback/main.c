@@ -12,7 +12,9 @@
  * with grant copy (IOCTL_GNTDEV_GRANT_COPY), batched per ring.
  * A vif whose node is removed, whose frontend closes or breaks the
  * protocol is disconnected and leaves the bridge; the others go on.
- * Logs to stderr.
+ * dom0's own processes (heron-dm's emulated NICs) join xenbr0 as local
+ * ports on a unix socket (local_port.c; $HERON_NETBACK_SOCKET, else
+ * LOCAL_PORT_SOCKET_DEFAULT).  Logs to stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +35,7 @@
 #include <xen/gntdev.h>
 
 #include "bridge.h"
+#include "local_port.h"
 #include "netif_serve.h"
 #include "xs.h"
 
@@ -57,6 +60,7 @@ struct vif {
 
 static struct vif vifs[MAX_VIFS];
 static struct bridge br;
+static struct local_ports lports;
 static int evtchn_fd = -1, gntdev_fd = -1;
 static struct hxs *xs;
 static volatile sig_atomic_t stop;
@@ -329,6 +333,7 @@ static bool switch_batch(struct vif *v)
     for (unsigned int i = 0; i < n; i++) {
         int out = bridge_forward(&br, frames[i].data, frames[i].len, in, now);
 
+        local_ports_send(&lports, out, in, frames[i].data, frames[i].len);
         for (int j = 0; j < MAX_VIFS; j++)
             if (vifs[j].connected && j != in && (out == BRIDGE_FLOOD || out == j))
                 netif_rx_queue(&vifs[j].b, frames[i].data, frames[i].len);
@@ -338,6 +343,17 @@ static bool switch_batch(struct vif *v)
         if (vifs[j].connected)
             vifs[j].kick |= netif_rx_flush(&vifs[j].b);
     return more && !v->b.broken;
+}
+
+/* A local port's frame, switched to out: queued on the vifs meant, then sent. */
+static void to_vifs(void *ctx, int out, int in, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    for (int j = 0; j < MAX_VIFS; j++)
+        if (vifs[j].connected && j != in && (out == BRIDGE_FLOOD || out == j)) {
+            netif_rx_queue(&vifs[j].b, frame, len);
+            vifs[j].kick |= netif_rx_flush(&vifs[j].b);
+        }
 }
 
 /* Serves every vif in pending[] until their tx rings are empty. */
@@ -443,6 +459,9 @@ static void rescan(void)
 
 int main(int argc, char **argv)
 {
+    const char *sock;
+    int rc;
+
     (void)argv;
     if (argc > 1) {
         fprintf(stderr, "heron-netback takes no arguments\n");
@@ -463,20 +482,29 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     bridge_init(&br, BRIDGE_AGEING_NS);
+    sock = getenv("HERON_NETBACK_SOCKET");
+    if (!sock || !*sock)
+        sock = LOCAL_PORT_SOCKET_DEFAULT;
+    rc = local_ports_open(&lports, sock, MAX_VIFS);
+    if (rc)
+        fprintf(stderr, "heron-netback: no local ports (%s: %s)\n", sock, strerror(-rc));
+    else
+        fprintf(stderr, "heron-netback: local ports on %s\n", sock);
     hxs_watch(xs, BACKEND_DIR, "vif");
     hxs_watch(xs, "@releaseDomain", "release");
     fprintf(stderr, "heron-netback: watching " BACKEND_DIR ", bridge " BRIDGE_NAME "\n");
     rescan();
     while (!stop) {
-        struct pollfd p[2] = { { .fd = evtchn_fd, .events = POLLIN },
-                               { .fd = hxs_fileno(xs), .events = POLLIN } };
+        struct pollfd p[2 + LOCAL_PORT_POLLFDS] = {
+            { .fd = evtchn_fd, .events = POLLIN }, { .fd = hxs_fileno(xs), .events = POLLIN } };
+        unsigned int nlocal = local_ports_pollfds(&lports, p + 2);
         bool pending[MAX_VIFS] = { false };
         uint32_t ports[64];
         char *path, *token;
         bool changed = false;
         ssize_t n;
-        int rc = poll(p, 2, 1000);
 
+        rc = poll(p, 2 + nlocal, 1000);
         if (rc < 0 && errno != EINTR)
             break;
         while (!hxs_read_watch(xs, &path, &token, 0)) {
@@ -496,7 +524,14 @@ int main(int argc, char **argv)
                 break;
         }
         serve(pending);
+        if (rc > 0) {
+            local_ports_serve(&lports, p + 2, nlocal, &br, now_ns(), to_vifs, NULL);
+            for (int j = 0; j < MAX_VIFS; j++)
+                if (vifs[j].connected && vifs[j].kick)
+                    kick(&vifs[j]);
+        }
     }
+    local_ports_close(&lports);
     for (unsigned int i = 0; i < MAX_VIFS; i++)
         if (vifs[i].used)
             vif_free(&vifs[i], "exiting");

@@ -1,0 +1,138 @@
+/*
+ * heron-dm's PCI configuration space (toolstack/dm/pci.c): mechanism #1
+ * addressing, ids, BAR sizing, the command register's I/O decode, the
+ * read-only fields, and absent functions reading all ones.
+ */
+#include <check.h>
+
+#include "pci.h"
+
+static struct pci_bus bus;
+static struct pci_function *nic;
+
+static void setup(void)
+{
+    pci_bus_init(&bus);
+    pci_add(&bus, 0, 0x8086, 0x1237, 0x06000002, 0);
+    nic = pci_add(&bus, 3, 0x10ec, 0x8029, 0x02000000, 11);
+    pci_add_io_bar(nic, 0, 0x20, 0xc100);
+}
+
+static void select_reg(unsigned int dev, unsigned int fn, unsigned int reg)
+{
+    pci_conf_write(&bus, PCI_CONF_ADDR_PORT, 4, 0x80000000u | dev << 11 | fn << 8 | reg);
+}
+
+static uint32_t rd(unsigned int dev, unsigned int reg, unsigned int size)
+{
+    select_reg(dev, 0, reg & ~3u);
+    return pci_conf_read(&bus, (uint16_t)(PCI_CONF_DATA_PORT + (reg & 3)), size);
+}
+
+static void wr(unsigned int dev, unsigned int reg, unsigned int size, uint32_t v)
+{
+    select_reg(dev, 0, reg & ~3u);
+    pci_conf_write(&bus, (uint16_t)(PCI_CONF_DATA_PORT + (reg & 3)), size, v);
+}
+
+START_TEST(ids_class_and_interrupt)
+{
+    ck_assert_uint_eq(rd(0, PCI_VENDOR_ID, 4), 0x12378086);
+    ck_assert_uint_eq(rd(0, PCI_CLASS_REVISION, 4), 0x06000002);
+    ck_assert_uint_eq(rd(3, PCI_VENDOR_ID, 2), 0x10ec);
+    ck_assert_uint_eq(rd(3, PCI_DEVICE_ID, 2), 0x8029);
+    ck_assert_uint_eq(rd(3, PCI_CLASS_REVISION + 3, 1), 0x02);
+    ck_assert_uint_eq(rd(3, PCI_INTERRUPT_LINE, 1), 11);
+    ck_assert_uint_eq(rd(3, PCI_INTERRUPT_PIN, 1), 1);
+    ck_assert_uint_eq(rd(0, PCI_INTERRUPT_PIN, 1), 0);
+    /* CONFIG_ADDRESS reads back as written (low bits clear). */
+    select_reg(3, 0, 0x3c);
+    ck_assert_uint_eq(pci_conf_read(&bus, PCI_CONF_ADDR_PORT, 4), 0x8000183cu);
+}
+END_TEST
+
+START_TEST(absent_functions_read_all_ones)
+{
+    ck_assert_uint_eq(rd(1, PCI_VENDOR_ID, 4), 0xffffffffu);
+    ck_assert_uint_eq(rd(31, PCI_VENDOR_ID, 2), 0xffff);
+    select_reg(3, 1, 0);                /* function 1 of the NIC */
+    ck_assert_uint_eq(pci_conf_read(&bus, PCI_CONF_DATA_PORT, 4), 0xffffffffu);
+    pci_conf_write(&bus, PCI_CONF_ADDR_PORT, 4, 0x80010000u | 3 << 11);     /* bus 1 */
+    ck_assert_uint_eq(pci_conf_read(&bus, PCI_CONF_DATA_PORT, 4), 0xffffffffu);
+    pci_conf_write(&bus, PCI_CONF_ADDR_PORT, 4, 3 << 11);                   /* not enabled */
+    ck_assert_uint_eq(pci_conf_read(&bus, PCI_CONF_DATA_PORT + 2, 1), 0xff);
+    /* Writes to absent functions change nothing anywhere. */
+    pci_conf_write(&bus, PCI_CONF_DATA_PORT, 4, 0);
+    ck_assert_uint_eq(rd(3, PCI_VENDOR_ID, 4), 0x802910ecu);
+}
+END_TEST
+
+START_TEST(bar_sizing_and_programming)
+{
+    ck_assert_uint_eq(rd(3, PCI_BAR0, 4), 0xc101);
+    wr(3, PCI_BAR0, 4, 0xffffffffu);
+    ck_assert_uint_eq(rd(3, PCI_BAR0, 4), 0x0000ffe1);    /* 32 bytes of I/O */
+    wr(3, PCI_BAR0, 4, 0xd013);                          /* low bits stay fixed */
+    ck_assert_uint_eq(rd(3, PCI_BAR0, 4), 0xd001);
+    /* The other BARs are absent: zero, and sizing finds nothing. */
+    wr(3, PCI_BAR0 + 4, 4, 0xffffffffu);
+    ck_assert_uint_eq(rd(3, PCI_BAR0 + 4, 4), 0);
+    /* A byte write reaches only its byte. */
+    wr(3, PCI_BAR0 + 1, 1, 0xe0);
+    ck_assert_uint_eq(rd(3, PCI_BAR0, 4), 0xe001);
+}
+END_TEST
+
+START_TEST(io_decode_follows_the_command_register)
+{
+    ck_assert_uint_eq(pci_bar_io(nic, 0), 0);             /* decode off at reset */
+    wr(3, PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_MASTER);
+    ck_assert_uint_eq(rd(3, PCI_COMMAND, 2), PCI_CMD_IO | PCI_CMD_MASTER);
+    ck_assert_uint_eq(pci_bar_io(nic, 0), 0xc100);
+    wr(3, PCI_BAR0, 4, 0xc200);
+    ck_assert_uint_eq(pci_bar_io(nic, 0), 0xc200);
+    /* Unknown command bits stay clear; status (its upper half) is read-only. */
+    wr(3, PCI_COMMAND, 4, 0xffffffffu);
+    ck_assert_uint_eq(rd(3, PCI_COMMAND, 4), PCI_CMD_IO | PCI_CMD_MEMORY | PCI_CMD_MASTER |
+                      PCI_CMD_INTX_OFF);
+    wr(3, PCI_COMMAND, 2, 0);
+    ck_assert_uint_eq(pci_bar_io(nic, 0), 0);
+    ck_assert_uint_eq(pci_bar_io(nic, 1), 0);             /* no such BAR */
+}
+END_TEST
+
+START_TEST(read_only_fields_and_interrupt_line)
+{
+    wr(3, PCI_VENDOR_ID, 4, 0);
+    wr(3, PCI_CLASS_REVISION, 4, 0);
+    wr(3, PCI_INTERRUPT_PIN, 1, 4);
+    ck_assert_uint_eq(rd(3, PCI_VENDOR_ID, 4), 0x802910ecu);
+    ck_assert_uint_eq(rd(3, PCI_CLASS_REVISION, 4), 0x02000000);
+    ck_assert_uint_eq(rd(3, PCI_INTERRUPT_PIN, 1), 1);
+    wr(3, PCI_INTERRUPT_LINE, 1, 10);
+    ck_assert_uint_eq(rd(3, PCI_INTERRUPT_LINE, 1), 10);
+    /* Beyond the dword: an access crossing the end of the space reads all ones. */
+    ck_assert_uint_eq(rd(3, 0xff, 2), 0xffff);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("dm_pci");
+    TCase *tc = tcase_create("pci");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, ids_class_and_interrupt);
+    tcase_add_test(tc, absent_functions_read_all_ones);
+    tcase_add_test(tc, bar_sizing_and_programming);
+    tcase_add_test(tc, io_decode_follows_the_command_register);
+    tcase_add_test(tc, read_only_fields_and_interrupt_line);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
