@@ -3,4 +3,4 @@
 title="stock Linux PV domU on hv"
 role=measured
 modes="time icount"
-pending="not bootable yet: Debian's kernel, created by heron create in dom0, gets through startup_xen and stops at HYPERVISOR_set_gdt, which hv does not implement yet; nothing reaches its console (docs/linux-pv.md, issue 9)"
+pending="no row in this run: Debian's kernel boots as a PV domU by heron create in dom0 (docs/linux-pv.md), but this row's harness was written after the run began (docs/benchmarks.md)"
