@@ -66,6 +66,22 @@ $(BENCH_INITRD): $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio bench/guest/init.
 	install -m 755 bench/guest/init.sh $(BENCH_OUT)/root/init
 	pvops-guest/mkinitrd $(BENCH_OUT)/root $@
 
+# The Linux PV domU's benchmark initrd: the same root plus Debian's
+# xen-blkfront module (its disk driver is a module; taken from the fetched
+# .deb as tests/linux-pv/build.mk does), which /init loads before the
+# jobs.  50-linux-pv.sh puts it and the kernel in dom0's root per boot.
+BENCH_LPV_INITRD := $(BENCH_OUT)/linux-pv-initrd.cpio.gz
+ALL_TARGETS += $(BENCH_LPV_INITRD)
+$(BENCH_LPV_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
+	rm -rf $(BENCH_OUT)/linux-pv-root
+	cp -a $(BENCH_OUT)/root $(BENCH_OUT)/linux-pv-root
+	mkdir -p $(BENCH_OUT)/linux-pv-root/lib/modules
+	if deb=$$(ls $(LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
+		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
+			'./lib/modules/*/kernel/drivers/block/xen-blkfront.ko' \
+			> $(BENCH_OUT)/linux-pv-root/lib/modules/xen-blkfront.ko; fi
+	pvops-guest/mkinitrd $(BENCH_OUT)/linux-pv-root $@
+
 # The PV domU configuration's dom0 root: the toolstack's (heron,
 # heron-xenstored, heron-consoled, heron-blkback, its /init), plus domlife
 # and the benchmark initrd for the measured domU.  35-pv-domu.sh adds the

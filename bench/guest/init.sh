@@ -4,6 +4,15 @@
 # the machine powers off.
 export PATH=/bin
 mkdir -p /tmp
+# The Linux PV domU's initrd carries Debian's xen-blkfront (a module):
+# load it and wait for its disk before the jobs.
+if [ -e /lib/modules/xen-blkfront.ko ]; then
+	mkdir -p /dev
+	mount -t devtmpfs devtmpfs /dev
+	insmod /lib/modules/xen-blkfront.ko || echo "init: insmod xen-blkfront failed"
+	i=0
+	while [ ! -b /dev/xvda ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+fi
 for job in "$@"; do
 	set -f
 	IFS=:

@@ -25,7 +25,7 @@ plot 'chart-time.dat' using 2:xtic(1) title "host: Linux on 1 CPU, no emulation 
      'chart-time.dat' using 11 fill pattern 4 title "Xen 4.17 PV domU / Linux native", \
      'chart-time.dat' using 12 fill pattern 4 title "Xen 4.17 HVM domU / Linux native", 1 with lines dashtype 2 lc rgb 'black' notitle
 set title "Instructions (QEMU -icount) per operation relative to pvops-guest native, QEMU TCG (baseline): log scale, lower is better"
-set yrange [0.1:1000]
+set yrange [0.1:100]
 plot 'chart-icount.dat' using 2:xtic(1) title "pvops-guest native, QEMU TCG (baseline)", \
      'chart-icount.dat' using 3 title "pvops-guest PV dom0 on hv", \
      'chart-icount.dat' using 4 title "pvops-guest PV domU on hv", \
@@ -51,7 +51,7 @@ plot 'chart-time.dat' using 2:xtic(1) title "host: Linux on 1 CPU, no emulation 
      'chart-time.dat' using 11 fill pattern 4 title "Xen 4.17 PV domU / Linux native", \
      'chart-time.dat' using 12 fill pattern 4 title "Xen 4.17 HVM domU / Linux native", 1 with lines dashtype 2 lc rgb 'black' notitle
 set title "Instructions (QEMU -icount) per operation relative to pvops-guest native, QEMU TCG (baseline): log scale, lower is better"
-set yrange [0.1:1000]
+set yrange [0.1:100]
 plot 'chart-icount.dat' using 2:xtic(1) title "pvops-guest native, QEMU TCG (baseline)", \
      'chart-icount.dat' using 3 title "pvops-guest PV dom0 on hv", \
      'chart-icount.dat' using 4 title "pvops-guest PV domU on hv", \
