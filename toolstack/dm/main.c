@@ -106,6 +106,20 @@ static void update_irq(unsigned int irq, bool level, bool *now)
         *now = level;
 }
 
+/*
+ * The ISA lines are edge-triggered at the IOAPIC: a drop that is never
+ * told (the guest acks the NIC, a frame arrives before the next update)
+ * would swallow the next edge, so lines follow every access and event.
+ */
+static void update_irqs(void)
+{
+    update_irq(COM1_IRQ, com1_irq_level(), &com1_irq);
+    if (have_disks)
+        update_irq(ATA_IRQ, ata_irq_level(), &ata_irq);
+    if (have_nic)
+        update_irq(NIC_IRQ, nic_irq_level(), &nic_irq);
+}
+
 /* Input waits here until the UART's FIFO takes it. */
 static void feed_input(void)
 {
@@ -164,6 +178,7 @@ static void serve(void)
     } else if (r->dir == IOREQ_READ) {
         r->data = ~0ull;                /* nothing else is ours */
     }
+    update_irqs();
     __atomic_thread_fence(__ATOMIC_RELEASE);
     ((volatile ioreq_t *)r)->state = STATE_IORESP_READY;
     dm_hv_notify(&hv);
@@ -276,11 +291,7 @@ int main(int argc, char *argv[])
         if (rc > 0 && p[2].fd >= 0 && p[2].revents)
             nic_wire_read();
         feed_input();
-        update_irq(COM1_IRQ, com1_irq_level(), &com1_irq);
-        if (have_disks)
-            update_irq(ATA_IRQ, ata_irq_level(), &ata_irq);
-        if (have_nic)
-            update_irq(NIC_IRQ, nic_irq_level(), &nic_irq);
+        update_irqs();
         flush_output();
         /* Once a second without events: is the domain still there? */
         if (rc == 0 && !dm_hv_domain_alive(&hv))
