@@ -144,6 +144,7 @@ static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
 int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     struct domain *d = v->domain;
+    unsigned long vm_assist = d->vm_assist;
     int rc = check_context(v, c);
 
     if (rc)
@@ -153,12 +154,14 @@ int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
         if (v->vcpu_id == 0)
             d->vm_assist = c->vm_assist;
         rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents);
-        if (rc)
-            return rc;
-        rc = pv_set_initial_tables(v, xen_cr3_to_pfn(c->ctrlreg[3]),
-                                   xen_cr3_to_pfn(c->ctrlreg[1]));
+        if (!rc) {
+            rc = pv_set_initial_tables(v, xen_cr3_to_pfn(c->ctrlreg[3]),
+                                       xen_cr3_to_pfn(c->ctrlreg[1]));
+            if (rc)
+                pv_destroy_gdt(v);
+        }
         if (rc) {
-            pv_destroy_gdt(v);
+            d->vm_assist = vm_assist;
             return rc;
         }
         v->is_initialised = true;
