@@ -135,7 +135,7 @@ $(BUILD)/tests/unit/test_pv_logic: $(BUILD)/host/tests/unit/pv/test_pv_logic.o \
 
 # ---- hv PV: QEMU scenario tests (owner: hv-pv) -------------------------------
 # Boot-time PV domains running the guests of tests/guests (see docs/pv.md).
-PV_SCENARIOS := test_pv_domains test_pv_sched test_pv_guests test_pv_interdomain
+PV_SCENARIOS := test_pv_domains test_pv_sched test_pv_guests test_pv_interdomain test_pv_smp
 PV_GUEST_ELFS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,\
                    $(wildcard tests/guests/*.c))
 SCENARIO_TESTS += $(patsubst %,$(SCENARIO_BIN)/%,$(PV_SCENARIOS))

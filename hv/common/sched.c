@@ -320,6 +320,11 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
     }
     prev->is_running = false;
     update_runstate(prev);
+    /* As Xen: prev's area shows it left the CPU (prev's tables are still
+     * loaded; from user mode it waits for its next kernel entry). */
+    if (!is_idle_vcpu(prev) && !prev->hvm &&
+        !vcpu_update_runstate_area(prev) && !prev->arch.kernel_mode)
+        prev->arch.runstate_update_pending = true;
 
     get_cpu_info()->current_vcpu = next;
     next->is_running = true;

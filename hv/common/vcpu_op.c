@@ -1,7 +1,15 @@
 /*
- * vcpu_op (hypercall 24) and set_timer_op (15): vCPU state queries,
- * runstate and time areas, the one-shot and periodic timers that raise
- * VIRQ_TIMER, and moving vcpu_info out of shared_info.
+ * vcpu_op (hypercall 24) and set_timer_op (15): bringing a domain's
+ * other vCPUs up and down, vCPU state queries, runstate and time areas,
+ * the one-shot and periodic timers that raise VIRQ_TIMER, and moving
+ * vcpu_info out of shared_info.
+ *
+ * A vCPU is created offline (VPF_down).  VCPUOP_initialise gives it its
+ * first context (once), VCPUOP_up clears VPF_down and the scheduler runs
+ * it; VCPUOP_down sets VPF_down again (for the caller itself, it leaves
+ * the CPU on its way out of hv and the hypercall returns 0 when it is
+ * brought up again).  Taking the last online vCPU down powers the
+ * domain off, as in Xen.
  */
 #include <hv/domain.h>
 #include <hv/sched.h>
@@ -13,6 +21,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <public/vcpu.h>
+#include <public/sched.h>
 
 #define STIME_DELTA_MAX ((s_time_t)(~0ULL >> 2))
 /* Linux's jiffies wrap can ask for absurd deadlines; Xen fires those
@@ -80,11 +89,55 @@ static long register_vcpu_info(struct vcpu *v, xen_guest_handle_t arg)
     return 0;
 }
 
+static long vcpu_up(struct vcpu *v)
+{
+    if (!v->is_initialised)
+        return -EINVAL;
+    vcpu_unpause_flag(v, VPF_down);
+    return 0;
+}
+
+static long vcpu_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *o = d->vcpu[i];
+
+        if (o && o != v && !(o->pause_flags & VPF_down)) {
+            vcpu_pause_flag(v, VPF_down);
+            return 0;
+        }
+    }
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    return 0;
+}
+
+/* The runstate area of another vCPU of the caller's domain is written at
+ * once, through the caller's page tables (Xen writes it at once too). */
+static long register_runstate_area(struct vcpu *v, xen_guest_handle_t arg)
+{
+    struct vcpu_register_runstate_memory_area area;
+    struct vcpu_runstate_info r;
+
+    if (copy_from_guest(&area, arg, sizeof(area)))
+        return -EFAULT;
+    if (!guest_access_ok(area.addr, sizeof(r)))
+        return -EFAULT;
+    v->runstate_guest = area.addr;
+    if (v == current) {
+        vcpu_update_runstate_area(v);
+    } else if (area.addr) {
+        runstate_now(v, &r);
+        copy_to_guest(area.addr, &r, sizeof(r));
+    }
+    return 0;
+}
+
 long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
 {
     struct vcpu *v = domain_vcpu(current->domain, vcpuid);
     struct vcpu_runstate_info r;
-    struct vcpu_register_runstate_memory_area area;
     struct vcpu_set_periodic_timer pt;
     struct vcpu_set_singleshot_timer st;
     struct vcpu_register_time_memory_area ta;
@@ -93,6 +146,15 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
         return -ENOENT;
 
     switch (cmd) {
+    case VCPUOP_initialise:
+        return pv_vcpu_initialise(v, arg);
+
+    case VCPUOP_up:
+        return vcpu_up(v);
+
+    case VCPUOP_down:
+        return vcpu_down(v);
+
     case VCPUOP_is_up:
         return !(v->pause_flags & VPF_down);
 
@@ -101,14 +163,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
         return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
 
     case VCPUOP_register_runstate_memory_area:
-        if (copy_from_guest(&area, arg, sizeof(area)))
-            return -EFAULT;
-        if (!guest_access_ok(area.addr, sizeof(r)))
-            return -EFAULT;
-        v->runstate_guest = area.addr;
-        if (v == current)
-            vcpu_update_runstate_area(v);
-        return 0;
+        return register_runstate_area(v, arg);
 
     case VCPUOP_set_periodic_timer:
         if (copy_from_guest(&pt, arg, sizeof(pt)))
@@ -153,6 +208,6 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg)
         return 0;
 
     default:
-        return -ENOSYS;     /* initialise, up, down, send_nmi, ... */
+        return -ENOSYS;     /* send_nmi, get_physid, the phys areas */
     }
 }

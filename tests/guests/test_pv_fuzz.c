@@ -23,6 +23,7 @@
 #include <public/domctl.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 
 const char test_title[] = "pv_fuzz";
 
@@ -64,6 +65,8 @@ static bool excluded(uint64_t nr, uint64_t a0)
         return true;
     case HC(sched_op):
         return a0 != SCHEDOP_yield;
+    case HC(vcpu_op):               /* down of the last vCPU: poweroff */
+        return (uint32_t)a0 == VCPUOP_down;
     case HC(console_io):
         return true;                /* would only fill the log */
     default:

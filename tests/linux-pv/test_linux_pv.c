@@ -1,7 +1,10 @@
 /*
  * Issue 9 on the real hv: Debian's stock kernel (its packaged bzImage,
  * build/linux-ref) as a PV domU created by `heron create` in dom0
- * (tests/linux-pv/linux_pv.sh through run-script, like test_domains).
+ * (tests/linux-pv/linux_pv.sh through run-script, like test_domains),
+ * with two vCPUs: Linux brings CPU 1 up (VCPUOP_initialise, VCPUOP_up),
+ * /init sees both online, runs a task pinned to CPU 1 there, and takes
+ * CPU 1 offline (VCPUOP_down from CPU 1) and online again.
  *
  * Linux boots to its busybox /init (tests/linux-pv/init): its early
  * console (console_io, earlyprintk=xen) reaches hv's log, then hvc0
@@ -24,6 +27,9 @@
  * counts the frames both ways without an error, and Linux's netfront
  * closes cleanly at poweroff.  Peer is destroyed; the free pages come
  * back to what they were before either domain existed.
+ * Last, a second Linux domU ("linux2", two vCPUs, no devices) is
+ * destroyed with `heron destroy` while both its vCPUs spin: it goes,
+ * never crashed, and the free pages come back to the baseline again.
  * docs/linux-pv.md lists the steps this depends on.
  */
 #include <check.h>
@@ -116,6 +122,8 @@ START_TEST(debian_kernel_as_pv_domu)
     char udp_recv[160];
     unsigned long udp_bytes = 0, csum = 0, rx = 0, tx = 0, from = 0, from_err = 1, to = 0, to_err = 1;
     const char *f;
+    unsigned int l2_id = 0, l2_mem = 0, l2_vcpus = 0;
+    unsigned long l2_returned = 0, l2_held = 1;
     int st;
 
     if (why) {
@@ -144,6 +152,15 @@ START_TEST(debian_kernel_as_pv_domu)
     HAS(out, "Run /init as init process");
     HAS(out, "=== LINUX PV INIT ===");
     HAS(out, uname);
+    /* Two CPUs: both online, CPU 1 used, unplugged and back. */
+    HAS(out, "smp: Brought up 1 node, 2 CPUs");
+    HAS(out, "smp: nproc 2, online 0-1\n");
+    HAS(out, "smp: pinned to cpu 1, ran on cpu 1\n");
+    HAS(out, "smpboot: CPU 1 is now offline");
+    HAS(out, "smp: cpu1 offline, online 0, nproc 1\n");
+    HAS(out, "smp: taskset -c 1 refused while cpu1 is offline");
+    HAS(out, "smp: cpu1 online again, online 0-1\n");
+    HAS(out, "smp: pinned to cpu 1 again, ran on cpu 1\n");
     /* dmesg | grep -i xen, as /init printed it. */
     ck_assert_msg((dm = strstr(out, "--- dmesg xen ---")) != NULL, "no dmesg in:\n%s", out);
     HAS(dm, "Hypervisor detected: Xen PV");
@@ -204,10 +221,28 @@ START_TEST(debian_kernel_as_pv_domu)
     ck_assert_msg(f && sscanf(f, "free pages before %ld after %ld", &before, &after) == 2,
                   "no free page counts:\n%s", out);
     ck_assert_msg(before == after, "free pages %ld before, %ld after", before, after);
+    /* linux2: destroyed while running (both vCPUs online and spinning). */
+    HAS(out, "created linux2 (id 4)");
+    HAS(out, "=== LINUX PV WAITING ===");
+    HAS(out, "=== LINUX PV SPINNING ===");
+    f = strstr(out, "\nlinux2 ");
+    ck_assert_msg(f && sscanf(f, "\nlinux2 %u %u %u", &l2_id, &l2_mem, &l2_vcpus) == 3 &&
+                  l2_id == 4 && l2_vcpus == 2, "heron list did not show linux2 with 2 "
+                  "vCPUs online:\n%s", out);
+    HAS(out, "linux2: destroyed");
+    HASNT(out, "linux2: still listed");
+    f = strstr(out, "free pages before ");
+    f = f ? strstr(f + 1, "free pages before ") : NULL;
+    ck_assert_msg(f && sscanf(f, "free pages before %ld after linux2's destroy %ld",
+                              &before, &after) == 2, "no free page counts after linux2:\n%s",
+                  out);
+    ck_assert_msg(before == after, "free pages %ld before, %ld after linux2's destroy",
+                  before, after);
 
     hv = slurp(LOG ".txt");
-    HAS(hv, "hv: domain 2 created by domain 0 (1 vCPUs)");
+    HAS(hv, "hv: domain 2 created by domain 0 (2 vCPUs)");
     HAS(hv, "hv: domain 3 created by domain 0 (1 vCPUs)");
+    HAS(hv, "hv: domain 4 created by domain 0 (2 vCPUs)");
     /* Its early console (console_io): set_gdt and the PV setup done. */
     HAS(hv, "(d2) [    0.000000] Command line: console=hvc0");
     HAS(hv, "Booting kernel on Xen");
@@ -216,6 +251,14 @@ START_TEST(debian_kernel_as_pv_domu)
     /* No step of its boot crashed it (hv's report names the fault). */
     HASNT(hv, "hv: domain 2 crashed");
     HASNT(hv, "hv: domain 3 crashed");
+    HASNT(hv, "hv: domain 4 crashed");
+    /* linux2's frames: all back when it died, or once dom0 let go. */
+    f = strstr(hv, "hv: domain 4 died (destroyed): ");
+    ck_assert_msg(f && sscanf(f, "hv: domain 4 died (destroyed): %lu frames returned, %lu held",
+                              &l2_returned, &l2_held) == 2 && l2_returned > 0,
+                  "no death line for linux2: " LOG ".txt");
+    ck_assert_msg(l2_held == 0 || strstr(hv, "hv: domain 4: its last frames came back"),
+                  "linux2's %lu frames held elsewhere never came back", l2_held);
     /* Its frames: all back at once ("0 held elsewhere") or once dom0's
      * mappings go ("its last frames came back"); the free page counts
      * above and the balance below say they did. */

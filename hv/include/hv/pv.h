@@ -133,6 +133,10 @@ mfn_t pv_current_l4(const struct vcpu *v);
 
 long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries);
 long do_update_descriptor(u64 maddr, u64 desc);
+/* set_gdt for v (current, or not running): frames[0 .. entries/512]
+ * each v's domain's and typed PGT_seg_desc, the old ones released.
+ * -EINVAL (nothing changed) if one is not. */
+int pv_set_gdt(struct vcpu *v, const mfn_t *frames, unsigned int entries);
 /* Drops v's GDT frames (v not running, or it is current). */
 void pv_destroy_gdt(struct vcpu *v);
 /* Points this CPU's GDT window at v's frames (before its selectors load). */
@@ -146,6 +150,11 @@ bool pv_guest_ss_ok(u16 ss);
 
 long do_set_debugreg(int reg, u64 value);
 long do_get_debugreg(int reg);
+/* A vCPU context's debugreg[8] (DR0-3, DR6, DR7; DR4/5 ignored, as in
+ * Xen): 0, or set_debugreg's answer for the first bad one. */
+int pv_check_debugregs(const u64 dr[8]);
+/* Makes them v's (v not running; checked with pv_check_debugregs). */
+void pv_put_debugregs(struct vcpu *v, const u64 dr[8]);
 /* Context switch: v's DR6 kept, DR7 disarmed when v leaves the CPU;
  * its DR6 back, and DR0-3/DR7 when it enables breakpoints. */
 void pv_save_debugregs(struct vcpu *v);
@@ -180,6 +189,9 @@ struct vcpu_guest_context;
  * the same tables, as in Xen).  0 or -errno; on error v is unchanged. */
 int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c);
 void pv_get_vcpu_context(const struct vcpu *v, struct vcpu_guest_context *c);
+/* VCPUOP_initialise: v (of the caller's domain) takes the context at
+ * guest address arg; -EFAULT, -EEXIST if v has one, else as above. */
+long pv_vcpu_initialise(struct vcpu *v, xen_guest_handle_t arg);
 void fpu_set_guest_ts(struct vcpu *v, bool set);
 
 /* --- emulation of the few privileged operations Xen emulates --- */

@@ -12,6 +12,7 @@ struct pv_build_params {
     bool privileged;            /* dom0: SIF_PRIVILEGED | SIF_INITDOMAIN */
     u64 nr_pages;               /* guest memory */
     unsigned int weight;        /* scheduler weight */
+    unsigned int max_vcpus;     /* 1 .. MAX_VIRT_CPUS; all but vCPU 0 offline */
     const void *image;          /* the kernel ELF */
     size_t image_len;
     const void *initrd;         /* NULL if none */

@@ -165,6 +165,12 @@ static int copy_page(mfn_t dst, mfn_t src, struct domain *pg_owner)
     return 0;
 }
 
+/*
+ * hv runs every vCPU on one physical CPU: a flush of that CPU's TLB is a
+ * flush for each vCPU of a mask, descheduled ones included (they load
+ * their CR3 when switched back in, and the TLB they will use is this
+ * one).  Only the mask's readability is checked, as Xen checks it.
+ */
 static int flush_op(const struct mmuext_op *op, struct domain *curd)
 {
     u64 va = op->arg1.linear_addr;

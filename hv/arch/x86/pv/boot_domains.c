@@ -4,10 +4,11 @@
  *
  *   module 0            dom0's kernel; its command line is dom0's
  *   module 1            dom0's initrd, unless a domu= or hvm= option uses it
- *   domu=IDX:MEM[:initrd=IDX][:weight=W]   (repeatable)
+ *   domu=IDX:MEM[:initrd=IDX][:weight=W][:vcpus=V]   (repeatable)
  *                       module IDX becomes domain N (N-th domu= or hvm=
  *                       option), with MEM of memory (K, M or G suffix;
- *                       none = KiB)
+ *                       none = KiB) and V vCPUs (default 1; all but
+ *                       vCPU 0 start offline, for VCPUOP_initialise/up)
  *   hvm=IDX:MEM[:initrd=IDX][:weight=W]    (repeatable)
  *                       the same for an HVM domain: module IDX is a
  *                       multiboot kernel, the initrd its module
@@ -38,6 +39,7 @@ struct boot_domu {
     unsigned int kernel, initrd;
     u64 pages;
     unsigned int weight;
+    unsigned int vcpus;
     char opt[64];
 };
 
@@ -96,6 +98,7 @@ static bool parse_domu(struct boot_domu *u, unsigned int n)
 
     u->initrd = NO_MODULE;
     u->weight = DEFAULT_WEIGHT;
+    u->vcpus = 1;
     if (!parse_uint(p, &e, &u->kernel) || *e != ':')
         return bad_domu(u, n, "expected IDX:MEM");
     bytes = parse_size(e + 1, &p);
@@ -111,8 +114,12 @@ static bool parse_domu(struct boot_domu *u, unsigned int n)
             if (!parse_uint(p + 7, &p, &u->weight) || u->weight < 1 ||
                 u->weight > MAX_WEIGHT)
                 return bad_domu(u, n, "weight must be 1-65535");
+        } else if (!strncmp(p, "vcpus=", 6)) {
+            if (!parse_uint(p + 6, &p, &u->vcpus) || u->vcpus < 1 ||
+                u->vcpus > MAX_VIRT_CPUS || (u->hvm && u->vcpus != 1))
+                return bad_domu(u, n, "vcpus must be 1-32 (1 for HVM)");
         } else {
-            return bad_domu(u, n, "unknown key (initrd=, weight=)");
+            return bad_domu(u, n, "unknown key (initrd=, weight=, vcpus=)");
         }
     }
     if (*p)
@@ -262,14 +269,15 @@ static struct domain *build_hvm_domain(domid_t id, unsigned int kernel,
 
 static struct domain *build_pv_domain(domid_t id, unsigned int kernel,
                                       unsigned int initrd, u64 pages,
-                                      unsigned int weight, char *err,
-                                      size_t errlen)
+                                      unsigned int weight, unsigned int vcpus,
+                                      char *err, size_t errlen)
 {
     struct pv_build_params p = {
         .domid = id,
         .privileged = id == 0,
         .nr_pages = pages,
         .weight = weight,
+        .max_vcpus = vcpus,
         .cmdline = bootinfo.modules[kernel].cmdline,
     };
 
@@ -281,12 +289,12 @@ static struct domain *build_pv_domain(domid_t id, unsigned int kernel,
 
 static struct domain *build_boot_domain(domid_t id, bool hvm, unsigned int kernel,
                                         unsigned int initrd, u64 pages,
-                                        unsigned int weight)
+                                        unsigned int weight, unsigned int vcpus)
 {
     char err[160];
     struct domain *d = hvm
         ? build_hvm_domain(id, kernel, initrd, pages, weight, err, sizeof(err))
-        : build_pv_domain(id, kernel, initrd, pages, weight, err, sizeof(err));
+        : build_pv_domain(id, kernel, initrd, pages, weight, vcpus, err, sizeof(err));
 
     if (!d)
         printk("boot: domain %u (module %u): %s; not created\n", id, kernel, err);
@@ -316,13 +324,13 @@ void create_boot_domains(void)
                (unsigned long)(pages0 << 2));
     else if ((built[nr] = build_boot_domain(0, false, 0,
                   bootinfo.nr_modules > 1 && !module_claimed(1) ? 1 : NO_MODULE,
-                  pages0, w0)) != NULL)
+                  pages0, w0, 1)) != NULL)
         nr++;
     for (unsigned int i = 0; i < nr_domus; i++)
         if (domus[i].ok &&
             (built[nr] = build_boot_domain(i + 1, domus[i].hvm, domus[i].kernel,
                                            domus[i].initrd, domus[i].pages,
-                                           domus[i].weight)) != NULL)
+                                           domus[i].weight, domus[i].vcpus)) != NULL)
             nr++;
     for (unsigned int i = 0; i < bootinfo.nr_modules; i++)
         if (i > 1 && !module_claimed(i))

@@ -12,6 +12,7 @@
 #include <hv/guest_access.h>
 #include <hv/processor.h>
 #include <hv/errno.h>
+#include <hv/lib.h>
 
 #define DR6_RESERVED_ONE  0xffff0ff0u
 #define DR6_RESERVED_ZERO 0x00001000u
@@ -35,7 +36,8 @@ static void load_addresses(const struct vcpu *v)
     write_dr3(v->arch.dr[3]);
 }
 
-static long set_dr7(struct vcpu *v, u64 value)
+/* A DR7 value as hv stores it, or -EINVAL / -EPERM. */
+static long dr7_value(u64 value)
 {
     if (value != (u32)value)
         return -EINVAL;
@@ -46,6 +48,15 @@ static long set_dr7(struct vcpu *v, u64 value)
         if ((value >> (2 * i)) & 3 &&
             ((value >> (DR7_RW_SHIFT + 4 * i)) & 3) != DR_RW_EXECUTE)
             return -EPERM;
+    return (long)value;
+}
+
+static long set_dr7(struct vcpu *v, u64 raw)
+{
+    long value = dr7_value(raw);
+
+    if (value < 0)
+        return value;
     if (v == current && dr7_active(value) && !dr7_active(v->arch.dr7))
         load_addresses(v);
     v->arch.dr7 = value;
@@ -113,6 +124,27 @@ long do_get_debugreg(int reg)
     default:
         return -ENODEV;
     }
+}
+
+int pv_check_debugregs(const u64 dr[8])
+{
+    long dr7 = dr7_value(dr[7]);
+
+    for (unsigned int i = 0; i < 4; i++)
+        if (!guest_access_ok(dr[i], 1))
+            return -EPERM;
+    if (dr[6] != (u32)dr[6])
+        return -EINVAL;
+    return dr7 < 0 ? (int)dr7 : 0;
+}
+
+void pv_put_debugregs(struct vcpu *v, const u64 dr[8])
+{
+    ASSERT(!v->is_running);
+    for (unsigned int i = 0; i < 4; i++)
+        v->arch.dr[i] = dr[i];
+    v->arch.dr6 = (dr[6] | DR6_RESERVED_ONE) & ~(u64)DR6_RESERVED_ZERO;
+    v->arch.dr7 = (u64)dr7_value(dr[7]);
 }
 
 void pv_save_debugregs(struct vcpu *v)

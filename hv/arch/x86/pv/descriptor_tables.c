@@ -56,22 +56,20 @@ void pv_destroy_gdt(struct vcpu *v)
     v->arch.gdt_ents = 0;
 }
 
-long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries)
+int pv_set_gdt(struct vcpu *v, const mfn_t *list, unsigned int entries)
 {
-    struct vcpu *v = current;
     mfn_t frames[FIRST_RESERVED_GDT_PAGE] = { 0 };
     unsigned int nr, i;
 
     if (entries > FIRST_RESERVED_GDT_ENTRY)
         return -EINVAL;
     nr = (entries + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE;
-    if (copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
-        return -EFAULT;
-
-    for (i = 0; i < nr; i++)
+    for (i = 0; i < nr; i++) {
+        frames[i] = list[i];
         if (!mfn_valid(frames[i]) ||
             get_page_and_type(mfn_to_page(frames[i]), v->domain, PGT_seg_desc))
             break;
+    }
     if (i < nr) {
         while (i-- > 0)
             put_page_and_type(mfn_to_page(frames[i]));
@@ -81,8 +79,21 @@ long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries)
     pv_destroy_gdt(v);
     memcpy(v->arch.gdt_frames, frames, sizeof(frames));
     v->arch.gdt_ents = entries;
-    pv_load_descriptor_tables(v);
+    if (v == current)
+        pv_load_descriptor_tables(v);
     return 0;
+}
+
+long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries)
+{
+    mfn_t frames[FIRST_RESERVED_GDT_PAGE];
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (copy_from_guest(frames, frame_list,
+                        (entries + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE * sizeof(frames[0])))
+        return -EFAULT;
+    return pv_set_gdt(current, frames, entries);
 }
 
 /*

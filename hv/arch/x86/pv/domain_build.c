@@ -279,9 +279,12 @@ static int build(struct builder *b)
                                b->err, b->errlen);
     if (rc)
         return rc;
-    b->d = domain_create(p->domid, p->privileged, p->nr_pages, 1, &rc);
+    b->d = domain_create(p->domid, p->privileged, p->nr_pages, p->max_vcpus, &rc);
     if (!b->d)
         return build_fail(b, "cannot create the domain (%d)", rc);
+    rc = domain_create_vcpus(b->d);
+    if (rc)
+        return build_fail(b, "cannot create its vCPUs (%d)", rc);
     b->d->weight = p->weight;
     b->d->has_memory_map = !p->privileged;
     if (p->privileged) {

@@ -1,14 +1,21 @@
 /*
  * A PV vCPU's state as the toolstack sets and reads it (domctl
- * setvcpucontext / getvcpucontext, struct vcpu_guest_context), with the
- * checks of Xen's arch_set_info_guest: every address hv may return to is
- * canonical, the selectors are ones the guest may use, the page tables
- * are the target domain's own and validate as L4 tables.  Everything is
- * checked before anything changes.
+ * setvcpucontext / getvcpucontext) and as a guest starts another of its
+ * vCPUs (VCPUOP_initialise, vcpu_initialise.c): struct
+ * vcpu_guest_context, with the checks of Xen's arch_set_info_guest.
+ * Every address hv may return to is canonical, the selectors are ones
+ * the guest may use, the GDT frames are the domain's and take the
+ * descriptor type (set_gdt's rules), the debug registers pass
+ * set_debugreg's checks, the page tables are the target domain's own and
+ * validate as L4 tables.  Everything is checked before anything changes;
+ * what can only fail while being taken (the GDT and L4 references) is
+ * undone if a later step fails.
  *
- * Not supported (refused with -EOPNOTSUPP, where Xen would accept them):
- * a guest GDT or LDT (hv has no set_gdt / MMUEXT_SET_LDT) and debug
- * registers other than DR6/DR7 at their reset values.
+ * Not supported (refused with -EOPNOTSUPP, where Xen would accept it):
+ * a non-empty LDT (hv has no LDT mapping yet, as MMUEXT_SET_LDT).
+ * Stricter than Xen: a null CS, SS or kernel_ss, or one of hv's private
+ * selectors, is refused (-EINVAL); Xen fixes their RPL and lets the
+ * first return to the guest fail.
  */
 #include <hv/domain.h>
 #include <hv/pv_mm.h>
@@ -22,13 +29,28 @@
 #include "private.h"
 
 #define MAX_LDT_ENTS 8192
-#define DR6_DEFAULT  0xffff0ff0UL
-#define DR7_DEFAULT  0x00000400UL
+#define DESCS_PER_PAGE 512
 
 /* Xen's fixup: a selector with RPL 0 means ring 3 to a 64-bit PV guest. */
 static u16 ring3(u16 sel)
 {
     return (sel & 3) == 0 ? sel | 3 : sel;
+}
+
+/*
+ * A CS or SS the vCPU starts with: one of the guest's own descriptors
+ * (GDT below hv's reserved entries, or LDT), or hv's flat ring-3 ones.
+ * A bad descriptor of the guest's own then fails its first return (the
+ * guest's fault); hv's private selectors and null are refused outright.
+ */
+static bool selector_ok(u64 raw)
+{
+    u16 sel = ring3((u16)raw);
+
+    if (raw > 0xffff || (sel & ~3) == 0)
+        return false;
+    return (sel >> 3) < FIRST_RESERVED_GDT_ENTRY || (sel & 4) ||
+           pv_cs_ok(sel) || pv_ss_ok(sel);
 }
 
 static bool addresses_ok(const struct vcpu_guest_context *c)
@@ -51,10 +73,12 @@ static bool addresses_ok(const struct vcpu_guest_context *c)
 
 static int check_context(const struct vcpu *v, const struct vcpu_guest_context *c)
 {
+    int rc;
+
     if (!addresses_ok(c))
         return -EINVAL;
-    if (!pv_cs_ok(ring3(c->user_regs.cs)) || !pv_ss_ok(ring3(c->user_regs.ss)) ||
-        !pv_ss_ok(ring3(c->kernel_ss)))
+    if (!selector_ok(c->user_regs.cs) || !selector_ok(c->user_regs.ss) ||
+        !selector_ok(c->kernel_ss))
         return -EINVAL;
     if ((c->ldt_base & (PAGE_SIZE - 1)) || c->ldt_ents > MAX_LDT_ENTS)
         return -EINVAL;
@@ -63,18 +87,21 @@ static int check_context(const struct vcpu *v, const struct vcpu_guest_context *
     /* A vCPU starting in user mode needs a user page table (Xen's rule). */
     if (!(c->flags & VGCF_in_kernel) && c->ctrlreg[1] == 0)
         return -EINVAL;
-    if (c->ldt_ents || c->gdt_ents)
+    if (c->gdt_ents > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    rc = pv_check_debugregs(c->debugreg);
+    if (rc)
+        return rc;
+    if (c->ldt_ents)
         return -EOPNOTSUPP;
-    /* libxenguest passes DR6 and DR7 at their reset values. */
-    for (unsigned int i = 0; i < ARRAY_SIZE(c->debugreg); i++)
-        if (c->debugreg[i] &&
-            !(i == 6 && c->debugreg[i] == DR6_DEFAULT) &&
-            !(i == 7 && c->debugreg[i] == DR7_DEFAULT))
-            return -EOPNOTSUPP;
-    /* Once initialised, the tables stay (Xen: -EOPNOTSUPP otherwise). */
+    /* Once initialised, the tables and the GDT stay (Xen: -EOPNOTSUPP). */
     if (v->is_initialised &&
         (xen_cr3_to_pfn(c->ctrlreg[3]) != v->guest_table ||
-         xen_cr3_to_pfn(c->ctrlreg[1]) != v->guest_table_user))
+         xen_cr3_to_pfn(c->ctrlreg[1]) != v->guest_table_user ||
+         c->gdt_ents != v->arch.gdt_ents ||
+         memcmp(c->gdt_frames, v->arch.gdt_frames,
+                (c->gdt_ents + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE *
+                sizeof(c->gdt_frames[0]))))
         return -EOPNOTSUPP;
     return 0;
 }
@@ -111,11 +138,13 @@ static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     a->guest_ts = c->ctrlreg[0] & X86_CR0_TS;
     if (c->flags & VGCF_i387_valid)
         fpu_set_image(v, c->fpu_ctxt);
+    pv_put_debugregs(v, c->debugreg);
 }
 
 int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     struct domain *d = v->domain;
+    unsigned long vm_assist = d->vm_assist;
     int rc = check_context(v, c);
 
     if (rc)
@@ -124,10 +153,17 @@ int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
         /* vm_assist first: m2p_strict decides what the user L4 sees. */
         if (v->vcpu_id == 0)
             d->vm_assist = c->vm_assist;
-        rc = pv_set_initial_tables(v, xen_cr3_to_pfn(c->ctrlreg[3]),
-                                   xen_cr3_to_pfn(c->ctrlreg[1]));
-        if (rc)
+        rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents);
+        if (!rc) {
+            rc = pv_set_initial_tables(v, xen_cr3_to_pfn(c->ctrlreg[3]),
+                                       xen_cr3_to_pfn(c->ctrlreg[1]));
+            if (rc)
+                pv_destroy_gdt(v);
+        }
+        if (rc) {
+            d->vm_assist = vm_assist;
             return rc;
+        }
         v->is_initialised = true;
     }
     load_context(v, c);
@@ -155,8 +191,13 @@ void pv_get_vcpu_context(const struct vcpu *v, struct vcpu_guest_context *c)
     c->user_regs.gs = a->gs;
     c->user_regs.saved_upcall_mask = v->vcpu_info->evtchn_upcall_mask;
     memcpy(c->trap_ctxt, a->trap_ctxt, sizeof(c->trap_ctxt));
+    c->gdt_ents = a->gdt_ents;
+    memcpy(c->gdt_frames, a->gdt_frames, sizeof(a->gdt_frames));
     c->kernel_ss = a->kernel_ss;
     c->kernel_sp = a->kernel_sp;
+    memcpy(c->debugreg, a->dr, sizeof(a->dr));
+    c->debugreg[6] = a->dr6;
+    c->debugreg[7] = a->dr7;
     c->ctrlreg[0] = (read_cr0() & ~X86_CR0_TS) | (a->guest_ts ? X86_CR0_TS : 0);
     c->ctrlreg[1] = xen_pfn_to_cr3(v->guest_table_user);
     c->ctrlreg[3] = xen_pfn_to_cr3(v->guest_table);
