@@ -55,14 +55,7 @@ ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "peer commands"
 vif = [ 'bridge=xenbr0,mac=00:16:3e:50:00:02' ]
 CFG
-# heron create writes cpu/N/availability "offline" for every vCPU but 0
-# (libxl writes "online" for each of vcpus = N): Linux's xen cpu_hotplug
-# would unplug CPU 1 once its xenbus starts.  Set before it does.
-cpus_online() {
-	heron-xs write /local/domain/$(id_of $1)/cpu/1/availability online
-}
 heron create /tmp/linux.cfg || exit 10
-cpus_online linux
 heron create /tmp/peer.cfg || exit 12
 wait_log 3 "test domU peer: up" 60 && say peer "ifup 10.0.1.2" && wait_log 3 "ifup eth0" 20
 # Linux pings peer, then peer pings Linux (each waits for its summary).
@@ -119,7 +112,6 @@ ramdisk = "/boot/linux-initrd.cpio.gz"
 extra = "console=hvc0 loglevel=4 heron_test=destroy"
 CFG
 heron create /tmp/linux2.cfg || exit 13
-cpus_online linux2
 if wait_log 4 "=== LINUX PV WAITING ===" 120; then
 	say linux2 spin
 	wait_log 4 "=== LINUX PV SPINNING ===" 30

@@ -270,7 +270,7 @@ START_TEST(xenstore_tree_of_a_domain)
     xs_is("/local/domain/7/memory/static-max", "98304");
     xs_is("/local/domain/7/memory/target", "65536");
     xs_is("/local/domain/7/cpu/0/availability", "online");
-    xs_is("/local/domain/7/cpu/1/availability", "offline");
+    xs_is("/local/domain/7/cpu/1/availability", "online");
     xs_is("/local/domain/7/store/port", "1");
     xs_is("/local/domain/7/store/ring-ref", "100");
     xs_is("/local/domain/7/console/port", "2");

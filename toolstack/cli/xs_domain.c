@@ -161,8 +161,7 @@ static void put_tree(struct tree *t, const struct domain_cfg *dc,
     put(t, PERM_DOMAIN_READ, num(n, t->domid), "%s/domid", home);
     put(t, PERM_DOMAIN_READ, NULL, "%s/cpu", home);
     for (unsigned int i = 0; i < dc->vcpus; i++)
-        put(t, PERM_DOMAIN_READ, i == 0 ? "online" : "offline",
-            "%s/cpu/%u/availability", home, i);
+        put(t, PERM_DOMAIN_READ, "online", "%s/cpu/%u/availability", home, i);
     put(t, PERM_DOMAIN_READ, NULL, "%s/memory", home);
     put(t, PERM_DOMAIN_READ, num(n, dc->maxmem_mb * 1024ull), "%s/memory/static-max", home);
     put(t, PERM_DOMAIN_READ, num(n, dc->memory_mb * 1024ull), "%s/memory/target", home);
