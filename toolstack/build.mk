@@ -200,11 +200,11 @@ $(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(TS_GUEST_INITRD
 # if the build fetched it (the test says why if not).
 TS_LINUX_NIC_ROOT   := $(TS_TEST_BIN)/hvm-linux-initrd-root
 TS_LINUX_NIC_INITRD := $(TS_TEST_BIN)/hvm-linux-initrd.cpio.gz
-TS_LINUX_MODULES    := net/ethernet/8390/8390 net/ethernet/8390/ne2k-pci \
-                       scsi/scsi_common scsi/scsi_mod ata/libata ata/ata_piix scsi/sd_mod
-TS_LINUX_MODULES_KERNEL := lib/crc64 lib/crc64-rocksoft lib/crc-t10dif block/t10-pi \
-                       crypto/crc64_rocksoft_generic crypto/crct10dif_common \
-                       crypto/crct10dif_generic
+TS_LINUX_MODULES    := drivers/net/ethernet/8390/8390 drivers/net/ethernet/8390/ne2k-pci \
+                       drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata \
+                       drivers/ata/ata_piix drivers/scsi/sd_mod block/t10-pi lib/crc64 \
+                       lib/crc64-rocksoft lib/crc-t10dif crypto/crc64_rocksoft_generic \
+                       crypto/crct10dif_common crypto/crct10dif_generic
 $(TS_LINUX_NIC_INITRD): tests/hvm-guests/linux/init pvops-guest/mkinitrd $(BLK_PROBE) \
 		$(TS_LINUX_REF)/fetched
 	rm -rf $(TS_LINUX_NIC_ROOT)
@@ -213,11 +213,11 @@ $(TS_LINUX_NIC_INITRD): tests/hvm-guests/linux/init pvops-guest/mkinitrd $(BLK_P
 	install -m 755 tests/hvm-guests/linux/init $(TS_LINUX_NIC_ROOT)/init
 	install -m 755 $(BLK_PROBE) $(TS_LINUX_NIC_ROOT)/bin/
 	if deb=$$(ls $(TS_LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
-		for m in $(TS_LINUX_MODULES:%=drivers/%) $(TS_LINUX_MODULES_KERNEL); do \
-			dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
-				"./lib/modules/*/kernel/$$m.ko" \
-				> $(TS_LINUX_NIC_ROOT)/lib/modules/$${m##*/}.ko || exit 1; \
-		done; fi
+		dpkg-deb --fsys-tarfile $$deb | tar -x -C $(TS_LINUX_NIC_ROOT)/lib/modules \
+			--wildcards --transform='s|.*/||' \
+			$(TS_LINUX_MODULES:%="./lib/modules/*/kernel/%.ko") || exit 1; \
+		[ $$(ls $(TS_LINUX_NIC_ROOT)/lib/modules | wc -l) = $(words $(TS_LINUX_MODULES)) ] || exit 1; \
+	fi
 	pvops-guest/mkinitrd $(TS_LINUX_NIC_ROOT) $@
 TEST_HVM_LINUX_ROOT := $(TS_TEST_BIN)/hvm-linux-root
 $(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $(TS_LINUX_NIC_INITRD)

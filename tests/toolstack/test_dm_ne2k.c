@@ -386,6 +386,38 @@ START_TEST(boundary_before_pstart_after_a_wrap)
 }
 END_TEST
 
+/*
+ * A CR write with neither STA nor STP selects a page and changes nothing
+ * else: ei_interrupt writes 0x20 before it reads ISR, ei_receive 0x60 and
+ * 0x20 around its read of CURR.  A frame arriving then is still taken.
+ */
+START_TEST(page_select_keeps_the_nic_running)
+{
+    uint8_t f[98];
+
+    driver_open(NE2K_RCR_AB);
+    make_frame(f, mac, sizeof(f), 2);
+    out8(NE2K_CR, NE2K_CR_PAGE(0) | NE2K_CR_RD_NONE);
+    ck_assert_uint_eq(in8(NE2K_CR), PG0 | NE2K_CR_STA);
+    ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+    out8(NE2K_CR, NE2K_CR_PAGE(1) | NE2K_CR_RD_NONE);
+    ck_assert_uint_eq(in8(NE2K_CR), NE2K_CR_PAGE(1) | NE2K_CR_RD_NONE | NE2K_CR_STA);
+    ck_assert_uint_eq(in8(NE2K_CURR), RX_START + 1);
+    ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+    ck_assert_uint_eq(in8(NE2K_CURR), RX_START + 2);
+    /* A stopped NIC stays stopped through a page select, and takes nothing. */
+    out8(NE2K_CR, PG0 | NE2K_CR_STP);
+    out8(NE2K_CR, NE2K_CR_PAGE(0) | NE2K_CR_RD_NONE);
+    ck_assert_uint_eq(in8(NE2K_CR), PG0 | NE2K_CR_STP);
+    ck_assert(in8(NE2K_ISR) & NE2K_ISR_RST);
+    ck_assert(!ne2k_receive(&nic, f, sizeof(f)));
+    /* STA starts it again. */
+    out8(NE2K_CR, PG0 | NE2K_CR_STA);
+    ck_assert(!(in8(NE2K_ISR) & NE2K_ISR_RST));
+    ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+}
+END_TEST
+
 START_TEST(interrupt_mask_and_acknowledge)
 {
     uint8_t f[60];
@@ -423,6 +455,7 @@ int main(void)
     tcase_add_test(tc, multicast_follows_the_hash_filter);
     tcase_add_test(tc, frames_wrap_and_the_ring_overflows);
     tcase_add_test(tc, boundary_before_pstart_after_a_wrap);
+    tcase_add_test(tc, page_select_keeps_the_nic_running);
     tcase_add_test(tc, interrupt_mask_and_acknowledge);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

@@ -6,11 +6,11 @@
  * heron-consoled as the domain's console source and whose input comes
  * back from `heron console`; and, given images, the primary IDE channel
  * (ata.c) with one disk per image (master, then slave); given nic:MAC,
- * an NE2000 on xenbr0 (nic.c).  Disks or a NIC bring PCI bus 0 (bus.c):
- * the PIIX3's IDE function, the NIC's.  IRQs 4, 14 and 11
- * follow the devices through dm_op.  "ready PID" on READY_FD (-1: none)
- * says it serves them (the domain may be unpaused).  It exits on SIGTERM
- * or when the domain is gone, destroying its server.
+ * an NE2000 on xenbr0 (nic.c).  Disks or a NIC bring PCI bus 0 (bus.c),
+ * where the channel is the PIIX3's IDE function and the NIC sits at 00.3.
+ * IRQs 4, 14 and 11 follow the devices through dm_op.  "ready PID" on
+ * READY_FD (-1: none) says it serves them (the domain may be unpaused).
+ * It exits on SIGTERM or when the domain is gone, destroying its server.
  */
 #include <errno.h>
 #include <poll.h>

@@ -129,15 +129,23 @@ static void transmit(struct ne2k *n)
     n->isr |= NE2K_ISR_PTX;
 }
 
+/*
+ * STP and STA are the chip's state, not a command each write repeats: a
+ * write with neither (Linux's 8390 interrupt handler and ei_receive select
+ * a page with 0x20 or 0x60) leaves the NIC running or stopped as it was,
+ * and CR reads back that state.  (The model once took such a write for a
+ * stop, so frames arriving while Linux handled an interrupt were dropped:
+ * the replies its pings lost.)
+ */
 static void command(struct ne2k *n, uint8_t v)
 {
+    if (!(v & (NE2K_CR_STP | NE2K_CR_STA)))
+        v |= n->cr & (NE2K_CR_STP | NE2K_CR_STA);
     n->cr = v & (uint8_t)~NE2K_CR_TXP;
     if (v & NE2K_CR_STP) {
         n->isr |= NE2K_ISR_RST;
         return;
     }
-    if (!(v & NE2K_CR_STA))
-        return;
     n->isr &= (uint8_t)~NE2K_ISR_RST;
     if ((v & (NE2K_CR_RD_READ | NE2K_CR_RD_WRITE)) && !(v & NE2K_CR_RD_NONE) && !n->rbcr)
         n->isr |= NE2K_ISR_RDC;
