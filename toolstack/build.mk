@@ -30,7 +30,7 @@ TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c \
 # heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE,
 # PCI and the NE2000 on a local port of netback's bridge (local_port.h).
 TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c $(TS)/dm/ata.c \
-                    $(TS)/dm/pci.c $(TS)/dm/ne2k.c $(TS)/dm/nic.c \
+                    $(TS)/dm/pci.c $(TS)/dm/bus.c $(TS)/dm/ne2k.c $(TS)/dm/nic.c \
                     hv/arch/x86/hvm/vuart.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
@@ -194,22 +194,30 @@ $(TEST_HVM_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(HVM_PROBE) $(TS_GUEST_INITRD
 	cp $(HVMG_KERNEL) $(TEST_HVM_ROOT)/boot/test_hvm.elf
 	touch $@
 # ... and one with Debian's kernel and the HVM Linux test's /init in an
-# initramfs that also holds ne2k-pci and its dependency 8390 from the same
-# package (for heron-dm's NE2000), if the build fetched it (the test says
-# why if not).
+# initramfs that also holds, from the same package, ne2k-pci and its
+# dependency 8390 (for heron-dm's NE2000), ata_piix and sd_mod with what
+# they need (for its PIIX3 IDE disk), and blk-probe (to fill the disk),
+# if the build fetched it (the test says why if not).
 TS_LINUX_NIC_ROOT   := $(TS_TEST_BIN)/hvm-linux-initrd-root
 TS_LINUX_NIC_INITRD := $(TS_TEST_BIN)/hvm-linux-initrd.cpio.gz
-$(TS_LINUX_NIC_INITRD): tests/hvm-guests/linux/init pvops-guest/mkinitrd $(TS_LINUX_REF)/fetched
+TS_LINUX_MODULES    := drivers/net/ethernet/8390/8390 drivers/net/ethernet/8390/ne2k-pci \
+                       drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata \
+                       drivers/ata/ata_piix drivers/scsi/sd_mod block/t10-pi lib/crc64 \
+                       lib/crc64-rocksoft lib/crc-t10dif crypto/crc64_rocksoft_generic \
+                       crypto/crct10dif_common crypto/crct10dif_generic
+$(TS_LINUX_NIC_INITRD): tests/hvm-guests/linux/init pvops-guest/mkinitrd $(BLK_PROBE) \
+		$(TS_LINUX_REF)/fetched
 	rm -rf $(TS_LINUX_NIC_ROOT)
 	mkdir -p $(TS_LINUX_NIC_ROOT)/proc $(TS_LINUX_NIC_ROOT)/sys $(TS_LINUX_NIC_ROOT)/dev \
-		$(TS_LINUX_NIC_ROOT)/lib/modules
+		$(TS_LINUX_NIC_ROOT)/lib/modules $(TS_LINUX_NIC_ROOT)/bin
 	install -m 755 tests/hvm-guests/linux/init $(TS_LINUX_NIC_ROOT)/init
+	install -m 755 $(BLK_PROBE) $(TS_LINUX_NIC_ROOT)/bin/
 	if deb=$$(ls $(TS_LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
-		for m in 8390 ne2k-pci; do \
-			dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
-				"./lib/modules/*/kernel/drivers/net/ethernet/8390/$$m.ko" \
-				> $(TS_LINUX_NIC_ROOT)/lib/modules/$$m.ko || exit 1; \
-		done; fi
+		dpkg-deb --fsys-tarfile $$deb | tar -x -C $(TS_LINUX_NIC_ROOT)/lib/modules \
+			--wildcards --transform='s|.*/||' \
+			$(TS_LINUX_MODULES:%="./lib/modules/*/kernel/%.ko") || exit 1; \
+		[ $$(ls $(TS_LINUX_NIC_ROOT)/lib/modules | wc -l) = $(words $(TS_LINUX_MODULES)) ] || exit 1; \
+	fi
 	pvops-guest/mkinitrd $(TS_LINUX_NIC_ROOT) $@
 TEST_HVM_LINUX_ROOT := $(TS_TEST_BIN)/hvm-linux-root
 $(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $(TS_LINUX_NIC_INITRD)
@@ -222,6 +230,8 @@ $(TEST_HVM_LINUX_ROOT)/.stamp: $(TEST_HVM_ROOT)/.stamp $(TS_LINUX_REF)/fetched $
 	touch $@
 $(TS_TEST_BIN)/test_hvm_domains: $(TS_TEST_OBJ)/test_hvm_domains.o \
 		| $(HV_ELF) $(GUEST_ELF) $(TEST_HVM_ROOT)/.stamp $(TEST_HVM_LINUX_ROOT)/.stamp
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 # Scenario: the PV network path, domUs bridged by heron-netback.
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_net
 $(TS_TEST_BIN)/test_net: $(TS_TEST_OBJ)/test_net.o | $(HV_ELF) $(GUEST_ELF) \

@@ -3,7 +3,8 @@
  * ports as a guest driver uses them, on temporary image files: IDENTIFY,
  * LBA48 and LBA28 reads and writes (checked in the file), refusals
  * (beyond the end, read-only, no LBA bit, unknown command), the missing
- * slave, IRQ 14 with nIEN, software reset, attach errors.  Each test runs
+ * slave, IRQ 14 with nIEN, software reset, libata's probe and PIO-out
+ * interrupts, attach errors.  Each test runs
  * in its own process (Check's fork mode), so the channel starts fresh.
  */
 #include <check.h>
@@ -250,6 +251,73 @@ START_TEST(software_reset)
 }
 END_TEST
 
+/*
+ * Linux's libata (ata_piix, ata_sff_softreset): ata_devchk writes 0x55/0xaa
+ * to COUNT and LBA0 of each unit and reads them back (the task file is the
+ * channel's, so both units "answer"), SRST, then the signature and status
+ * per unit classify a disk on the master and nothing on the slave.
+ */
+START_TEST(libata_probe_sequence)
+{
+    ck_assert_int_eq(ata_attach(0, path, false), 0);
+    for (unsigned int unit = 0; unit < 2; unit++) {
+        ata_write(DRIVE, 1, 0xa0 | unit << 4);
+        ata_write(COUNT, 1, 0x55);
+        ata_write(LBA0, 1, 0xaa);
+        ata_write(COUNT, 1, 0xaa);
+        ata_write(LBA0, 1, 0x55);
+        ata_write(COUNT, 1, 0x55);
+        ata_write(LBA0, 1, 0xaa);
+        ck_assert_uint_eq(ata_read(COUNT, 1), 0x55);
+        ck_assert_uint_eq(ata_read(LBA0, 1), 0xaa);
+    }
+    ata_write(CTL, 1, 0x0a);                    /* obsolete bit, nIEN */
+    ata_write(CTL, 1, 0x0e);                    /* SRST */
+    ata_write(CTL, 1, 0x0a);
+    ck_assert_uint_eq(ata_read(DRIVE, 1) & 0x10, 0);    /* the reset selects the master */
+    ck_assert_uint_eq(ata_read(ERROR, 1), 0x01);        /* diagnostics passed */
+    ck_assert_uint_eq(ata_read(COUNT, 1), 1);
+    ck_assert_uint_eq(ata_read(LBA0, 1), 1);
+    ck_assert_uint_eq(ata_read(LBA1, 1) | ata_read(LBA2, 1), 0);    /* ATA, not ATAPI */
+    ck_assert_uint_eq(status(), 0x50);
+    ata_write(DRIVE, 1, 0xb0);
+    ck_assert_uint_eq(ata_read(ERROR, 1), 0);
+    ck_assert_uint_eq(status(), 0);             /* status 0: no device */
+    ck_assert(!ata_irq_level());
+}
+END_TEST
+
+/*
+ * libata's interrupt-driven PIO out: no interrupt before the first block
+ * (ata_sff_pio_task polls for DRQ), then one per block, the last one with
+ * the command done.
+ */
+START_TEST(pio_out_interrupts_per_block)
+{
+    uint8_t file[512];
+
+    ck_assert_int_eq(ata_attach(0, path, false), 0);
+    ata_write(CTL, 1, 0x08);                    /* nIEN clear */
+    lba48(0x34, 10, 2);
+    ck_assert(!ata_irq_level());
+    ck_assert_uint_eq(ata_read(CTL, 1), 0x58);
+    for (unsigned int i = 0; i < 128; i++)
+        ata_write(DATA, 4, 0x11111111u * (i & 0xf));
+    ck_assert(ata_irq_level());                 /* DRQ for the second block */
+    ck_assert_uint_eq(status(), 0x58);
+    ck_assert(!ata_irq_level());
+    for (unsigned int i = 0; i < 256; i++)
+        ata_write(DATA, 2, 0xbeef);
+    ck_assert(ata_irq_level());                 /* done */
+    ck_assert_uint_eq(status(), 0x50);
+    ck_assert(!ata_irq_level());
+    read_file_sector(10, file);
+    ck_assert_uint_eq(file[4], 0x11);
+    read_file_sector(11, file);
+    ck_assert_uint_eq(file[0] | file[1] << 8, 0xbeef);
+}
+END_TEST
+
 START_TEST(attach_errors)
 {
     char small[] = "/tmp/test-dm-ata-small-XXXXXX";
@@ -283,6 +351,8 @@ int main(void)
     tcase_add_test(tc, missing_slave_reads_zero);
     tcase_add_test(tc, irq_follows_nien_and_status_reads);
     tcase_add_test(tc, software_reset);
+    tcase_add_test(tc, libata_probe_sequence);
+    tcase_add_test(tc, pio_out_interrupts_per_block);
     tcase_add_test(tc, attach_errors);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

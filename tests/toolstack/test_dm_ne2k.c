@@ -322,6 +322,102 @@ START_TEST(frames_wrap_and_the_ring_overflows)
 }
 END_TEST
 
+/*
+ * ei_receive: CURR from page 1, then each frame from BNRY + 1 (PSTART past
+ * the end) on, and BNRY set a page behind the next frame.  So a frame that
+ * ends at the ring's last page leaves BNRY at PSTART - 1, outside the
+ * ring.  Returns the frames read.
+ */
+static unsigned int driver_receive(uint8_t *got, size_t len)
+{
+    unsigned int frames = 0;
+    uint8_t hdr[4], curr, this_frame;
+
+    out8(NE2K_CR, NE2K_CR_PAGE(1) | NE2K_CR_RD_NONE | NE2K_CR_STA);
+    curr = in8(NE2K_CURR);
+    out8(NE2K_CR, PG0 | NE2K_CR_STA);
+    for (;;) {
+        this_frame = (uint8_t)(in8(NE2K_BNRY) + 1);
+        if (this_frame >= RX_STOP)
+            this_frame = RX_START;
+        if (this_frame == curr)
+            return frames;
+        block_input((uint16_t)(this_frame << 8), hdr, 4);
+        ck_assert_uint_eq(hdr[2] | hdr[3] << 8, len + 4);
+        block_input((uint16_t)((this_frame << 8) + 4), got, (uint16_t)len);
+        out8(NE2K_BNRY, (uint8_t)(hdr[1] - 1));
+        frames++;
+    }
+}
+
+/*
+ * Linux leaves BNRY at PSTART - 1 whenever the frame it read last ended at
+ * PSTOP: the ring is empty then, not full.  (The model once took a BNRY
+ * outside the ring for an overflow and dropped every frame from then on:
+ * Linux's pings over the NE2000 lost their replies after the ring's first
+ * wrap.)
+ */
+START_TEST(boundary_before_pstart_after_a_wrap)
+{
+    uint8_t f[98], got[98];
+    unsigned int ring = RX_STOP - RX_START;
+
+    driver_open(NE2K_RCR_AB);
+    make_frame(f, mac, sizeof(f), 1);                  /* a ping: one page each */
+    for (unsigned int i = 0; i < 3 * ring + 5; i++) {
+        ck_assert_msg(ne2k_receive(&nic, f, sizeof(f)), "frame %u dropped", i);
+        ck_assert(!(in8(NE2K_ISR) & NE2K_ISR_OVW));
+        ck_assert_uint_eq(driver_receive(got, sizeof(f)), 1);
+        ck_assert_mem_eq(got, f, sizeof(f));
+        out8(NE2K_ISR, NE2K_ISR_PRX);
+        if (i % ring == ring - 1)
+            ck_assert_uint_eq(in8(NE2K_BNRY), RX_START - 1);
+    }
+    /* With BNRY at PSTART - 1 the ring still fills to one page short. */
+    while (in8(NE2K_BNRY) != RX_START - 1) {
+        ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+        driver_receive(got, sizeof(f));
+    }
+    for (unsigned int i = 0; i < ring - 1; i++)
+        ck_assert_msg(ne2k_receive(&nic, f, sizeof(f)), "frame %u dropped", i);
+    ck_assert(!ne2k_receive(&nic, f, sizeof(f)));
+    ck_assert(in8(NE2K_ISR) & NE2K_ISR_OVW);
+    ck_assert_uint_eq(driver_receive(got, sizeof(f)), ring - 1);
+}
+END_TEST
+
+/*
+ * A CR write with neither STA nor STP selects a page and changes nothing
+ * else: ei_interrupt writes 0x20 before it reads ISR, ei_receive 0x60 and
+ * 0x20 around its read of CURR.  A frame arriving then is still taken.
+ */
+START_TEST(page_select_keeps_the_nic_running)
+{
+    uint8_t f[98];
+
+    driver_open(NE2K_RCR_AB);
+    make_frame(f, mac, sizeof(f), 2);
+    out8(NE2K_CR, NE2K_CR_PAGE(0) | NE2K_CR_RD_NONE);
+    ck_assert_uint_eq(in8(NE2K_CR), PG0 | NE2K_CR_STA);
+    ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+    out8(NE2K_CR, NE2K_CR_PAGE(1) | NE2K_CR_RD_NONE);
+    ck_assert_uint_eq(in8(NE2K_CR), NE2K_CR_PAGE(1) | NE2K_CR_RD_NONE | NE2K_CR_STA);
+    ck_assert_uint_eq(in8(NE2K_CURR), RX_START + 1);
+    ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+    ck_assert_uint_eq(in8(NE2K_CURR), RX_START + 2);
+    /* A stopped NIC stays stopped through a page select, and takes nothing. */
+    out8(NE2K_CR, PG0 | NE2K_CR_STP);
+    out8(NE2K_CR, NE2K_CR_PAGE(0) | NE2K_CR_RD_NONE);
+    ck_assert_uint_eq(in8(NE2K_CR), PG0 | NE2K_CR_STP);
+    ck_assert(in8(NE2K_ISR) & NE2K_ISR_RST);
+    ck_assert(!ne2k_receive(&nic, f, sizeof(f)));
+    /* STA starts it again. */
+    out8(NE2K_CR, PG0 | NE2K_CR_STA);
+    ck_assert(!(in8(NE2K_ISR) & NE2K_ISR_RST));
+    ck_assert(ne2k_receive(&nic, f, sizeof(f)));
+}
+END_TEST
+
 START_TEST(interrupt_mask_and_acknowledge)
 {
     uint8_t f[60];
@@ -358,6 +454,8 @@ int main(void)
     tcase_add_test(tc, receive_into_the_ring);
     tcase_add_test(tc, multicast_follows_the_hash_filter);
     tcase_add_test(tc, frames_wrap_and_the_ring_overflows);
+    tcase_add_test(tc, boundary_before_pstart_after_a_wrap);
+    tcase_add_test(tc, page_select_keeps_the_nic_running);
     tcase_add_test(tc, interrupt_mask_and_acknowledge);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

@@ -13,8 +13,8 @@ static struct pci_function *nic;
 static void setup(void)
 {
     pci_bus_init(&bus);
-    pci_add(&bus, 0, 0x8086, 0x1237, 0x06000002, 0);
-    nic = pci_add(&bus, 3, 0x10ec, 0x8029, 0x02000000, 11);
+    pci_add(&bus, 0, 0, 0x8086, 0x1237, 0x06000002, 0);
+    nic = pci_add(&bus, 3, 0, 0x10ec, 0x8029, 0x02000000, 11);
     pci_add_io_bar(nic, 0, 0x20, 0xc100);
 }
 
@@ -23,10 +23,15 @@ static void select_reg(unsigned int dev, unsigned int fn, unsigned int reg)
     pci_conf_write(&bus, PCI_CONF_ADDR_PORT, 4, 0x80000000u | dev << 11 | fn << 8 | reg);
 }
 
+static uint32_t rd_fn(unsigned int dev, unsigned int fn, unsigned int reg, unsigned int size)
+{
+    select_reg(dev, fn, reg & ~3u);
+    return pci_conf_read(&bus, (uint16_t)(PCI_CONF_DATA_PORT + (reg & 3)), size);
+}
+
 static uint32_t rd(unsigned int dev, unsigned int reg, unsigned int size)
 {
-    select_reg(dev, 0, reg & ~3u);
-    return pci_conf_read(&bus, (uint16_t)(PCI_CONF_DATA_PORT + (reg & 3)), size);
+    return rd_fn(dev, 0, reg, size);
 }
 
 static void wr(unsigned int dev, unsigned int reg, unsigned int size, uint32_t v)
@@ -116,6 +121,36 @@ START_TEST(read_only_fields_and_interrupt_line)
 }
 END_TEST
 
+/* A device with functions beyond 0 says so in function 0's header type. */
+START_TEST(multi_function_devices)
+{
+    struct pci_function *ide;
+
+    ck_assert_uint_eq(rd(3, PCI_HEADER_TYPE, 1), 0);
+    pci_add(&bus, 1, 0, 0x8086, 0x7000, 0x06010000, 0);
+    ck_assert_uint_eq(rd(1, PCI_HEADER_TYPE, 1), 0);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_VENDOR_ID, 4), 0xffffffffu);
+    ide = pci_add(&bus, 1, 1, 0x8086, 0x7010, 0x01010000, 0);
+    ide->cfg[0x41] = 0x80;
+    ck_assert_uint_eq(rd(1, PCI_HEADER_TYPE, 1), PCI_HEADER_MULTI);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_VENDOR_ID, 4), 0x70108086u);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_CLASS_REVISION, 4), 0x01010000u);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_HEADER_TYPE, 1), 0);
+    ck_assert_uint_eq(rd_fn(1, 0, PCI_VENDOR_ID, 4), 0x70008086u);
+    /* Device-specific registers read as the device set them; writes do nothing. */
+    ck_assert_uint_eq(rd_fn(1, 1, 0x40, 4), 0x8000);
+    select_reg(1, 1, 0x40);
+    pci_conf_write(&bus, PCI_CONF_DATA_PORT, 4, 0x12345678u);
+    ck_assert_uint_eq(rd_fn(1, 1, 0x40, 4), 0x8000);
+    /* The other functions of the slot stay absent. */
+    ck_assert_uint_eq(rd_fn(1, 2, PCI_VENDOR_ID, 4), 0xffffffffu);
+    ck_assert_uint_eq(rd_fn(1, 7, PCI_VENDOR_ID, 2), 0xffff);
+    /* Re-adding function 0 keeps the flag: the slot still has function 1. */
+    pci_add(&bus, 1, 0, 0x8086, 0x7000, 0x06010000, 0);
+    ck_assert_uint_eq(rd(1, PCI_HEADER_TYPE, 1), PCI_HEADER_MULTI);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dm_pci");
@@ -129,6 +164,7 @@ int main(void)
     tcase_add_test(tc, bar_sizing_and_programming);
     tcase_add_test(tc, io_decode_follows_the_command_register);
     tcase_add_test(tc, read_only_fields_and_interrupt_line);
+    tcase_add_test(tc, multi_function_devices);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -6,10 +6,11 @@
  * heron-consoled as the domain's console source and whose input comes
  * back from `heron console`; and, given images, the primary IDE channel
  * (ata.c) with one disk per image (master, then slave); given nic:MAC,
- * PCI bus 0 with an NE2000 on xenbr0 (nic.c).  IRQs 4, 14 and 11
- * follow the devices through dm_op.  "ready PID" on READY_FD (-1: none)
- * says it serves them (the domain may be unpaused).  It exits on SIGTERM
- * or when the domain is gone, destroying its server.
+ * an NE2000 on xenbr0 (nic.c).  Disks or a NIC bring PCI bus 0 (bus.c),
+ * where the channel is the PIIX3's IDE function and the NIC sits at 00.3.
+ * IRQs 4, 14 and 11 follow the devices through dm_op.  "ready PID" on
+ * READY_FD (-1: none) says it serves them (the domain may be unpaused).
+ * It exits on SIGTERM or when the domain is gone, destroying its server.
  */
 #include <errno.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "ata.h"
+#include "bus.h"
 #include "com1.h"
 #include "console_proto.h"
 #include "dm_hv.h"
@@ -173,8 +175,11 @@ static void serve(void)
             r->data = ata_read((uint16_t)r->addr, r->size);
         else
             ata_write((uint16_t)r->addr, r->size, (uint32_t)r->data);
-    } else if (pio && have_nic && nic_io(&hv, r)) {
-        ;                               /* the bus or the NIC took it */
+    } else if (pio && (have_disks || have_nic) && bus_io(r)) {
+        if (have_nic && r->dir == IOREQ_WRITE)
+            nic_follow_bar(&hv);
+    } else if (pio && have_nic && nic_io(r)) {
+        ;                               /* the NIC took it */
     } else if (r->dir == IOREQ_READ) {
         r->data = ~0ull;                /* nothing else is ours */
     }
@@ -222,8 +227,10 @@ static int setup(domid_t domid, char *err, size_t errlen)
         rc = dm_hv_claim_ports(&hv, ATA_CMD_PORT, ATA_CMD_PORTS);
     if (!rc && have_disks)
         rc = dm_hv_claim_ports(&hv, ATA_CTL_PORT, 1);
+    if (!rc && (have_disks || have_nic))
+        rc = bus_setup(&hv, have_disks);
     if (!rc && have_nic)
-        rc = nic_setup(&hv, nic_mac);
+        nic_setup(nic_mac);
     if (!rc)
         rc = dm_hv_enable(&hv);
     if (rc) {
@@ -264,7 +271,7 @@ int main(int argc, char *argv[])
     cons_fd = connect_console((domid_t)id);
     fprintf(stderr, "heron-dm: domain %lu: serving COM1 (ports %#x-%#x, IRQ %u)%s\n", id,
             COM1_PORT, COM1_PORT + COM1_PORTS - 1, COM1_IRQ,
-            have_disks ? " and the primary IDE channel (IRQ 14)" : "");
+            have_disks ? " and the primary IDE channel (PIIX3 IDE at PCI 00:01.1, IRQ 14)" : "");
     if (have_nic)
         fprintf(stderr, "heron-dm: domain %lu: NE2000 (RTL8029) at PCI 00:%02x.0, IRQ %u, "
                 "mac %02x:%02x:%02x:%02x:%02x:%02x\n", id, NIC_SLOT, NIC_IRQ,

@@ -7,7 +7,10 @@
  * expect.  Like the chip, remote DMA and reception wrap from PSTOP to
  * PSTART.  Reception follows the ring protocol: CURR is the next page
  * the NIC writes, BNRY the last one the driver has read, so the ring is
- * full when writing would pass BNRY (OVW, frame dropped).  A frame is
+ * full when writing would reach BNRY (OVW, frame dropped).  Like the
+ * chip, which only compares page numbers, the model never refuses a BNRY
+ * outside the ring: Linux's 8390 driver writes PSTART - 1 after reading a
+ * frame that ended at the ring's last page, meaning that page.  A frame is
  * stored behind a 4-byte header (status, next page, byte count with the
  * header) and padded to Ethernet's 60-byte minimum.  Transmission is
  * instant: PTX is raised at once; a frame sent in loopback mode does not
@@ -126,15 +129,23 @@ static void transmit(struct ne2k *n)
     n->isr |= NE2K_ISR_PTX;
 }
 
+/*
+ * STP and STA are the chip's state, not a command each write repeats: a
+ * write with neither (Linux's 8390 interrupt handler and ei_receive select
+ * a page with 0x20 or 0x60) leaves the NIC running or stopped as it was,
+ * and CR reads back that state.  (The model once took such a write for a
+ * stop, so frames arriving while Linux handled an interrupt were dropped:
+ * the replies its pings lost.)
+ */
 static void command(struct ne2k *n, uint8_t v)
 {
+    if (!(v & (NE2K_CR_STP | NE2K_CR_STA)))
+        v |= n->cr & (NE2K_CR_STP | NE2K_CR_STA);
     n->cr = v & (uint8_t)~NE2K_CR_TXP;
     if (v & NE2K_CR_STP) {
         n->isr |= NE2K_ISR_RST;
         return;
     }
-    if (!(v & NE2K_CR_STA))
-        return;
     n->isr &= (uint8_t)~NE2K_ISR_RST;
     if ((v & (NE2K_CR_RD_READ | NE2K_CR_RD_WRITE)) && !(v & NE2K_CR_RD_NONE) && !n->rbcr)
         n->isr |= NE2K_ISR_RDC;
@@ -270,7 +281,7 @@ static bool accepts(const struct ne2k *n, const uint8_t *dst)
 
 bool ne2k_receive(struct ne2k *n, const uint8_t *frame, size_t len)
 {
-    unsigned int ring, used, free_pages, pages, count, addr;
+    unsigned int ring, bnry, free_pages, pages, count, addr;
     uint8_t next, hdr[RX_HDR];
 
     if ((n->cr & NE2K_CR_STP) || !(n->cr & NE2K_CR_STA) || (n->rcr & NE2K_RCR_MON) ||
@@ -281,10 +292,10 @@ bool ne2k_receive(struct ne2k *n, const uint8_t *frame, size_t len)
     count = (unsigned int)(len < FRAME_MIN ? FRAME_MIN : len) + RX_HDR;
     pages = (count + 255) >> PAGE_SHIFT;
     ring = (unsigned int)(n->pstop - n->pstart);
-    /* Pages between CURR and BNRY are free; CURR == BNRY + 1 is empty. */
-    used = (n->curr + ring - n->bnry - 1u) % ring;
-    free_pages = ring - 1 - used;
-    if (n->bnry < n->pstart || n->bnry >= n->pstop || pages > free_pages) {
+    /* Pages from CURR up to BNRY are free; CURR == BNRY + 1 is empty. */
+    bnry = n->bnry >= n->pstart && n->bnry < n->pstop ? n->bnry : n->pstop - 1u;
+    free_pages = (bnry + ring - n->curr) % ring;
+    if (pages > free_pages) {
         n->isr |= NE2K_ISR_OVW;
         return false;
     }

@@ -1,5 +1,5 @@
 /*
- * heron-dm's PCI bus and NE2000 wired together (nic.h).  Frames the
+ * heron-dm's NE2000 on its PCI bus and on xenbr0 (nic.h).  Frames the
  * NE2000 sends go to xenbr0 whole (the write waits for netback, which
  * never blocks); frames from xenbr0 go into its receive ring or are
  * dropped (stopped, filtered, ring full), as on a wire.  The framing is
@@ -13,16 +13,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "bus.h"
 #include "local_port.h"
 #include "ne2k.h"
 #include "nic.h"
-#include "pci.h"
 
-#define I440FX_VENDOR   0x8086
-#define I440FX_DEVICE   0x1237
-#define HOST_BRIDGE_CLASS 0x06000002    /* host bridge, revision 2 */
-
-static struct pci_bus bus;
 static struct pci_function *nic_fn;
 static struct ne2k nic;
 static uint16_t claimed;                /* the BAR's ports we hold, 0: none */
@@ -96,20 +91,16 @@ static int connect_wire(void)
     return -1;
 }
 
-int nic_setup(struct dm_hv *hv, const uint8_t mac[6])
+void nic_setup(const uint8_t mac[6])
 {
-    pci_bus_init(&bus);
-    pci_add(&bus, 0, I440FX_VENDOR, I440FX_DEVICE, HOST_BRIDGE_CLASS, 0);
-    nic_fn = pci_add(&bus, NIC_SLOT, NE2K_PCI_VENDOR, NE2K_PCI_DEVICE,
+    nic_fn = pci_add(bus_get(), NIC_SLOT, 0, NE2K_PCI_VENDOR, NE2K_PCI_DEVICE,
                      (uint32_t)NE2K_PCI_CLASS << 8, NIC_IRQ);
     pci_add_io_bar(nic_fn, 0, NE2K_IO_SIZE, NIC_IO_BASE);
     ne2k_init(&nic, mac, wire_send, NULL);
     wire = connect_wire();
-    return dm_hv_claim_ports(hv, PCI_CONF_ADDR_PORT, PCI_CONF_PORTS);
 }
 
-/* The claim follows the BAR and the command register's I/O decode. */
-static void follow_bar(struct dm_hv *hv)
+void nic_follow_bar(struct dm_hv *hv)
 {
     uint16_t base = pci_bar_io(nic_fn, 0);
     int rc;
@@ -129,20 +120,11 @@ static void follow_bar(struct dm_hv *hv)
         claimed = base;
 }
 
-bool nic_io(struct dm_hv *hv, ioreq_t *r)
+bool nic_io(ioreq_t *r)
 {
     uint64_t port = r->addr;
     unsigned int size = r->size;
 
-    if (port >= PCI_CONF_ADDR_PORT && port < PCI_CONF_ADDR_PORT + PCI_CONF_PORTS) {
-        if (r->dir == IOREQ_READ) {
-            r->data = pci_conf_read(&bus, (uint16_t)port, size);
-        } else {
-            pci_conf_write(&bus, (uint16_t)port, size, (uint32_t)r->data);
-            follow_bar(hv);
-        }
-        return true;
-    }
     if (!claimed || port < claimed || port >= (uint64_t)claimed + NE2K_IO_SIZE)
         return false;
     if (r->dir == IOREQ_READ)

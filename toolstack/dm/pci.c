@@ -38,10 +38,12 @@ static uint32_t get32(const uint8_t *p)
     return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-struct pci_function *pci_add(struct pci_bus *bus, unsigned int slot, uint16_t vendor,
-                             uint16_t device, uint32_t class_rev, uint8_t irq)
+struct pci_function *pci_add(struct pci_bus *bus, unsigned int slot, unsigned int fn,
+                             uint16_t vendor, uint16_t device, uint32_t class_rev,
+                             uint8_t irq)
 {
-    struct pci_function *f = &bus->slot[slot % PCI_SLOTS];
+    struct pci_function *f = &bus->fn[slot % PCI_SLOTS][fn % PCI_FUNCS];
+    bool multi = false;
 
     memset(f, 0, sizeof(*f));
     f->present = true;
@@ -54,6 +56,10 @@ struct pci_function *pci_add(struct pci_bus *bus, unsigned int slot, uint16_t ve
         f->cfg[PCI_INTERRUPT_LINE] = irq;
         f->cfg[PCI_INTERRUPT_PIN] = 1;          /* INTA# */
     }
+    /* Software scans functions 1-7 only if function 0 says there are more. */
+    for (unsigned int i = 1; i < PCI_FUNCS; i++)
+        multi |= bus->fn[slot % PCI_SLOTS][i].present;
+    bus->fn[slot % PCI_SLOTS][0].cfg[PCI_HEADER_TYPE] = multi ? PCI_HEADER_MULTI : 0;
     return f;
 }
 
@@ -63,15 +69,15 @@ void pci_add_io_bar(struct pci_function *f, unsigned int bar, uint32_t size, uin
     put32(f->cfg + PCI_BAR0 + 4 * bar, ((uint32_t)base & ~(size - 1)) | PCI_BAR_IO);
 }
 
-/* The addressed function, NULL if absent (or not bus 0, function 0). */
+/* The addressed function, NULL if absent (or not on bus 0). */
 static struct pci_function *selected(struct pci_bus *bus)
 {
     uint32_t a = bus->addr;
     unsigned int busno = (a >> 16) & 0xff, dev = (a >> 11) & 0x1f, fn = (a >> 8) & 7;
 
-    if (!(a & CONF_ENABLE) || busno || fn || !bus->slot[dev].present)
+    if (!(a & CONF_ENABLE) || busno || !bus->fn[dev][fn].present)
         return NULL;
-    return &bus->slot[dev];
+    return &bus->fn[dev][fn];
 }
 
 uint32_t pci_conf_read(struct pci_bus *bus, uint16_t port, unsigned int size)

@@ -2,7 +2,8 @@
  * heron-dm's PCI bus 0 behind configuration mechanism #1: CONFIG_ADDRESS
  * at 0xcf8 (a dword; bit 31 enables, then bus, device, function,
  * register), CONFIG_DATA at 0xcfc-0xcff (any size at any offset inside
- * the dword).  Functions are 256-byte type-0 headers; the bus keeps the
+ * the dword).  Functions are 256-byte type-0 headers (a device with more
+ * than function 0 says so in function 0's header type); the bus keeps the
  * read-only fields read-only, sizes BARs (all ones written, the size mask
  * read back) and answers all ones for absent functions.  Pure: the device
  * model notices BAR and command changes through pci_bar_io().
@@ -17,6 +18,7 @@
 #define PCI_CONF_DATA_PORT  0xcfc
 #define PCI_CONF_PORTS      8           /* 0xcf8-0xcff */
 #define PCI_SLOTS           32
+#define PCI_FUNCS           8
 #define PCI_BARS            6
 
 #define PCI_VENDOR_ID       0x00
@@ -29,6 +31,7 @@
 #define PCI_STATUS          0x06
 #define PCI_CLASS_REVISION  0x08
 #define PCI_HEADER_TYPE     0x0e
+#define PCI_HEADER_MULTI    0x80
 #define PCI_BAR0            0x10
 #define PCI_SUBSYS_VENDOR   0x2c
 #define PCI_SUBSYS_ID       0x2e
@@ -43,16 +46,20 @@ struct pci_function {
 
 struct pci_bus {
     uint32_t addr;                  /* CONFIG_ADDRESS as last written */
-    struct pci_function slot[PCI_SLOTS];    /* function 0 of each device */
+    struct pci_function fn[PCI_SLOTS][PCI_FUNCS];
 };
 
 void pci_bus_init(struct pci_bus *bus);
 /*
- * Puts a device at slot: ids, class (class << 8 | revision), interrupt
- * pin A routed to irq (0: no interrupt).  Returns its function.
+ * Puts a function at slot.fn: ids, class_rev (the dword at 0x08: class,
+ * subclass, programming interface, revision), interrupt pin A routed to
+ * irq (0: no interrupt).  Returns it; its device-specific registers (0x40
+ * on) start zero and keep what the caller puts there (read-only to the
+ * guest).
  */
-struct pci_function *pci_add(struct pci_bus *bus, unsigned int slot, uint16_t vendor,
-                             uint16_t device, uint32_t class_rev, uint8_t irq);
+struct pci_function *pci_add(struct pci_bus *bus, unsigned int slot, unsigned int fn,
+                             uint16_t vendor, uint16_t device, uint32_t class_rev,
+                             uint8_t irq);
 /* Gives f an I/O BAR of size bytes (a power of two, 4 to 256) at base. */
 void pci_add_io_bar(struct pci_function *f, unsigned int bar, uint32_t size, uint16_t base);
 /* Port I/O on 0xcf8-0xcff (size 1, 2 or 4). */

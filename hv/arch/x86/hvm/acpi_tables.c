@@ -3,9 +3,11 @@
  * the RSDP at a 16-byte boundary in 0xe0000-0xfffff (a guest scans that
  * area), then RSDT and XSDT listing the FADT and the MADT; the FADT names
  * the FACS, the DSDT and the PM block hv emulates (acpi_pm.c).  The DSDT
- * is only \_S5, which tells an OS how to power off: SLP_TYP 0 with
- * SLP_EN in PM1a_CNT.  No AML devices, no PCI: enough for an OS to find
- * the interrupt controllers, the PM timer and the off switch.
+ * holds \_S5, which tells an OS how to power off (SLP_TYP 0 with SLP_EN
+ * in PM1a_CNT), and the PCI root bridge of bus 0 that a device model
+ * (toolstack/dm) may serve on ports 0xcf8-0xcff, with its windows and
+ * the interrupt routing of its slots: enough for an OS to find the
+ * interrupt controllers, the PM timer, the off switch and PCI bus 0.
  */
 #include <hv/hvm_build.h>
 #include <hv/hvm_devices.h>
@@ -128,10 +130,66 @@ BUILD_BUG_ON(sizeof(struct acpi_facs) != 64);
 #define MPS_ACTIVE_HIGH      1
 #define MPS_LEVEL            (3 << 2)
 
-/* Name (\_S5, Package (4) { 0, 0, 0, 0 }) */
+/*
+ * The DSDT's AML, encoded by hand (ACPI 6.x, section 20; `iasl -d` reads
+ * it back as below).  A package length counts its own bytes; two-byte
+ * ones are 0x40 | low nibble, then the length >> 4.
+ *
+ *   Name (\_S5, Package (4) { 0, 0, 0, 0 })
+ *   Scope (\_SB) {
+ *     Device (PCI0) {
+ *       Name (_HID, EisaId ("PNP0A03"))
+ *       Name (_UID, 0)
+ *       Name (_BBN, 0)
+ *       Name (_CRS, ResourceTemplate () {
+ *         WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode,
+ *                        0, 0, 0, 0, 1)                  bus 0 only
+ *         IO (Decode16, 0xcf8, 0xcf8, 1, 8)              the config ports
+ *         WordIO (..., EntireRange, 0, 0, 0xcf7, 0, 0xcf8)
+ *         WordIO (..., EntireRange, 0, 0xd00, 0xffff, 0, 0xf300)
+ *         DWordMemory (..., NonCacheable, ReadWrite,
+ *                      0, 0xc0000000, 0xfebfffff, 0, 0x3ec00000)
+ *       })                                 MMIO: above RAM, below the IOAPIC
+ *       Name (_PRT, Package (1) {
+ *         Package (4) { 0x3ffff, 0, 0, 11 }  slot 3 INTA# -> GSI 11
+ *       })
+ *     }
+ *   }
+ *
+ * Slot 3's INTA# is the NE2000 of heron-dm (toolstack/dm/nic.h, NIC_IRQ);
+ * a _PRT entry with source 0 names a GSI, which an OS drives level-
+ * triggered (hv's IOAPIC takes the line's level whatever the polarity).
+ * The PIIX3's IDE function is in legacy mode: IRQs 14 and 15, no _PRT.
+ */
+#define AML_PKG2(n)     (0x40 | ((n) & 0x0f)), ((n) >> 4)
+#define PRT_GSI_NIC     11
+
 static const u8 dsdt_aml[] = {
     0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x04,
     ACPI_S5_SLP_TYP, ACPI_S5_SLP_TYP, 0x00, 0x00,
+    0x10, AML_PKG2(151), '\\', '_', 'S', 'B', '_',            /* Scope (\_SB) */
+    0x5b, 0x82, AML_PKG2(142), 'P', 'C', 'I', '0',             /* Device (PCI0) */
+    0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,    /* EisaId PNP0A03 */
+    0x08, '_', 'U', 'I', 'D', 0x00,
+    0x08, '_', 'B', 'B', 'N', 0x00,
+    0x08, '_', 'C', 'R', 'S', 0x11, AML_PKG2(88), 0x0a, 84,    /* Buffer (84) */
+    /* Word address space, bus numbers: flags producer/fixed, 0..0, length 1 */
+    0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+    /* I/O port: 16-bit decode, 0xcf8, alignment 1, 8 ports */
+    0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08,
+    /* Word address space, I/O 0-0xcf7, then 0xd00-0xffff */
+    0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03,
+    0x00, 0x00, 0x00, 0x00, 0xf7, 0x0c, 0x00, 0x00, 0xf8, 0x0c,
+    0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03,
+    0x00, 0x00, 0x00, 0x0d, 0xff, 0xff, 0x00, 0x00, 0x00, 0xf3,
+    /* DWord address space, memory 0xc0000000-0xfebfffff */
+    0x87, 0x17, 0x00, 0x00, 0x0c, 0x01,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x3e,
+    0x79, 0x00,                                                /* end tag */
+    0x08, '_', 'P', 'R', 'T', 0x12, 0x0e, 0x01,                /* Package (1) */
+    0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, PRT_GSI_NIC,
 };
 
 static u8 checksum(const void *p, size_t len)
@@ -206,12 +264,12 @@ static void build_madt(struct acpi_madt *m)
 /* Offsets in the block: RSDP, FACS (64-byte aligned), the rest. */
 #define OFF_RSDP    0x000
 #define OFF_FACS    0x040
-#define OFF_DSDT    0x080
 #define OFF_FADT    0x100
 #define OFF_MADT    0x200
 #define OFF_RSDT    0x280
 #define OFF_XSDT    0x2c0
-#define ACPI_BLOCK  0x300
+#define OFF_DSDT    0x300
+#define ACPI_BLOCK  0x400
 
 size_t hvm_build_acpi_tables(u64 base, void *buf, size_t len)
 {
@@ -224,9 +282,11 @@ size_t hvm_build_acpi_tables(u64 base, void *buf, size_t len)
     u32 rsdt_entries[2] = { base + OFF_FADT, base + OFF_MADT };
     u64 xsdt_entries[2] = { base + OFF_FADT, base + OFF_MADT };
 
-    BUILD_BUG_ON(OFF_DSDT + sizeof(struct acpi_header) + sizeof(dsdt_aml) > OFF_FADT);
     BUILD_BUG_ON(OFF_FADT + sizeof(struct acpi_fadt) > OFF_MADT);
     BUILD_BUG_ON(OFF_MADT + sizeof(struct acpi_madt) > OFF_RSDT);
+    BUILD_BUG_ON(OFF_DSDT + sizeof(struct acpi_header) + sizeof(dsdt_aml) > ACPI_BLOCK);
+    /* The scope's package length (151) runs from its first byte to the end. */
+    BUILD_BUG_ON(sizeof(dsdt_aml) != 13 + 1 + 151);
     if (len < ACPI_BLOCK || base + ACPI_BLOCK > 0x100000000ull || (base & 63))
         return 0;
     memset(buf, 0, ACPI_BLOCK);
