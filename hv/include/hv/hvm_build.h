@@ -148,7 +148,8 @@ size_t hvm_build_mbi(const struct hvm_mbi_params *p, u64 base, void *buf,
 /*
  * RSDP, RSDT, XSDT, FADT (with FACS and DSDT), MADT: one CPU with its
  * local APIC, the IOAPIC, ISA IRQ 0 -> GSI 2 and the SCI (IRQ 9, level,
- * active high).  The DSDT holds \_S5 for the PM block's S5.  Written into
+ * active high).  The DSDT holds \_S5 for the PM block's S5 and the PCI
+ * root bridge PCI0 (bus 0, its windows, _PRT for heron-dm's slots).  Written into
  * buf as the guest sees it at base; returns the bytes used, 0 if too big.
  */
 size_t hvm_build_acpi_tables(u64 base, void *buf, size_t len);
