@@ -110,11 +110,16 @@ static void inject(struct vcpu *v, unsigned int vector, bool has_ec, u32 ec)
         .what = what,
     };
 
-    if (vector < 32)
-        snprintf(what, sizeof(what), "unhandled %s (error code %#x): no handler "
-                 "registered", vector_names[vector], ec);
-    else
-        snprintf(what, sizeof(what), "int $%#x: no handler registered", vector);
+    /* The crash message is only formatted when it is needed: every page
+     * fault and system call of a guest comes through here. */
+    if (tb.eip == 0) {
+        if (vector < 32)
+            snprintf(what, sizeof(what), "unhandled %s (error code %#x): no "
+                     "handler registered", vector_names[vector], ec);
+        else
+            snprintf(what, sizeof(what), "int $%#x: no handler registered",
+                     vector);
+    }
     create_bounce_frame(v, regs, &tb);
 }
 
