@@ -124,32 +124,27 @@ static unsigned int next_guest_entry(const pte_t *t, unsigned int level,
 
 /*
  * Takes the references of every present guest entry of a table that has
- * just been given its page-table type.  On failure every reference taken
- * is dropped again and the table's contents are untouched.
+ * just been given its page-table type, and makes every such entry a user
+ * mapping (the guest kernel runs in ring 3).  On failure every reference
+ * taken is dropped again and the table's contents are as they were.
  */
 int validate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
+    u64 made_user[PT_ENTRIES / 64] = { 0 };
     const u64 *hv_l4;
     unsigned int i, j;
     int rc;
 
     for_each_guest_entry(t, level, i) {
         rc = get_page_from_pte(t[i], level, pg->owner, pg->owner);
-        if (rc) {
-            for_each_guest_entry(t, level, j) {
-                if (j >= i)
-                    break;
-                put_page_from_pte(t[j], level);
-            }
-            return rc;
+        if (rc)
+            goto undo;
+        if (!(t[i] & _PAGE_USER)) {
+            t[i] |= _PAGE_USER;
+            made_user[i / 64] |= 1ULL << (i % 64);
         }
     }
-
-    /* The guest kernel runs in ring 3: all its mappings are user mappings. */
-    for_each_guest_entry(t, level, i)
-        if (!(t[i] & _PAGE_USER))
-            t[i] |= _PAGE_USER;
 
     if (level == 4) {
         hv_l4 = hv_root_l4();
@@ -157,6 +152,16 @@ int validate_table(struct page_info *pg, unsigned int level)
             t[i] = hv_l4[i];
     }
     return 0;
+
+undo:
+    for_each_guest_entry(t, level, j) {
+        if (j >= i)
+            break;
+        if (made_user[j / 64] & (1ULL << (j % 64)))
+            t[j] &= ~(pte_t)_PAGE_USER;
+        put_page_from_pte(t[j], level);
+    }
+    return rc;
 }
 
 void devalidate_table(struct page_info *pg, unsigned int level)

@@ -255,6 +255,9 @@ void pv_exception(struct cpu_user_regs *regs)
     case TRAP_no_device:
         fpu_device_not_available(v);
         return;
+    case TRAP_debug:
+        pv_debug_trap_status(v);
+        break;
     }
     pv_inject_exception(vec, regs->error_code);
 }
