@@ -3,7 +3,8 @@
  * Each entry's result goes back into the entry; an entry that fails does
  * not stop the batch (the guest checks every result), as in Xen.  A
  * multicall inside a multicall gets -EINVAL as its result.  The batch
- * stops after an iret entry, when the domain shuts down, or when an entry
+ * stops after an iret entry (whose result is written if it still can be,
+ * and returned: the guest's RAX), when the domain shuts down, or when an entry
  * or its result cannot be accessed (-EFAULT); between entries it can be
  * preempted (continuation with the rest of the list).
  */
@@ -38,13 +39,17 @@ long do_multicall(xen_guest_handle_t list, unsigned int nr_calls)
         v->arch.in_multicall = true;
         call.result = hypercall_call(call.op, call.args);
         v->arch.in_multicall = false;
+        if (call.op == __HYPERVISOR_iret) {
+            /* Best effort, as in Xen: after an iret to user mode the list
+             * is no longer mapped.  The result is the guest's RAX. */
+            copy_to_guest(entry + offsetof(struct multicall_entry, result),
+                          &call.result, sizeof(call.result));
+            rc = call.result;
+            break;
+        }
         if (copy_to_guest(entry + offsetof(struct multicall_entry, result),
                           &call.result, sizeof(call.result))) {
             rc = -EFAULT;
-            break;
-        }
-        if (call.op == __HYPERVISOR_iret) {
-            rc = call.result;       /* the guest's RAX after the iret */
             break;
         }
         if (v->domain->shutdown_state != SHUTDOWN_RUNNING)

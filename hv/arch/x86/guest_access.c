@@ -20,16 +20,26 @@ static inline void clac(void)
         asm volatile("clac" ::: "memory");
 }
 
-/* Copies n bytes; returns how many were left uncopied after a fault. */
+/*
+ * Copies n bytes; returns how many were left uncopied after a fault.
+ * Quadwords first (one rep movsq step per 8 bytes), then the tail bytes.
+ */
 static size_t raw_copy(void *dst, const void *src, size_t n)
 {
+    size_t q = n / 8, b = n % 8;
+
     stac();
-    asm volatile("1: rep movsb\n"
+    asm volatile("1: rep movsq\n"
                  "2:\n"
                  _ASM_EXTABLE(1b, 2b)
-                 : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+                 : "+D"(dst), "+S"(src), "+c"(q) :: "memory");
+    if (q == 0)
+        asm volatile("1: rep movsb\n"
+                     "2:\n"
+                     _ASM_EXTABLE(1b, 2b)
+                     : "+D"(dst), "+S"(src), "+c"(b) :: "memory");
     clac();
-    return n;
+    return q * 8 + b;
 }
 
 static size_t raw_clear(void *dst, size_t n)

@@ -155,8 +155,9 @@ long do_get_debugreg(int reg);
 int pv_check_debugregs(const u64 dr[8]);
 /* Makes them v's (v not running; checked with pv_check_debugregs). */
 void pv_put_debugregs(struct vcpu *v, const u64 dr[8]);
-/* Context switch: v's DR6 kept, DR7 disarmed when v leaves the CPU;
- * its DR6 back, and DR0-3/DR7 when it enables breakpoints. */
+/* Context switch: DR7 disarmed when v leaves the CPU; the CPU's DR6 reset
+ * if an HVM vCPU left bits in it, and DR0-3/DR7 loaded when v enables
+ * breakpoints.  v's DR6 lives in arch.dr6 (pv_debug_trap_status). */
 void pv_save_debugregs(struct vcpu *v);
 void pv_load_debugregs(const struct vcpu *v);
 

@@ -86,41 +86,65 @@ void put_page_from_pte(pte_t e, unsigned int level)
     put_page(pg);
 }
 
-static bool slot_is_guest(unsigned int level, unsigned int slot)
+/*
+ * The first present entry of t in [i, end), or end.  Most slots of a
+ * guest table are empty, and a fork validates (and its exit devalidates)
+ * every table of the new address space: testing eight entries with one
+ * OR makes an empty slot cost a fraction of an instruction.
+ */
+static unsigned int next_present(const pte_t *t, unsigned int i, unsigned int end)
 {
-    return level != 4 || !l4_slot_is_hv(slot);
+    while (i + 8 <= end &&
+           !((t[i] | t[i + 1] | t[i + 2] | t[i + 3] |
+              t[i + 4] | t[i + 5] | t[i + 6] | t[i + 7]) & _PAGE_PRESENT))
+        i += 8;
+    while (i < end && !pte_present(t[i]))
+        i++;
+    return i;
 }
+
+/* The first present guest entry at or after slot i (an L4's hv slots are
+ * not the guest's), or PT_ENTRIES. */
+static unsigned int next_guest_entry(const pte_t *t, unsigned int level,
+                                     unsigned int i)
+{
+    if (level == 4 && i < HV_FIRST_L4_SLOT) {
+        i = next_present(t, i, HV_FIRST_L4_SLOT);
+        if (i < HV_FIRST_L4_SLOT)
+            return i;
+    }
+    if (level == 4 && l4_slot_is_hv(i))
+        i = HV_FIRST_L4_SLOT + HV_NR_L4_SLOTS;
+    return next_present(t, i, PT_ENTRIES);
+}
+
+#define for_each_guest_entry(t, level, i)                       \
+    for ((i) = next_guest_entry(t, level, 0); (i) < PT_ENTRIES; \
+         (i) = next_guest_entry(t, level, (i) + 1))
 
 /*
  * Takes the references of every present guest entry of a table that has
- * just been given its page-table type.  On failure every reference taken
- * is dropped again and the table's contents are untouched.
+ * just been given its page-table type, and makes every such entry a user
+ * mapping (the guest kernel runs in ring 3).  On failure every reference
+ * taken is dropped again and the table's contents are as they were.
  */
 int validate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
+    u64 made_user[PT_ENTRIES / 64] = { 0 };
     const u64 *hv_l4;
-    unsigned int i;
-    int rc = 0;
+    unsigned int i, j;
+    int rc;
 
-    for (i = 0; i < PT_ENTRIES; i++) {
-        if (!slot_is_guest(level, i) || !pte_present(t[i]))
-            continue;
+    for_each_guest_entry(t, level, i) {
         rc = get_page_from_pte(t[i], level, pg->owner, pg->owner);
         if (rc)
-            break;
-    }
-    if (rc) {
-        while (i-- > 0)
-            if (slot_is_guest(level, i))
-                put_page_from_pte(t[i], level);
-        return rc;
-    }
-
-    /* The guest kernel runs in ring 3: all its mappings are user mappings. */
-    for (i = 0; i < PT_ENTRIES; i++)
-        if (slot_is_guest(level, i) && pte_present(t[i]))
+            goto undo;
+        if (!(t[i] & _PAGE_USER)) {
             t[i] |= _PAGE_USER;
+            made_user[i / 64] |= 1ULL << (i % 64);
+        }
+    }
 
     if (level == 4) {
         hv_l4 = hv_root_l4();
@@ -128,17 +152,27 @@ int validate_table(struct page_info *pg, unsigned int level)
             t[i] = hv_l4[i];
     }
     return 0;
+
+undo:
+    for_each_guest_entry(t, level, j) {
+        if (j >= i)
+            break;
+        if (made_user[j / 64] & (1ULL << (j % 64)))
+            t[j] &= ~(pte_t)_PAGE_USER;
+        put_page_from_pte(t[j], level);
+    }
+    return rc;
 }
 
 void devalidate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
+    unsigned int i;
 
     if (level == 1)
         grant_l1_devalidating(pg);
-    for (unsigned int i = 0; i < PT_ENTRIES; i++)
-        if (slot_is_guest(level, i))
-            put_page_from_pte(t[i], level);
+    for_each_guest_entry(t, level, i)
+        put_page_from_pte(t[i], level);
 }
 
 /* Gives a kernel L4 the read-only M2P slot if m2p_strict took it away. */

@@ -2,8 +2,10 @@
  * set_debugreg / get_debugreg (hypercalls 8, 9): the guest's debug
  * registers, checked as Xen checks them and switched with the vCPU.
  *
- * DR6 is per vCPU (the CPU writes it on every #DB, and the guest reads it
- * back); DR0-3 and DR7 reach the CPU only while DR7 enables a breakpoint.
+ * DR6 is per vCPU and lives in v->arch.dr6: a #DB from the guest moves
+ * the CPU's status bits there and puts the CPU's DR6 back to its reset
+ * value, so a context switch neither saves nor restores it.  DR0-3 and
+ * DR7 reach the CPU only while DR7 enables a breakpoint.
  * Instruction breakpoints only: hv copies to and from guest memory, and
  * its #DB handler does not yet ignore a guest's data breakpoint hit in hv
  * (Xen's does), so DR7 may not enable a data or I/O breakpoint.
@@ -16,6 +18,8 @@
 
 #define DR6_RESERVED_ONE  0xffff0ff0u
 #define DR6_RESERVED_ZERO 0x00001000u
+#define DR6_BREAKPOINTS   0x0000000fu    /* B0-3: which breakpoint hit */
+#define DR6_STATUS        0x0000e00fu    /* B0-3, BD, BS, BT */
 #define DR7_RESERVED_ONE  0x00000400u
 #define DR7_RESERVED_ZERO 0x0000d800u
 #define DR7_GENERAL_DETECT 0x00002000u
@@ -87,7 +91,6 @@ long do_set_debugreg(int reg, u64 value)
         if (value != (u32)value)
             return -EINVAL;
         v->arch.dr6 = (value | DR6_RESERVED_ONE) & ~(u64)DR6_RESERVED_ZERO;
-        write_dr6(v->arch.dr6);
         return 0;
     case 5:
         if (de)
@@ -114,7 +117,7 @@ long do_get_debugreg(int reg)
             return -ENODEV;
         /* fallthrough */
     case 6:
-        return read_dr6();
+        return v->arch.dr6;
     case 5:
         if (de)
             return -ENODEV;
@@ -147,16 +150,32 @@ void pv_put_debugregs(struct vcpu *v, const u64 dr[8])
     v->arch.dr7 = (u64)dr7_value(dr[7]);
 }
 
+/*
+ * A #DB from the guest: what the CPU reports joins the guest's DR6 as a
+ * CPU would merge it (breakpoint bits replaced, the others accumulate),
+ * and the CPU's DR6 is reset for the next one.
+ */
+void pv_debug_trap_status(struct vcpu *v)
+{
+    u64 hit = read_dr6() & DR6_STATUS;
+
+    write_dr6(DR6_RESERVED_ONE);
+    v->arch.dr6 = (v->arch.dr6 & ~(u64)DR6_BREAKPOINTS) | hit;
+}
+
 void pv_save_debugregs(struct vcpu *v)
 {
-    v->arch.dr6 = read_dr6();
     if (dr7_active(v->arch.dr7))
         write_dr7(DR7_RESERVED_ONE);
 }
 
+/* The CPU's DR6 holds its reset value while a PV vCPU runs; only an HVM
+ * vCPU (whose DR6 is switched by its own code) may have left status bits
+ * in it, so it is read, and written only then (a write serialises). */
 void pv_load_debugregs(const struct vcpu *v)
 {
-    write_dr6(v->arch.dr6);
+    if (read_dr6() != DR6_RESERVED_ONE)
+        write_dr6(DR6_RESERVED_ONE);
     if (dr7_active(v->arch.dr7)) {
         load_addresses(v);
         write_dr7(v->arch.dr7);

@@ -46,6 +46,10 @@ bool pv_emulate_io(struct cpu_user_regs *regs);
  * under SMAP (emulate_iret.c).  True when completed. */
 bool pv_emulate_smap_iret(struct cpu_user_regs *regs, u64 cr2, u32 error_code);
 
+/* A #DB from the guest: the CPU's DR6 status moves into v->arch.dr6
+ * (debugreg.c). */
+void pv_debug_trap_status(struct vcpu *v);
+
 /* RDMSR/WRMSR behind a #GP from the guest kernel (emulate_msr.c). */
 bool pv_emulate_msr(struct cpu_user_regs *regs);
 

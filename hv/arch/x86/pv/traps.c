@@ -110,11 +110,16 @@ static void inject(struct vcpu *v, unsigned int vector, bool has_ec, u32 ec)
         .what = what,
     };
 
-    if (vector < 32)
-        snprintf(what, sizeof(what), "unhandled %s (error code %#x): no handler "
-                 "registered", vector_names[vector], ec);
-    else
-        snprintf(what, sizeof(what), "int $%#x: no handler registered", vector);
+    /* The crash message is only formatted when it is needed: every page
+     * fault and system call of a guest comes through here. */
+    if (tb.eip == 0) {
+        if (vector < 32)
+            snprintf(what, sizeof(what), "unhandled %s (error code %#x): no "
+                     "handler registered", vector_names[vector], ec);
+        else
+            snprintf(what, sizeof(what), "int $%#x: no handler registered",
+                     vector);
+    }
     create_bounce_frame(v, regs, &tb);
 }
 
@@ -250,6 +255,9 @@ void pv_exception(struct cpu_user_regs *regs)
     case TRAP_no_device:
         fpu_device_not_available(v);
         return;
+    case TRAP_debug:
+        pv_debug_trap_status(v);
+        break;
     }
     pv_inject_exception(vec, regs->error_code);
 }
