@@ -190,3 +190,10 @@ $(SCENARIO_BIN)/test_hv_failalloc: $(BUILD)/host/tests/scenario/test_hv_failallo
 		$(HARNESS_OBJS) | $(HV_ELF) $(PV_GUEST_ELFS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# An HVM guest as a fuzzer next to the PV canary (docs/robustness.md).
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_hvm_fuzz
+$(SCENARIO_BIN)/test_hvm_fuzz: $(BUILD)/host/tests/scenario/test_hvm_fuzz.o \
+		$(HARNESS_OBJS) | $(HV_ELF) $(PV_GUEST_ELFS) $(HVMG_KERNEL)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
