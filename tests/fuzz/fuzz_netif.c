@@ -3,7 +3,9 @@
  * served by dom0's network backend (toolstack/netback/netif_serve.c).
  * The input's first 8 bytes steer the backend (packets per tx call,
  * which grant copies fail, how many frames go to the guest and how
- * long), then come the tx ring page and the rx ring page as the frontend
+ * long, whether some tx slots end right at their page's end, a byte
+ * before or a byte after: edges a mutation seldom hits), then come the
+ * tx ring page and the rx ring page as the frontend
  * left them: any indices, any requests.  The fake grant copy checks every
  * copy the backend asks for: the frontend's domain, at most NETIF_BATCH
  * per call, inside one granted page, into (tx) or out of (rx) the
@@ -88,6 +90,17 @@ static union {
     netif_rx_sring_t s;
     uint8_t page[PAGE];
 } rx_shared;
+
+/* Every fourth tx slot (from a phase the input picks) gets the offset
+ * that ends its part at the page's end, one byte before or one after. */
+static void snap_to_page_end(uint8_t how)
+{
+    for (unsigned int i = (how >> 1) % 4; i < NET_TX_RING_SIZE(PAGE); i += 4) {
+        netif_tx_request_t *rq = &tx_shared.s.ring[i].req;
+
+        rq->offset = (uint16_t)(PAGE - rq->size % PAGE + i % 3 - 1);
+    }
+}
 
 /* Ring slots the backend took from the frontend and has not answered. */
 static void check_answered(const struct netif_backend *b)
@@ -183,6 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(tx_shared.page, data + HDR, tx_len);
     rx_len_bytes = size - HDR - tx_len < PAGE ? size - HDR - tx_len : PAGE;
     memcpy(rx_shared.page, data + HDR + tx_len, rx_len_bytes);
+    if (data[7] & 1)
+        snap_to_page_end(data[7]);
     BACK_RING_INIT(&b.tx, &tx_shared.s, PAGE);
     BACK_RING_INIT(&b.rx, &rx_shared.s, PAGE);
 
