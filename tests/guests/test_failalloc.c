@@ -12,12 +12,14 @@
  *     setvcpucontext, unpause, it prints and powers off, destroydomain;
  *   - HVM: createdomain (CDF_hvm|hap), max_vcpus, max_mem, hv's HVM
  *     build of a 4 MiB domain (p2m, NPT, devices), an ioreq server for
- *     dom0 (dm_op: its page and ports), unpause, it runs, destroydomain.
+ *     dom0 (dm_op: its page and ports), unpause, it runs, destroydomain;
+ *     once with a multiboot image, once with a bzImage (zero page).
  * Each failure must end its step with a clean error (-ENOMEM, a partial
  * count, or a grant status) and nothing else; after the destroy hv's
  * free frames, xmalloc bytes and xenheap frames must be back at their
- * baseline.  Then `seeds=` runs of each life fail allocations at random
- * (`per_mille=` of them).  hv surviving to print the end is the rest.
+ * baseline.  Then `seeds=` lives fail allocations at random (`per_mille=`
+ * of them; HVM lives use either image).  hv surviving to print the end is
+ * the rest.
  */
 #include "lib/guest.h"
 #include "lib/evtchn.h"
@@ -361,6 +363,34 @@ static const uint32_t hvm_image[] = {
     0x0000feeb,                             /* jmp . */
 };
 
+/*
+ * A Linux bzImage as small as hv takes: one setup sector, a 2.15 header
+ * (loaded high, not relocatable: at 1 MiB), and 16 bytes of "kernel"
+ * that spin.  Built by make_bzimage().
+ */
+static uint8_t bz_image[2 * 512 + 16];
+static bool use_bzimage;
+
+static void put_le(unsigned int at, uint32_t v, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++)
+        bz_image[at + i] = (uint8_t)(v >> (8 * i));
+}
+
+static void make_bzimage(void)
+{
+    put_le(0x1f1, 1, 1);                    /* setup_sects */
+    put_le(0x1f4, 1, 4);                    /* syssize: 16 bytes */
+    put_le(0x1fe, 0xaa55, 2);
+    put_le(0x201, 0x264 - 0x202, 1);        /* the header's length */
+    memcpy(bz_image + 0x202, "HdrS", 4);
+    put_le(0x206, 0x020f, 2);               /* protocol 2.15 */
+    put_le(0x211, 1, 1);                    /* LOADED_HIGH */
+    put_le(0x238, 255, 4);                  /* cmdline_size */
+    put_le(0x260, 0x1000, 4);               /* init_size */
+    put_le(2 * 512, 0xfeeb, 2);             /* jmp . */
+}
+
 static long step_hvm_build(struct life *l)
 {
     static char msg[128];
@@ -370,6 +400,11 @@ static long step_hvm_build(struct life *l)
                          .image_len = sizeof(hvm_image), .msg = PTR(msg),
                          .msg_len = sizeof(msg) },
     };
+
+    if (use_bzimage) {
+        op.u.hvm_build.image = PTR(bz_image);
+        op.u.hvm_build.image_len = sizeof(bz_image);
+    }
     long rc;
 
     msg[0] = '\0';
@@ -525,7 +560,7 @@ static bool clean_error(const struct life *l)
 
 static void walk(bool hvm)
 {
-    const char *what = hvm ? "HVM" : "PV";
+    const char *what = !hvm ? "PV" : use_bzimage ? "HVM-bz" : "HVM";
     static struct life l;
     uint64_t n, allocs = 0;
     unsigned int failed_steps = 0;
@@ -573,6 +608,13 @@ static void walk_hvm(void)
         walk(true);
 }
 
+static void walk_hvm_bzimage(void)
+{
+    use_bzimage = true;
+    walk_hvm();
+    use_bzimage = false;
+}
+
 static void random_lives(void)
 {
     unsigned int seeds = cmdline_long("seeds", 20);
@@ -586,6 +628,7 @@ static void random_lives(void)
     for (unsigned int s = 1; s <= seeds; s++) {
         bool hvm = hvm_ok && (s & 1);
 
+        use_bzimage = s & 2;
         cycle(hvm, HERON_FAIL_ALLOC_random, 0, s, per_mille, &l);
         if (l.step) {
             ended++;
@@ -594,6 +637,7 @@ static void random_lives(void)
         }
         back_to_baseline("seed", s);
     }
+    use_bzimage = false;
     printk("random: %u lives (seeds 1-%u, %u per mille), %u ended by a failed step\n",
            seeds, seeds, per_mille, ended);
 }
@@ -632,12 +676,15 @@ void test_main(void)
     for (unsigned int i = 0; i < DOMU_PAGES; i++)
         win[i] = alloc_page();
     grant_page = alloc_page();
+    make_bzimage();
     CHECK_EQ(update_va_mapping(grant_page, 0, UVMF_INVLPG), 0, "free a page for grants");
     subtest("bad arguments refused", refusals);
     if (cmdline_long("pv", 1))
         subtest("PV life: every allocation failed in turn", walk_pv);
     if (cmdline_long("hvm", 1))
         subtest("HVM life: every allocation failed in turn", walk_hvm);
+    if (cmdline_long("hvm", 1))
+        subtest("HVM bzImage life: every allocation failed in turn", walk_hvm_bzimage);
     subtest("PV and HVM lives with random failures", random_lives);
     printk("failalloc: %u lives, %u allocations failed, %u absorbed by hv\n", cycles,
            injected, absorbed);

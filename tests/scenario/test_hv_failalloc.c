@@ -29,10 +29,12 @@ START_TEST(every_allocation_fails_in_turn)
     expect_output(q, "ok: bad arguments refused");
     expect_output(q, "ok: PV life: every allocation failed in turn");
     expect_output(q, "ok: HVM life: every allocation failed in turn");
+    expect_output(q, "ok: HVM bzImage life: every allocation failed in turn");
     expect_output(q, "ok: PV and HVM lives with random failures");
     /* Each walk got far enough to fail allocations in every step. */
     ck_assert_int_gt(value_after(q, "PV walk: "), 20);
     ck_assert_int_gt(value_after(q, "HVM walk: "), 10);
+    ck_assert_int_gt(value_after(q, "HVM-bz walk: "), 10);
     expect_output(q, "PV n=1: createdomain: -12");
     expect_output(q, "HVM n=1: createdomain: -12");
     expect_output(q, "Test result: PASS (failalloc)");
