@@ -10,12 +10,16 @@
  *   - rdmsr/wrmsr of an MSR from the architectural, AMD and x2APIC ranges
  *     or anywhere, with a random value (a #GP is an answer too); now and
  *     then the APIC base (x2APIC mode on and off, base and enable kept)
- *     or EFER (its low 16 bits: paging stays off, so LME alone is fine);
+ *     or EFER (its low 16 bits but LME: under QEMU's TCG, a guest EFER.LME
+ *     with CR4.PAE clear leaves the host with paging off after #VMEXIT);
  *   - CPUID of a random leaf and subleaf, twice: the answers must agree;
  *   - VMMCALL with random registers: hv has no HVM hypercalls, so EAX
  *     must come back -ENOSYS and every other register unchanged;
  *   - string port I/O (ins/outs, b/w/l), REP with an odd count, either
- *     direction, on a buffer that may cross a page.
+ *     direction, on a buffer that may cross a page;
+ *   - an APIC access by an instruction of a random form among those hv's
+ *     MMIO decoder takes (fuzz_insn below): after it, execution must go
+ *     on right after the instruction.
  * Left out because they would end the run, not because hv may refuse
  * them: the ACPI PM1a control port (S5), 0xcf9, 0x92 and 0x64 (resets),
  * isa-debug-exit (0xf4), COM1 (the log), moving or disabling the local
@@ -36,6 +40,7 @@
 #define APIC_BASE_BSP   (1u << 8)
 #define APIC_BASE_EXTD  (1u << 10)
 #define APIC_BASE_EN    (1u << 11)
+#define EFER_LME        (1u << 8)
 
 void hvm_fuzz(void);
 
@@ -179,8 +184,10 @@ static void fuzz_msr(void)
     }
     if (msr == MSR_APIC_BASE)   /* the base stays, the APIC stays on; EXTD moves */
         v = LAPIC | APIC_BASE_BSP | APIC_BASE_EN | (v & APIC_BASE_EXTD);
-    else if (msr == MSR_EFER || next() & 1)
-        v &= 0xffff;            /* EFER: paging stays off, so LME alone is harmless */
+    else if (msr == MSR_EFER)
+        v &= 0xffff & ~EFER_LME;    /* see docs/robustness.md: LME under QEMU */
+    else if (next() & 1)
+        v &= 0xffff;                /* small values get past more checks */
     nr_gp += !wrmsr_safe(msr, v);
 }
 
@@ -263,6 +270,119 @@ static void fuzz_string(void)
         fail("rep string I/O moved the pointer wrongly", port, p);
 }
 
+/*
+ * One MMIO instruction of a random form hv's decoder takes (hv crashes a
+ * domain for the others): MOV 88/89/8a/8b, MOV imm c6/c7, MOV moffs
+ * a0-a3, MOVZX/MOVSX 0f b6/b7/be/bf; 66 and segment prefixes; ModRM with
+ * disp8 or disp32, a base register, a SIB with index and scale.  It runs
+ * from insn_buf: the registers the address needs are loaded first, the
+ * instruction is followed by RET and then INT3s, so an emulation that
+ * moves RIP anywhere but past the instruction lands on a trap.  A fault
+ * at the instruction itself (a write through CS) is the CPU's answer.
+ * 67 (16-bit addresses: low RAM) and loads into ESP are left out.
+ */
+static uint8_t insn_buf[64];
+static void *insn_entry __attribute__((used)) = insn_buf;   /* called by name */
+static volatile uint32_t insn_at, insn_end;
+static unsigned int nr_insn, nr_insn_faults;
+
+static void insn_trap(struct frame *f)
+{
+    if (f->vector == 3 || f->eip != insn_at)
+        fail("the emulated instruction went on elsewhere", insn_at, f->eip);
+    else
+        nr_insn_faults++;
+    f->eip = insn_end;
+}
+
+static uint8_t *emit_mov_imm(uint8_t *p, unsigned int reg, uint32_t v)
+{
+    *p++ = (uint8_t)(0xb8 + reg);
+    memcpy(p, &v, 4);
+    return p + 4;
+}
+
+static void fuzz_insn(void)
+{
+    static const uint8_t prefixes[] = { 0x66, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
+    static const uint8_t opcodes[] = { 0x88, 0x89, 0x8a, 0x8b, 0xc6, 0xc7, 0xa0, 0xa1,
+                                       0xa2, 0xa3, 0xb6, 0xb7, 0xbe, 0xbf };
+    uint8_t pre[3], *p = insn_buf, opc = opcodes[next() % sizeof(opcodes)];
+    unsigned int npre = next() % 3, reg = next() % 8, mod = next() % 3, size;
+    unsigned int base = next() % 8, index = next() % 8, scale = next() % 4;
+    bool opsize = false, twobyte = opc >= 0xb6, imm = opc == 0xc6 || opc == 0xc7;
+    bool load = twobyte || opc == 0x8a || opc == 0x8b || opc == 0xa0 || opc == 0xa1;
+    bool moffs = opc >= 0xa0 && opc <= 0xa3, sib = !moffs && (next() & 1);
+    bool has_base = true;
+    uint32_t target, disp, idx_val = next() % 16, base_val;
+
+    for (unsigned int i = 0; i < npre; i++)
+        opsize |= (pre[i] = prefixes[next() % sizeof(prefixes)]) == 0x66;
+    size = twobyte ? (opc & 1 ? 2 : 1) : (opc & 1 ? (opsize ? 2 : 4) : 1);
+    if (load && reg == 4 && (size > 1 || twobyte))
+        return;                             /* a load into ESP */
+    if (imm)
+        reg = 0;                            /* C6/C7 /0 */
+    target = (next() & 1 ? LAPIC : IOAPIC) + next() % (4096 - size + 1);
+    disp = mod == 1 ? next() % 128 : next() % 4096;
+    if (base == 4)
+        base = 3;                           /* never ESP */
+    if (!sib || index == 4 || index == base)
+        index = 4;                          /* SIB index 4: none */
+    if (mod == 0 && base == 5)
+        has_base = false;                   /* disp32 without a base */
+    else if (mod == 0)
+        disp = 0;
+    if (!has_base)
+        disp = target - (index != 4 ? idx_val << scale : 0);
+    base_val = target - disp - (index != 4 ? idx_val << scale : 0);
+
+    memset(insn_buf, 0xcc, sizeof(insn_buf));
+    p = emit_mov_imm(p, reg & 3, next());   /* a store's source */
+    if (!moffs && has_base)
+        p = emit_mov_imm(p, base, base_val);
+    if (!moffs && index != 4)
+        p = emit_mov_imm(p, index, idx_val);
+    insn_at = (uint32_t)p;
+    memcpy(p, pre, npre);
+    p += npre;
+    if (twobyte)
+        *p++ = 0x0f;
+    *p++ = opc;
+    if (moffs) {
+        memcpy(p, &target, 4);
+        p += 4;
+    } else {
+        *p++ = (uint8_t)(mod << 6 | reg << 3 | (sib ? 4 : base));
+        if (sib)
+            *p++ = (uint8_t)(scale << 6 | index << 3 | base);
+        if (mod == 1)
+            *p++ = (uint8_t)disp;
+        if (mod == 2 || !has_base) {
+            memcpy(p, &disp, 4);
+            p += 4;
+        }
+        if (imm) {
+            uint32_t v = next();
+
+            memcpy(p, &v, size);
+            p += size;
+        }
+    }
+    *p = 0xc3;                              /* ret */
+    insn_end = (uint32_t)p;
+    nr_insn++;
+    set_handler(3, insn_trap);
+    set_handler(6, insn_trap);
+    set_handler(13, insn_trap);
+    /* FS and GS reloaded: the MSR rounds may have moved their bases. */
+    asm volatile("pushal; mov %%ds, %%ax; mov %%ax, %%fs; mov %%ax, %%gs; "
+                 "call *insn_entry; popal" ::: "eax", "memory");
+    set_handler(3, NULL);
+    set_handler(6, NULL);
+    set_handler(13, NULL);
+}
+
 void hvm_fuzz(void)
 {
     uint32_t seed = arg_u32("seed", 1), rounds = arg_u32("rounds", 20000), where;
@@ -271,18 +391,21 @@ void hvm_fuzz(void)
     asm volatile("cli");
     printf("hvm fuzz: seed %u, %u rounds\n", seed, rounds);
     for (uint32_t i = 0; i < rounds; i++) {
-        switch (next() % 6) {
+        switch (next() % 7) {
         case 0: fuzz_port(); break;
         case 1: fuzz_mmio(); break;
         case 2: fuzz_msr(); break;
         case 3: fuzz_cpuid(); break;
         case 4: fuzz_vmmcall(); break;
+        case 5: fuzz_insn(); break;
         default: fuzz_string(); break;
         }
     }
-    printf("hvm fuzz: seed %u: %u rounds: %u port, %u mmio, %u msr (%u #GP), %u cpuid, "
-           "%u vmmcall, %u string; %u failed\n", seed, rounds, nr_port, nr_mmio, nr_msr,
-           nr_gp, nr_cpuid, nr_vmmcall, nr_string, nr_failed);
+    printf("hvm fuzz: seed %u: %u port, %u mmio, %u msr (%u #GP), %u cpuid\n", seed,
+           nr_port, nr_mmio, nr_msr, nr_gp, nr_cpuid);
+    printf("hvm fuzz: seed %u: %u vmmcall, %u string, %u mmio insn (%u faulted)\n", seed,
+           nr_vmmcall, nr_string, nr_insn, nr_insn_faults);
+    printf("hvm fuzz: seed %u: %u rounds: %u failed\n", seed, rounds, nr_failed);
     where = next() & 1 ? HPET + (next() & 0x3fc) : 0x40000000u + (next() & 0xffffc);
     printf("hvm fuzz: now touching %x, where nothing is\n", where);
     if (next() & 1)
