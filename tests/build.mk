@@ -115,7 +115,7 @@ $(patsubst %,$(SCENARIO_BIN)/%,$(ROBUST_SCENARIOS)): $(SCENARIO_BIN)/%: \
 FUZZ_BIN  := $(BUILD)/fuzz
 FUZZ_CC   := clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ihv/include \
              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_NEW  := $(addprefix $(FUZZ_BIN)/fuzz_,elf_loader initrd bzimage blkif)
+FUZZ_NEW  := $(addprefix $(FUZZ_BIN)/fuzz_,elf_loader initrd bzimage blkif netif)
 FUZZ_ALL  := $(FUZZ_NEW) $(XS_FUZZ) $(TS_FUZZ)
 FUZZ_SEEDS := $(FUZZ_BIN)/seeds
 ALL_TARGETS += $(FUZZ_NEW)
@@ -137,6 +137,10 @@ $(FUZZ_BIN)/fuzz_blkif: tests/fuzz/fuzz_blkif.c toolstack/blkback/blkif_serve.c 
 		$(wildcard toolstack/blkback/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Itoolstack/blkback $(filter %.c,$^) -o $@
+$(FUZZ_BIN)/fuzz_netif: tests/fuzz/fuzz_netif.c toolstack/netback/netif_serve.c \
+		$(wildcard toolstack/netback/netif_serve.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Itoolstack/netback $(filter %.c,$^) -o $@
 
 $(FUZZ_SEEDS)/.stamp: tests/fuzz/mkseeds $(BUILD)/tests/guests/test_basics.elf
 	tests/fuzz/mkseeds $(FUZZ_SEEDS) $(BUILD)/tests/guests/test_basics.elf
@@ -178,3 +182,18 @@ $(XS_TEST_BIN)/test_xs_watch_storm: $(XS_SAN)/tests/unit/robust/test_xs_watch_st
 		$(XS_SAN_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(XS_SAN_FLAGS) $^ $(CHECK_LIBS) -o $@
+
+# ---- hv allocation-failure injection (owner: robustness) -----------------------
+# test_failalloc as dom0 of an hv booted with fail_alloc (docs/robustness.md).
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_hv_failalloc
+$(SCENARIO_BIN)/test_hv_failalloc: $(BUILD)/host/tests/scenario/test_hv_failalloc.o \
+		$(HARNESS_OBJS) | $(HV_ELF) $(PV_GUEST_ELFS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@
+
+# An HVM guest as a fuzzer next to the PV canary (docs/robustness.md).
+SCENARIO_TESTS += $(SCENARIO_BIN)/test_hvm_fuzz
+$(SCENARIO_BIN)/test_hvm_fuzz: $(BUILD)/host/tests/scenario/test_hvm_fuzz.o \
+		$(HARNESS_OBJS) | $(HV_ELF) $(PV_GUEST_ELFS) $(HVMG_KERNEL)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(filter %.o,$^) $(CHECK_LIBS) -o $@

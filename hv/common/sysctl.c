@@ -10,6 +10,9 @@
 #include <hv/guest_access.h>
 #include <hv/hvm.h>
 #include <hv/mm.h>
+#include <hv/alloc_fault.h>
+#include <hv/bootinfo.h>
+#include <hv/cmdline.h>
 #include <hv/time.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -80,6 +83,11 @@ long do_sysctl(xen_guest_handle_t arg)
         break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = getdomaininfolist(&op.u.getdomaininfolist);
+        break;
+    case HERON_SYSCTL_fail_alloc:
+        /* A test hook: only an hv booted with `fail_alloc` offers it. */
+        rc = cmdline_find(bootinfo.cmdline, "fail_alloc", NULL, 0) ?
+             alloc_fault_control(&op.u.fail_alloc) : -EOPNOTSUPP;
         break;
     default:
         return -ENOSYS;

@@ -28,6 +28,8 @@
  *             exit from the guest's side, so only an interrupt of hv's
  *             own lets hv run the PIT's timer; prints "spin: <n> ticks",
  *             powers off through isa-debug-exit.
+ *   fuzz      random port I/O, APIC MMIO, MSRs, CPUID, VMMCALL and string
+ *             I/O, then a touch of nothing: tests/hvm-guests/fuzz.c.
  */
 #include "hvmtest.h"
 
@@ -701,6 +703,7 @@ static void ioreq(void)
 }
 
 void test_main(uint32_t magic, const struct mb_info *mb);
+void hvm_fuzz(void);
 
 void test_main(uint32_t magic, const struct mb_info *mb)
 {
@@ -723,6 +726,8 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         ioreq();
     } else if (!strncmp(mode, "spin", 5)) {
         spin();
+    } else if (!strncmp(mode, "fuzz", 5)) {
+        hvm_fuzz();
     } else if (!strncmp(mode, "badmmio", 8)) {
         printf("badmmio: reading 0xd0000000\n");
         mmio_read(0xd0000000);

@@ -334,6 +334,10 @@ AT(struct xen_sysctl_physinfo, max_mfn, 72);
 SIZE(struct xen_sysctl_getdomaininfolist, 24);
 AT(struct xen_sysctl_getdomaininfolist, buffer, 8);
 AT(struct xen_sysctl_getdomaininfolist, num_domains, 16);
+SIZE(struct heron_sysctl_fail_alloc, 64);
+AT(struct heron_sysctl_fail_alloc, nth, 8);
+AT(struct heron_sysctl_fail_alloc, allocs, 24);
+AT(struct heron_sysctl_fail_alloc, xenheap_frames, 56);
 SIZE(struct xen_sysctl, 136);
 AT(struct xen_sysctl, u, 8);
 

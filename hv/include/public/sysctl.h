@@ -43,14 +43,40 @@ struct xen_sysctl_getdomaininfolist {
     uint32_t num_domains;           /* out */
 };
 
+/*
+ * HERON_SYSCTL_fail_alloc (heron-specific; Xen has no such sub-op): hv's
+ * allocation-failure injector, for tests only.  It is -EOPNOTSUPP unless
+ * hv was booted with the bare option `fail_alloc`.  An allocation is a
+ * call of alloc_domheap_pages, alloc_xenheap_pages or xmalloc (an xmalloc
+ * that needs a fresh page counts twice).  docs/robustness.md.
+ */
+struct heron_sysctl_fail_alloc {
+#define HERON_FAIL_ALLOC_query   0  /* change nothing */
+#define HERON_FAIL_ALLOC_nth     1  /* fail only the nth allocation from now (1: the next) */
+#define HERON_FAIL_ALLOC_random  2  /* fail each one with probability per_mille/1000 */
+#define HERON_FAIL_ALLOC_off     3  /* fail none */
+    uint32_t op;
+    uint32_t per_mille;             /* random: 1..1000; else 0 */
+    uint64_t nth;                   /* nth: >= 1; else 0 */
+    uint64_t seed;                  /* random: the generator's seed (0 taken as 1) */
+    /* Out, after the op: */
+    uint64_t allocs;                /* allocations since the injector was last set */
+    uint64_t failed;                /* of those, failed by the injector */
+    uint64_t free_frames;           /* the heap's free frames */
+    uint64_t xmalloc_bytes;         /* bytes xmalloc has handed out and not had back */
+    uint64_t xenheap_frames;        /* frames hv holds for itself */
+};
+
 struct xen_sysctl {
 #define XEN_SYSCTL_physinfo           3
 #define XEN_SYSCTL_getdomaininfolist  6
+#define HERON_SYSCTL_fail_alloc       0x8001   /* heron-specific */
     uint32_t cmd;
     uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
     union {
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        struct heron_sysctl_fail_alloc fail_alloc;
         uint8_t pad[128];
     } u;
 };

@@ -13,6 +13,7 @@
 #include <hv/lib.h>
 #include <hv/domain.h>
 #include <hv/mm_seam.h>
+#include <hv/alloc_fault.h>
 #include "private.h"
 
 static struct list_head free_list[MAX_ORDER + 1];
@@ -138,7 +139,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
     unsigned long n = 1UL << order;
     struct page_info *pg;
 
-    if (d == NULL || order > MAX_ORDER)
+    if (d == NULL || order > MAX_ORDER || alloc_should_fail())
         return NULL;
 
     spin_lock(&d->page_alloc_lock);
@@ -182,8 +183,11 @@ void free_domheap_pages(struct page_info *pg, unsigned int order)
 
 void *alloc_xenheap_pages(unsigned int order)
 {
-    struct page_info *pg = heap_alloc_block(order);
+    struct page_info *pg;
 
+    if (alloc_should_fail())
+        return NULL;
+    pg = heap_alloc_block(order);
     if (pg == NULL)
         return NULL;
     for (unsigned long i = 0; i < (1UL << order); i++) {

@@ -7,6 +7,7 @@
  * pages.
  */
 #include <hv/lib.h>
+#include <hv/alloc_fault.h>
 #include "private.h"
 
 #define XMALLOC_MIN_SHIFT 4
@@ -20,6 +21,19 @@ static struct list_head partial[XMALLOC_NR_CLASSES] = {
     LIST_HEAD_INIT(partial[6]), LIST_HEAD_INIT(partial[7]),
 };
 static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED;
+static u64 bytes_in_use;            /* under xmalloc_lock */
+
+static void count_bytes(s64 delta)
+{
+    spin_lock(&xmalloc_lock);
+    bytes_in_use += delta;
+    spin_unlock(&xmalloc_lock);
+}
+
+u64 xmalloc_bytes_in_use(void)
+{
+    return bytes_in_use;
+}
 
 static unsigned int size_class(size_t size)
 {
@@ -58,11 +72,15 @@ static bool new_slab(unsigned int c)
 static void *large_alloc(size_t size)
 {
     unsigned int order = 0;
+    void *p;
 
     while ((PAGE_SIZE << order) < size)
         if (++order > MAX_ORDER)
             return NULL;
-    return alloc_xenheap_pages(order);
+    p = alloc_xenheap_pages(order);
+    if (p)
+        count_bytes(PAGE_SIZE << order);
+    return p;
 }
 
 void *xmalloc(size_t size)
@@ -71,6 +89,8 @@ void *xmalloc(size_t size)
     unsigned int c;
     void *obj;
 
+    if (alloc_should_fail())
+        return NULL;
     if (size == 0)
         size = 1;
     if (size > XMALLOC_MAX_SLAB)
@@ -86,6 +106,7 @@ void *xmalloc(size_t size)
     obj = pg->slab_free;
     pg->slab_free = *(void **)obj;
     pg->slab_inuse++;
+    bytes_in_use += class_size(c);
     if (pg->slab_free == NULL)
         list_del(&pg->list);
     spin_unlock(&xmalloc_lock);
@@ -111,6 +132,7 @@ void xfree(void *p)
     pg = virt_to_page(p);
     ASSERT(pg->state == PGS_xenheap);
     if (pg->slab_class == 0) {
+        count_bytes(-(s64)(PAGE_SIZE << pg->order));
         free_xenheap_pages(p, pg->order);
         return;
     }
@@ -121,6 +143,7 @@ void xfree(void *p)
         list_add(&pg->list, &partial[c]);
     *(void **)p = pg->slab_free;
     pg->slab_free = p;
+    bytes_in_use -= class_size(c);
     if (--pg->slab_inuse == 0) {
         list_del(&pg->list);
         free_xenheap_pages(page_to_virt(pg), 0);
