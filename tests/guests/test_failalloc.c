@@ -91,7 +91,6 @@ struct life {
     bool mapped[DOMU_PAGES];
     const char *step;               /* the step that failed, or NULL */
     long rc;                        /* its error */
-    bool nomem_einval;              /* hvm_build: -EINVAL for "no hv memory" */
 };
 
 static uint8_t *win[DOMU_PAGES];    /* dom0's windows onto the domU's frames */
@@ -409,10 +408,6 @@ static long step_hvm_build(struct life *l)
 
     msg[0] = '\0';
     rc = domctl(&op);
-    /* hv's HVM builder says -EINVAL for two allocation failures
-     * (hv/arch/x86/hvm/build.c: fail() in load_multiboot and
-     * load_bzimage); the message says what it was. */
-    l->nomem_einval = rc == -XEN_EINVAL && !strncmp(msg, "no hv memory", 12);
     if (rc && rc != -XEN_ENOMEM)
         printk("hvm_build: %ld: %s\n", rc, msg);
     return rc;
@@ -502,7 +497,7 @@ static void live(struct life *l)
 /* --- the walks --- */
 
 static struct heron_sysctl_fail_alloc baseline;
-static unsigned int cycles, injected, absorbed, einval_for_nomem;
+static unsigned int cycles, injected, absorbed;
 
 /* What the heap holds must be what it held before the life. */
 static bool back_to_baseline(const char *what, uint64_t n)
@@ -548,10 +543,6 @@ static uint64_t cycle(bool hvm, uint32_t how, uint64_t nth, uint64_t seed,
 /* Is rc a clean "out of memory" for this step? */
 static bool clean_error(const struct life *l)
 {
-    if (l->nomem_einval) {
-        einval_for_nomem++;
-        return true;
-    }
     if (!strcmp(l->step, "grant frames") || !strcmp(l->step, "grant map"))
         return l->rc == GNTST_no_device_space || l->rc == GNTST_general_error ||
                l->rc == -XEN_ENOMEM;
@@ -688,6 +679,4 @@ void test_main(void)
     subtest("PV and HVM lives with random failures", random_lives);
     printk("failalloc: %u lives, %u allocations failed, %u absorbed by hv\n", cycles,
            injected, absorbed);
-    printk("failalloc: hvm_build said -EINVAL for %u allocation failures\n",
-           einval_for_nomem);
 }

@@ -25,7 +25,8 @@
 /* The image name a multiboot loader puts before the kernel's arguments. */
 #define KERNEL_NAME "kernel"
 
-#define fail(...) ({ snprintf(err, errlen, __VA_ARGS__); -EINVAL; })
+#define fail_rc(rc, ...) ({ snprintf(err, errlen, __VA_ARGS__); (rc); })
+#define fail(...) fail_rc(-EINVAL, __VA_ARGS__)
 
 /* Nested page-table frames a p2m of p2m_size frames may need, at most. */
 static u64 npt_frames_bound(u64 p2m_size)
@@ -74,7 +75,7 @@ static int load_multiboot(struct domain *d, const struct hvm_build_params *p,
     cmdline = xmalloc(cmdlen);
     buf = xmalloc(PAGE_SIZE);
     if (!cmdline || !buf) {
-        rc = fail("no hv memory for the multiboot information");
+        rc = fail_rc(-ENOMEM, "no hv memory for the multiboot information");
         goto out;
     }
     snprintf(cmdline, cmdlen, "%s %s", KERNEL_NAME, p->cmdline);
@@ -107,7 +108,7 @@ static int load_bzimage(struct domain *d, const struct hvm_build_params *p,
     u8 *buf = xmalloc(PAGE_SIZE);
 
     if (!buf)
-        return fail("no hv memory for the zero page");
+        return fail_rc(-ENOMEM, "no hv memory for the zero page");
     if (hvm_copy_to_gphys(d, bz->load_addr, (const u8 *)p->image + bz->kernel_offset,
                           bz->kernel_len) ||
         hvm_copy_to_gphys(d, HVM_BZ_CMDLINE_ADDR, p->cmdline, strlen(p->cmdline) + 1) ||
@@ -174,6 +175,8 @@ static int plan_kernel(const struct hvm_build_params *p, u64 low_end,
 static int build_planned(struct domain *d, const struct hvm_build_params *p,
                          const struct kernel_plan *k, char *err, size_t errlen)
 {
+    int rc;
+
     if (hvm_p2m_populate(d, p->nr_pages)) {
         snprintf(err, errlen, "out of memory for %lu frames of RAM",
                  (unsigned long)p->nr_pages);
@@ -183,9 +186,10 @@ static int build_planned(struct domain *d, const struct hvm_build_params *p,
         snprintf(err, errlen, "out of memory for the nested page tables");
         return -ENOMEM;
     }
-    if (k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
-                 : load_multiboot(d, p, &k->mb, err, errlen))
-        return -EINVAL;
+    rc = k->is_linux ? load_bzimage(d, p, &k->bz, &k->bzl, err, errlen)
+                     : load_multiboot(d, p, &k->mb, err, errlen);
+    if (rc)
+        return rc;
     hvm_platform_init(d);
     if (k->is_linux) {
         struct hvm_boot_state bs = { k->bz.load_addr, 0, 0 };
