@@ -51,7 +51,10 @@ net_boot() {
 		cmdline = "console=ttyS0 quiet pci=lastbus=1 -- $(net_append)"
 		$NET_CLIENT_VIF
 	EOF
-	net_run_script bench >"$stage/etc/heron/run.sh"
+	{
+		net_run_script bench
+		echo 'echo "heron-dm:"; cat /var/log/heron/dm-*.log'
+	} >"$stage/etc/heron/run.sh"
 	dom0_boot 384M 1024M
 }
 
