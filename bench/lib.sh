@@ -110,14 +110,28 @@ run_kernel_jobs() {
 	return $status
 }
 
-# na_matching PATTERN REASON: na_NAME=REASON for every benchmark of
-# bench/benchmarks.list whose name matches the shell PATTERN (blk_*: the
-# disk figures, dom*: the domain lifecycle ones).
+# bench_names: the name of every benchmark of bench/benchmarks.list.
+bench_names() {
+	sed -n 's/^\(run\|kernel\|dom0\|net\) *\([a-z0-9_]*\) .*/\2/p' \
+		"${here:-bench}/benchmarks.list"
+}
+
+# na_matching PATTERN REASON: na_NAME=REASON for every benchmark whose
+# name matches the shell PATTERN (blk_*: the disk figures, dom*: the
+# domain lifecycle ones).
 na_matching() {
-	for b in $(sed -n 's/^\(run\|kernel\|dom0\|net\) *\([a-z0-9_]*\) .*/\2/p' \
-		"${here:-bench}/benchmarks.list"); do
+	for b in $(bench_names); do
 		# shellcheck disable=SC2254  # PATTERN is a pattern
 		case $b in $1) eval "na_$b=\$2" ;; esac
+	done
+}
+
+# na_other_than PATTERN REASON: na_NAME=REASON for every benchmark whose
+# name does not match PATTERN (a row that measures only some figures).
+na_other_than() {
+	for b in $(bench_names); do
+		# shellcheck disable=SC2254  # PATTERN is a pattern
+		case $b in $1) ;; *) eval "na_$b=\$2" ;; esac
 	done
 }
 

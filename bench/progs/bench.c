@@ -146,8 +146,10 @@ int bench_main(int argc, char **argv, const struct bench *b)
 	ns = (double)(t1 - t0) / (double)iters;
 	tsc = (double)(c1 - c0) / (double)iters;
 	if (b->median_tsc && c1 > c0) {
-		ns *= b->median_tsc() / tsc;
-		tsc = b->median_tsc();
+		double median = b->median_tsc();
+
+		ns *= median / tsc;
+		tsc = median;
 	}
 	if (b->wait_ns) {
 		/* A kernel must never end a requested wait early. */

@@ -55,7 +55,7 @@ enum net_type { NET_PING = 1, NET_DATA, NET_SYNC, NET_ACK };
 /* Every datagram starts with this; the rest of it is padding. */
 struct net_msg {
 	uint32_t type;
-	uint32_t batch;
+	uint32_t batch;   /* DATA, SYNC, ACK: the client's batch; PING: 1 in setup */
 	uint32_t seq;     /* PING, DATA: its number; ACK: the highest seen */
 	uint32_t count;   /* ACK: DATA of this batch received */
 	uint32_t sync;    /* SYNC: a number its ACK echoes */
@@ -66,7 +66,7 @@ static struct {
 	pid_t server;                /* the loopback server, or 0 */
 	struct sockaddr_in peer;
 	uint32_t batch, sync;
-	uint64_t sent, received, lost, stalls;
+	uint64_t sent, received, lost, stalls, repeats;
 	uint64_t ticks[MAX_SAMPLES];
 	uint64_t nticks;
 	uint8_t buf[2048];
@@ -121,6 +121,7 @@ static int serve(int fd)
 			if (m->seq > high)
 				high = m->seq;
 			reply = (m->seq + 1) % ACK_EVERY == 0;
+			ack.sync = 0;       /* SYNCs are numbered from 1 */
 		} else {
 			ack.sync = m->sync;
 			reply = 1;
@@ -292,7 +293,7 @@ static int ping_pong(uint64_t n)
 				return -1;
 			if (!ready) {
 				/* Lost one way or the other: ask again. */
-				net.lost++;
+				net.repeats++;
 				if (send_msg(&m, RTT_BYTES))
 					return -1;
 				continue;
@@ -317,17 +318,24 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The median of the last batch's round trips; their spread is printed
+ * too, since round trips on one CPU shared by three domains need not all
+ * take one path. */
 static double median_rtt(void)
 {
-	uint64_t n = net.nticks;
+	uint64_t n = net.nticks, *t = net.ticks;
 
-	qsort(net.ticks, n, sizeof(net.ticks[0]), cmp_u64);
-	return n % 2 ? (double)net.ticks[n / 2]
-		     : ((double)net.ticks[n / 2 - 1] + (double)net.ticks[n / 2]) / 2;
+	qsort(t, n, sizeof(t[0]), cmp_u64);
+	printf("net_rtt: %llu round trips timed, tsc ticks min %llu, 10%% %llu, median %llu, "
+	       "90%% %llu, max %llu\n", (unsigned long long)n, (unsigned long long)t[0],
+	       (unsigned long long)t[n / 10], (unsigned long long)t[n / 2],
+	       (unsigned long long)t[n * 9 / 10], (unsigned long long)t[n - 1]);
+	return n % 2 ? (double)t[n / 2] : ((double)t[n / 2 - 1] + (double)t[n / 2]) / 2;
 }
 
 /* Takes the queued acknowledgements of this batch into *acked (the next
- * datagram not known received) and *count; *synced when SYNC's came. */
+ * datagram not known received) and *count; sets *synced once the answer
+ * to the latest SYNC is among them. */
 static int take_acks(uint32_t *acked, uint32_t *count, int *synced)
 {
 	struct net_msg r;
@@ -429,7 +437,7 @@ static void disconnect(int is_stream)
 		       (unsigned long long)net.stalls);
 	else
 		printf("net_rtt: %llu round trips of %d bytes, %llu requests repeated\n",
-		       (unsigned long long)net.sent, RTT_BYTES, (unsigned long long)net.lost);
+		       (unsigned long long)net.sent, RTT_BYTES, (unsigned long long)net.repeats);
 	fflush(stdout);
 	if (net.fd >= 0)
 		close(net.fd);
