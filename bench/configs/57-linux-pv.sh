@@ -4,11 +4,12 @@
 # as tests/linux-pv/ does): hv boots pvops-guest as dom0 with the
 # toolstack's root, whose run script creates the domain from the kernel
 # file as packaged (a bzImage; heron's builder unpacks it), 256 MiB, the
-# benchmark initrd plus Debian's xen-blkfront, and the jobs after "--" on
-# its command line; its hvc0 is heron-consoled's ring, its xvda dom0's
-# /dev/sda through heron-blkback.  Same kernel and programs as
-# 55-linux-native.sh, whose figures are this row's denominators.  The
-# network figures: Linux against a pvops-guest domU on xenbr0 (net_boot).
+# benchmark initrd plus Debian's xen-blkfront (and xen-netfront), and the
+# jobs after "--" on its command line; its hvc0 is heron-consoled's ring,
+# its xvda dom0's /dev/sda through heron-blkback.  Same kernel and
+# programs as 55-linux-native.sh, whose figures are this row's
+# denominators.  The network figures: Linux against a pvops-guest domU on
+# xenbr0 (net_boot).
 title="stock Linux PV domU on hv (ratios to stock Linux native)"
 role=measured
 modes="time icount"
