@@ -8,8 +8,12 @@ BENCH_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 # One block I/O program (blkio.c) under a name per pattern; domlife runs in
 # the PV domU configuration's dom0.  Guests only: the host row has neither.
 BENCH_BLK     := $(foreach a,seq rand,$(foreach o,read write,$(foreach s,4k 64k,blk_$(a)_$(o)_$(s))))
-BENCH_GUEST   := $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS) blkio domlife)
-BENCH_HOST    := $(addprefix $(BENCH_OUT)/host/,$(BENCH_PROGS)) $(BENCH_OUT)/host/fileset.cpio
+# One network program (net.c) as the two figures' clients and the server
+# the peer domain runs; the host row runs the clients over loopback.
+BENCH_NET     := net_rtt net_stream net_serve
+BENCH_GUEST   := $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS) blkio domlife net)
+BENCH_HOST    := $(addprefix $(BENCH_OUT)/host/,$(BENCH_PROGS) net_rtt net_stream) \
+                 $(BENCH_OUT)/host/fileset.cpio
 BENCH_INITRD  := $(BENCH_OUT)/initrd.cpio.gz
 BENCH_TOOLS   := $(BENCH_OUT)/bench-report $(BENCH_OUT)/bench-check
 BENCH_OBJ     = $(patsubst %,$(BUILD)/host/bench/%.o,$(1))
@@ -41,6 +45,9 @@ $(BENCH_OUT)/host/%: bench/progs/%.c $(BENCH_LIB) bench/progs/bench.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -static $(BENCH_CFLAGS) $< $(BENCH_LIB) -o $@
 
+$(BENCH_OUT)/host/net_rtt $(BENCH_OUT)/host/net_stream: $(BENCH_OUT)/host/net
+	cp $< $@
+
 # blkio's BLKGETSIZE64 comes from Linux's uapi <linux/fs.h>, which musl-gcc
 # does not search: the toolstack's directory of links to it.
 $(BENCH_OUT)/guest/blkio: BENCH_CFLAGS += -isystem $(TS_UAPI)
@@ -63,13 +70,15 @@ $(BENCH_INITRD): $(BENCH_GUEST) $(BENCH_OUT)/host/fileset.cpio bench/guest/init.
 	cp $(addprefix $(BENCH_OUT)/guest/,$(BENCH_PROGS)) $(BENCH_OUT)/host/fileset.cpio \
 		$(BENCH_OUT)/root/bench/
 	for p in $(BENCH_BLK); do cp $(BENCH_OUT)/guest/blkio $(BENCH_OUT)/root/bench/$$p; done
+	for p in $(BENCH_NET); do cp $(BENCH_OUT)/guest/net $(BENCH_OUT)/root/bench/$$p; done
 	install -m 755 bench/guest/init.sh $(BENCH_OUT)/root/init
 	pvops-guest/mkinitrd $(BENCH_OUT)/root $@
 
 # The Linux PV domU's benchmark initrd: the same root plus Debian's
-# xen-blkfront module (its disk driver is a module; taken from the fetched
-# .deb as tests/linux-pv/build.mk does), which /init loads before the
-# jobs.  50-linux-pv.sh puts it and the kernel in dom0's root per boot.
+# xen-blkfront and xen-netfront modules (its disk and network drivers are
+# modules; taken from the fetched .deb as tests/linux-pv/build.mk does),
+# which /init loads before the jobs (xen-netfront for an "ifup" job).
+# 57-linux-pv.sh puts it and the kernel in dom0's root per boot.
 BENCH_LPV_INITRD := $(BENCH_OUT)/linux-pv-initrd.cpio.gz
 ALL_TARGETS += $(BENCH_LPV_INITRD)
 $(BENCH_LPV_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
@@ -79,8 +88,29 @@ $(BENCH_LPV_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
 	if deb=$$(ls $(LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
 		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
 			'./lib/modules/*/kernel/drivers/block/xen-blkfront.ko' \
-			> $(BENCH_OUT)/linux-pv-root/lib/modules/xen-blkfront.ko; fi
+			> $(BENCH_OUT)/linux-pv-root/lib/modules/xen-blkfront.ko && \
+		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
+			'./lib/modules/*/kernel/drivers/net/xen-netfront.ko' \
+			> $(BENCH_OUT)/linux-pv-root/lib/modules/xen-netfront.ko; fi
 	pvops-guest/mkinitrd $(BENCH_OUT)/linux-pv-root $@
+
+# The Linux HVM domU's network initrd: the same root plus Debian's
+# ne2k-pci and 8390 modules for heron-dm's NE2000 (as toolstack/build.mk
+# takes them for test_hvm_domains), loaded by /init for an "ifup" job.
+# 60-linux-hvm.sh's network boot puts it in dom0's root.
+BENCH_LHVM_INITRD := $(BENCH_OUT)/linux-hvm-initrd.cpio.gz
+ALL_TARGETS += $(BENCH_LHVM_INITRD)
+$(BENCH_LHVM_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
+	rm -rf $(BENCH_OUT)/linux-hvm-root
+	cp -a $(BENCH_OUT)/root $(BENCH_OUT)/linux-hvm-root
+	mkdir -p $(BENCH_OUT)/linux-hvm-root/lib/modules
+	if deb=$$(ls $(LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
+		for m in 8390 ne2k-pci; do \
+			dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
+				"./lib/modules/*/kernel/drivers/net/ethernet/8390/$$m.ko" \
+				> $(BENCH_OUT)/linux-hvm-root/lib/modules/$$m.ko || exit 1; \
+		done; fi
+	pvops-guest/mkinitrd $(BENCH_OUT)/linux-hvm-root $@
 
 # The PV domU configuration's dom0 root: the toolstack's (heron,
 # heron-xenstored, heron-consoled, heron-blkback, its /init), plus domlife

@@ -110,14 +110,28 @@ run_kernel_jobs() {
 	return $status
 }
 
-# na_matching PATTERN REASON: na_NAME=REASON for every benchmark of
-# bench/benchmarks.list whose name matches the shell PATTERN (blk_*: the
-# disk figures, dom*: the domain lifecycle ones).
+# bench_names: the name of every benchmark of bench/benchmarks.list.
+bench_names() {
+	sed -n 's/^\(run\|kernel\|dom0\|net\) *\([a-z0-9_]*\) .*/\2/p' \
+		"${here:-bench}/benchmarks.list"
+}
+
+# na_matching PATTERN REASON: na_NAME=REASON for every benchmark whose
+# name matches the shell PATTERN (blk_*: the disk figures, dom*: the
+# domain lifecycle ones).
 na_matching() {
-	for b in $(sed -n 's/^\(run\|kernel\|dom0\) *\([a-z0-9_]*\) .*/\2/p' \
-		"${here:-bench}/benchmarks.list"); do
+	for b in $(bench_names); do
 		# shellcheck disable=SC2254  # PATTERN is a pattern
 		case $b in $1) eval "na_$b=\$2" ;; esac
+	done
+}
+
+# na_other_than PATTERN REASON: na_NAME=REASON for every benchmark whose
+# name does not match PATTERN (a row that measures only some figures).
+na_other_than() {
+	for b in $(bench_names); do
+		# shellcheck disable=SC2254  # PATTERN is a pattern
+		case $b in $1) ;; *) eval "na_$b=\$2" ;; esac
 	done
 }
 
@@ -126,4 +140,124 @@ na_matching() {
 scratch_disk() {
 	rm -f "$log.disk"
 	truncate -s 32M "$log.disk"
+}
+
+# ---- heron create in hv's dom0 (the PV domU rows) ----
+# A configuration whose domains are made by the toolstack stages dom0's
+# root (dom0_stage), writes its domains' configs and /etc/heron/run.sh
+# (dom0_run_domain gives the lines for one measured domain) and boots it
+# (dom0_boot).  hv boots pvops-guest as dom0 with that root: its /init
+# (toolstack/dom0/init.sh) starts heron-xenstored, heron-consoled,
+# heron-blkback and heron-netback, runs /etc/heron/run.sh on the console
+# and powers the machine off.
+
+# dom0_stage: $stage, a copy of the PV domU rows' dom0 root
+# ($BUILD/bench/dom0-root: the toolstack's, domlife, the benchmark initrd
+# as /boot/bench-initrd.cpio.gz) for this boot, with /etc/heron.
+dom0_stage() {
+	stage=$log.root
+	rm -rf "$stage"
+	cp -a "$BUILD/bench/dom0-root" "$stage"
+	rm -f "$stage/.stamp"
+	mkdir -p "$stage/etc/heron"
+}
+
+# dom0_run_domain NAME: run-script lines that create the domain of
+# /etc/heron/NAME.cfg, wait until it is gone (it powers itself off after
+# its jobs) and print its console log (heron-consoled's).
+dom0_run_domain() {
+	cat <<-EOF
+		heron create /etc/heron/$1.cfg || exit 1
+		# Blocks until heron-consoled closes the relay (the domain is gone);
+		# retried while consoled has not taken the new domain on yet.
+		id=\$(heron list --json $1 | sed -n 's/.*"id":\([0-9]*\),.*/\1/p')
+		while heron list $1 >/dev/null 2>&1; do
+			heron console $1 </dev/console >/dev/null 2>&1 || sleep 0.2
+		done
+		tr -d '\r' </var/log/heron/console-\$id.log
+	EOF
+}
+
+# dom0_boot DOM0_MEM QEMU_MEM: packs $stage into dom0's initrd and boots
+# hv with it and pvops-guest as dom0 (DOM0_MEM, e.g. 128M) in a QEMU of
+# QEMU_MEM, a fresh scratch disk as dom0's /dev/sda.
+dom0_boot() {
+	pvops-guest/mkinitrd "$stage" "$log.initrd" >/dev/null || return 1
+	rm -rf "$stage"
+	scratch_disk
+	qemu_boot -cpu max -m "$2" -kernel "$BUILD/hv.elf" -append "dom0_mem=$1" \
+		-initrd "$BUILD/pvops-guest.elf,$log.initrd" \
+		-drive "file=$log.disk,format=raw,if=ide,index=0"
+	status=$?
+	rm -f "$log.disk" "$log.initrd"
+	return $status
+}
+
+# ---- the network figures ----
+# The measured domain (the client) has NET_CLIENT_IP, its peer (net_serve)
+# NET_PEER_IP, both on xenbr0 through heron-netback.
+NET_CLIENT_IP=10.0.1.1
+NET_PEER_IP=10.0.1.2
+
+# net_append: /init's words for the client: eth0's address, then each of
+# $net_jobs with the peer's address as its operand.
+net_append() {
+	printf 'ifup:%s ' "$NET_CLIENT_IP"
+	printf '%s\n' "$net_jobs" | while read -r prog args; do
+		[ -n "$prog" ] || continue
+		printf '%s:%s ' "$prog" "$(printf '%s' "${args:+$args }$NET_PEER_IP" | tr ' ' :)"
+	done
+}
+
+# net_peer_cfg: the peer domain's config, a 64 MiB pvops-guest domU with
+# the benchmark initrd whose /init configures eth0 and runs net_serve
+# until dom0 destroys it.
+net_peer_cfg() {
+	cat <<-EOF
+		name = "peer"
+		memory = 64
+		kernel = "/boot/pvops-guest.elf"
+		ramdisk = "/boot/bench-initrd.cpio.gz"
+		cmdline = "ifup:$NET_PEER_IP net_serve"
+		vif = [ 'bridge=xenbr0,mac=00:16:3e:00:0b:02' ]
+	EOF
+}
+
+# The measured domain's vif (its config's line).
+NET_CLIENT_VIF="vif = [ 'bridge=xenbr0,mac=00:16:3e:00:0b:01' ]"
+
+# net_run_script MEASURED: /etc/heron/run.sh of a network boot: the peer
+# domain first (until net_serve is ready, 60 s at most), then the
+# measured domain (/etc/heron/MEASURED.cfg) to its end, then the peer is
+# destroyed and its console printed with "peer: " before each line.
+net_run_script() {
+	cat <<-EOF
+		heron create /etc/heron/peer.cfg || exit 1
+		peer=\$(heron list --json peer | sed -n 's/.*"id":\([0-9]*\),.*/\1/p')
+		i=0
+		until grep -q '^net_serve: ready' /var/log/heron/console-\$peer.log 2>/dev/null; do
+			i=\$((i + 1))
+			[ \$i -le 300 ] || { echo "net: peer never ready"; break; }
+			sleep 0.2
+		done
+	EOF
+	dom0_run_domain "$1"
+	cat <<-EOF
+		heron destroy peer
+		tr -d '\r' </var/log/heron/console-\$peer.log | sed 's/^/peer: /'
+	EOF
+}
+
+# run_net_jobs FUNCTION: when there are $net_jobs, boots once more through
+# FUNCTION (the configuration's network boot, its console into $log) and
+# appends that console to this boot's $log.
+run_net_jobs() {
+	[ -n "${net_jobs-}" ] || return 0
+	main_log=$log
+	log=$main_log.net
+	status=0
+	"$1" || status=$?
+	tr -d '\r' <"$log" >>"$main_log"
+	log=$main_log
+	return $status
 }

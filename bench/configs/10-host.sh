@@ -3,7 +3,9 @@
 # programs cost on real hardware (or whatever VM the build machine is).
 # Pinned to one CPU like the 1-vCPU guests, so the pipe ping-pong is a
 # context switch and not a cross-CPU wakeup; the mixed job unpacks into
-# tmpfs, as the guests unpack into their ramfs.
+# tmpfs, as the guests unpack into their ramfs.  The network clients run
+# without a peer: each forks its own server on 127.0.0.1 (loopback, on
+# the same CPU), the reference of the network figures.
 title="host: Linux on 1 CPU, no emulation (reference)"
 role=reference
 modes="time"
@@ -14,5 +16,6 @@ na_matching 'dom*' "no hypervisor: no domains"
 
 boot() {
 	export TMPDIR=/dev/shm
+	jobs=$(printf '%s\n%s\n' "$jobs" "${net_jobs-}")
 	host_jobs "$BUILD/bench/host" taskset -c 0
 }

@@ -7,6 +7,7 @@ modes="time icount"
 na_hypercall="natively there is no hypervisor to call"
 na_evtchn="natively there are no domains and no event channels"
 na_matching 'dom*' "natively there are no domains"
+na_matching 'net_*' "natively pvops-guest has no network to a second machine: its one NIC driver is netfront, a PV device; the host row's loopback is the reference (docs/benchmarks.md)"
 
 # The block benchmarks use /dev/sda: QEMU's IDE disk, a fresh image.
 boot() {

@@ -9,6 +9,7 @@ title="pvops-guest PV dom0 on hv"
 role=measured
 modes="time icount"
 na_matching 'dom*' "dom0 is built by hv at boot; the PV domU row times heron create and destroy from dom0"
+na_matching 'net_*' "dom0 is not on the network: xenbr0 (heron-netback) bridges domUs only and has no dom0 port; the PV domU row measures domU to domU"
 
 # The block benchmarks use dom0's /dev/sda, QEMU's IDE disk (a fresh
 # image) through hv's port I/O emulation: dom0's direct disk access, the

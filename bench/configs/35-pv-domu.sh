@@ -1,18 +1,20 @@
-# shellcheck shell=sh disable=SC2034  # bench/run reads the variables
+# shellcheck shell=sh disable=SC2034,SC2154  # bench/run reads the variables; bench/run and lib.sh set log, stage
 # pvops-guest as a PV domU on heron's hypervisor, created by the toolstack
 # in dom0 the way a user would: hv boots pvops-guest as dom0 with the
 # toolstack's root (heron-xenstored, heron-consoled, heron-blkback), whose
 # run script creates the measured domU with `heron create` (the same
 # kernel file, 256 MiB, the benchmark initrd and jobs on its command
 # line; its xvda is dom0's /dev/sda through heron-blkback), waits until it
-# has powered itself off, and prints its console log (heron-consoled's).
+# has powered itself off, and prints its console log (heron-consoled's);
+# lib.sh's dom0_stage, dom0_run_domain and dom0_boot.
 # While the domU runs, dom0 only waits: `heron console` blocked in poll on
 # the consoled socket, consoled and blkback blocked on their event
 # channels, heron's monitor on a xenstore watch (with a domain_info
 # hypercall a second).  Then dom0 times domain lifecycles itself
 # (domlife: create, first output, /init up, destroy) with the toolstack's
 # example domU initrd.  The dom0 side is toolstack/dom0/init.sh's, the
-# run script is generated here per boot.
+# run script is generated here per boot.  The network figures have a boot
+# of their own (net_boot).
 title="pvops-guest PV domU on hv"
 role=measured
 modes="time icount"
@@ -33,36 +35,35 @@ kernel = "/boot/pvops-guest.elf"
 ramdisk = "/boot/domu-initrd.cpio.gz"'
 
 boot() {
-	stage=$log.root
-	rm -rf "$stage"
-	cp -a "$BUILD/bench/dom0-root" "$stage"
-	rm -f "$stage/.stamp"
-	mkdir -p "$stage/etc/heron"
+	dom0_stage
 	printf '%s\n' "$domu_cfg" | sed -e "s|JOBS|$(guest_append)|" \
 		-e "s|DISK|'phy:/dev/sda,xvda,w'|" >"$stage/etc/heron/bench.cfg"
 	printf '%s\n' "$life_cfg" >"$stage/etc/heron/life.cfg"
 	life_t=$(printf '%s\n' "${dom0_jobs-}" | sed -n '1s/.*-t \([0-9]*\).*/\1/p')
-	cat >"$stage/etc/heron/run.sh" <<-EOF
-		heron create /etc/heron/bench.cfg || exit 1
-		# Blocks until heron-consoled closes the relay (the domain is gone);
-		# retried while consoled has not taken the new domain on yet.
-		id=\$(heron list --json bench | sed -n 's/.*"id":\([0-9]*\),.*/\1/p')
-		while heron list bench >/dev/null 2>&1; do
-			heron console bench </dev/console >/dev/null 2>&1 || sleep 0.2
-		done
-		tr -d '\r' </var/log/heron/console-\$id.log
-		${life_t:+domlife -t $life_t /etc/heron/life.cfg 'heron domU: up'}
-	EOF
-	pvops-guest/mkinitrd "$stage" "$log.initrd" >/dev/null || return 1
-	rm -rf "$stage"
-	scratch_disk
-	qemu_boot -cpu max -m 768M -kernel "$BUILD/hv.elf" -append "dom0_mem=128M" \
-		-initrd "$BUILD/pvops-guest.elf,$log.initrd" \
-		-drive "file=$log.disk,format=raw,if=ide,index=0"
+	{
+		dom0_run_domain bench
+		echo "${life_t:+domlife -t $life_t /etc/heron/life.cfg 'heron domU: up'}"
+	} >"$stage/etc/heron/run.sh"
+	dom0_boot 128M 768M
 	status=$?
-	rm -f "$log.disk" "$log.initrd"
 	run_kernel_jobs kernel_boot || return
+	run_net_jobs net_boot || return
 	return $status
+}
+
+# The network figures: the measured domU (the same kernel and initrd, 64
+# MiB like its peer: creating 256 MiB costs seconds and the figures need
+# no memory; no disk) as the client of a second pvops-guest domU running
+# net_serve, both on xenbr0 (netfront, heron-netback's grant copies and
+# bridge), in a boot of their own: the idle peer would otherwise wake 100
+# times a second during the other figures.
+net_boot() {
+	dom0_stage
+	net_peer_cfg >"$stage/etc/heron/peer.cfg"
+	printf '%s\n' "$domu_cfg" | sed -e "s|JOBS|$(net_append)|" -e 's|^memory = .*|memory = 64|' \
+		-e "s|^disk = .*|$NET_CLIENT_VIF|" >"$stage/etc/heron/bench.cfg"
+	net_run_script bench >"$stage/etc/heron/run.sh"
+	dom0_boot 128M 768M
 }
 
 # The PV kernels (bench/kernels/) as domUs of hv, built at boot (domu=)

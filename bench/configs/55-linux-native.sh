@@ -13,6 +13,7 @@ na_hypercall="natively there is no hypervisor to call"
 na_evtchn="natively there are no domains and no event channels"
 na_matching 'blk_*' "the benchmark initrd has no Linux modules (Debian's kernel has its disk drivers as modules) and no device nodes for a disk"
 na_matching 'dom*' "natively there are no domains"
+na_matching 'net_*' "natively there is no second machine to talk to (one QEMU, no network backend); the host row's loopback is the reference (docs/benchmarks.md)"
 linux_pending
 
 boot() {

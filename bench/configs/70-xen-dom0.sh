@@ -10,6 +10,7 @@ role=measured
 modes="time icount"
 na_evtchn="cannot run here: Xen 4.17 on x86 starts no domain but dom0 without a toolstack (no dom0less), and none runs in this dom0"
 na_matching 'dom*' "no toolstack for Xen in this dom0 (xl needs Linux and libxl)"
+na_matching 'net_*' "no second domain on Xen here: no toolstack and no network backend in this dom0"
 
 # The block benchmarks use dom0's /dev/sda, QEMU's IDE disk (a fresh
 # image), through Xen's port I/O emulation.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of the benchmark initrd.  Each argument is one job,
 # "PROGRAM:ARG:ARG...", run as /bench/PROGRAM ARG... between markers; then
-# the machine powers off.
+# the machine powers off.  "ifup:ADDR" is no program: it gives eth0 the
+# address ADDR/24 for the network figures (bench/lib.sh's net_append).
 export PATH=/bin
 mkdir -p /tmp
 # The Linux PV domU's initrd carries Debian's xen-blkfront (a module):
@@ -22,6 +23,22 @@ for job in "$@"; do
 	set +f
 	prog=$1
 	shift
+	if [ "$prog" = ifup ]; then
+		# Linux's NIC drivers are modules (xen-netfront in the PV
+		# initrd, ne2k-pci for heron-dm's NE2000 in the HVM one); the
+		# device may still be probing.
+		for m in xen-netfront 8390 ne2k-pci; do
+			[ ! -e /lib/modules/$m.ko ] || insmod /lib/modules/$m.ko ||
+				echo "init: insmod $m failed"
+		done
+		i=0
+		until ifconfig eth0 "$1" netmask 255.255.255.0 up 2>/dev/null; do
+			i=$((i + 1))
+			[ $i -le 150 ] || { echo "init: no eth0 for $1"; break; }
+			sleep 0.2
+		done
+		continue
+	fi
 	echo "=== BEGIN $prog ==="
 	"/bench/$prog" "$@"
 	echo "=== END $prog (status $?) ==="

@@ -61,12 +61,13 @@ static const char *program_dir(const char *argv0)
 	return slash == argv0 ? "/" : dir;
 }
 
-static int usage(void)
+static int usage(const struct bench *b)
 {
-	fprintf(stderr, "usage: %s [-t TARGET_MS] [-n ITERATIONS]\n"
+	fprintf(stderr, "usage: %s [-t TARGET_MS] [-n ITERATIONS]%s%s\n"
 		"  -t  run the timed batch for about TARGET_MS (default %d)\n"
 		"  -n  run exactly ITERATIONS timed operations instead\n",
-		bench_name, DEFAULT_TARGET_MS);
+		bench_name, b->operand_usage ? " " : "",
+		b->operand_usage ? b->operand_usage : "", DEFAULT_TARGET_MS);
 	return 2;
 }
 
@@ -109,18 +110,22 @@ int bench_main(int argc, char **argv, const struct bench *b)
 		switch (opt) {
 		case 't':
 			if (parse_count(optarg, 3600 * 1000, &target_ms))
-				return usage();
+				return usage(b);
 			break;
 		case 'n':
 			if (parse_count(optarg, MAX_ITERS, &iters))
-				return usage();
+				return usage(b);
 			break;
 		default:
-			return usage();
+			return usage(b);
 		}
 	}
-	if (optind != argc)
-		return usage();
+	if (b->operands) {
+		if (b->operands(argc - optind, argv + optind))
+			return usage(b);
+	} else if (optind != argc) {
+		return usage(b);
+	}
 
 	if (b->setup && b->setup(program_dir(argv[0])))
 		return 1;
@@ -140,6 +145,12 @@ int bench_main(int argc, char **argv, const struct bench *b)
 
 	ns = (double)(t1 - t0) / (double)iters;
 	tsc = (double)(c1 - c0) / (double)iters;
+	if (b->median_tsc && c1 > c0) {
+		double median = b->median_tsc();
+
+		ns *= median / tsc;
+		tsc = median;
+	}
 	if (b->wait_ns) {
 		/* A kernel must never end a requested wait early. */
 		if (ns <= (double)b->wait_ns) {

@@ -7,7 +7,8 @@
  *
  *   BENCH name=NAME unit=UNIT value=NS_PER_OP iters=N tsc=TICKS_PER_OP
  *
- * (less the operation's wait_ns, if it has one)
+ * (less the operation's wait_ns, if it has one; the median operation's
+ * figures when the program keeps them, median_tsc)
  * value comes from clock_gettime(CLOCK_MONOTONIC); tsc from rdtsc.  Under
  * QEMU -icount shift=0 the guest TSC advances by one per executed
  * instruction, so there tsc is the instruction count per operation.
@@ -36,6 +37,21 @@ struct bench {
 	 * same proportion.
 	 */
 	uint64_t wait_ns;
+	/*
+	 * Optional: takes the operands after the options (a peer's address);
+	 * returns 0, or -1 after printing why.  Without it operands are a
+	 * usage error.  operand_usage names them in the usage line.
+	 */
+	int (*operands)(int argc, char **argv);
+	const char *operand_usage;
+	/*
+	 * Optional: the median TSC ticks of one operation of the last run(),
+	 * for operations that may stall now and then (a lost datagram waits
+	 * for a timeout): the figures are then that median, in ticks and in
+	 * nanoseconds at the timed batch's rate of nanoseconds per tick,
+	 * instead of the batch's mean.
+	 */
+	double (*median_tsc)(void);
 };
 
 int bench_main(int argc, char **argv, const struct bench *b);

@@ -5,11 +5,16 @@
 # per operation.  Boots the configuration twice under -icount with the
 # program at a fixed count (-n N1, then -n N2) and divides the difference
 # of the counters by the difference of operations, so boot, start-up and
-# power-off cancel out.  Uses the configuration's own boot function.
+# power-off cancel out.  Uses the configuration's own boot function, or
+# for a network client (net_rtt, net_stream) its network boot (net_boot,
+# or boot where that is all the configuration runs): the measured domain's
+# counts, not the peer's.
 #
 # usage: bench/tools/counts.sh [-b BUILD] CONFIG PROGRAM N1 N2
-#   CONFIG   pv-dom0, xen-dom0 (hypercalls) or hvm-hv, linux-hvm (VM exits)
+#   CONFIG   pv-dom0, pv-domu, xen-dom0 (hypercalls) or hvm-hv, linux-hvm,
+#            linux-hvm-dm (VM exits)
 #   e.g.     bench/tools/counts.sh pv-dom0 fork 100 1100
+#            bench/tools/counts.sh pv-domu net_rtt 100 300
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,12 +38,17 @@ trap 'rm -rf "$dir"' EXIT
 # counters N: "KEY VALUE" lines of the counters after a boot with -n N.
 counters() {
 	(
-		mode=icount log=$dir/$1.log jobs="$prog -n $1" kernel_jobs=
+		mode=icount log=$dir/$1.log jobs="$prog -n $1" kernel_jobs= net_jobs= run=boot
 		# shellcheck source=bench/lib.sh
 		. "$here/lib.sh"
 		# shellcheck disable=SC1090
 		. "$f"
-		boot >/dev/null 2>&1 || :
+		case $prog in
+		net_*)
+			net_jobs=$jobs jobs=
+			! command -v net_boot >/dev/null || run=net_boot ;;
+		esac
+		$run >/dev/null 2>&1 || :
 		console_text >"$log.console"
 		tr -d '\r' <"$log" >"$log.txt"
 	)
@@ -51,7 +61,7 @@ counters() {
 		-e 's/^pvops-guest: batched requests: \([0-9]*\) page-table entries, \([0-9]*\) mmuext ops/pte-writes \1\nmmuext-ops \2/p' \
 		-e 's/^pvops-guest: entries: \([0-9]*\) system calls, \([0-9]*\) exceptions, \([0-9]*\) event upcalls/syscall-bounces \1\nexception-bounces \2\nevent-upcalls \3/p' \
 		"$dir/$1.log.txt"
-	sed -n 's/^hvm: domain 1 exits: \([0-9]*\) total: /exits \1, /p' "$dir/$1.log.txt" |
+	sed -n 's/^hvm: domain [0-9]* exits: \([0-9]*\) total: /exits \1, /p' "$dir/$1.log.txt" |
 		tr ',' '\n' | sed -n 's/^ *\([a-z]*\) \([0-9]*\)$/\1 \2/p'
 }
 
