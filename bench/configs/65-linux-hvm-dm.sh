@@ -8,8 +8,8 @@
 # net_serve on xenbr0 (lib.sh's net_run_script).  The other figures of
 # Linux under HVM are the linux-hvm row's (hv's hvm= at boot, no device
 # model, no dom0 work); a row of its own keeps that row's boot as it was
-# and its test short.  hv's DSDT has no PCI root bridge: pci=lastbus=1
-# makes Linux scan bus 0.  dom0 gets 384 MiB as for the Linux PV domU.
+# and its test short.  hv's DSDT names the PCI root bridge, so Linux finds
+# heron-dm's bus 0 unaided.  dom0 gets 384 MiB as for the Linux PV domU.
 title="stock Linux HVM domU by heron create, heron-dm's NE2000 (network only)"
 role=measured
 modes="time icount"
@@ -32,7 +32,7 @@ boot() {
 		memory = 256
 		kernel = "/boot/vmlinuz"
 		ramdisk = "/boot/linux-hvm-initrd.cpio.gz"
-		cmdline = "console=ttyS0 quiet pci=lastbus=1 -- $(net_append)"
+		cmdline = "console=ttyS0 quiet -- $(net_append)"
 		$NET_CLIENT_VIF
 	EOF2
 	{

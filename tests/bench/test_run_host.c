@@ -37,6 +37,10 @@ static const char *const blk_programs[] = {
 	"blk_rand_read_4k", "blk_rand_read_64k", "blk_rand_write_4k", "blk_rand_write_64k",
 };
 
+/* The network clients: over loopback on the host, against a peer domU in
+ * the PV domU configuration's network boot. */
+static const char *const net_programs[] = { "net_rtt", "net_stream" };
+
 /* Timed by dom0 in the PV domU configuration only. */
 static const char *const dom_figures[] = { "domcreate", "domoutput", "domboot", "domdestroy" };
 
@@ -118,8 +122,11 @@ START_TEST(test_quick_host_run)
 			     "\"stock Linux PV domU on hv (ratios to stock Linux native)\" "
 			     "ratio_to=linux-native pending=\""), "%s", raw);
 	ck_assert_msg(strstr(raw, "NA config=linux-pv name=domboot note=\"the pvops-guest"), "%s", raw);
-	ck_assert_msg(strstr(md, "| network round trip and throughput | not written yet"),
-		      "network figure without its reason");
+	assert_results(raw, "host", "time", net_programs, N(net_programs));
+	ck_assert_msg(strstr(raw, "NA config=native name=net_rtt note=\"natively pvops-guest "
+			     "has no network"), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=pv-dom0 name=net_stream note=\"dom0 is not on "
+			     "the network"), "%s", raw);
 	/* Goals of unselected rows have no figures, and say so. */
 	ck_assert_msg(strstr(md, "| 1.50x | no figure | no figure |"), "%s", md);
 	ck_assert_msg(strstr(md, "| n/a |"), "no n/a cell");
@@ -210,6 +217,7 @@ START_TEST(test_quick_pv_domu_boot)
 		assert_results(raw, "pv-domu", modes[m], blk_programs, N(blk_programs));
 		assert_results(raw, "pv-domu", modes[m], dom_figures, N(dom_figures));
 		assert_results(raw, "pv-domu", modes[m], kernels, N(kernels));
+		assert_results(raw, "pv-domu", modes[m], net_programs, N(net_programs));
 	}
 	ck_assert_int_eq(count(raw, "FAIL "), 0);
 	ck_assert_int_eq(count(raw, "NA config=pv-domu "), 0);
@@ -273,7 +281,7 @@ START_TEST(test_failing_program_is_recorded)
 	raw = slurp(FAKE "/out/raw.txt");
 	ck_assert_msg(strstr(raw, "FAIL config=host mode=time run=1 name=fork note=\"exited "
 			     "with status 3 and no result line: broken on purpose"), "%s", raw);
-	ck_assert_int_eq(count(raw, "RESULT config=host"), 8);
+	ck_assert_int_eq(count(raw, "RESULT config=host"), 10);
 	md = slurp(FAKE "/out/results.md");
 	ck_assert_msg(strstr(md, "| failed |"), "no failed cell");
 	free(raw);
