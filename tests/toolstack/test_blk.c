@@ -4,7 +4,9 @@
  * sda2: 4 MiB of 0x5a bytes, read-only to the guest, sda3: 64 MiB of
  * scratch), QEMU gives it to dom0 as /dev/sda, and tests/toolstack/
  * scripts/blk.sh runs three domUs whose xvda heron-blkback serves from
- * those partitions.  After QEMU exits the host checks the image by
+ * those partitions (the third also sees its backend go Closing, fails,
+ * closes, and reconnects when the backend is back in InitWait).  After
+ * QEMU exits the host checks the image by
  * xxHash digest: sda1 holds exactly the pattern the domU wrote (computed
  * here with the same generator); sda3 exactly what the random run left
  * on it (RANDOM_OPS operations replayed here from the same seed: every
@@ -197,6 +199,16 @@ START_TEST(pv_block)
              "/local/domain/0/backend/vbd/3/51712\n");
     HAS(out, "blk size: 4194304\n");
     HAS(out, "blk write: I/O error\n");
+    /* ro's backend goes Closing, then back to InitWait. */
+    HAS(out, "check 1: blk check: 1024 blocks of 0x5a\n");
+    HAS(out, "check 2: blk check: read at block 0: I/O error\n");
+    HAS(out, "blkfront: xvda: backend went to state 5: 0 requests failed, closed, "
+             "grants ended (0 still mapped)\n");
+    HAS(out, "vbd/3/51712: disconnected (frontend closed), ");
+    HAS(out, "after Closing: frontend 6, backend 6\n");
+    HAS(out, "blkfront: xvda: reconnected (0)\n");
+    HAS(out, "check 3: blk check: 1024 blocks of 0x5a\n");
+    HAS(out, "after InitWait: frontend 4, backend 4\n");
     HAS(out, "destroy ro: 0\n");
     HAS(out, "xenstore and free memory: back\n");
     HAS(out, "vbd/3/51712: /dev/sda2, 8192 sectors, read-only\n");

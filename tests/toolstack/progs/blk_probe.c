@@ -12,6 +12,7 @@
  *                                  written, then every block written read
  *                                  back after an fsync; N = 0: until killed,
  *                                  a "blk progress" line every 100 ops
+ *   blk-probe check DEV BYTE       reads the whole device: every byte BYTE?
  *   blk-probe write DEV            one write (expected to fail: read-only)
  * Prints one result line per command ("blk ...").
  */
@@ -160,16 +161,39 @@ static int random_io(int fd, uint64_t seed, unsigned long n)
     return 0;
 }
 
+static int check(int fd, uint8_t byte)
+{
+    uint64_t blocks = device_size(fd) / BLK_PATTERN_BLOCK;
+    static uint8_t buf[MAX_RUN * BLK_PATTERN_BLOCK], want[MAX_RUN * BLK_PATTERN_BLOCK];
+
+    memset(want, byte, sizeof(want));
+    for (uint64_t b = 0; b < blocks; b += MAX_RUN) {
+        unsigned int n = blocks - b < MAX_RUN ? (unsigned int)(blocks - b) : MAX_RUN;
+
+        if (pread(fd, buf, n * BLK_PATTERN_BLOCK, (off_t)(b * BLK_PATTERN_BLOCK)) !=
+            (ssize_t)(n * BLK_PATTERN_BLOCK)) {
+            printf("blk check: read at block %llu: %s\n", (unsigned long long)b, strerror(errno));
+            return 1;
+        }
+        if (memcmp(buf, want, n * BLK_PATTERN_BLOCK)) {
+            printf("blk check: blocks %llu.. differ\n", (unsigned long long)b);
+            return 1;
+        }
+    }
+    printf("blk check: %llu blocks of 0x%02x\n", (unsigned long long)blocks, byte);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int fd;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 3) {
-        fprintf(stderr, "usage: blk-probe size|fill|random|write DEV [SEED [N]]\n");
+        fprintf(stderr, "usage: blk-probe size|fill|random|check|write DEV [SEED [N]|BYTE]\n");
         return 2;
     }
-    fd = open(argv[2], !strcmp(argv[1], "size") ? O_RDONLY : O_RDWR);
+    fd = open(argv[2], !strcmp(argv[1], "size") || !strcmp(argv[1], "check") ? O_RDONLY : O_RDWR);
     if (fd < 0) {
         printf("blk %s: open %s: %s\n", argv[1], argv[2], strerror(errno));
         return 1;
@@ -180,6 +204,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "fill") && argc == 4)
         return fill(fd, strtoull(argv[3], NULL, 0));
+    if (!strcmp(argv[1], "check") && argc == 4)
+        return check(fd, (uint8_t)strtoul(argv[3], NULL, 0));
     if (!strcmp(argv[1], "random") && argc == 5)
         return random_io(fd, strtoull(argv[3], NULL, 0), strtoul(argv[4], NULL, 0));
     if (!strcmp(argv[1], "write")) {
