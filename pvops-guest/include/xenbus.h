@@ -60,6 +60,10 @@ struct xenbus_device {
 	unsigned int id;          /* the ID part of nodename */
 	struct xenbus_watch otherend_watch;
 	char otherend_state_path[160];
+	/* Set by the watch (event context) whenever the backend's state
+	 * node changes; a driver clears it when it reads the state from
+	 * process context (nothing else may read xenstore). */
+	bool otherend_changed;
 };
 
 int xenbus_switch_state(struct xenbus_device *dev, XenbusState state);

@@ -1,14 +1,17 @@
 /*
  * Scenario test of the PV block path (issue 6) on the real hv: the host
- * makes a raw disk image with an MBR (sda1: 16 MiB for the pattern,
- * sda2: 4 MiB of 0x5a bytes, read-only to the guest, sda3: 16 MiB of
+ * makes a raw disk image with an MBR (sda1: 64 MiB for the pattern,
+ * sda2: 4 MiB of 0x5a bytes, read-only to the guest, sda3: 64 MiB of
  * scratch), QEMU gives it to dom0 as /dev/sda, and tests/toolstack/
  * scripts/blk.sh runs three domUs whose xvda heron-blkback serves from
- * those partitions.  After QEMU exits the host checks the image by
+ * those partitions (the third also sees its backend go Closing, fails,
+ * closes, and reconnects when the backend is back in InitWait).  After
+ * QEMU exits the host checks the image by
  * xxHash digest: sda1 holds exactly the pattern the domU wrote (computed
- * here with the same generator), sda2 and the MBR are unchanged.
- * The sizes are scaled down from the issue's 64 MiB: TCG runs dom0's
- * IDE PIO and every grant map at a few MiB a minute.
+ * here with the same generator); sda3 exactly what the random run left
+ * on it (RANDOM_OPS operations replayed here from the same seed: every
+ * block it wrote at the generation it wrote last, the others still
+ * zero); sda2 and the MBR are unchanged.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -28,12 +31,15 @@
             " -drive file=" IMAGE ",format=raw,if=ide,index=0 2>&1"
 
 #define S1 2048u
-#define N1 32768u
+#define N1 131072u
 #define S2 (S1 + N1)
 #define N2 8192u
 #define S3 (S2 + N2)
-#define N3 32768u
+#define N3 131072u
 #define SECTORS (S3 + N3)
+/* blk.sh's random run on sda3: "blk random /dev/xvda 7 1000". */
+#define RANDOM_SEED 7u
+#define RANDOM_OPS 1000u
 
 static uint8_t mbr[512];
 
@@ -88,7 +94,10 @@ static XXH64_hash_t image_digest(uint32_t first, uint32_t count)
     return h;
 }
 
-static XXH64_hash_t pattern_digest(uint64_t seed, uint32_t sectors)
+/* Digest of a disk of sectors sectors whose block b holds generation
+ * gen[b] of seed's pattern, or zeros if gen[b] == 0 (gen NULL: generation
+ * 0 of the pattern throughout, as blk-probe fill writes it). */
+static XXH64_hash_t pattern_digest(uint64_t seed, uint32_t sectors, const uint32_t *gen)
 {
     XXH64_state_t *st = XXH64_createState();
     uint8_t buf[BLK_PATTERN_BLOCK];
@@ -96,12 +105,44 @@ static XXH64_hash_t pattern_digest(uint64_t seed, uint32_t sectors)
 
     XXH64_reset(st, 0);
     for (uint64_t b = 0; b < sectors / 8; b++) {
-        blk_pattern(seed, b, 0, buf);
+        if (gen && !gen[b])
+            memset(buf, 0, sizeof(buf));
+        else
+            blk_pattern(seed, b, gen ? gen[b] : 0, buf);
         XXH64_update(st, buf, sizeof(buf));
     }
     h = XXH64_digest(st);
     XXH64_freeState(st);
     return h;
+}
+
+/* blk-probe's random run replayed: the generation each block ends at,
+ * how many reads and writes it makes and how many blocks it writes. */
+struct random_run {
+    uint32_t *gen;
+    unsigned long reads, writes, written;
+};
+
+static struct random_run random_replay(uint64_t seed, unsigned long ops, uint32_t sectors)
+{
+    uint64_t blocks = sectors / 8, state = seed | 1;
+    struct random_run r = { .gen = calloc(blocks, sizeof(uint32_t)) };
+
+    ck_assert_ptr_nonnull(r.gen);
+    for (unsigned long i = 0; i < ops; i++) {
+        struct blk_random_op op = blk_random_op(&state, blocks);
+
+        if (!op.write) {
+            r.reads++;
+            continue;
+        }
+        r.writes++;
+        for (unsigned int j = 0; j < op.len; j++)
+            r.gen[op.block + j]++;
+    }
+    for (uint64_t b = 0; b < blocks; b++)
+        r.written += r.gen[b] != 0;
+    return r;
 }
 
 static XXH64_hash_t bytes_digest(uint8_t byte, uint32_t sectors)
@@ -119,8 +160,9 @@ static XXH64_hash_t bytes_digest(uint8_t byte, uint32_t sectors)
 
 START_TEST(pv_block)
 {
+    struct random_run run = random_replay(RANDOM_SEED, RANDOM_OPS, N3);
     size_t len = 0, cap = 1 << 20;
-    char *out = calloc(1, cap), line[512], first[512];
+    char *out = calloc(1, cap), line[512], first[512], want[256];
     bool balanced = false;
     FILE *p;
     int st;
@@ -144,19 +186,29 @@ START_TEST(pv_block)
     ck_assert_msg(balanced, "hv's frame accounting did not balance: " LOG ".txt");
 
     HAS(out, "/dev/sda1");
-    HAS(out, "blkfront: xvda: 32768 sectors (16 MiB), flush, backend "
+    HAS(out, "blkfront: xvda: 131072 sectors (64 MiB), flush, backend "
              "/local/domain/0/backend/vbd/1/51712\n");
-    HAS(out, "blk size: 16777216\n");
-    HAS(out, "blk fill: 4096 blocks written, flushed and read back\n");
-    HAS(out, "blk random: ");
-    HAS(out, " reads verified, ");
-    HAS(out, " writes over 16 MiB\n");
+    HAS(out, "blk size: 67108864\n");
+    snprintf(want, sizeof(want), "blk random: %lu reads verified, %lu writes over 64 MiB; "
+             "%lu blocks written, all read back\n", run.reads, run.writes, run.written);
+    HAS(out, want);
     HAS(out, "destroy randomio: 0\n");
+    HAS(out, "blk fill: 16384 blocks written, flushed and read back\n");
     HAS(out, "destroy pattern: 0\n");
     HAS(out, "blkfront: xvda: 8192 sectors (4 MiB), read-only, flush, backend "
              "/local/domain/0/backend/vbd/3/51712\n");
     HAS(out, "blk size: 4194304\n");
     HAS(out, "blk write: I/O error\n");
+    /* ro's backend goes Closing, then back to InitWait. */
+    HAS(out, "check 1: blk check: 1024 blocks of 0x5a\n");
+    HAS(out, "check 2: blk check: read at block 0: I/O error\n");
+    HAS(out, "blkfront: xvda: backend went to state 5: 0 requests failed, closed, "
+             "grants ended (0 still mapped)\n");
+    HAS(out, "vbd/3/51712: disconnected (frontend closed), ");
+    HAS(out, "after Closing: frontend 6, backend 6\n");
+    HAS(out, "blkfront: xvda: reconnected (0)\n");
+    HAS(out, "check 3: blk check: 1024 blocks of 0x5a\n");
+    HAS(out, "after InitWait: frontend 4, backend 4\n");
     HAS(out, "destroy ro: 0\n");
     HAS(out, "xenstore and free memory: back\n");
     HAS(out, "vbd/3/51712: /dev/sda2, 8192 sectors, read-only\n");
@@ -164,12 +216,14 @@ START_TEST(pv_block)
     ck_assert_msg(!strstr(out, "differs") && !strstr(out, "no '"), "%s", out);
 
     /* The image, after QEMU has exited. */
-    ck_assert_uint_eq(image_digest(S1, N1), pattern_digest(42, N1));
+    ck_assert_uint_eq(image_digest(S1, N1), pattern_digest(42, N1, NULL));
+    ck_assert_uint_eq(image_digest(S3, N3), pattern_digest(RANDOM_SEED, N3, run.gen));
     ck_assert_uint_eq(image_digest(S2, N2), bytes_digest(0x5a, N2));
     p = fopen(IMAGE, "rb");
     ck_assert_int_eq(fread(first, 512, 1, p), 1);
     fclose(p);
     ck_assert_int_eq(memcmp(first, mbr, 512), 0);
+    free(run.gen);
     free(out);
 }
 END_TEST

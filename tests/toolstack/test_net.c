@@ -6,7 +6,12 @@
  * cut off while the others still talk, dom0's grant copy ioctl checked
  * on that domU's page, and a domU destroyed while it
  * sends, after which free memory, the xenstore tree and dom0's hold on
- * the dead domains' frames (its grant mappings) are as before.
+ * the dead domains' frames (its grant mappings) are as before.  The
+ * second case (scripts/net_blk_destroy.sh) destroys a domU in the middle
+ * of heavy block and network I/O at once (a UDP flood to a peer and
+ * random disk I/O), three times over; each time hv's free memory, the
+ * xenstore tree, the backend daemons and the grant mappings dom0 holds
+ * are as before the first, and the peers still talk and use their disk.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -19,6 +24,12 @@
 #define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/net.sh" \
             " build/tests/toolstack/dom0-root build/hv.elf build/pvops-guest.elf " LOG \
             " 600 qemu-system-x86_64 -cpu max -m 512 2>&1"
+#define KILL_LOG "build/tests/toolstack/net-blk-destroy.log"
+#define KILL_RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script " \
+                 "tests/toolstack/scripts/net_blk_destroy.sh build/tests/toolstack/dom0-root " \
+                 "build/hv.elf build/pvops-guest.elf " KILL_LOG \
+                 " 900 qemu-system-x86_64 -cpu max -m 512 2>&1"
+#define CYCLES 3u
 #define DATAGRAMS 100000u
 
 #define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, out)
@@ -142,6 +153,100 @@ START_TEST(pv_network)
 }
 END_TEST
 
+/*
+ * The mappings dom0 holds in hv, from hv's dumps of its grant table
+ * ("d0 grant table: F of M frames, N mappings held"): how many dumps,
+ * and whether every one reads the same as the first.
+ */
+static unsigned int d0_dumps(const char *log, bool *same)
+{
+    const char *key = "d0 grant table: ", *first = strstr(log, key);
+    unsigned int n = 0;
+
+    *same = true;
+    for (const char *l = first; l; l = strstr(l + 1, key), n++)
+        if (strcspn(l, "\n") != strcspn(first, "\n") || strncmp(l, first, strcspn(l, "\n")))
+            *same = false;
+    return n;
+}
+
+/* The script's output is long: a failure names the log instead. */
+#define KHAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in " KILL_LOG ".txt", s)
+
+START_TEST(destroy_mid_io)
+{
+    char *out, *log, want[256];
+    unsigned long requests = 0;
+    bool same;
+    FILE *p;
+    int st;
+
+    p = popen(KILL_RUN, "r");
+    ck_assert_ptr_nonnull(p);
+    out = slurp(p, true);
+    st = pclose(p);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: " KILL_LOG ".txt", st);
+    p = fopen(KILL_LOG ".txt", "r");
+    ck_assert_ptr_nonnull(p);
+    log = slurp(p, false);
+    fclose(p);
+
+    KHAS(out, "baseline taken\n");
+    KHAS(out, "a ping 1: ping 10.0.1.2: 3 packets transmitted, 3 packets received, "
+             "0% packet loss\n");
+    /* v is domain 2 + c in cycle c (a and b are 1 and 2). */
+    for (unsigned int c = 1; c <= CYCLES; c++) {
+        unsigned int d = 2 + c;
+        const char *line;
+
+        snprintf(want, sizeof(want), "cycle %u: v (domain %u) busy: disk and network both "
+                 "moving\n", c, d);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: destroy: 0\n", c);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: free memory, xenstore, daemons: back\n", c);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: heron-blkback: /local/domain/0/backend/vbd/%u/"
+                 "51712: /tmp/v.img, 32768 sectors, read-write\n", c, d);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: heron-blkback: /local/domain/0/backend/vbd/%u/"
+                 "51712: disconnected (backend node removed), ", c, d);
+        KHAS(out, want);
+        line = strstr(out, want);
+        ck_assert_int_eq(sscanf(line + strlen(want), "%lu requests", &requests), 1);
+        ck_assert_msg(requests > 0, "cycle %u: blkback served nothing", c);
+        snprintf(want, sizeof(want), "cycle %u: heron-blkback: /local/domain/0/backend/vbd/%u/"
+                 "51712: released (backend node removed)\n", c, d);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: heron-netback: /local/domain/0/backend/vif/%u/0: "
+                 "disconnected (backend node removed)", c, d);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: heron-netback: /local/domain/0/backend/vif/%u/0: "
+                 "released (backend node removed)\n", c, d);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "a ping %u: ping 10.0.1.2: 3 packets transmitted, "
+                 "3 packets received, 0%% packet loss\n", c + 1);
+        KHAS(out, want);
+        snprintf(want, sizeof(want), "cycle %u: a: blk fill: 256 blocks written, flushed and "
+                 "read back\n", c);
+        KHAS(out, want);
+    }
+    ck_assert_msg(!strstr(out, "state differs") && !strstr(out, "no '"),
+                  "a wait failed or a state differs: " KILL_LOG ".txt");
+
+    /* dom0 holds as many grant mappings after each cycle as before the first. */
+    ck_assert_uint_eq(d0_dumps(log, &same), 1 + CYCLES);
+    ck_assert_msg(same, "dom0's grant mappings changed: " KILL_LOG ".txt");
+    for (unsigned int d = 1; d <= 2 + CYCLES; d++)
+        ck_assert_msg(frames_released(log, d), "domain %u's frames are still held: " KILL_LOG
+                      ".txt", d);
+    ck_assert_msg(line_has(log, "hv: frame accounting:", ": balanced"),
+                  "hv's frame accounting did not balance: " KILL_LOG ".txt");
+    free(out);
+    free(log);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("toolstack_net");
@@ -149,8 +254,9 @@ int main(void)
     SRunner *sr;
     int failed;
 
-    tcase_set_timeout(tc, 600);
+    tcase_set_timeout(tc, 900);
     tcase_add_test(tc, pv_network);
+    tcase_add_test(tc, destroy_mid_io);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

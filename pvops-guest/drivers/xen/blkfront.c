@@ -4,9 +4,15 @@
  * event channel per disk.  The block layer's calls are synchronous, so
  * each call is cut into up to BF_INFLIGHT requests of up to 11 segments
  * that go on the ring together, and the call waits for all of them.
- * Each slot owns 11 bounce pages granted to the backend once at connect
- * and reused for every request (the data are copied through them; the
- * grants are never re-issued).
+ * Each slot owns 11 bounce pages granted to the backend at connect and
+ * reused for every request (the data are copied through them).
+ *
+ * A backend that leaves Connected (Closing, Closed, its node gone, back
+ * to InitWait) is noticed the next time a block-layer call runs or
+ * waits (the watch only sets a flag: nothing may read xenstore from the
+ * event handler): what is in flight fails with EIO, the device goes
+ * Closed and, once the backend is Closed too, every grant is ended.  A
+ * backend in InitWait again gets a new connection on the next call.
  */
 #include <public/event_channel.h>
 #include <public/io/blkif.h>
@@ -28,6 +34,7 @@
 #define SECTORS_PER_REQ (SEGS * SECTORS_PER_PAGE)
 #define XEN_BLOCK_MAJOR 202
 #define CONNECT_TIMEOUT_NS (10ULL * 1000000000)
+#define CLOSE_TIMEOUT_NS (5ULL * 1000000000)
 #define IO_TIMEOUT_NS (30ULL * 1000000000)
 
 struct bf_slot {
@@ -44,6 +51,7 @@ struct blkfront {
 	grant_ref_t ring_ref;
 	evtchn_port_t port;
 	bool readonly, flush;
+	bool connected;                  /* the backend serves the ring */
 	bool busy;                       /* a block-layer call owns the ring */
 	bool broken;                     /* the backend answered nonsense */
 	struct bf_slot slot[BF_INFLIGHT];
@@ -99,6 +107,62 @@ static bool any_busy(struct blkfront *bf)
 	return false;
 }
 
+static int bf_connect(struct blkfront *bf);
+
+/* Ends every grant; returns how many the backend still maps (kept). */
+static unsigned int bf_ungrant(struct blkfront *bf)
+{
+	unsigned int kept = !gnttab_end(bf->ring_ref);
+
+	for (unsigned int i = 0; i < BF_INFLIGHT; i++)
+		for (unsigned int j = 0; j < SEGS; j++)
+			kept += !gnttab_end(bf->slot[i].gref[j]);
+	return kept;
+}
+
+/* The backend left Connected (state s): Linux's blkfront_closing. */
+static void bf_disconnect(struct blkfront *bf, XenbusState s)
+{
+	unsigned int failed = 0, kept;
+
+	for (unsigned int i = 0; i < BF_INFLIGHT; i++)
+		if (bf->slot[i].busy) {
+			bf->slot[i].status = BLKIF_RSP_ERROR;
+			bf->slot[i].busy = false;
+			failed++;
+		}
+	bf->connected = false;
+	xenbus_switch_state(bf->dev, XenbusStateClosed);
+	/* The backend lets go of the ring when it sees Closed. */
+	xenbus_wait_otherend(bf->dev, 1u << XenbusStateClosed | 1u << XenbusStateUnknown |
+			     1u << XenbusStateInitWait, CLOSE_TIMEOUT_NS);
+	kept = bf_ungrant(bf);
+	printk("blkfront: %s: backend went to state %u: %u requests failed, closed, "
+	       "grants ended (%u still mapped)\n", bf->blk.name, s, failed, kept);
+}
+
+/* Reads the backend's state if it changed: disconnects or reconnects.
+ * Process context, with the ring owned. */
+static void bf_follow_backend(struct blkfront *bf)
+{
+	XenbusState s;
+
+	if (!bf->dev->otherend_changed)
+		return;
+	bf->dev->otherend_changed = false;
+	s = xenbus_otherend_state(bf->dev);
+	if (bf->connected && s != XenbusStateConnected)
+		bf_disconnect(bf, s);
+	if (!bf->connected && s == XenbusStateInitWait) {
+		int rc = bf_connect(bf);
+
+		if (rc)
+			xenbus_switch_state(bf->dev, XenbusStateClosed);
+		printk("blkfront: %s: %s (%d)\n", bf->blk.name,
+		       rc ? "cannot reconnect" : "reconnected", rc);
+	}
+}
+
 /* Pushes what is queued and waits for every slot's response. */
 static int bf_push_and_wait(struct blkfront *bf)
 {
@@ -108,8 +172,11 @@ static int bf_push_and_wait(struct blkfront *bf)
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&bf->ring, notify);
 	if (notify)
 		pv_notify(bf->port);
-	while (any_busy(bf) && !bf->broken && time_now_ns() < deadline)
-		xenbus_wait(bf, MIN(deadline, time_now_ns() + 10000000UL));
+	while (any_busy(bf) && !bf->broken && time_now_ns() < deadline) {
+		bf_follow_backend(bf);
+		if (any_busy(bf))
+			xenbus_wait(bf, MIN(deadline, time_now_ns() + 10000000UL));
+	}
 	if (any_busy(bf)) {
 		printk("blkfront: %s: backend %s\n", bf->blk.name,
 		       bf->broken ? "broke the protocol" : "did not answer");
@@ -132,6 +199,17 @@ static void bf_unlock(struct blkfront *bf)
 	wakeup(&bf->busy);
 }
 
+/* Owns the ring of a connected, sane disk (0), or -EIO. */
+static int bf_begin(struct blkfront *bf)
+{
+	bf_lock(bf);
+	bf_follow_backend(bf);
+	if (bf->connected && !bf->broken)
+		return 0;
+	bf_unlock(bf);
+	return -EIO;
+}
+
 static int bf_rw(struct blkdev *d, bool write, uint64_t sector, uint32_t count, void *buf)
 {
 	struct blkfront *bf = d->priv;
@@ -141,9 +219,8 @@ static int bf_rw(struct blkdev *d, bool write, uint64_t sector, uint32_t count, 
 
 	if (write && bf->readonly)
 		return -EIO;
-	if (bf->broken)
+	if (bf_begin(bf))
 		return -EIO;
-	bf_lock(bf);
 	for (; done < count && n < BF_INFLIGHT; n++) {
 		struct bf_slot *s = &bf->slot[n];
 		struct blkif_request *rq = RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
@@ -192,9 +269,8 @@ static int bf_flush(struct blkdev *d)
 
 	if (!bf->flush)
 		return 0;
-	if (bf->broken)
+	if (bf_begin(bf))
 		return -EIO;
-	bf_lock(bf);
 	rq = RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
 	memset(rq, 0, sizeof(*rq));
 	rq->operation = BLKIF_OP_FLUSH_DISKCACHE;
@@ -211,29 +287,23 @@ static int bf_flush(struct blkdev *d)
 
 static const struct blkdev_ops bf_ops = { .rw = bf_rw, .flush = bf_flush };
 
-/* The ring page, the bounce pages and their grants, the event channel. */
-static int bf_setup(struct blkfront *bf)
+/*
+ * The ring page, the bounce pages and the event channel, for the disk's
+ * life (a port whose backend unbinds waits for a backend again).
+ */
+static int bf_alloc(struct blkfront *bf)
 {
-	domid_t be = bf->dev->otherend_id;
-	struct evtchn_alloc_unbound op = { .dom = DOMID_SELF, .remote_dom = be };
-	blkif_sring_t *sring = kzalloc(PAGE_SIZE);
+	struct evtchn_alloc_unbound op = { .dom = DOMID_SELF, .remote_dom = bf->dev->otherend_id };
 	int irq;
 
-	if (!sring)
+	bf->ring.sring = kzalloc(PAGE_SIZE);
+	if (!bf->ring.sring)
 		return -ENOMEM;
-	SHARED_RING_INIT(sring);
-	FRONT_RING_INIT(&bf->ring, sring, PAGE_SIZE);
-	bf->ring_ref = gnttab_grant(be, virt_mfn(sring), false);
-	if (!bf->ring_ref)
-		return -ENOSPC;
 	for (unsigned int i = 0; i < BF_INFLIGHT; i++)
 		for (unsigned int j = 0; j < SEGS; j++) {
 			bf->slot[i].page[j] = kzalloc(PAGE_SIZE);
 			if (!bf->slot[i].page[j])
 				return -ENOMEM;
-			bf->slot[i].gref[j] = gnttab_grant(be, virt_mfn(bf->slot[i].page[j]), false);
-			if (!bf->slot[i].gref[j])
-				return -ENOSPC;
 		}
 	if (hypercall2(HYPERCALL(event_channel_op), EVTCHNOP_alloc_unbound, HPTR(&op)))
 		return -EIO;
@@ -243,6 +313,26 @@ static int bf_setup(struct blkfront *bf)
 	irq_disk[nr_irq_disks++] = bf;
 	irq = pv_bind_port(bf->port);
 	irq_register(irq, bf_irq);
+	return 0;
+}
+
+/* A fresh ring, and grants of it and of every bounce page. */
+static int bf_grant(struct blkfront *bf)
+{
+	domid_t be = bf->dev->otherend_id;
+	blkif_sring_t *sring = bf->ring.sring;
+
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&bf->ring, sring, PAGE_SIZE);
+	bf->ring_ref = gnttab_grant(be, virt_mfn(sring), false);
+	if (!bf->ring_ref)
+		return -ENOSPC;
+	for (unsigned int i = 0; i < BF_INFLIGHT; i++)
+		for (unsigned int j = 0; j < SEGS; j++) {
+			bf->slot[i].gref[j] = gnttab_grant(be, virt_mfn(bf->slot[i].page[j]), false);
+			if (!bf->slot[i].gref[j])
+				return -ENOSPC;
+		}
 	return 0;
 }
 
@@ -300,11 +390,51 @@ static int bf_name(struct blkfront *bf)
 	return 0;
 }
 
+/*
+ * Grants, ring-ref and event-channel published, Initialised, the
+ * backend's Connected awaited and the disk's details read, Connected
+ * (Linux's talk_to_blkback and blkfront_connect).  On an error the
+ * grants stay: the backend may map them.
+ */
+static int bf_connect(struct blkfront *bf)
+{
+	struct xenbus_device *dev = bf->dev;
+	unsigned long long sectors = 0, ssize = SECTOR_SIZE, info = 0;
+	char path[192];
+	int rc = bf_grant(bf);
+
+	if (!rc)
+		rc = bf_publish(bf);
+	if (!rc && xenbus_wait_otherend(dev, 1u << XenbusStateConnected, CONNECT_TIMEOUT_NS) !=
+		   XenbusStateConnected)
+		rc = -ETIMEDOUT;
+	snprintf(path, sizeof(path), "%s/sectors", dev->otherend);
+	if (!rc)
+		rc = xenbus_read_ull(path, &sectors);
+	snprintf(path, sizeof(path), "%s/sector-size", dev->otherend);
+	if (!rc)
+		xenbus_read_ull(path, &ssize);
+	snprintf(path, sizeof(path), "%s/info", dev->otherend);
+	if (!rc)
+		xenbus_read_ull(path, &info);
+	if (!rc && ssize != SECTOR_SIZE)
+		rc = -EINVAL;
+	/* A registered disk keeps its size. */
+	if (!rc && bf->blk.nr_sectors && sectors != bf->blk.nr_sectors)
+		rc = -EINVAL;
+	if (rc)
+		return rc;
+	bf->readonly = info & VDISK_READONLY;
+	bf->flush = otherend_flag(bf, "feature-flush-cache");
+	bf->blk.nr_sectors = sectors;
+	bf->broken = false;
+	bf->connected = true;
+	return xenbus_switch_state(dev, XenbusStateConnected);
+}
+
 int blkfront_probe(struct xenbus_device *dev)
 {
 	struct blkfront *bf;
-	unsigned long long sectors, ssize = SECTOR_SIZE, info = 0;
-	char path[192];
 	XenbusState s;
 	int rc;
 
@@ -322,39 +452,21 @@ int blkfront_probe(struct xenbus_device *dev)
 		rc = -ENODEV;
 	}
 	if (!rc)
-		rc = bf_setup(bf);
+		rc = bf_alloc(bf);
 	if (!rc)
-		rc = bf_publish(bf);
-	if (!rc && xenbus_wait_otherend(dev, 1u << XenbusStateConnected, CONNECT_TIMEOUT_NS) !=
-		   XenbusStateConnected)
-		rc = -ETIMEDOUT;
-	snprintf(path, sizeof(path), "%s/sectors", dev->otherend);
-	if (!rc)
-		rc = xenbus_read_ull(path, &sectors);
-	snprintf(path, sizeof(path), "%s/sector-size", dev->otherend);
-	if (!rc)
-		xenbus_read_ull(path, &ssize);
-	snprintf(path, sizeof(path), "%s/info", dev->otherend);
-	if (!rc)
-		xenbus_read_ull(path, &info);
-	if (!rc && ssize != SECTOR_SIZE)
-		rc = -EINVAL;
+		rc = bf_connect(bf);
 	if (rc) {
 		printk("blkfront: %s: not connected (error %d)\n", dev->nodename, rc);
 		/* The grants and pages stay: the backend may hold them. */
 		xenbus_switch_state(dev, XenbusStateClosed);
 		return 0;
 	}
-	bf->readonly = info & VDISK_READONLY;
-	bf->flush = otherend_flag(bf, "feature-flush-cache");
-	bf->blk.nr_sectors = sectors;
 	bf->blk.max_sectors = BF_INFLIGHT * SECTORS_PER_REQ;
 	bf->blk.ops = &bf_ops;
 	bf->blk.priv = bf;
-	xenbus_switch_state(dev, XenbusStateConnected);
-	printk("blkfront: %s: %llu sectors (%llu MiB)%s%s, backend %s\n", bf->blk.name, sectors,
-	       sectors >> 11, bf->readonly ? ", read-only" : "", bf->flush ? ", flush" : "",
-	       dev->otherend);
+	printk("blkfront: %s: %llu sectors (%llu MiB)%s%s, backend %s\n", bf->blk.name,
+	       (unsigned long long)bf->blk.nr_sectors, (unsigned long long)bf->blk.nr_sectors >> 11,
+	       bf->readonly ? ", read-only" : "", bf->flush ? ", flush" : "", dev->otherend);
 	if (blkdev_add_disk(&bf->blk))
 		printk("blkfront: %s: cannot register it\n", bf->blk.name);
 	return 0;

@@ -116,6 +116,7 @@ XenbusState xenbus_otherend_state(struct xenbus_device *dev)
 static void otherend_changed(struct xenbus_watch *w, const char *path)
 {
 	(void)path;
+	container_of(w, struct xenbus_device, otherend_watch)->otherend_changed = true;
 	wakeup(w);
 }
 

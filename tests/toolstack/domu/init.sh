@@ -8,6 +8,7 @@
 # directly (a kernel's panic does the same: pvops-guest has no way for a
 # program to panic it); "xs PATH..." reads PATHs through the kernel's
 # xenbus (/dev/xen/xenbus); "xenbus" runs xenbus-probe's selftest;
+# "bg CMD ARGS" runs program CMD in the background (two loads at once);
 # "ifup IP" configures eth0 (the vif) as IP/24; "ping IP" pings it 3
 # times and prints the summary; "net ARGS" runs net-probe ARGS (UDP);
 # "NAME domctl" first shows that hv refuses a domU's domctls, then reads
@@ -45,6 +46,9 @@ domctl|commands)
 			;;
 		net)
 			net-probe $args
+			;;
+		bg)
+			$args &
 			;;
 		esac
 	done

@@ -8,6 +8,13 @@
  *                                 WINDOW ahead of the receiver's last
  *                                 acknowledgement; says "net sent N" every
  *                                 PROGRESS_EVERY and one summary line
+ *   net-probe flood IP PORT       sends datagrams to IP:PORT as fast as the
+ *                                 stack takes them, unacknowledged, until
+ *                                 killed; says "net flooded N" every
+ *                                 PROGRESS_EVERY
+ *   net-probe sink PORT           receives and drops datagrams on PORT until
+ *                                 killed; says "net sunk N" every
+ *                                 PROGRESS_EVERY
  *   net-probe kick PORT           EVTCHNOP_send on this domain's PORT (its
  *                                 vif's: the backend looks at the rings, as
  *                                 after the kernel's own notification)
@@ -147,6 +154,45 @@ static int do_send(const char *ip, uint16_t port, uint32_t count)
     return acked == count ? 0 : 1;
 }
 
+static int do_flood(const char *ip, uint16_t port)
+{
+    static uint8_t buf[2048];
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+    int fd = udp_socket(0);
+
+    if (inet_pton(AF_INET, ip, &to.sin_addr) != 1) {
+        fprintf(stderr, "net-probe: bad address %s\n", ip);
+        return 2;
+    }
+    for (uint32_t sent = 0;;) {
+        dgram_fill(sent, buf);
+        if (sendto(fd, buf, dgram_len(sent), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+            if (errno != ENOBUFS && errno != EAGAIN) {
+                perror("net-probe: sendto");
+                return 1;
+            }
+            poll(NULL, 0, 1);           /* the vif's queue is full: let it drain */
+            continue;
+        }
+        if (++sent % PROGRESS_EVERY == 0) {
+            printf("net flooded %u\n", sent);
+            fflush(stdout);
+        }
+    }
+}
+
+static _Noreturn void do_sink(uint16_t port)
+{
+    static uint8_t buf[2048];
+    int fd = udp_socket(port);
+
+    for (uint32_t got = 0;;)
+        if (recv(fd, buf, sizeof(buf), 0) >= 0 && ++got % PROGRESS_EVERY == 0) {
+            printf("net sunk %u\n", got);
+            fflush(stdout);
+        }
+}
+
 static int do_kick(unsigned int port)
 {
     struct evtchn_send *op = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -175,6 +221,11 @@ int main(int argc, char **argv)
         return do_recv((uint16_t)atoi(argv[2]), (uint32_t)strtoul(argv[3], NULL, 10));
     if (argc == 5 && !strcmp(argv[1], "send"))
         return do_send(argv[2], (uint16_t)atoi(argv[3]), (uint32_t)strtoul(argv[4], NULL, 10));
-    fprintf(stderr, "usage: net-probe recv PORT COUNT | send IP PORT COUNT | kick PORT\n");
+    if (argc == 4 && !strcmp(argv[1], "flood"))
+        return do_flood(argv[2], (uint16_t)atoi(argv[3]));
+    if (argc == 3 && !strcmp(argv[1], "sink"))
+        do_sink((uint16_t)atoi(argv[2]));
+    fprintf(stderr, "usage: net-probe recv PORT COUNT | send IP PORT COUNT | flood IP PORT | "
+            "sink PORT | kick PORT\n");
     return 2;
 }

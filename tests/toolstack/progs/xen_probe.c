@@ -4,6 +4,9 @@
  *   xen-probe domctl              domctls (heron's hvm_build too) and a sysctl
  *                                 a domU must be refused
  *   xen-probe physinfo            free and total pages (exact, not MiB)
+ *   xen-probe gnttab DOMID        GNTTABOP_dump_table: hv prints DOMID's grant
+ *                                 table (frames, mappings it holds, pinned
+ *                                 entries) on its console
  *   xen-probe shutdown REASON     SCHEDOP_shutdown of the caller itself
  *                                 (poweroff, reboot, crash), as a kernel does
  */
@@ -19,18 +22,24 @@
 #include <public/xen.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
+#include <public/grant_table.h>
 #include <public/sched.h>
 #include <xen/privcmd.h>
 
 static int privcmd = -1;
 static void *buf;       /* one locked page: hv reads the arguments there */
 
-static long hypercall(unsigned int op, uint64_t a0, uint64_t a1)
+static long hypercall3(unsigned int op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    struct privcmd_hypercall h = { .op = op, .arg = { a0, a1, 0, 0, 0 } };
+    struct privcmd_hypercall h = { .op = op, .arg = { a0, a1, a2, 0, 0 } };
     long rc = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &h);
 
     return rc < 0 ? -errno : rc;
+}
+
+static long hypercall(unsigned int op, uint64_t a0, uint64_t a1)
+{
+    return hypercall3(op, a0, a1, 0);
 }
 
 static const char *errname(long rc)
@@ -104,6 +113,18 @@ static int probe_physinfo(void)
     return 0;
 }
 
+static int probe_gnttab(const char *dom)
+{
+    struct gnttab_dump_table *d = buf;
+    long rc;
+
+    d->dom = (domid_t)strtoul(dom, NULL, 0);
+    d->status = 0;
+    rc = hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_dump_table, (uintptr_t)d, 1);
+    printf("gnttab dump d%u: %s, status %d\n", d->dom, errname(rc), d->status);
+    return rc || d->status ? 1 : 0;
+}
+
 static int probe_shutdown(const char *why)
 {
     struct sched_shutdown *s = buf;
@@ -140,8 +161,11 @@ int main(int argc, char **argv)
         return probe_domctl();
     if (argc == 2 && !strcmp(argv[1], "physinfo"))
         return probe_physinfo();
+    if (argc == 3 && !strcmp(argv[1], "gnttab"))
+        return probe_gnttab(argv[2]);
     if (argc == 3 && !strcmp(argv[1], "shutdown") && probe_shutdown(argv[2]) != 2)
         return 1;
-    fprintf(stderr, "usage: xen-probe domctl | physinfo | shutdown poweroff|reboot|crash\n");
+    fprintf(stderr, "usage: xen-probe domctl | physinfo | gnttab DOMID | "
+            "shutdown poweroff|reboot|crash\n");
     return 2;
 }

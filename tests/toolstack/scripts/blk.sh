@@ -1,10 +1,15 @@
 # The PV block path (run by test_blk, which gives QEMU a disk whose MBR
 # has /dev/sda1, the pattern disk, /dev/sda2, read-only data, and
 # /dev/sda3, scratch): heron-blkback in dom0 serves each domU's xvda from
-# a region of dom0's /dev/sda.  A domU fills sda3 and runs random reads
-# and writes over it, every read verified; another writes the pattern
-# over sda1, flushes and is destroyed (the host then checks the image's
-# digest); a third gets sda2 read-only and fails to write.  Free memory
+# a region of dom0's /dev/sda.  A domU runs 1000 random reads and writes
+# over sda3 (64 MiB, zeros), every read verified, then reads back every
+# block it wrote; another writes the pattern over sda1 (64 MiB), flushes
+# and is destroyed (the host then checks both partitions' digests
+# against what it computes from the same generators); a third gets sda2
+# read-only and fails to write, then sees its backend go Closing (dom0
+# writes the state, as a toolstack would): its next read fails, it goes
+# Closed and ends its grants; when the backend is back in InitWait its
+# next read reconnects and reads the disk whole.  Free memory
 # and the xenstore tree are back after all three.
 mk() {
 	cat >/tmp/$1.cfg <<CFG
@@ -32,6 +37,23 @@ wait_log() {
 run_blk() {
 	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
 	wait_log $(id_of $1) "blk $(echo $2 | cut -d' ' -f2):" ${3:-60}
+}
+# Runs "blk check" on domain $1 for the $2th time and prints its line.
+check_n() {
+	(printf 'blk check /dev/xvda 0x5a\n'; sleep 0.5; printf '\035') | heron console $1 >/dev/null
+	for i in $(seq 150); do
+		[ $(grep -c "^blk check:" /var/log/heron/console-$(id_of $1).log) -ge $2 ] && break
+		sleep 0.2
+	done
+	echo "check $2: $(grep "^blk check:" /var/log/heron/console-$(id_of $1).log | sed -n "$2p" |
+		tr -d '\r')"
+}
+# Up to 10 s for node $1 to read $2.
+wait_node() {
+	for i in $(seq 50); do
+		[ "$(heron-xs read $1)" = "$2" ] && return
+		sleep 0.2
+	done
 }
 state() {
 	xen-probe physinfo | cut -d' ' -f2
@@ -72,8 +94,7 @@ heron create /tmp/randomio.cfg
 id=$(id_of randomio)
 wait_log $id "test domU randomio: up" 60
 run_blk randomio "blk size /dev/xvda"
-run_blk randomio "blk fill /dev/xvda 7" 1200
-run_blk randomio "blk random /dev/xvda 7 400" 1200
+run_blk randomio "blk random /dev/xvda 7 1000" 1200
 grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
 heron destroy randomio
 echo "destroy randomio: $?"
@@ -93,6 +114,15 @@ id=$(id_of ro)
 wait_log $id "test domU ro: up" 60
 run_blk ro "blk size /dev/xvda"
 run_blk ro "blk write /dev/xvda"
+check_n ro 1
+be=/local/domain/0/backend/vbd/$id/51712 fe=/local/domain/$id/device/vbd/51712
+heron-xs write $be/state 5
+check_n ro 2
+wait_node $be/state 6
+echo "after Closing: frontend $(heron-xs read $fe/state), backend $(heron-xs read $be/state)"
+heron-xs write $be/state 2
+check_n ro 3
+echo "after InitWait: frontend $(heron-xs read $fe/state), backend $(heron-xs read $be/state)"
 grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
 heron destroy ro
 echo "destroy ro: $?"
