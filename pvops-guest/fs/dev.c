@@ -33,8 +33,10 @@ static unsigned int always_ready(struct file *f)
 	return 0x1 | 0x4;  /* POLLIN | POLLOUT */
 }
 
-static const struct file_ops null_ops = { .read = null_read, .write = sink_write, .poll = always_ready };
-static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write, .poll = always_ready };
+static const struct file_ops null_ops = { .read = null_read, .write = sink_write,
+					  .poll = always_ready, .complete = true };
+static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write,
+					  .poll = always_ready, .complete = true };
 
 struct inode *dev_mknod_mode(struct inode *dir, const char *name, unsigned int mode,
 			     unsigned int rdev, const struct file_ops *ops)

@@ -32,6 +32,9 @@ struct file_ops {
 	int (*mmap)(struct file *f, struct vma *v, unsigned long flags);
 	/* Devices with a write cache (block devices); NULL: nothing to do. */
 	int (*fsync)(struct file *f);
+	/* Never short, never blocking (/dev/null, /dev/zero): a read or write
+	 * moves all n bytes, as on Linux, not one bounce buffer's worth. */
+	bool complete;
 };
 
 struct dentry {

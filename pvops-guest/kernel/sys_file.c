@@ -13,11 +13,12 @@ static bool can_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY
 static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 /* Regular files and block devices: offsets, pread/pwrite, full transfers. */
 static bool seekable(struct file *f) { return S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode); }
+static bool whole_transfers(struct file *f) { return seekable(f) || f->ops->complete; }
 
 /*
- * Moves data through a kernel bounce buffer.  Regular files loop until n
- * bytes or EOF; devices and pipes return after one transfer (as short
- * reads/writes do on Linux).
+ * Moves data through a kernel bounce buffer.  Regular files, block devices
+ * and /dev/null and /dev/zero loop until n bytes or EOF; other devices and
+ * pipes return after one transfer (as short reads/writes do on Linux).
  */
 static long do_read(struct file *f, uintptr_t buf, size_t n)
 {
@@ -44,7 +45,7 @@ static long do_read(struct file *f, uintptr_t buf, size_t n)
 			break;
 		}
 		total += r;
-		if (r == 0 || !seekable(f))
+		if (r == 0 || !whole_transfers(f))
 			break;
 	}
 	kfree(k);
