@@ -176,23 +176,10 @@ $(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 
-# Scenario: dom0's daemons killed part-way (docs/robustness.md, Faults):
-# the test dom0 root plus fault-probe (dom0's event channels, a domain's
-# state, without xenstore).
-FAULT_PROBE     := $(TS_TEST_BIN)/fault-probe
-TEST_FAULT_ROOT := $(TS_TEST_BIN)/faults-root
-SCENARIO_TESTS  += $(TS_TEST_BIN)/test_faults
-$(FAULT_PROBE): tests/toolstack/progs/fault_probe.c | $(TS_UAPI)/xen/interface/xen.h
-	@mkdir -p $(@D)
-	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
-$(TEST_FAULT_ROOT)/.stamp: $(TEST_DOM0_ROOT)/.stamp $(FAULT_PROBE)
-	rm -rf $(TEST_FAULT_ROOT)
-	cp -a $(TEST_DOM0_ROOT) $(TEST_FAULT_ROOT)
-	rm $(TEST_FAULT_ROOT)/.stamp
-	install -m 755 $(FAULT_PROBE) $(TEST_FAULT_ROOT)/bin/
-	touch $@
+# Scenario: dom0's daemons killed part-way (docs/robustness.md, Faults).
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_faults
 $(TS_TEST_BIN)/test_faults: $(TS_TEST_OBJ)/test_faults.o | $(HV_ELF) $(GUEST_ELF) \
-		$(TEST_FAULT_ROOT)/.stamp
+		$(TEST_DOM0_ROOT)/.stamp
 
 # Scenario: HVM domains from configs (issue 7): the test dom0 root plus
 # hvm-probe (hvm_build's refusals), pvops-guest's busybox-script initrd and

@@ -20,11 +20,13 @@
 
 #define LOG "build/tests/toolstack/faults.log"
 #define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/faults.sh" \
-            " build/tests/toolstack/faults-root build/hv.elf build/pvops-guest.elf " LOG \
+            " build/tests/toolstack/dom0-root build/hv.elf build/pvops-guest.elf " LOG \
             " 900 qemu-system-x86_64 -cpu max -m 512 2>&1"
 
-#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, out)
-#define HASNT(out, s) ck_assert_msg(!strstr(out, s), "'%s' in:\n%s", s, out)
+/* Check's messages are short: the end of the output says where it stopped. */
+#define TAIL(out) (strlen(out) > 3000 ? (out) + strlen(out) - 3000 : (out))
+#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, TAIL(out))
+#define HASNT(out, s) ck_assert_msg(!strstr(out, s), "'%s' in:\n%s", s, TAIL(out))
 
 static char *slurp(FILE *p, bool skip_hv)
 {
@@ -73,7 +75,8 @@ static void alive(const char *out, const char *name)
 
     snprintf(run, sizeof(run), "%s: running\n", name);
     snprintf(blk, sizeof(blk), "%s: blocked\n", name);
-    ck_assert_msg(strstr(out, run) || strstr(out, blk), "%s not alive in:\n%s", name, out);
+    ck_assert_msg(strstr(out, run) || strstr(out, blk), "%s not alive in:\n%s", name,
+                  TAIL(out));
 }
 
 START_TEST(daemons_killed)
@@ -87,7 +90,7 @@ START_TEST(daemons_killed)
     ck_assert_ptr_nonnull(p);
     out = slurp(p, true);
     st = pclose(p);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d:\n%s", st, out);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d:\n%s", st, TAIL(out));
     p = fopen(LOG ".txt", "r");
     ck_assert_ptr_nonnull(p);
     log = slurp(p, false);
@@ -111,7 +114,7 @@ START_TEST(daemons_killed)
     HAS(out, " writes over 2 MiB\n");
     ck_assert_msg(strstr(out, "x: blk random: ") &&
                   strstr(strstr(out, "x: blk random: "), " reads verified, "),
-                  "x's I/O did not finish after blkback's restart:\n%s", out);
+                  "x's I/O did not finish after blkback's restart:\n%s", TAIL(out));
 
     /* 3: netback killed mid-send and restarted; nothing damaged, y pings x. */
     HAS(out, "netback killed: its ports closed\n");
@@ -126,8 +129,8 @@ START_TEST(daemons_killed)
     /* 4: both killed and left dead: x's disk fails, nothing stays behind. */
     HAS(out, "netback killed again: its ports closed\n");
     HAS(out, "both killed: their ports closed\n");
+    HAS(out, "x's I/O: failed\n");
     HAS(out, "x: blkfront: xvda: backend did not answer\n");
-    HAS(out, ": I/O error\n");
     alive(out, "x");
     HAS(out, "destroy x: 0\n");
     HAS(out, "destroy y: 0\n");

@@ -22,7 +22,9 @@
  * checks the device's directory still exists: the toolstack removes it
  * when the domain goes, and a late write would bring nodes back for
  * good.  The daemon serves rings when their event fires (serve()); it
- * may poll descriptors of its own next to the library's.
+ * may poll descriptors of its own next to the library's.  If xenstored
+ * goes away, the connected devices are still served and nothing new is
+ * noticed; a failed read never counts as a node gone.
  *
  * The library also holds the daemon's /dev/xen/evtchn and
  * /dev/xen/gntdev, maps grants for it, and keeps its pid file
@@ -66,10 +68,13 @@ struct backend_ops {
      * (having logged why).  The device stays listed, Closed, on -1. */
     int (*open)(struct backend *be, struct backend_dev *d);
     /* Writes the details the frontend reads before it connects, in tx
-     * (backend_put); 0 or an errno. */
+     * (backend_put); 0, or nonzero if a write failed. */
     int (*details)(struct backend *be, struct backend_dev *d, uint32_t tx);
-    /* Maps the frontend's rings (d->port is bound already) and fills
-     * d->rings; NULL on success, else why not (nothing left mapped). */
+    /* Maps the frontend's rings (d->port is bound already), each taken
+     * over from its last response (req_cons = rsp_prod_pvt =
+     * sring->rsp_prod: 0 on a fresh ring, where a killed daemon stopped
+     * on an old one), and fills d->rings; NULL on success, else why not
+     * (nothing left mapped). */
     const char *(*connect)(struct backend *be, struct backend_dev *d);
     /* Unmaps the rings and logs the device's counters; d->port is still
      * bound (the library unbinds it after). */
