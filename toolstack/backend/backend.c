@@ -152,6 +152,12 @@ static void dev_connect(struct backend *be, struct backend_dev *d)
     }
     d->connected = true;
     set_state(be, d, XenbusStateConnected);
+    /*
+     * hv signals our end once at the bind (we look at the rings); the
+     * frontend is told once too, for responses a killed daemon pushed
+     * without notifying it.  On a fresh ring the event finds nothing.
+     */
+    backend_kick(be, d);
     fprintf(stderr, "%s: %s: connected (%s, port %ld)\n", be->name, d->path, d->rings, port);
 }
 

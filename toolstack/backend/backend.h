@@ -10,7 +10,7 @@
  *                       published with state InitWait (else Closed)
  *   frontend Initialised/Connected
  *                       event-channel bound, connect() maps the rings,
- *                       Connected
+ *                       Connected, the frontend notified once
  *   frontend Closing    disconnect(), Closing
  *   frontend Closed/gone
  *                       disconnect(), Closed

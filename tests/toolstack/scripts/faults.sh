@@ -6,9 +6,10 @@
 #     and restarted: it takes the ring over and x's I/O finishes, every
 #     read verified.
 #  3. heron-netback killed in the middle of x sending to y and restarted:
-#     x and y ping each other again.
-#  4. Both killed in the middle of I/O and left dead: x's disk fails with
-#     EIO, its sends go unanswered; x and y are destroyed, and free pages,
+#     the datagrams arrive undamaged, and y pings x.
+#  4. netback, then blkback killed in the middle of I/O and left dead:
+#     x's sends go unanswered, its disk request fails after blkfront's
+#     30 s; x and y are destroyed, and free pages,
 #     the xenstore tree and dom0's event channels are back where they
 #     were (so the dead daemons' grant mappings went with them); both
 #     daemons start again on nothing.
@@ -175,10 +176,13 @@ show x "blkfront"
 # 3. heron-netback killed in the middle of x sending to y, then restarted.
 say x "ping 10.0.2.2"
 wait_line $(log_of x) "ping 10.0.2.2:" 60
-say y "net recv 9000 3000"
+# net-probe says "net sent N" every 5000 datagrams: the kill comes after
+# the first of them, a quarter of the way.
+say y "net recv 9000 20000"
 sleep 1
-say x "net send 10.0.2.2 9000 3000"
-sleep 3
+say x "net send 10.0.2.2 9000 20000"
+wait_line $(log_of x) "net sent 5000" 120
+grep -q "^net send:" $(log_of x) && echo "netback: x's sending ended before the kill"
 old=$(pid_of heron-netback)
 kill -9 $old
 wait_ports $((base - 2)) && echo "netback killed: its ports closed"
@@ -194,10 +198,12 @@ wait_line $(log_of y) "ping 10.0.2.1:" 60
 echo "y ping after restart: $(grep "^ping 10.0.2.1:" $(log_of y) | tr -d '\r')"
 
 # 4. Both killed in the middle of I/O and left dead; x and y destroyed.
-say y "net recv 9001 3000"
+say y "net recv 9001 20000"
 sleep 1
-say x "net send 10.0.2.2 9001 3000"
-sleep 3
+say x "net send 10.0.2.2 9001 20000"
+wait_n $(log_of x) "net sent 5000" 2 120
+[ "$(grep -c "^net send:" $(log_of x))" -ge 2 ] &&
+	echo "netback: x's sending ended before the second kill"
 kill -9 $(pid_of heron-netback)
 wait_ports $((base - 2)) && echo "netback killed again: its ports closed"
 wait_n $(log_of x) "net send:" 2 120
