@@ -25,6 +25,10 @@ TS_CLI_SRCS      := $(TS)/cli/args.c $(TS)/cli/xs_domain.c $(TS)/cli/create.c \
                     $(TS)/cli/commands.c $(TS)/cli/monitor.c $(TS)/cli/console.c
 TS_CONSOLED_SRCS := $(TS)/consoled/ring.c
 TS_BLKBACK_SRCS  := $(TS)/blkback/blkif_serve.c
+# What heron-blkback and heron-netback share: the xenbus handshake, the
+# event loop, grant maps, pid files.
+TS_BACKEND_SRCS  := $(TS)/backend/backend.c $(TS)/backend/backend_xs.c \
+                    $(TS)/backend/backend_gnt.c $(TS)/backend/pidfile.c
 TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c \
                     $(TS)/netback/local_port.c
 # heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE,
@@ -35,7 +39,7 @@ TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c $(TS)/dm/at
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
 TS_INC := -I$(TS)/cfg -I$(TS)/builder -I$(TS)/cli -I$(TS)/consoled -I$(TS)/blkback \
-          -I$(TS)/netback -I$(TS)/dm -Ixenstore-like/lib
+          -I$(TS)/netback -I$(TS)/backend -I$(TS)/dm -Ixenstore-like/lib
 $(TS_HOST)/%.o: EXTRA_CFLAGS = $(TS_INC) -isystem $(TS_UAPI)
 
 TS_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
@@ -172,6 +176,11 @@ $(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 
+# Scenario: dom0's daemons killed part-way (docs/robustness.md, Faults).
+SCENARIO_TESTS += $(TS_TEST_BIN)/test_faults
+$(TS_TEST_BIN)/test_faults: $(TS_TEST_OBJ)/test_faults.o | $(HV_ELF) $(GUEST_ELF) \
+		$(TEST_DOM0_ROOT)/.stamp
+
 # Scenario: HVM domains from configs (issue 7): the test dom0 root plus
 # hvm-probe (hvm_build's refusals), pvops-guest's busybox-script initrd and
 # the HVM test kernel.
@@ -302,11 +311,13 @@ $(CONSOLED_BIN): $(call TS_MUSL_OBJS,$(TS)/consoled/main.c $(TS_CONSOLED_SRCS) \
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) -static $^ -o $@
 
-$(BLKBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/blkback/main.c $(TS_BLKBACK_SRCS) $(XS_LIB_SRC))
+$(BLKBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/blkback/main.c $(TS_BLKBACK_SRCS) $(TS_BACKEND_SRCS) \
+		$(XS_LIB_SRC))
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) -static $^ -o $@
 
-$(NETBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/netback/main.c $(TS_NETBACK_SRCS) $(XS_LIB_SRC))
+$(NETBACK_BIN): $(call TS_MUSL_OBJS,$(TS)/netback/main.c $(TS_NETBACK_SRCS) $(TS_BACKEND_SRCS) \
+		$(XS_LIB_SRC))
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) -static $^ -o $@
 

@@ -1,9 +1,13 @@
 /*
  * heron-xenstored: serves the store on a UNIX socket (dom0-privileged
  * clients, e.g. libxenstore) and on the rings of introduced domains,
- * in the foreground until SIGTERM or SIGINT.
+ * in the foreground until SIGTERM or SIGINT.  The system's instance (the
+ * one on the default socket) keeps its pid in PID_FILE while it runs, so
+ * that dom0's scripts (no /proc there) can signal it; instances on
+ * sockets of their own (tests) run side by side and write none.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,8 @@
 #include "xsd.h"
 
 #define DEFAULT_SOCKET "/run/xenstored/socket"
+#define PID_DIR "/run/heron"
+#define PID_FILE PID_DIR "/heron-xenstored.pid"
 
 static volatile int stop;
 
@@ -31,6 +37,20 @@ static void usage(FILE *f)
     fprintf(f, "usage: heron-xenstored [--socket PATH]\n"
                "  --socket PATH  listen here (default: $XENSTORED_PATH, "
                "else " DEFAULT_SOCKET ")\n");
+}
+
+/* One left by a killed daemon is overwritten; a failure is logged, not fatal. */
+static void pid_file_write(void)
+{
+    char line[24];
+    int fd, len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+
+    mkdir(PID_DIR, 0755);
+    fd = open(PID_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, line, (size_t)len) != len)
+        fprintf(stderr, "heron-xenstored: " PID_FILE ": %s\n", strerror(errno));
+    if (fd >= 0)
+        close(fd);
 }
 
 static int listen_on(const char *path)
@@ -73,6 +93,7 @@ int main(int argc, char **argv)
     struct xen_dev xd;
     struct xsd x;
     sigset_t block;
+    bool sys_instance;
     int fd, i, err;
 
     if (!path || !*path)
@@ -100,6 +121,9 @@ int main(int argc, char **argv)
     fd = listen_on(path);
     if (fd < 0)
         return 1;
+    sys_instance = !strcmp(path, DEFAULT_SOCKET);
+    if (sys_instance)
+        pid_file_write();
     xen_dev_init(&xd);
     if (xsd_init(&x, &xd.backend)) {
         fprintf(stderr, "heron-xenstored: out of memory\n");
@@ -110,6 +134,8 @@ int main(int argc, char **argv)
     xen_dev_fini(&xd);
     close(fd);
     unlink(path);
+    if (sys_instance)
+        unlink(PID_FILE);
     if (err)
         fprintf(stderr, "heron-xenstored: %s\n", strerror(err));
     return err ? 1 : 0;

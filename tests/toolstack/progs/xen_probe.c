@@ -9,6 +9,13 @@
  *                                 entries) on its console
  *   xen-probe shutdown REASON     SCHEDOP_shutdown of the caller itself
  *                                 (poweroff, reboot, crash), as a kernel does
+ *   xen-probe ports               the caller's event channels in use
+ *                                 (EVTCHNOP_status on each port): "ports N
+ *                                 interdomain I"
+ *   xen-probe domain ID           XEN_DOMCTL_getdomaininfo: "domain ID: STATE
+ *                                 cpu_time_ns T" (STATE running, blocked,
+ *                                 paused, shutdown, dying), or "domain ID:
+ *                                 ESRCH"; works without xenstore
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +31,10 @@
 #include <public/sysctl.h>
 #include <public/grant_table.h>
 #include <public/sched.h>
+#include <public/event_channel.h>
 #include <xen/privcmd.h>
+
+#define MAX_PORT 4096           /* ports per domain, as Xen's 2-level ABI */
 
 static int privcmd = -1;
 static void *buf;       /* one locked page: hv reads the arguments there */
@@ -144,6 +154,49 @@ static int probe_shutdown(const char *why)
     return 1;
 }
 
+static int probe_ports(void)
+{
+    struct evtchn_status *st = buf;
+    unsigned int used = 0, interdomain = 0;
+
+    for (evtchn_port_t p = 1; p < MAX_PORT; p++) {
+        memset(st, 0, sizeof(*st));
+        st->dom = DOMID_SELF;
+        st->port = p;
+        if (hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_status, (uintptr_t)st))
+            continue;
+        used += st->status != EVTCHNSTAT_closed;
+        interdomain += st->status == EVTCHNSTAT_interdomain;
+    }
+    printf("ports %u interdomain %u\n", used, interdomain);
+    return 0;
+}
+
+static int probe_domain(const char *arg)
+{
+    struct xen_domctl *d = buf;
+    const struct xen_domctl_getdomaininfo *info = &d->u.getdomaininfo;
+    char *end;
+    unsigned long id = strtoul(arg, &end, 10);
+    const char *state;
+    long rc;
+
+    if (!*arg || *end || id >= DOMID_FIRST_RESERVED)
+        return 2;
+    rc = domctl(XEN_DOMCTL_getdomaininfo, (domid_t)id);
+    /* getdomaininfo answers with the next domain up when this one is gone, as Xen's. */
+    if (rc || info->domain != id) {
+        printf("domain %lu: %s\n", id, rc && rc != -ESRCH ? errname(rc) : "ESRCH");
+        return 1;
+    }
+    state = info->flags & XEN_DOMINF_dying ? "dying" :
+            info->flags & XEN_DOMINF_shutdown ? "shutdown" :
+            info->flags & XEN_DOMINF_paused ? "paused" :
+            info->flags & XEN_DOMINF_running ? "running" : "blocked";
+    printf("domain %lu: %s cpu_time_ns %llu\n", id, state, (unsigned long long)info->cpu_time);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
@@ -165,7 +218,15 @@ int main(int argc, char **argv)
         return probe_gnttab(argv[2]);
     if (argc == 3 && !strcmp(argv[1], "shutdown") && probe_shutdown(argv[2]) != 2)
         return 1;
+    if (argc == 2 && !strcmp(argv[1], "ports"))
+        return probe_ports();
+    if (argc == 3 && !strcmp(argv[1], "domain")) {
+        int rc = probe_domain(argv[2]);
+
+        if (rc != 2)
+            return rc;
+    }
     fprintf(stderr, "usage: xen-probe domctl | physinfo | gnttab DOMID | "
-            "shutdown poweroff|reboot|crash\n");
+            "shutdown poweroff|reboot|crash | ports | domain ID\n");
     return 2;
 }
