@@ -199,13 +199,15 @@ START_TEST(pv_block)
              "/local/domain/0/backend/vbd/3/51712\n");
     HAS(out, "blk size: 4194304\n");
     HAS(out, "blk write: I/O error\n");
-    /* ro's backend goes Closing, then back to InitWait. */
+    /* ro's backend goes Closing; the frontend starting again brings it back to InitWait. */
     HAS(out, "check 1: blk check: 1024 blocks of 0x5a\n");
     HAS(out, "check 2: blk check: read at block 0: I/O error\n");
     HAS(out, "blkfront: xvda: backend went to state 5: 0 requests failed, closed, "
              "grants ended (0 still mapped)\n");
     HAS(out, "vbd/3/51712: disconnected (frontend closed), ");
     HAS(out, "after Closing: frontend 6, backend 6\n");
+    /* The frontend's Initialising after both closed: blkback offers InitWait. */
+    HAS(out, "vbd/3/51712: frontend back, InitWait\n");
     HAS(out, "blkfront: xvda: reconnected (0)\n");
     HAS(out, "check 3: blk check: 1024 blocks of 0x5a\n");
     HAS(out, "after InitWait: frontend 4, backend 4\n");

@@ -213,6 +213,15 @@ static void dev_track(struct backend *be, unsigned int domid, unsigned int devid
             disconnect(be, d, "frontend closed");
             set_state(be, d, XenbusStateClosed);
         }
+    } else if (fe_state == XenbusStateInitialising && d->state == XenbusStateClosed &&
+               !d->failed) {
+        /* A frontend starting again (a new kernel, a driver re-probed)
+         * after both sides closed: offered InitWait anew, as Linux's
+         * backends "prepare for reconnect". */
+        if (!publish(be, d, XenbusStateInitWait, true)) {
+            d->state = XenbusStateInitWait;
+            fprintf(stderr, "%s: %s: frontend back, InitWait\n", be->name, d->path);
+        }
     } else if (!d->connected && !d->failed &&
                (fe_state == XenbusStateInitialised || fe_state == XenbusStateConnected)) {
         dev_connect(be, d);

@@ -60,6 +60,7 @@ struct cdom {
 static struct cdom doms[MAX_DOMAINS];
 static struct client clients[MAX_CLIENTS];
 static int evtchn_fd = -1, gntdev_fd = -1;
+static bool xs_up = true;      /* false once xenstored went away */
 static const char *log_dir;
 static volatile sig_atomic_t stop;
 
@@ -380,10 +381,11 @@ int main(int argc, char *argv[])
         char *path, *token;
         uint32_t ports[64];
         ssize_t n;
-        int rc;
+        int rc, err = ETIMEDOUT;
 
         p[0] = (struct pollfd){ .fd = evtchn_fd, .events = POLLIN };
-        p[1] = (struct pollfd){ .fd = hxs_fileno(xs), .events = POLLIN };
+        /* A dead xenstored's socket is always readable: not polled. */
+        p[1] = (struct pollfd){ .fd = xs_up ? hxs_fileno(xs) : -1, .events = POLLIN };
         p[2] = (struct pollfd){ .fd = lfd, .events = POLLIN };
         for (unsigned int i = 0; i < MAX_CLIENTS; i++)
             if (clients[i].fd >= 0)
@@ -399,12 +401,22 @@ int main(int argc, char *argv[])
             if (write(evtchn_fd, ports, (size_t)n) != n)
                 break;
         if (rc > 0 && p[1].revents) {
-            while (!hxs_read_watch(xs, &path, &token, 0)) {
+            while (!(err = hxs_read_watch(xs, &path, &token, 0))) {
                 free(path);
                 free(token);
             }
         }
-        if (rc == 0 || (rc > 0 && p[1].revents))
+        /*
+         * Without xenstored no domain can be told apart from a gone one:
+         * the consoles attached stay served, nothing new is noticed (as
+         * the backends do).
+         */
+        if (xs_up && err != ETIMEDOUT) {
+            xs_up = false;
+            fprintf(stderr, "heron-consoled: xenstored went away (%s): serving the consoles "
+                    "attached, noticing nothing new\n", strerror(err));
+        }
+        if (xs_up && (rc == 0 || (rc > 0 && p[1].revents)))
             rescan(xs);
         for (unsigned int i = 0; i < MAX_DOMAINS; i++)
             if (doms[i].used && doms[i].src_fd < 0)

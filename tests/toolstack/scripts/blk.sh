@@ -8,7 +8,8 @@
 # against what it computes from the same generators); a third gets sda2
 # read-only and fails to write, then sees its backend go Closing (dom0
 # writes the state, as a toolstack would): its next read fails, it goes
-# Closed and ends its grants; when the backend is back in InitWait its
+# Closed and ends its grants; when the backend is back in InitWait (dom0
+# writes the frontend's state Initialising: blkback answers InitWait) its
 # next read reconnects and reads the disk whole.  Free memory
 # and the xenstore tree are back after all three.
 mk() {
@@ -120,7 +121,10 @@ heron-xs write $be/state 5
 check_n ro 2
 wait_node $be/state 6
 echo "after Closing: frontend $(heron-xs read $fe/state), backend $(heron-xs read $be/state)"
-heron-xs write $be/state 2
+# The frontend starting again (as a new kernel's would) finds the backend
+# back in InitWait; blkfront reconnects on its next call.
+heron-xs write $fe/state 1
+wait_node $be/state 2
 check_n ro 3
 echo "after InitWait: frontend $(heron-xs read $fe/state), backend $(heron-xs read $be/state)"
 grep "^blk\|^blkfront" /var/log/heron/console-$id.log | tr -d '\r'
