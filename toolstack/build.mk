@@ -161,10 +161,12 @@ $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $
 	install -m 755 $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) $(NET_PROBE) \
 		$(TS_TEST_BIN)/domu-root/bin/
 	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
-$(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE) $(NET_HOSTILE)
+$(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE) $(NET_HOSTILE) \
+		tests/toolstack/testlib.sh
 	rm -rf $(TEST_DOM0_ROOT)
 	cp -a $(BUILD)/dom0/root $(TEST_DOM0_ROOT)
 	install -m 755 $(XEN_PROBE) $(NET_HOSTILE) $(TEST_DOM0_ROOT)/bin/
+	install -D -m 644 tests/toolstack/testlib.sh $(TEST_DOM0_ROOT)/etc/heron/testlib.sh
 	cp $(TEST_DOMU_INITRD) $(TEST_DOM0_ROOT)/boot/test-domu-initrd.cpio.gz
 	touch $@
 $(TS_TEST_BIN)/test_domains: $(TS_TEST_OBJ)/test_domains.o \

@@ -31,10 +31,11 @@ $(LPV_INITRD): tests/linux-pv/init tests/linux-pv/build.mk pvops-guest/mkinitrd 
 # scenario tests' domU initramfs for the network peer.  Without a
 # fetched kernel the root has none: the test fails naming why.
 $(LPV_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(XEN_PROBE) $(LPV_INITRD) $(TEST_DOMU_INITRD) \
-		$(LINUX_REF)/fetched
+		$(LINUX_REF)/fetched tests/toolstack/testlib.sh
 	rm -rf $(LPV_DOM0_ROOT)
 	cp -a $(BUILD)/dom0/root $(LPV_DOM0_ROOT)
 	install -m 755 $(XEN_PROBE) $(LPV_DOM0_ROOT)/bin/
+	install -D -m 644 tests/toolstack/testlib.sh $(LPV_DOM0_ROOT)/etc/heron/testlib.sh
 	cp $(LPV_INITRD) $(LPV_DOM0_ROOT)/boot/linux-initrd.cpio.gz
 	cp $(TEST_DOMU_INITRD) $(LPV_DOM0_ROOT)/boot/test-domu-initrd.cpio.gz
 	if [ -f $(LINUX_REF)/vmlinuz ]; then \

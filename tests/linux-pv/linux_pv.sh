@@ -8,6 +8,7 @@
 # destroyed and the memory both had comes back.  Then a second Linux
 # domU (two vCPUs, no devices) is destroyed while both its vCPUs spin,
 # and its memory comes back too.  Run by test_linux_pv.
+. /etc/heron/testlib.sh
 [ -f /boot/linux-version ] || { echo "no Debian kernel in dom0 (fetch failed)"; exit 20; }
 # Warm-up (as three_domus.sh): dom0's first grant mappings of a domU's
 # pages give dom0 a grant maptrack page in hv, kept as Xen keeps it.
@@ -21,22 +22,6 @@ heron create /tmp/warmup.cfg >/dev/null || exit 11
 heron destroy warmup
 sleep 1
 xen-probe physinfo | cut -d' ' -f2 >/tmp/mem-before
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
-# Waits up to $3 s for a line starting with $2 on domain $1's console.
-wait_log() {
-	for i in $(seq $(($3 * 5))); do
-		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
-		sleep 0.2
-	done
-	echo "no '$2' on domain $1's console"
-	return 1
-}
-# Types command $2 on domain $1's console.
-say() {
-	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
-}
 cat >/tmp/linux.cfg <<CFG
 name = "linux"
 memory = 128

@@ -12,6 +12,7 @@
 # writes the frontend's state Initialising: blkback answers InitWait) its
 # next read reconnects and reads the disk whole.  Free memory
 # and the xenstore tree are back after all three.
+. /etc/heron/testlib.sh
 mk() {
 	cat >/tmp/$1.cfg <<CFG
 name = "$1"
@@ -21,18 +22,6 @@ ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "$1 commands"
 disk = [ '$2' ]
 CFG
-}
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
-# Waits up to $3 s for a line starting with $2 on domain $1's console.
-wait_log() {
-	for i in $(seq $(($3 * 5))); do
-		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
-		sleep 0.2
-	done
-	echo "no '$2' on domain $1's console"
-	return 1
 }
 # Types command $2 on domain $1's console and waits for its "blk" line.
 run_blk() {
@@ -53,36 +42,6 @@ check_n() {
 wait_node() {
 	for i in $(seq 50); do
 		[ "$(heron-xs read $1)" = "$2" ] && return
-		sleep 0.2
-	done
-}
-state() {
-	xen-probe physinfo | cut -d' ' -f2
-	heron-xs ls -r / | wc -l
-}
-# Up to 30 s for the state to hold still for 2 s: /tmp/before (the last
-# page of a destroyed domain comes back when heron-consoled lets go).
-steady() {
-	state >/tmp/before
-	same=0
-	for i in $(seq 60); do
-		sleep 0.5
-		state >/tmp/s1
-		if cmp -s /tmp/s1 /tmp/before; then
-			same=$((same + 1))
-			[ $same -ge 4 ] && return
-		else
-			same=0
-			cp /tmp/s1 /tmp/before
-		fi
-	done
-}
-# Up to 30 s for the state to come back to /tmp/before: a destroyed
-# domain's last pages return once heron-consoled and heron-blkback let go.
-settle() {
-	for i in $(seq 150); do
-		state >/tmp/after
-		cmp -s /tmp/before /tmp/after && return
 		sleep 0.2
 	done
 }

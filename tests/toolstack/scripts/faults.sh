@@ -16,6 +16,7 @@
 #  5. heron-xenstored killed while z does disk I/O: dom0, hv and z keep
 #     running, heron-blkback still serves z's disk; the toolstack is down
 #     for good (as with Xen's xenstored), so this comes last.
+. /etc/heron/testlib.sh
 mk() {
 	cat >/tmp/$1.cfg <<CFG
 name = "$1"
@@ -25,9 +26,6 @@ ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "$1 commands"
 $2
 CFG
-}
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
 }
 log_of() {
 	echo /var/log/heron/console-$(id_of $1).log
@@ -51,10 +49,6 @@ wait_n() {
 	done
 	echo "missing: $3 of '$2' in $1"
 	return 1
-}
-# Types command $2 on domain $1's console.
-say() {
-	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
 }
 show() {
 	grep "^$2" $(log_of $1) | tr -d '\r' | sed "s/^/$1: /"
@@ -89,30 +83,6 @@ state() {
 	echo "xenstore nodes $(heron-xs ls -r / | wc -l)"
 	echo "dom0 ports $(ports)"
 	echo "domains $(heron list | tail -n +2 | cut -d' ' -f1 | tr '\n' ' ')"
-}
-# Up to 30 s for the state to hold still for 2 s: /tmp/before.
-steady() {
-	state >/tmp/before
-	same=0
-	for i in $(seq 60); do
-		sleep 0.5
-		state >/tmp/s1
-		if cmp -s /tmp/s1 /tmp/before; then
-			same=$((same + 1))
-			[ $same -ge 4 ] && return
-		else
-			same=0
-			cp /tmp/s1 /tmp/before
-		fi
-	done
-}
-# Up to 30 s for the state to come back to /tmp/before.
-settle() {
-	for i in $(seq 150); do
-		state >/tmp/after
-		cmp -s /tmp/before /tmp/after && return
-		sleep 0.2
-	done
 }
 up() {
 	heron create /tmp/$1.cfg >/dev/null

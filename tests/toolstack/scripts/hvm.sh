@@ -7,6 +7,7 @@
 # memory and the xenstore tree come back.  Then the refusals: bad HVM
 # configs (heron's messages) and HERON_DOMCTL_hvm_build's argument checks
 # (hvm-probe), each leaving nothing behind.
+. /etc/heron/testlib.sh
 mk() {
 	cat >/tmp/$1.cfg
 }
@@ -46,11 +47,8 @@ kernel = "/boot/test_hvm.elf"
 cmdline = "mode=triple"
 on_crash = "preserve"
 CFG
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
 # Waits up to 60 s for $2 in domain $1's console log.
-wait_log() {
+wait_text() {
 	for i in $(seq 300); do
 		grep -q "$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
 		sleep 0.2
@@ -80,8 +78,8 @@ heron create /tmp/pvdom.cfg
 heron create /tmp/shell.cfg
 heron create /tmp/typed.cfg
 pv=$(id_of pvdom) sh=$(id_of shell) ty=$(id_of typed)
-wait_log $pv "test domU pvdom: up"
-wait_log $ty "test domU typed: up"
+wait_text $pv "test domU pvdom: up"
+wait_text $ty "test domU typed: up"
 # Each HVM domain has its device model (pid in /libxl/N/dm-pid).
 dm_alive() {
 	pid=$(heron-xs read /libxl/$1/dm-pid 2>/dev/null)
@@ -97,10 +95,10 @@ heron list | sed -n 's/^\(typed\|shell\|pvdom\) .* \([-a-z]\{6\}\) .*/\1 \2/p'
 grep "^ata: " /var/log/heron/console-$ty.log
 (sleep 1; printf 'blk size /dev/sdb\n'; sleep 1; printf 'blk fill /dev/sda 7\n'; sleep 1
  printf '\035') | heron console typed >/dev/null
-wait_log $ty "blk fill: " && grep "^blk " /var/log/heron/console-$ty.log
+wait_text $ty "blk fill: " && grep "^blk " /var/log/heron/console-$ty.log
 (printf 'blk write /dev/sdb\n'; sleep 1; printf 'poweroff\n'; sleep 2; printf '\035') |
 	heron console typed >/dev/null
-wait_log $ty "test domU typed: poweroff" && echo "typed: input reached COM1"
+wait_text $ty "test domU typed: poweroff" && echo "typed: input reached COM1"
 grep "^blk write" /var/log/heron/console-$ty.log
 cmp -s /tmp/ro.img /tmp/ro.orig && echo "read-only image unchanged"
 echo "=== IMAGE ==="
@@ -108,7 +106,7 @@ od -A n -t x1 -v /tmp/hvm.img
 echo "=== END IMAGE ==="
 heron pause typed && heron list typed | grep -q -- "p---" && echo "typed: paused"
 heron unpause typed && echo "typed: unpaused"
-wait_log $sh "=== ALL DONE ===" && echo "shell: all done"
+wait_text $sh "=== ALL DONE ===" && echo "shell: all done"
 wait_state shell "---s--"
 sed -n '/=== BEGIN shell ===/,/=== END shell/p' /var/log/heron/console-$sh.log \
 	>/tmp/shell.out
@@ -121,7 +119,7 @@ heron list | sed -n 's/^\(shell\|triple\) .* \([-a-z]\{6\}\) .*/\1 \2/p'
 for d in pvdom typed; do
 	heron list $d | grep -q -- "---s--\|----c-" || echo "$d: not shut down"
 done
-wait_log $pv "test domU pvdom: tick 3" && echo "pvdom still ticking"
+wait_text $pv "test domU pvdom: tick 3" && echo "pvdom still ticking"
 # No PV drivers: only hv's hard shutdown stops an HVM domain; the
 # monitor then destroys it (on_poweroff = "destroy").
 heron shutdown typed

@@ -8,18 +8,8 @@
 # destroys it (on_poweroff = "destroy").  Linux finds bus 0 through the
 # PCI root bridge in hv's DSDT and the NIC's IRQ through its _PRT.
 # Run by test_hvm_domains.
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
 # Waits up to $3 s for a line starting with $2 on domain $1's console.
-wait_log() {
-	for i in $(seq $(($3 * 5))); do
-		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
-		sleep 0.2
-	done
-	echo "no '$2' on domain $1's console"
-	return 1
-}
+. /etc/heron/testlib.sh
 cat >/tmp/pv.cfg <<CFG
 name = "pv"
 memory = 32

@@ -5,6 +5,7 @@
 # event): each is answered with an error, then garbage indices cut c off
 # while a and b still talk; d is destroyed while sending to b, and free
 # memory and the xenstore tree come back.
+. /etc/heron/testlib.sh
 mk() {
 	cat >/tmp/$1.cfg <<CFG
 name = "$1"
@@ -14,22 +15,6 @@ ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "$1 commands"
 vif = [ '$2' ]
 CFG
-}
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
-# Waits up to $3 s for a line starting with $2 on domain $1's console.
-wait_log() {
-	for i in $(seq $(($3 * 5))); do
-		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
-		sleep 0.2
-	done
-	echo "no '$2' on domain $1's console"
-	return 1
-}
-# Types command $2 on domain $1's console.
-say() {
-	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
 }
 # Starts domain $1 with vif spec $2 and address 10.0.1.$3.
 start() {
@@ -51,27 +36,6 @@ ping_n() {
 }
 show() {
 	grep "^$2" /var/log/heron/console-$(id_of $1).log | tr -d '\r' | sed "s/^/$1: /"
-}
-state() {
-	xen-probe physinfo | cut -d' ' -f2
-	heron-xs ls -r / | wc -l
-}
-# Up to 15 s for the state to stay the same for half a second: /tmp/before.
-steady() {
-	for i in $(seq 30); do
-		state >/tmp/s1
-		sleep 0.5
-		state >/tmp/before
-		cmp -s /tmp/s1 /tmp/before && return
-	done
-}
-# Up to 30 s for the state to come back to /tmp/before.
-settle() {
-	for i in $(seq 150); do
-		state >/tmp/after
-		cmp -s /tmp/before /tmp/after && return
-		sleep 0.2
-	done
 }
 be=/local/domain/0/backend/vif
 

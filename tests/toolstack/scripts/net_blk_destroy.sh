@@ -9,6 +9,7 @@
 # still pings b and rewrites its own disk; hv prints dom0's grant table
 # (the mappings it holds) before the first cycle and after each one, and
 # test_net compares them.
+. /etc/heron/testlib.sh
 mk() {
 	cat >/tmp/$1.cfg <<CFG
 name = "$1"
@@ -19,23 +20,6 @@ cmdline = "$1 commands"
 vif = [ '$2' ]
 CFG
 	[ -n "$3" ] && echo "disk = [ '$3' ]" >>/tmp/$1.cfg
-}
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
-# Waits up to $3 s for a line starting with $2 on domain $1's console.
-wait_log() {
-	for i in $(seq $(($3 * 5))); do
-		grep -q "^$2" /var/log/heron/console-$1.log 2>/dev/null && return 0
-		sleep 0.2
-	done
-	echo "no '$2' on domain $1's console; its end:"
-	tail -5 /var/log/heron/console-$1.log
-	return 1
-}
-# Types command $2 on domain $1's console.
-say() {
-	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null
 }
 # Brings domain $1 (made by mk) up with address 10.0.1.$2.
 up() {
@@ -67,28 +51,7 @@ state() {
 	heron-xs ls -r /
 	pidof heron-xenstored heron-consoled heron-blkback heron-netback
 }
-# Up to 30 s for the state to stay the same for half a second: /tmp/before.
-steady() {
-	end=$(($(date +%s) + 30))
-	while [ $(date +%s) -lt $end ]; do
-		state >/tmp/s1
-		sleep 0.5
-		state >/tmp/before
-		cmp -s /tmp/s1 /tmp/before && return
-	done
-}
-# Up to 60 s for the state to come back to /tmp/before.
-settle() {
-	end=$(($(date +%s) + 60))
-	while [ $(date +%s) -lt $end ]; do
-		state >/tmp/after
-		cmp -s /tmp/before /tmp/after && return
-		sleep 0.2
-	done
-}
 
-# (head, not dd: pvops-guest's /dev/zero may return short reads, which
-# dd counts as whole blocks.)
 head -c 1048576 /dev/zero >/tmp/a.img
 mk a 'bridge=xenbr0,mac=00:16:3e:0a:00:01' '/tmp/a.img,xvda,w'
 mk b 'bridge=xenbr0,mac=00:16:3e:0b:00:01'
@@ -126,7 +89,7 @@ for c in 1 2 3; do
 	heron destroy v
 	echo "cycle $c: destroy: $?"
 	t=$(date +%s)
-	settle
+	settle 60
 	if cmp -s /tmp/before /tmp/after; then
 		echo "cycle $c: free memory, xenstore, daemons: back"
 		echo "cycle $c: back $(($(date +%s) - t)) s after the destroy"

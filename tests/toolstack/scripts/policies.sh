@@ -2,6 +2,7 @@
 # themselves (told so on their console): restart brings up a new domain with the same name
 # (which, told nothing, stays up), destroy removes the domain, preserve
 # keeps it in the list, shut down.  Run by test_domains.
+. /etc/heron/testlib.sh
 mk() {
 	cat >/tmp/$1.cfg <<CFG
 name = "$1"
@@ -17,9 +18,6 @@ mk rebooter restart destroy
 mk crasher destroy destroy
 mk keeper destroy preserve
 mk phoenix destroy restart
-id_of() {
-	heron list --json $1 2>/dev/null | sed -n 's/.*"id":\([0-9]*\),.*/\1/p'
-}
 # Waits up to 20 s for domain $1 to be up (its console says so) with an
 # id other than $2; prints the id.
 wait_up() {
