@@ -128,8 +128,10 @@ show x "blk fill"
 base=$(ports)
 
 # 2. heron-blkback killed in the middle of x's I/O, then restarted.
-say x "blk random /dev/xvda 5 1500"
-sleep 2
+# 12000 operations: tens of seconds even on a quiet machine, so the kill
+# a second in lands in the middle (1500 once ended within 2 s).
+say x "blk random /dev/xvda 5 12000"
+sleep 1
 grep -q "^blk random:" $(log_of x) && echo "blkback: x's I/O ended before the kill"
 old=$(pid_of heron-blkback)
 kill -9 $old
