@@ -46,16 +46,15 @@ void svm_place_lme(struct vcpu *v, bool lme)
 }
 
 /*
- * A CR0 value from the guest, while LME is held (so paging is off and
- * PAE clear).  What the CPU checks: no bits above 31, PG needs PE, NW
- * needs CD; and PG with LME but without PAE.  ET is fixed at 1.
+ * A 32-bit CR0 value from the guest while LME is held (so paging is off
+ * and PAE clear), checked as the CPU would: NW needs CD, and PG with LME
+ * but without PAE is a #GP.  ET is fixed at 1.
  */
-static bool guest_write_cr0(struct vcpu *v, u64 val)
+static bool guest_write_cr0(struct vcpu *v, u32 val)
 {
     struct svm_vcpu *s = v->hvm->svm;
 
-    if ((val >> 32) || (val & X86_CR0_PG) ||
-        ((val & X86_CR0_NW) && !(val & X86_CR0_CD))) {
+    if ((val & X86_CR0_PG) || ((val & X86_CR0_NW) && !(val & X86_CR0_CD))) {
         hvm_inject_exception(v, TRAP_gp_fault, true, 0);
         return false;
     }
@@ -75,20 +74,20 @@ void svm_handle_cr0_write(struct vcpu *v)
     const struct vmcb *vmcb = v->hvm->svm->vmcb;
     struct hvm_paging p;
     unsigned int n, cr, gpr, len;
-    u64 cr0 = vmcb->cr0, val;
+    u32 cr0 = vmcb->cr0, val;
     u8 buf[15];
 
     hvm_ops->get_paging(v, &p);
     n = hvm_fetch_insn(v, &p, buf);
     if (!x86_decode_mov_to_cr(buf, n, p.cs_db ? X86_MODE_32 : X86_MODE_16,
                               &cr, &gpr, &len) && cr == 0) {
-        val = (u32)*hvm_reg(v, gpr);
+        val = *hvm_reg(v, gpr);
     } else if (n >= 2 && buf[0] == 0x0f && buf[1] == 0x06) {
-        val = cr0 & ~(u64)X86_CR0_TS;
+        val = cr0 & ~X86_CR0_TS;
         len = 2;
     } else if (n >= 3 && buf[0] == 0x0f && buf[1] == 0x01 &&
                (buf[2] & 0xf8) == 0xf0) {
-        val = (cr0 & ~0xeull) | (*hvm_reg(v, buf[2] & 7) & 0xf) |
+        val = (cr0 & ~0xeu) | (*hvm_reg(v, buf[2] & 7) & 0xf) |
               (cr0 & X86_CR0_PE);
         len = 3;
     } else {
