@@ -10,8 +10,8 @@
  *   - rdmsr/wrmsr of an MSR from the architectural, AMD and x2APIC ranges
  *     or anywhere, with a random value (a #GP is an answer too); now and
  *     then the APIC base (x2APIC mode on and off, base and enable kept)
- *     or EFER (its low 16 bits but LME: under QEMU's TCG, a guest EFER.LME
- *     with CR4.PAE clear leaves the host with paging off after #VMEXIT);
+ *     or EFER (its low 16 bits, or only SCE/LME/LMA/NXE so that LME is
+ *     often taken: with paging off and CR4.PAE clear, hv must hold it);
  *   - CPUID of a random leaf and subleaf, twice: the answers must agree;
  *   - VMMCALL with random registers: hv has no HVM hypercalls, so EAX
  *     must come back -ENOSYS and every other register unchanged;
@@ -40,7 +40,7 @@
 #define APIC_BASE_BSP   (1u << 8)
 #define APIC_BASE_EXTD  (1u << 10)
 #define APIC_BASE_EN    (1u << 11)
-#define EFER_LME        (1u << 8)
+#define EFER_GUEST_BITS 0xd01u      /* SCE, LME, LMA, NXE */
 
 void hvm_fuzz(void);
 
@@ -184,8 +184,8 @@ static void fuzz_msr(void)
     }
     if (msr == MSR_APIC_BASE)   /* the base stays, the APIC stays on; EXTD moves */
         v = LAPIC | APIC_BASE_BSP | APIC_BASE_EN | (v & APIC_BASE_EXTD);
-    else if (msr == MSR_EFER)
-        v &= 0xffff & ~EFER_LME;    /* see docs/robustness.md: LME under QEMU */
+    else if (msr == MSR_EFER)   /* half of them only bits hv may take */
+        v &= next() & 1 ? EFER_GUEST_BITS : 0xffff;
     else if (next() & 1)
         v &= 0xffff;                /* small values get past more checks */
     nr_gp += !wrmsr_safe(msr, v);

@@ -87,4 +87,7 @@ unsigned int checks_done(void);
 
 #define PM_TIMER_HZ 3579545u
 
+/* efer.c: EFER.LME with CR4.PAE clear, then a long-mode entry. */
+void check_efer_lme(void);
+
 #endif

@@ -4,7 +4,8 @@
  * talks to the platform devices.  Command line: mode=<...>
  *
  *   devices   (default) checks what the machine looks like: multiboot
- *             information and e820 map, CPUID and MSRs, ACPI tables, RTC,
+ *             information and e820 map, CPUID and MSRs, EFER.LME with
+ *             CR4.PAE clear and a long-mode entry (efer.c), ACPI tables, RTC,
  *             PM timer, PIT interrupts through the 8259 and through the
  *             IOAPIC, the RTC's periodic interrupt, the local APIC (MMIO
  *             decoded from several instruction forms, also through guest
@@ -573,6 +574,7 @@ static void devices(uint32_t magic, const struct mb_info *mb)
 {
     check_multiboot(magic, mb);
     check_cpu();
+    check_efer_lme();
     check_acpi();
     check_clocks();
     check_pic_interrupts();

@@ -118,6 +118,10 @@ void svm_vmexit_handler(struct vcpu *v)
     case VMEXIT_NPF:
         handle_npf(v, vmcb);
         break;
+    case VMEXIT_CR0_WRITE:
+        hvm_count_exit(v, HVM_EXIT_CR);
+        svm_handle_cr0_write(v);
+        break;
     case VMEXIT_CR4_WRITE:
         hvm_count_exit(v, HVM_EXIT_CR);
         hvm_handle_cr4_write(v);

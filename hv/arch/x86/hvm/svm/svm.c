@@ -165,6 +165,7 @@ static void vmcb_init(struct vcpu *v)
     vmcb->g_pat = 0x0007040600070406ull;        /* the PAT's reset value */
 
     vmcb->efer = EFER_SVME;
+    v->hvm->svm->lme_held = false;
     vmcb->cr0 = X86_CR0_ET | X86_CR0_PE;
     vmcb->dr6 = 0xffff0ff0;
     vmcb->dr7 = 0x400;
@@ -278,7 +279,7 @@ static void svm_get_paging(struct vcpu *v, struct hvm_paging *p)
     p->cr0 = vmcb->cr0;
     p->cr3 = vmcb->cr3;
     p->cr4 = vmcb->cr4;
-    p->efer = vmcb->efer & ~(u64)EFER_SVME;
+    p->efer = svm_guest_efer(v);
     p->cs_base = vmcb->cs.base;
     p->cs_long = (vmcb->efer & EFER_LMA) && (vmcb->cs.attr & (1u << 9));
     p->cs_db = vmcb->cs.attr & (1u << 10);
@@ -296,22 +297,27 @@ static void svm_set_cr2(struct vcpu *v, u64 cr2)
     v->hvm->svm->vmcb->cr2 = cr2;
 }
 
+/* PAE decides where the guest's LME lives (efer.c). */
 static void svm_set_cr4(struct vcpu *v, u64 cr4)
 {
+    bool lme = svm_guest_efer(v) & EFER_LME;
+
     v->hvm->svm->vmcb->cr4 = cr4;
+    svm_place_lme(v, lme);
     /* Paging bits may have changed: the guest's TLB goes (a new ASID). */
     v->hvm->svm->asid_generation = 0;
 }
 
 static u64 svm_get_efer(struct vcpu *v)
 {
-    return v->hvm->svm->vmcb->efer & ~(u64)EFER_SVME;
+    return svm_guest_efer(v);
 }
 
 /*
  * EFER as the guest may set it: SCE, LME, NXE (if hv has NX); LMA is the
  * CPU's and SVME stays hidden (always set in the VMCB, as VMRUN needs).
- * LME cannot change while paging is on.
+ * LME cannot change while paging is on, and reaches the VMCB only with
+ * CR4.PAE set (efer.c).
  */
 static int svm_set_efer(struct vcpu *v, u64 efer)
 {
@@ -320,9 +326,11 @@ static int svm_set_efer(struct vcpu *v, u64 efer)
 
     if (efer & ~allowed)
         return -EINVAL;
-    if ((vmcb->cr0 & X86_CR0_PG) && ((efer ^ vmcb->efer) & EFER_LME))
+    if ((vmcb->cr0 & X86_CR0_PG) && ((efer ^ svm_guest_efer(v)) & EFER_LME))
         return -EINVAL;
-    vmcb->efer = (efer & ~(u64)EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
+    vmcb->efer = (efer & ~(u64)(EFER_LMA | EFER_LME)) | (vmcb->efer & EFER_LMA) |
+                 EFER_SVME;
+    svm_place_lme(v, efer & EFER_LME);
     return 0;
 }
 
@@ -354,9 +362,9 @@ static void svm_dump(struct vcpu *v)
     printk("hvm: d%u v%u rip %04x:%016lx rsp %016lx rflags %08lx cpl %u\n",
            v->domain->domain_id, v->vcpu_id, vmcb->cs.sel, r->rip, r->rsp,
            r->rflags, vmcb->cpl);
-    printk("hvm: cr0 %08lx cr2 %016lx cr3 %016lx cr4 %08lx efer %08lx\n",
-           vmcb->cr0, vmcb->cr2, vmcb->cr3, vmcb->cr4,
-           vmcb->efer & ~(u64)EFER_SVME);
+    printk("hvm: cr0 %08lx cr2 %016lx cr3 %016lx cr4 %08lx efer %08lx%s\n",
+           vmcb->cr0, vmcb->cr2, vmcb->cr3, vmcb->cr4, svm_guest_efer(v),
+           v->hvm->svm->lme_held ? " (LME held out of the VMCB)" : "");
     printk("hvm: rax %016lx rbx %016lx rcx %016lx rdx %016lx\n",
            r->rax, r->rbx, r->rcx, r->rdx);
     printk("hvm: rsi %016lx rdi %016lx rbp %016lx; last exit %#lx "

@@ -11,6 +11,7 @@ struct svm_vcpu {
     u32 asid;
     u64 asid_generation;        /* the CPU generation asid belongs to */
     u64 dr[4];                  /* DR0-3 while the vCPU is off the CPU */
+    bool lme_held;              /* guest's EFER.LME, kept out of the VMCB */
 };
 
 struct svm_domain {
@@ -40,6 +41,11 @@ void svm_npt_destroy(struct domain *d);
 /* intr.c: event injection before VMRUN. */
 void svm_intr_assist(struct vcpu *v);
 void svm_disable_intr_window(struct vmcb *vmcb);
+
+/* efer.c: the guest's EFER.LME reaches the VMCB only with CR4.PAE set. */
+u64 svm_guest_efer(const struct vcpu *v);
+void svm_place_lme(struct vcpu *v, bool lme);
+void svm_handle_cr0_write(struct vcpu *v);
 
 /* exit.c */
 void svm_vmexit_handler(struct vcpu *v);

@@ -20,6 +20,7 @@
 #define SVM_FEATURE_DECODEASSISTS (1u << 7)
 
 /* CR intercepts (offset 0x00): reads in bits 0-15, writes in 16-31. */
+#define CR_INTERCEPT_CR0_WRITE  (1u << 16)
 #define CR_INTERCEPT_CR4_WRITE  (1u << 20)
 
 /* Intercept vector 3 (offset 0x0c). */
@@ -57,6 +58,7 @@
 #define INTERCEPT_RDPRU         (1u << 14)
 
 /* Exit codes. */
+#define VMEXIT_CR0_WRITE        0x10
 #define VMEXIT_CR4_WRITE        0x14
 #define VMEXIT_EXCEPTION_DB     0x41
 #define VMEXIT_EXCEPTION_AC     0x51
