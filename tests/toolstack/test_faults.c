@@ -111,7 +111,8 @@ START_TEST(daemons_killed)
     alive(out, "x after the kill");
     HAS(out, "blkback: restarted, new pid\n");
     HAS(out, "blkback restarted: port bound again\n");
-    HAS(out, " writes over 2 MiB\n");
+    HAS(out, " writes over 2 MiB; ");
+    HAS(out, " blocks written, all read back\n");
     ck_assert_msg(strstr(out, "x: blk random: ") &&
                   strstr(strstr(out, "x: blk random: "), " reads verified, "),
                   "x's I/O did not finish after blkback's restart:\n%s", TAIL(out));

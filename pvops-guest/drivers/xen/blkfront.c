@@ -7,8 +7,8 @@
  * Each slot owns 11 bounce pages granted to the backend at connect and
  * reused for every request (the data are copied through them).
  *
- * A backend that leaves Connected (Closing, Closed, its node gone, back
- * to InitWait) is noticed the next time a block-layer call runs or
+ * A backend that closes (Closing, Closed, its node gone) is noticed the
+ * next time a block-layer call runs or
  * waits (the watch only sets a flag: nothing may read xenstore from the
  * event handler): what is in flight fails with EIO, the device goes
  * Closed and, once the backend is Closed too, every grant is ended.  A
@@ -151,7 +151,13 @@ static void bf_follow_backend(struct blkfront *bf)
 		return;
 	bf->dev->otherend_changed = false;
 	s = xenbus_otherend_state(bf->dev);
-	if (bf->connected && s != XenbusStateConnected)
+	/*
+	 * Only a backend closing (or gone) ends the connection, as in Linux's
+	 * blkback_changed: a restarted daemon passes through InitWait on its
+	 * way back to Connected and takes the same ring over.
+	 */
+	if (bf->connected && (s == XenbusStateClosing || s == XenbusStateClosed ||
+			      s == XenbusStateUnknown))
 		bf_disconnect(bf, s);
 	if (!bf->connected && s == XenbusStateInitWait) {
 		int rc = bf_connect(bf);

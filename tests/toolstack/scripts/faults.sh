@@ -91,6 +91,12 @@ up() {
 
 # 4 KiB at a time: dom0 reads /dev/zero 4 KiB per call, and dd counts short reads.
 dd if=/dev/zero of=/tmp/x.img bs=4096 count=512 2>/dev/null
+# blk-probe random checks every read against what it wrote, zeros where it
+# wrote nothing: the image is zeroed again (in place, while no request is
+# in flight) after a fill.
+zero_disk() {
+	dd if=/dev/zero of=/tmp/x.img bs=4096 count=512 conv=notrunc 2>/dev/null
+}
 mk x "disk = [ '/tmp/x.img,raw,xvda,w' ]
 vif = [ 'mac=00:16:3e:0c:00:01' ]"
 mk y "vif = [ 'mac=00:16:3e:0c:00:02' ]"
@@ -130,6 +136,7 @@ base=$(ports)
 # 2. heron-blkback killed in the middle of x's I/O, then restarted.
 # 12000 operations: tens of seconds even on a quiet machine, so the kill
 # a second in lands in the middle (1500 once ended within 2 s).
+zero_disk
 say x "blk random /dev/xvda 5 12000"
 sleep 1
 grep -q "^blk random:" $(log_of x) && echo "blkback: x's I/O ended before the kill"
@@ -182,6 +189,7 @@ wait_n $(log_of x) "net send:" 2 120
 # A fresh pattern: blk-probe random checks reads against fill's.
 say x "blk fill /dev/xvda 6"
 wait_n $(log_of x) "blk fill:" 2 300
+zero_disk
 say x "blk random /dev/xvda 6 100000"
 sleep 2
 kill -9 $(pid_of heron-blkback)
@@ -212,6 +220,7 @@ up z
 zid=$(id_of z)
 say z "blk fill /dev/xvda 7"
 wait_line $(log_of z) "blk fill:" 300
+zero_disk
 say z "blk random /dev/xvda 7 100000"
 sleep 2
 kill -9 $(pid_of heron-xenstored)
