@@ -136,6 +136,7 @@ XENBUS_PROBE     := $(TS_TEST_BIN)/xenbus-probe
 BLK_PROBE        := $(TS_TEST_BIN)/blk-probe
 NET_PROBE        := $(TS_TEST_BIN)/net-probe
 NET_HOSTILE      := $(TS_TEST_BIN)/net-hostile
+BLK_HOSTILE      := $(TS_TEST_BIN)/blk-hostile
 TEST_DOMU_INITRD := $(TS_TEST_BIN)/domu-initrd.cpio.gz
 TEST_DOM0_ROOT   := $(TS_TEST_BIN)/dom0-root
 SCENARIO_TESTS   += $(TS_TEST_BIN)/test_domains
@@ -147,6 +148,9 @@ $(XENBUS_PROBE): tests/toolstack/progs/xenbus_probe.c
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
 $(BLK_PROBE): tests/toolstack/progs/blk_probe.c tests/toolstack/progs/blk_pattern.h \
 		| $(TS_UAPI)/xen/interface/xen.h
+	@mkdir -p $(@D)
+	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
+$(BLK_HOSTILE): tests/toolstack/progs/blk_hostile.c | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
 $(NET_PROBE) $(NET_HOSTILE): $(TS_TEST_BIN)/net-%: tests/toolstack/progs/net_%.c \
@@ -162,10 +166,10 @@ $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $
 		$(TS_TEST_BIN)/domu-root/bin/
 	pvops-guest/mkinitrd $(TS_TEST_BIN)/domu-root $@
 $(TEST_DOM0_ROOT)/.stamp: $(DOM0_INITRD) $(TEST_DOMU_INITRD) $(XEN_PROBE) $(NET_HOSTILE) \
-		tests/toolstack/testlib.sh
+		$(BLK_HOSTILE) tests/toolstack/testlib.sh
 	rm -rf $(TEST_DOM0_ROOT)
 	cp -a $(BUILD)/dom0/root $(TEST_DOM0_ROOT)
-	install -m 755 $(XEN_PROBE) $(NET_HOSTILE) $(TEST_DOM0_ROOT)/bin/
+	install -m 755 $(XEN_PROBE) $(NET_HOSTILE) $(BLK_HOSTILE) $(TEST_DOM0_ROOT)/bin/
 	install -D -m 644 tests/toolstack/testlib.sh $(TEST_DOM0_ROOT)/etc/heron/testlib.sh
 	cp $(TEST_DOMU_INITRD) $(TEST_DOM0_ROOT)/boot/test-domu-initrd.cpio.gz
 	touch $@

@@ -199,6 +199,12 @@ START_TEST(pv_block)
              "/local/domain/0/backend/vbd/3/51712\n");
     HAS(out, "blk size: 4194304\n");
     HAS(out, "blk write: I/O error\n");
+    /* hostile's ring: every bad request refused, garbage indices disconnect it. */
+    HAS(out, "hostile: 11 of 11 requests answered as expected\n");
+    HAS(out, "hostile backend state: 4\n");
+    HAS(out, "hostile backend state after garbage indices: 5\n");
+    HAS(out, "vbd/4/51712: disconnected (protocol error), ");
+    HAS(out, "destroy hostile: 0\n");
     /* ro's backend goes Closing; the frontend starting again brings it back to InitWait. */
     HAS(out, "check 1: blk check: 1024 blocks of 0x5a\n");
     HAS(out, "check 2: blk check: read at block 0: I/O error\n");

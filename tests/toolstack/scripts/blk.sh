@@ -49,6 +49,7 @@ ls /dev/sda*
 mk randomio 'phy:/dev/sda3,xvda,w'
 mk pattern 'phy:/dev/sda1,xvda,w'
 mk ro 'phy:/dev/sda2,xvda,r'
+mk hostile 'phy:/dev/sda3,xvda,w'
 
 heron create /tmp/randomio.cfg
 id=$(id_of randomio)
@@ -75,6 +76,26 @@ wait_log $id "test domU ro: up" 60
 run_blk ro "blk size /dev/xvda"
 run_blk ro "blk write /dev/xvda"
 check_n ro 1
+# hostile: its blkif ring turns hostile (dom0's blk-hostile writes it, the
+# domU kicks its own port) while ro stays up; sda3 must keep randomio's
+# data (the host checks its digest).
+heron create /tmp/hostile.cfg
+h=$(id_of hostile)
+wait_log $h "test domU hostile: up" 60
+run_blk hostile "blk size /dev/xvda"
+hbe=/local/domain/0/backend/vbd/$h/51712 hfe=/local/domain/$h/device/vbd/51712
+ref=$(heron-xs read $hfe/ring-ref)
+port=$(heron-xs read $hfe/event-channel)
+first=$(blk-hostile garbage $h $ref | sed -n 's/^hostile: .* from //p')
+say hostile "net kick $port"
+blk-hostile check $h $ref $first
+echo "hostile backend state: $(heron-xs read $hbe/state)"
+blk-hostile indices $h $ref >/dev/null
+say hostile "net kick $port"
+wait_node $hbe/state 5
+echo "hostile backend state after garbage indices: $(heron-xs read $hbe/state)"
+heron destroy hostile
+echo "destroy hostile: $?"
 be=/local/domain/0/backend/vbd/$id/51712 fe=/local/domain/$id/device/vbd/51712
 heron-xs write $be/state 5
 check_n ro 2
