@@ -150,11 +150,12 @@ $(BLK_PROBE): tests/toolstack/progs/blk_probe.c tests/toolstack/progs/blk_patter
 		| $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
-$(BLK_HOSTILE): tests/toolstack/progs/blk_hostile.c | $(TS_UAPI)/xen/interface/xen.h
+$(NET_PROBE): $(TS_TEST_BIN)/net-%: tests/toolstack/progs/net_%.c \
+		| $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
-$(NET_PROBE) $(NET_HOSTILE): $(TS_TEST_BIN)/net-%: tests/toolstack/progs/net_%.c \
-		| $(TS_UAPI)/xen/interface/xen.h
+$(BLK_HOSTILE) $(NET_HOSTILE): $(TS_TEST_BIN)/%-hostile: tests/toolstack/progs/%_hostile.c \
+		tests/toolstack/progs/hostile_ring.h | $(TS_UAPI)/xen/interface/xen.h
 	@mkdir -p $(@D)
 	$(TS_MUSL_CC) $(TS_MUSL_FLAGS) -static $< -o $@
 $(TEST_DOMU_INITRD): tests/toolstack/domu/init.sh $(XEN_PROBE) $(XENBUS_PROBE) $(BLK_PROBE) \
@@ -177,14 +178,14 @@ $(TS_TEST_BIN)/test_domains: $(TS_TEST_OBJ)/test_domains.o \
 		| $(HV_ELF) $(GUEST_ELF) $(TEST_DOM0_ROOT)/.stamp
 # Scenario: the PV block path, the disk image checked on the host (xxHash).
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_blk
-$(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o | $(HV_ELF) $(GUEST_ELF) \
+$(TS_TEST_BIN)/test_blk: $(TS_TEST_OBJ)/test_blk.o $(TS_TEST_OBJ)/dom0_script.o | $(HV_ELF) $(GUEST_ELF) \
 		$(TEST_DOM0_ROOT)/.stamp
 	@mkdir -p $(@D)
 	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 
 # Scenario: dom0's daemons killed part-way (docs/robustness.md, Faults).
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_faults
-$(TS_TEST_BIN)/test_faults: $(TS_TEST_OBJ)/test_faults.o | $(HV_ELF) $(GUEST_ELF) \
+$(TS_TEST_BIN)/test_faults: $(TS_TEST_OBJ)/test_faults.o $(TS_TEST_OBJ)/dom0_script.o | $(HV_ELF) $(GUEST_ELF) \
 		$(TEST_DOM0_ROOT)/.stamp
 
 # Scenario: HVM domains from configs (issue 7): the test dom0 root plus
@@ -249,7 +250,7 @@ $(TS_TEST_BIN)/test_hvm_domains: $(TS_TEST_OBJ)/test_hvm_domains.o \
 	$(HOSTCC) $(filter %.o,$^) -lxxhash $(CHECK_LIBS) -o $@
 # Scenario: the PV network path, domUs bridged by heron-netback.
 SCENARIO_TESTS += $(TS_TEST_BIN)/test_net
-$(TS_TEST_BIN)/test_net: $(TS_TEST_OBJ)/test_net.o | $(HV_ELF) $(GUEST_ELF) \
+$(TS_TEST_BIN)/test_net: $(TS_TEST_OBJ)/test_net.o $(TS_TEST_OBJ)/dom0_script.o | $(HV_ELF) $(GUEST_ELF) \
 		$(TEST_DOM0_ROOT)/.stamp
 
 # libFuzzer target for the config parser (clang): `make fuzz-toolstack-cfg`,

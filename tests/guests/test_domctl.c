@@ -35,6 +35,7 @@
 #include "lib/grant.h"
 #include "lib/mm.h"
 #include "lib/time.h"
+#include "lib/control.h"
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/memory.h>
@@ -56,18 +57,6 @@ const char test_title[] = "domctl";
 #define DOMU_VA(pfn) (DOMU_VBASE + (uint64_t)(pfn) * PAGE_SIZE)
 #define DOMU_MEMKB   (DOMU_PAGES * 4)
 
-static long domctl(struct xen_domctl *op)
-{
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    return hypercall1(HC(domctl), PTR(op));
-}
-
-static long sysctl(struct xen_sysctl *op)
-{
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return hypercall1(HC(sysctl), PTR(op));
-}
-
 static long dominfo(domid_t id, struct xen_domctl_getdomaininfo *info)
 {
     struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo, .domain = id };
@@ -76,13 +65,6 @@ static long dominfo(domid_t id, struct xen_domctl_getdomaininfo *info)
     if (rc == 0)
         *info = op.u.getdomaininfo;
     return rc;
-}
-
-static long simple_domctl(uint32_t cmd, domid_t id)
-{
-    struct xen_domctl op = { .cmd = cmd, .domain = id };
-
-    return domctl(&op);
 }
 
 static uint64_t free_pages(void)

@@ -26,6 +26,7 @@
 #include "lib/grant.h"
 #include "lib/mm.h"
 #include "lib/time.h"
+#include "lib/control.h"
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/memory.h>
@@ -48,25 +49,6 @@ const char test_title[] = "failalloc";
 #define HVM_RAM_KB   4096
 #define WALK_MAX     1000           /* a cycle makes far fewer allocations */
 #define RUN_NS       (5000 * NS_PER_MS)
-
-static long domctl(struct xen_domctl *op)
-{
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    return hypercall1(HC(domctl), PTR(op));
-}
-
-static long sysctl(struct xen_sysctl *op)
-{
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return hypercall1(HC(sysctl), PTR(op));
-}
-
-static long simple_domctl(uint32_t cmd, domid_t id)
-{
-    struct xen_domctl op = { .cmd = cmd, .domain = id };
-
-    return domctl(&op);
-}
 
 static long fail_alloc(uint32_t how, uint64_t nth, uint64_t seed, uint32_t per_mille,
                        struct heron_sysctl_fail_alloc *out)

@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <xxhash.h>
 
+#include "dom0_script.h"
 #include "progs/blk_pattern.h"
 
 #define IMAGE "build/tests/toolstack/blk.img"
@@ -156,33 +156,16 @@ static XXH64_hash_t bytes_digest(uint8_t byte, uint32_t sectors)
     return h;
 }
 
-#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, out)
-
 START_TEST(pv_block)
 {
     struct random_run run = random_replay(RANDOM_SEED, RANDOM_OPS, N3);
-    size_t len = 0, cap = 1 << 20;
-    char *out = calloc(1, cap), line[512], first[512], want[256];
-    bool balanced = false;
+    char *out, *console, first[512], want[256];
+    bool balanced;
     FILE *p;
-    int st;
 
     make_image();
-    p = popen(RUN, "r");
-    ck_assert_ptr_nonnull(p);
-    while (fgets(line, sizeof(line), p))
-        if (strncmp(line, "hv: ", 4) && len + strlen(line) + 1 < cap) {
-            strcpy(out + len, line);
-            len += strlen(line);
-        }
-    st = pclose(p);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d:\n%s", st, out);
-    p = fopen(LOG ".txt", "r");
-    ck_assert_ptr_nonnull(p);
-    while (fgets(line, sizeof(line), p))
-        if (strstr(line, "hv: frame accounting:") && strstr(line, ": balanced"))
-            balanced = true;
-    fclose(p);
+    out = dom0_script_run(RUN, LOG ".txt", &console);
+    balanced = line_has(console, "hv: frame accounting:", ": balanced");
     ck_assert_msg(balanced, "hv's frame accounting did not balance: " LOG ".txt");
 
     HAS(out, "/dev/sda1");

@@ -16,30 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+
+#include "dom0_script.h"
 
 #define LOG "build/tests/toolstack/faults.log"
 #define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/faults.sh" \
             " build/tests/toolstack/dom0-root build/hv.elf build/pvops-guest.elf " LOG \
             " 900 qemu-system-x86_64 -cpu max -m 512 2>&1"
-
-/* Check's messages are short: the end of the output says where it stopped. */
-#define TAIL(out) (strlen(out) > 3000 ? (out) + strlen(out) - 3000 : (out))
-#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, TAIL(out))
-#define HASNT(out, s) ck_assert_msg(!strstr(out, s), "'%s' in:\n%s", s, TAIL(out))
-
-static char *slurp(FILE *p, bool skip_hv)
-{
-    size_t len = 0, cap = 1 << 21;
-    char *out = calloc(1, cap), line[1024];
-
-    while (fgets(line, sizeof(line), p))
-        if ((!skip_hv || strncmp(line, "hv: ", 4)) && len + strlen(line) + 1 < cap) {
-            strcpy(out + len, line);
-            len += strlen(line);
-        }
-    return out;
-}
 
 /* How many times s occurs in text. */
 static unsigned int count(const char *text, const char *s)
@@ -49,23 +32,6 @@ static unsigned int count(const char *text, const char *s)
     for (const char *p = strstr(text, s); p; p = strstr(p + 1, s))
         n++;
     return n;
-}
-
-/* hv's books for dead domain d: nothing held by others when it died,
- * or its last frames came back later (dom0 let go of them). */
-static bool frames_released(const char *log, unsigned int d)
-{
-    char died[64], back[64];
-    const char *line;
-    unsigned long held = 1;
-
-    snprintf(died, sizeof(died), "hv: domain %u died (destroyed): ", d);
-    snprintf(back, sizeof(back), "hv: domain %u: its last frames came back", d);
-    line = strstr(log, died);
-    if (!line || !strstr(line, "frames returned, "))
-        return false;
-    sscanf(strstr(line, "frames returned, ") + strlen("frames returned, "), "%lu held", &held);
-    return held == 0 || strstr(log, back);
 }
 
 /* "NAME: STATE" with STATE running or blocked (alive, not shut down). */
@@ -83,18 +49,8 @@ START_TEST(daemons_killed)
 {
     const char *end;
     char *out, *log;
-    FILE *p;
-    int st;
 
-    p = popen(RUN, "r");
-    ck_assert_ptr_nonnull(p);
-    out = slurp(p, true);
-    st = pclose(p);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d:\n%s", st, TAIL(out));
-    p = fopen(LOG ".txt", "r");
-    ck_assert_ptr_nonnull(p);
-    log = slurp(p, false);
-    fclose(p);
+    out = dom0_script_run(RUN, LOG ".txt", &log);
     HASNT(out, "missing: ");
 
     /* Pid files, and a clean stop removing its own. */

@@ -18,7 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+
+#include "dom0_script.h"
 
 #define LOG "build/tests/toolstack/net.log"
 #define RUN "HV_CMDLINE=dom0_mem=128M toolstack/dom0/run-script tests/toolstack/scripts/net.sh" \
@@ -32,7 +33,6 @@
 #define CYCLES 3u
 #define DATAGRAMS 100000u
 
-#define HAS(out, s) ck_assert_msg(strstr(out, s), "no '%s' in:\n%s", s, out)
 
 /* net-probe's datagram sizes (tests/toolstack/progs/net_probe.c). */
 static unsigned long long datagram_bytes(unsigned int count)
@@ -44,63 +44,11 @@ static unsigned long long datagram_bytes(unsigned int count)
     return n;
 }
 
-static char *slurp(FILE *p, bool skip_hv)
-{
-    size_t len = 0, cap = 1 << 20;
-    char *out = calloc(1, cap), line[512];
-
-    while (fgets(line, sizeof(line), p))
-        if ((!skip_hv || strncmp(line, "hv: ", 4)) && len + strlen(line) + 1 < cap) {
-            strcpy(out + len, line);
-            len += strlen(line);
-        }
-    return out;
-}
-
-/* Whether some line of text holds both a and b. */
-static bool line_has(const char *text, const char *a, const char *b)
-{
-    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        const char *end = strchr(l, '\n'), *x = strstr(l, a), *y = strstr(l, b);
-
-        if (x && y && (!end || (x < end && y < end)))
-            return true;
-    }
-    return false;
-}
-
-/* hv's books for dead domain d: nothing held by others when it died,
- * or its last frames came back later (dom0 let go of them). */
-static bool frames_released(const char *log, unsigned int d)
-{
-    char died[64], back[64];
-    const char *line;
-    unsigned long held = 1;
-
-    snprintf(died, sizeof(died), "hv: domain %u died (destroyed): ", d);
-    snprintf(back, sizeof(back), "hv: domain %u: its last frames came back", d);
-    line = strstr(log, died);
-    if (!line || !strstr(line, "frames returned, "))
-        return false;
-    sscanf(strstr(line, "frames returned, ") + strlen("frames returned, "), "%lu held", &held);
-    return held == 0 || strstr(log, back);
-}
-
 START_TEST(pv_network)
 {
     char *out, *log, want[256];
-    FILE *p;
-    int st;
 
-    p = popen(RUN, "r");
-    ck_assert_ptr_nonnull(p);
-    out = slurp(p, true);
-    st = pclose(p);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d:\n%s", st, out);
-    p = fopen(LOG ".txt", "r");
-    ck_assert_ptr_nonnull(p);
-    log = slurp(p, false);
-    fclose(p);
+    out = dom0_script_run(RUN, LOG ".txt", &log);
 
     HAS(out, "a: netfront: eth0: 00:16:3e:0a:00:01, backend /local/domain/0/backend/vif/1/0\n");
     HAS(out, "b: netfront: eth0: 00:16:3e:0b:00:01, backend /local/domain/0/backend/vif/2/0\n");
@@ -178,18 +126,8 @@ START_TEST(destroy_mid_io)
     char *out, *log, want[256];
     unsigned long requests = 0;
     bool same;
-    FILE *p;
-    int st;
 
-    p = popen(KILL_RUN, "r");
-    ck_assert_ptr_nonnull(p);
-    out = slurp(p, true);
-    st = pclose(p);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: " KILL_LOG ".txt", st);
-    p = fopen(KILL_LOG ".txt", "r");
-    ck_assert_ptr_nonnull(p);
-    log = slurp(p, false);
-    fclose(p);
+    out = dom0_script_run(KILL_RUN, KILL_LOG ".txt", &log);
 
     KHAS(out, "baseline taken\n");
     KHAS(out, "a ping 1: ping 10.0.1.2: 3 packets transmitted, 3 packets received, "

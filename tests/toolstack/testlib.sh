@@ -21,6 +21,44 @@ wait_log() {
 	return 1
 }
 
+# test_domu NAME [LINE...]: /tmp/NAME.cfg for a 32 MiB test domU
+# (pvops-guest with the test initramfs, taking commands on its console)
+# with each LINE (a vif, a disk) added.
+test_domu() {
+	name=$1
+	shift
+	{
+		cat <<CFG
+name = "$name"
+memory = 32
+kernel = "/boot/pvops-guest.elf"
+ramdisk = "/boot/test-domu-initrd.cpio.gz"
+cmdline = "$name commands"
+CFG
+		for line in "$@"; do
+			[ -n "$line" ] && echo "$line"
+		done
+	} >/tmp/$name.cfg
+}
+
+# show NAME PREFIX: domain NAME's console lines starting with PREFIX, each
+# marked "NAME: ".
+show() {
+	grep "^$2" /var/log/heron/console-$(id_of $1).log | tr -d '\r' | sed "s/^/$1: /"
+}
+
+# ping_n NAME ADDR N: domain NAME pings ADDR (3 pings); prints the summary
+# of its ping number N.
+ping_n() {
+	say $1 "ping $2"
+	for i in $(seq 150); do
+		[ $(grep -c "^ping $2:" /var/log/heron/console-$(id_of $1).log) -ge $3 ] && break
+		sleep 0.2
+	done
+	echo "$1 ping $3: $(grep "^ping $2:" /var/log/heron/console-$(id_of $1).log |
+		sed -n "$3p" | tr -d '\r')"
+}
+
 # say NAME LINE: types LINE on domain NAME's console, then detaches (Ctrl-]).
 say() {
 	(printf '%s\n' "$2"; sleep 0.5; printf '\035') | heron console $1 >/dev/null

@@ -14,16 +14,14 @@
  * backend can map: only the range and segment checks can refuse them, and
  * a write that got through would change the disk image.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <public/io/blkif.h>
 #include <xen/gntdev.h>
+
+#include "hostile_ring.h"
 
 #define FIRST_ID 1000           /* ids blkfront does not reach in a short test */
 #define NO_GRANT 100000         /* a grant ref the domU never granted */
@@ -53,24 +51,6 @@ static const struct bad_request bad[] = {
     { BLKIF_OP_INDIRECT, 1, 0, 0, 7, RING_REF, BLKIF_RSP_EOPNOTSUPP },
 };
 #define NR_BAD (sizeof(bad) / sizeof(bad[0]))
-
-static blkif_sring_t *map_ring(unsigned int domid, unsigned int ref)
-{
-    struct ioctl_gntdev_map_grant_ref op = { .count = 1, .refs[0] = { domid, ref } };
-    int fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
-    void *p;
-
-    if (fd < 0 || ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &op)) {
-        perror("blk-hostile: gntdev");
-        exit(1);
-    }
-    p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)op.index);
-    if (p == MAP_FAILED) {
-        perror("blk-hostile: mmap");
-        exit(1);
-    }
-    return p;
-}
 
 static int garbage(blkif_sring_t *s, unsigned int ring_ref)
 {
@@ -102,13 +82,8 @@ static int check(blkif_sring_t *s, RING_IDX first)
 {
     unsigned int right = 0;
 
-    for (int i = 0; i < 100 && s->rsp_prod - first < NR_BAD; i++)
-        usleep(100000);
-    if (s->rsp_prod - first < NR_BAD) {
-        printf("hostile: no responses (rsp_prod %u)\n", s->rsp_prod);
+    if (hostile_wait_responses(&s->rsp_prod, first, NR_BAD))
         return 1;
-    }
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     for (unsigned int i = 0; i < NR_BAD; i++) {
         struct blkif_response r = s->ring[(first + i) % __CONST_RING_SIZE(blkif, 4096)].rsp;
 
@@ -132,15 +107,13 @@ int main(int argc, char **argv)
         return 2;
     }
     ref = (unsigned int)atoi(argv[3]);
-    s = map_ring((unsigned int)atoi(argv[2]), ref);
+    s = hostile_map_ring("blk-hostile", (unsigned int)atoi(argv[2]), ref);
     if (!strcmp(argv[1], "garbage"))
         return garbage(s, ref);
     if (!strcmp(argv[1], "check") && argc == 5)
         return check(s, (RING_IDX)strtoul(argv[4], NULL, 10));
     if (!strcmp(argv[1], "indices")) {
-        s->req_prod = s->rsp_prod + 1000;
-        printf("hostile: req_prod %u, rsp_prod %u\n", s->req_prod, s->rsp_prod);
-        return 0;
+        return hostile_bad_indices(&s->req_prod, &s->rsp_prod);
     }
     fprintf(stderr, "usage: blk-hostile garbage|check|indices DOMID REF [N]\n");
     return 2;

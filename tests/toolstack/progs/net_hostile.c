@@ -30,6 +30,8 @@
 #include <public/io/netif.h>
 #include <xen/gntdev.h>
 
+#include "hostile_ring.h"
+
 #define FIRST_ID 1000           /* ids netfront never uses (it has 64 slots) */
 
 static const struct netif_tx_request bad[] = {
@@ -41,26 +43,6 @@ static const struct netif_tx_request bad[] = {
     { .gref = 8, .offset = 0, .size = 100, .flags = NETTXF_more_data },
 };
 #define NR_BAD (sizeof(bad) / sizeof(bad[0]))
-
-static int fd;
-
-static netif_tx_sring_t *map_ring(unsigned int domid, unsigned int ref)
-{
-    struct ioctl_gntdev_map_grant_ref op = { .count = 1, .refs[0] = { domid, ref } };
-    void *p;
-
-    fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
-    if (fd < 0 || ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &op)) {
-        perror("net-hostile: gntdev");
-        exit(1);
-    }
-    p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)op.index);
-    if (p == MAP_FAILED) {
-        perror("net-hostile: mmap");
-        exit(1);
-    }
-    return p;
-}
 
 static int garbage(netif_tx_sring_t *s)
 {
@@ -82,13 +64,8 @@ static int check(netif_tx_sring_t *s, RING_IDX first)
 {
     unsigned int errors = 0;
 
-    for (int i = 0; i < 100 && s->rsp_prod - first < NR_BAD; i++)
-        usleep(100000);
-    if (s->rsp_prod - first < NR_BAD) {
-        printf("hostile: no responses (rsp_prod %u)\n", s->rsp_prod);
+    if (hostile_wait_responses(&s->rsp_prod, first, NR_BAD))
         return 1;
-    }
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     for (unsigned int i = 0; i < NR_BAD; i++) {
         struct netif_tx_response r = s->ring[(first + i) % NET_TX_RING_SIZE(4096)].rsp;
 
@@ -106,7 +83,7 @@ static int copy_one(struct gntdev_grant_copy_segment *seg, int16_t *status)
 {
     struct ioctl_gntdev_grant_copy op = { .count = 1, .segments = seg };
 
-    if (ioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &op))
+    if (ioctl(gntdev_fd, IOCTL_GNTDEV_GRANT_COPY, &op))
         return -errno;
     *status = seg->status;
     return 0;
@@ -160,7 +137,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: net-hostile garbage|check|indices|copy DOMID REF [N]\n");
         return 2;
     }
-    s = map_ring((unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]));
+    s = hostile_map_ring("net-hostile", (unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]));
     if (!strcmp(argv[1], "garbage"))
         return garbage(s);
     if (!strcmp(argv[1], "check") && argc == 5)
@@ -168,9 +145,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "copy"))
         return copy_checks(s, (unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]));
     if (!strcmp(argv[1], "indices")) {
-        s->req_prod = s->rsp_prod + 1000;
-        printf("hostile: req_prod %u, rsp_prod %u\n", s->req_prod, s->rsp_prod);
-        return 0;
+        return hostile_bad_indices(&s->req_prod, &s->rsp_prod);
     }
     fprintf(stderr, "usage: net-hostile garbage|check|indices|copy DOMID REF [N]\n");
     return 2;

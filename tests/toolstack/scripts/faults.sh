@@ -17,16 +17,6 @@
 #     running, heron-blkback still serves z's disk; the toolstack is down
 #     for good (as with Xen's xenstored), so this comes last.
 . /etc/heron/testlib.sh
-mk() {
-	cat >/tmp/$1.cfg <<CFG
-name = "$1"
-memory = 32
-kernel = "/boot/pvops-guest.elf"
-ramdisk = "/boot/test-domu-initrd.cpio.gz"
-cmdline = "$1 commands"
-$2
-CFG
-}
 log_of() {
 	echo /var/log/heron/console-$(id_of $1).log
 }
@@ -49,9 +39,6 @@ wait_n() {
 	done
 	echo "missing: $3 of '$2' in $1"
 	return 1
-}
-show() {
-	grep "^$2" $(log_of $1) | tr -d '\r' | sed "s/^/$1: /"
 }
 pid_of() {
 	cat /run/heron/$1.pid 2>/dev/null
@@ -97,9 +84,9 @@ dd if=/dev/zero of=/tmp/x.img bs=4096 count=512 2>/dev/null
 zero_disk() {
 	dd if=/dev/zero of=/tmp/x.img bs=4096 count=512 conv=notrunc 2>/dev/null
 }
-mk x "disk = [ '/tmp/x.img,raw,xvda,w' ]
+test_domu x "disk = [ '/tmp/x.img,raw,xvda,w' ]
 vif = [ 'mac=00:16:3e:0c:00:01' ]"
-mk y "vif = [ 'mac=00:16:3e:0c:00:02' ]"
+test_domu y "vif = [ 'mac=00:16:3e:0c:00:02' ]"
 for d in heron-xenstored heron-blkback heron-netback; do
 	[ -n "$(pid_of $d)" ] && kill -0 $(pid_of $d) && echo "$d: pid file"
 done
@@ -215,7 +202,7 @@ state >/tmp/after
 diff /tmp/before /tmp/after && echo "after the restarts: still back"
 
 # 5. heron-xenstored killed while z does disk I/O.
-mk z "disk = [ '/tmp/x.img,raw,xvda,w' ]"
+test_domu z "disk = [ '/tmp/x.img,raw,xvda,w' ]"
 up z
 zid=$(id_of z)
 say z "blk fill /dev/xvda 7"

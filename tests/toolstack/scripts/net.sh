@@ -7,14 +7,7 @@
 # memory and the xenstore tree come back.
 . /etc/heron/testlib.sh
 mk() {
-	cat >/tmp/$1.cfg <<CFG
-name = "$1"
-memory = 32
-kernel = "/boot/pvops-guest.elf"
-ramdisk = "/boot/test-domu-initrd.cpio.gz"
-cmdline = "$1 commands"
-vif = [ '$2' ]
-CFG
+	test_domu $1 "vif = [ '$2' ]"
 }
 # Starts domain $1 with vif spec $2 and address 10.0.1.$3.
 start() {
@@ -23,19 +16,6 @@ start() {
 	wait_log $(id_of $1) "test domU $1: up" 60
 	say $1 "ifup 10.0.1.$3"
 	wait_log $(id_of $1) "ifup eth0" 20
-}
-# Domain $1 pings $2 (3 pings); prints the summary of its ping number $3.
-ping_n() {
-	say $1 "ping $2"
-	for i in $(seq 150); do
-		[ $(grep -c "^ping $2:" /var/log/heron/console-$(id_of $1).log) -ge $3 ] && break
-		sleep 0.2
-	done
-	echo "$1 ping $3: $(grep "^ping $2:" /var/log/heron/console-$(id_of $1).log |
-		sed -n "$3p" | tr -d '\r')"
-}
-show() {
-	grep "^$2" /var/log/heron/console-$(id_of $1).log | tr -d '\r' | sed "s/^/$1: /"
 }
 be=/local/domain/0/backend/vif
 

@@ -11,15 +11,9 @@
 # test_net compares them.
 . /etc/heron/testlib.sh
 mk() {
-	cat >/tmp/$1.cfg <<CFG
-name = "$1"
-memory = 32
-kernel = "/boot/pvops-guest.elf"
-ramdisk = "/boot/test-domu-initrd.cpio.gz"
-cmdline = "$1 commands"
-vif = [ '$2' ]
-CFG
-	[ -n "$3" ] && echo "disk = [ '$3' ]" >>/tmp/$1.cfg
+	disk=
+	[ -n "$3" ] && disk="disk = [ '$3' ]"
+	test_domu $1 "vif = [ '$2' ]" "$disk"
 }
 # Brings domain $1 (made by mk) up with address 10.0.1.$2.
 up() {
@@ -27,16 +21,6 @@ up() {
 	wait_log $(id_of $1) "test domU $1: up" 60
 	say $1 "ifup 10.0.1.$2"
 	wait_log $(id_of $1) "ifup eth0" 20
-}
-# Domain $1 pings $2 (3 pings); prints the summary of its ping number $3.
-ping_n() {
-	say $1 "ping $2"
-	for i in $(seq 150); do
-		[ $(grep -c "^ping $2:" /var/log/heron/console-$(id_of $1).log) -ge $3 ] && break
-		sleep 0.2
-	done
-	echo "$1 ping $3: $(grep "^ping $2:" /var/log/heron/console-$(id_of $1).log |
-		sed -n "$3p" | tr -d '\r')"
 }
 # The number on domain $1's last console line starting with $2 (0 if none).
 last_n() {

@@ -17,8 +17,7 @@
 #include <hv/percpu.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
-
-#define DESCS_PER_PAGE  (PAGE_SIZE / 8)
+#include "private.h"
 
 /* What each CPU's window shows now, and whose frames they are. */
 static mfn_t window_frames[NR_CPUS][FIRST_RESERVED_GDT_PAGE];
@@ -63,7 +62,7 @@ int pv_set_gdt(struct vcpu *v, const mfn_t *list, unsigned int entries)
 
     if (entries > FIRST_RESERVED_GDT_ENTRY)
         return -EINVAL;
-    nr = (entries + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE;
+    nr = gdt_frames_for(entries);
     for (i = 0; i < nr; i++) {
         frames[i] = list[i];
         if (!mfn_valid(frames[i]) ||
@@ -91,7 +90,7 @@ long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries)
     if (entries > FIRST_RESERVED_GDT_ENTRY)
         return -EINVAL;
     if (copy_from_guest(frames, frame_list,
-                        (entries + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE * sizeof(frames[0])))
+                        gdt_frames_for(entries) * sizeof(frames[0])))
         return -EFAULT;
     return pv_set_gdt(current, frames, entries);
 }

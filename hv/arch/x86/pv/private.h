@@ -5,6 +5,12 @@
 #include <hv/domain.h>
 #include <public/arch-x86_64.h>
 
+/* The frames a guest GDT of ents descriptors spans (8 bytes each). */
+static inline unsigned int gdt_frames_for(unsigned int ents)
+{
+    return (ents + PAGE_SIZE / 8 - 1) / (PAGE_SIZE / 8);
+}
+
 /* What a bounce into the guest kernel needs (Xen's trap_bounce). */
 struct trap_bounce {
     u64 eip;                /* handler; 0 = none registered */

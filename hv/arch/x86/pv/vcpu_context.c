@@ -29,7 +29,6 @@
 #include "private.h"
 
 #define MAX_LDT_ENTS 8192
-#define DESCS_PER_PAGE 512
 
 /* Xen's fixup: a selector with RPL 0 means ring 3 to a 64-bit PV guest. */
 static u16 ring3(u16 sel)
@@ -100,8 +99,7 @@ static int check_context(const struct vcpu *v, const struct vcpu_guest_context *
          xen_cr3_to_pfn(c->ctrlreg[1]) != v->guest_table_user ||
          c->gdt_ents != v->arch.gdt_ents ||
          memcmp(c->gdt_frames, v->arch.gdt_frames,
-                (c->gdt_ents + DESCS_PER_PAGE - 1) / DESCS_PER_PAGE *
-                sizeof(c->gdt_frames[0]))))
+                gdt_frames_for(c->gdt_ents) * sizeof(c->gdt_frames[0]))))
         return -EOPNOTSUPP;
     return 0;
 }
