@@ -26,7 +26,7 @@ fi
 [ $# -eq 4 ] || { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
 config=$1 prog=$2 n1=$3 n2=$4
 f=
-for c in "$here"/configs/*-"$config".sh; do
+for c in "$here"/configs/[0-9][0-9]-"$config".sh; do
 	[ -e "$c" ] && f=$c
 done
 [ -n "$f" ] || { echo "counts: no configuration $config" >&2; exit 2; }

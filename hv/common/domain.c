@@ -48,7 +48,7 @@ static LIST_HEAD(domain_list);      /* live domains, by creation */
 static LIST_HEAD(zombie_list);      /* destroyed, frames still referenced */
 static spinlock_t domlist_lock = SPIN_LOCK_UNLOCKED;
 static struct domain *hwdom;
-static bool reap_pending;
+bool domain_reap_requested;
 static u64 frames_before_domains;
 static bool accounting_started;
 
@@ -475,21 +475,12 @@ static bool domain_is_running(const struct domain *d)
     return false;
 }
 
-/* A zombie whose frames all came back (a zombie still waiting is not
- * work: the exit path would spin on it). */
-static bool zombie_releasable(void)
+/* A zombie still waiting for frames is not work (the exit path would
+ * spin on it): only its last frame coming back asks for a reap. */
+void domain_last_frame_returned(struct domain *d)
 {
-    struct domain *d;
-
-    list_for_each_entry(d, &zombie_list, domain_list)
-        if (!d->tot_pages)
-            return true;
-    return false;
-}
-
-bool domain_reap_pending(void)
-{
-    return reap_pending || zombie_releasable();
+    if (d->shutdown_state == SHUTDOWN_DESTROYED)
+        domain_reap_requested = true;
 }
 
 void domain_reap(void)
@@ -497,12 +488,12 @@ void domain_reap(void)
     struct domain *d, *n;
     bool any = false;
 
-    reap_pending = false;
+    domain_reap_requested = false;
     list_for_each_entry_safe(d, n, &domain_list, domain_list) {
         if (d->shutdown_state != SHUTDOWN_DONE || d->toolstack_owned)
             continue;
         if (domain_is_running(d)) {
-            reap_pending = true;
+            domain_reap_requested = true;
             continue;
         }
         domain_destroy(d);
@@ -604,7 +595,7 @@ void domain_shutdown(struct domain *d, u8 reason)
         if (d->vcpu[i])
             vcpu_pause_flag(d->vcpu[i], VPF_shutdown);
     if (!d->toolstack_owned)
-        reap_pending = true;
+        domain_reap_requested = true;
     /* As Xen: the toolstack learns of every shutdown. */
     send_guest_global_virq(hwdom, VIRQ_DOM_EXC);
 }

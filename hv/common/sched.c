@@ -38,12 +38,12 @@
 struct runqueue {
     spinlock_t lock;
     struct list_head queue;     /* runnable vCPUs not on the CPU */
-    bool need_resched;
     s64 min_vtime;              /* never decreases */
     struct timer slice_timer;
 };
 
 static struct runqueue runqueues[NR_CPUS];
+bool sched_need_resched[NR_CPUS];
 static struct vcpu *idle_vcpus[NR_CPUS];
 static s_time_t slice = MILLISECS(10);
 
@@ -60,6 +60,11 @@ struct vcpu *idle_vcpu_of(unsigned int cpu)
 static struct runqueue *rq_of(const struct vcpu *v)
 {
     return &runqueues[v->processor];
+}
+
+static void rq_raise(const struct runqueue *rq)
+{
+    sched_need_resched[rq - runqueues] = true;
 }
 
 static bool vcpu_runnable(const struct vcpu *v)
@@ -86,12 +91,7 @@ static void update_runstate(struct vcpu *v)
 
 void sched_raise(void)
 {
-    runqueues[smp_processor_id()].need_resched = true;
-}
-
-bool sched_pending(void)
-{
-    return runqueues[smp_processor_id()].need_resched;
+    sched_need_resched[smp_processor_id()] = true;
 }
 
 bool run_pending_work(unsigned int cpu)
@@ -113,9 +113,7 @@ bool run_pending_work(unsigned int cpu)
 
 static void slice_expired(void *data)
 {
-    struct runqueue *rq = data;
-
-    rq->need_resched = true;
+    rq_raise(data);
 }
 
 static void runq_insert(struct runqueue *rq, struct vcpu *v)
@@ -158,7 +156,7 @@ static void vcpu_wake(struct vcpu *v, bool from_block)
     runq_insert(rq, v);
     if (is_idle_vcpu(cur) || (v->sched.boosted && !cur->sched.boosted) ||
         v->sched.vtime < vtime_now(cur))
-        rq->need_resched = true;
+        rq_raise(rq);
 }
 
 void vcpu_pause_flag(struct vcpu *v, unsigned int flag)
@@ -170,7 +168,7 @@ void vcpu_pause_flag(struct vcpu *v, unsigned int flag)
     v->pause_flags |= flag;
     runq_remove(v);
     if (v->is_running)
-        rq->need_resched = true;
+        rq_raise(rq);
     update_runstate(v);
     spin_unlock(&rq->lock);
     local_irq_restore(flags);
@@ -355,7 +353,7 @@ void schedule(void)
     s_time_t now = NOW();
 
     spin_lock(&rq->lock);
-    rq->need_resched = false;
+    sched_need_resched[smp_processor_id()] = false;
     if (!is_idle_vcpu(prev)) {
         struct domain *d = prev->domain;
 

@@ -5,7 +5,7 @@
 #include <hv/lib.h>
 
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
-static unsigned long softirq_pending_mask[NR_CPUS];
+unsigned long softirq_pending_mask[NR_CPUS];
 
 void open_softirq(unsigned int nr, softirq_handler_t fn)
 {
@@ -17,11 +17,6 @@ void raise_softirq(unsigned int nr)
 {
     __atomic_or_fetch(&softirq_pending_mask[smp_processor_id()], 1UL << nr,
                       __ATOMIC_SEQ_CST);
-}
-
-bool softirq_pending(unsigned int cpu)
-{
-    return __atomic_load_n(&softirq_pending_mask[cpu], __ATOMIC_SEQ_CST) != 0;
 }
 
 void do_softirq(void)

@@ -23,8 +23,10 @@ static inline void clac(void)
 /*
  * Copies n bytes; returns how many were left uncopied after a fault.
  * Quadwords first (one rep movsq step per 8 bytes), then the tail bytes.
+ * Inlined into both copies: they run several times per guest system call.
  */
-static size_t raw_copy(void *dst, const void *src, size_t n)
+static inline __attribute__((always_inline))
+size_t raw_copy(void *dst, const void *src, size_t n)
 {
     size_t q = n / 8, b = n % 8;
 

@@ -236,7 +236,18 @@ void domain_crash(struct domain *d, const char *why);
 
 /* Destroys shut-down domains nobody runs any more (exit path, idle). */
 void domain_reap(void);
-bool domain_reap_pending(void);
+
+/* Set when a domain shut down or a zombie's last frame came back; read
+ * on every exit to a guest. */
+extern bool domain_reap_requested;
+
+static inline bool domain_reap_pending(void)
+{
+    return __atomic_load_n(&domain_reap_requested, __ATOMIC_RELAXED);
+}
+
+/* A destroyed domain's last frame came back: it can be freed. */
+void domain_last_frame_returned(struct domain *d);
 
 /* Frame accounting: free frames before boot domains, and a report. */
 void domain_accounting_start(void);

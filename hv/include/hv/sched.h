@@ -12,6 +12,7 @@
 #define HV_SCHED_H
 
 #include <hv/domain.h>
+#include <hv/softirq.h>
 
 /* v has a new event upcall pending: make it runnable if it was blocked. */
 void vcpu_kick(struct vcpu *v);
@@ -41,7 +42,22 @@ void vcpu_yield(void);
 
 /* Ask this CPU to reschedule on its way out of hv. */
 void sched_raise(void);
-bool sched_pending(void);
+
+/* Per CPU: reschedule on the way out of hv (read on every exit). */
+extern bool sched_need_resched[NR_CPUS];
+
+static inline bool sched_pending(void)
+{
+    return sched_need_resched[smp_processor_id()];
+}
+
+/* Anything for run_pending_work() to do: the test every exit to a guest
+ * makes, inline, before it calls anything. */
+static inline bool exit_work_pending(unsigned int cpu)
+{
+    return softirq_pending(cpu) || sched_pending() || current->pause_flags ||
+           domain_reap_pending();
+}
 
 /*
  * The work every way back to a guest does first: softirqs, a pending

@@ -6,6 +6,7 @@
 #define HV_SOFTIRQ_H
 
 #include <hv/types.h>
+#include <hv/percpu.h>
 
 enum {
     TIMER_SOFTIRQ,
@@ -16,7 +17,13 @@ typedef void (*softirq_handler_t)(void);
 
 void open_softirq(unsigned int nr, softirq_handler_t fn);
 void raise_softirq(unsigned int nr);
-bool softirq_pending(unsigned int cpu);
+/* Per-CPU pending bits; read inline on every exit to a guest. */
+extern unsigned long softirq_pending_mask[NR_CPUS];
+
+static inline bool softirq_pending(unsigned int cpu)
+{
+    return __atomic_load_n(&softirq_pending_mask[cpu], __ATOMIC_SEQ_CST) != 0;
+}
 void do_softirq(void);
 
 #endif

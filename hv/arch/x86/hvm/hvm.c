@@ -169,7 +169,7 @@ void hvm_prepare_entry(void)
         struct vcpu *v;
 
         local_irq_disable();
-        if (run_pending_work(cpu))
+        if (exit_work_pending(cpu) && run_pending_work(cpu))
             continue;
         v = current;
         if (v->hvm->io_wait.active) {

@@ -57,7 +57,8 @@ static void page_release(struct page_info *pg)
     ASSERT(pg->type_count == 0 && pg->state == PGS_domheap);
     spin_lock(&d->page_alloc_lock);
     list_del(&pg->list);
-    d->tot_pages--;
+    if (--d->tot_pages == 0)
+        domain_last_frame_returned(d);
     spin_unlock(&d->page_alloc_lock);
     tlb_mark_stale(TLB_STALE_FREED);
     heap_free_frame(pg);

@@ -23,16 +23,15 @@ static void deliver_event(struct vcpu *v, struct cpu_user_regs *regs)
     create_bounce_frame(v, regs, &tb);
 }
 
-void pv_prepare_exit(void)
+/* Runs the work and delivers the events until there are none left. */
+static void __attribute__((noinline)) pv_exit_work(unsigned int cpu,
+                                                   struct cpu_user_regs *regs)
 {
-    unsigned int cpu = smp_processor_id();
-    struct cpu_user_regs *regs = &get_cpu_info()->guest_regs;
-
     for (;;) {
         struct vcpu *v;
 
         local_irq_disable();
-        if (run_pending_work(cpu))
+        if (exit_work_pending(cpu) && run_pending_work(cpu))
             continue;
         v = current;
         if (vcpu_events_need_delivery(v)) {
@@ -42,6 +41,18 @@ void pv_prepare_exit(void)
             break;
         }
     }
+}
+
+void pv_prepare_exit(void)
+{
+    struct cpu_info *ci = get_cpu_info();
+    struct cpu_user_regs *regs = &ci->guest_regs;
+
+    /* Most exits have nothing to do: test that without a call. */
+    local_irq_disable();
+    if (exit_work_pending(ci->processor_id) ||
+        vcpu_events_need_delivery(ci->current_vcpu))
+        pv_exit_work(ci->processor_id, regs);
     /* The guest always runs with interrupts on and no I/O privilege. */
     regs->rflags = (regs->rflags | X86_EFLAGS_IF) &
                    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM);

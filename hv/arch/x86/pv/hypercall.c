@@ -189,6 +189,12 @@ static void pv_hypercall(struct cpu_user_regs *regs)
     u64 args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
     long ret;
 
+    /* Every guest system call and exception ends in iret: straight to it. */
+    if (regs->rax == __HYPERVISOR_iret) {
+        hypercall_account(v->domain, __HYPERVISOR_iret, args[0]);
+        regs->rax = do_iret(regs);
+        return;
+    }
     v->arch.hcall_preempted = false;
     ret = hypercall_call(regs->rax, args);
     /* SYSCALL is 2 bytes: stepping back re-executes the continuation. */
