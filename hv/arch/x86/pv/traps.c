@@ -36,8 +36,12 @@ void pv_read_segs(u16 segs[4])
     asm volatile("mov %%gs, %0" : "=r"(segs[3]));
 }
 
-bool create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
-                         const struct trap_bounce *tb)
+/* Inlined where tb is a constant (the system-call bounce), so the
+ * compiler drops what that bounce never has: failsafe selectors, an
+ * error code. */
+static inline __attribute__((always_inline))
+bool write_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                        const struct trap_bounce *tb)
 {
     vcpu_info_t *vi = v->vcpu_info;
     u64 frame[13], rsp, cs, rflags;
@@ -95,6 +99,12 @@ bool create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
     regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF |
                       X86_EFLAGS_NT | X86_EFLAGS_TF);
     return true;
+}
+
+bool create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                         const struct trap_bounce *tb)
+{
+    return write_bounce_frame(v, regs, tb);
 }
 
 static void inject(struct vcpu *v, unsigned int vector, bool has_ec, u32 ec)
@@ -280,7 +290,7 @@ void pv_bounce_syscall(struct cpu_user_regs *regs)
         return;
     }
     /* The PV ABI has no virtual SYSCALL mask; it promises DF clear. */
-    if (create_bounce_frame(v, regs, &tb))
+    if (write_bounce_frame(v, regs, &tb))
         regs->rflags &= ~X86_EFLAGS_DF;
 }
 
