@@ -24,7 +24,7 @@ fi
 config=$1 prog=$2 n1=$3 n2=$4
 
 plugin=$BUILD/bench/tbprof.so
-if [ ! -e "$plugin" ] || [ "$here/tools/tbprof.c" -nt "$plugin" ]; then
+if [ ! -e "$plugin" ] || [ -n "$(find "$here/tools/tbprof.c" -newer "$plugin")" ]; then
 	mkdir -p "$BUILD/bench"
 	${HOSTCC:-gcc} -O2 -Wall -Wextra -Werror -shared -fPIC \
 		-o "$plugin" "$here/tools/tbprof.c"
@@ -35,8 +35,12 @@ BENCH_QEMU_PLUGIN=$(cd "$(dirname "$plugin")" && pwd)/tbprof.so
 export TBPROF_DIR BENCH_QEMU_PLUGIN
 
 "$here/tools/counts.sh" -b "$BUILD" "$config" "$prog" "$n1" "$n2"
-[ -s "$TBPROF_DIR/$n1.log.tbprof" ] && [ -s "$TBPROF_DIR/$n2.log.tbprof" ] ||
-	{ echo "profile: QEMU wrote no block counts" >&2; exit 1; }
+for n in "$n1" "$n2"; do
+	if [ ! -s "$TBPROF_DIR/$n.log.tbprof" ]; then
+		echo "profile: QEMU wrote no block counts for -n $n" >&2
+		exit 1
+	fi
+done
 
 {
 	nm -n "$BUILD/hv.elf" | awk '{ print $1, "hv:" $3 }'
