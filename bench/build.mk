@@ -94,23 +94,25 @@ $(BENCH_LPV_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
 			> $(BENCH_OUT)/linux-pv-root/lib/modules/xen-netfront.ko; fi
 	pvops-guest/mkinitrd $(BENCH_OUT)/linux-pv-root $@
 
-# The Linux HVM domU's network initrd: the same root plus Debian's
-# ne2k-pci and 8390 modules for heron-dm's NE2000 (as toolstack/build.mk
-# takes them for test_hvm_domains), loaded by /init for an "ifup" job.
-# 60-linux-hvm.sh's network boot puts it in dom0's root.
-BENCH_LHVM_INITRD := $(BENCH_OUT)/linux-hvm-initrd.cpio.gz
-ALL_TARGETS += $(BENCH_LHVM_INITRD)
-$(BENCH_LHVM_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
-	rm -rf $(BENCH_OUT)/linux-hvm-root
-	cp -a $(BENCH_OUT)/root $(BENCH_OUT)/linux-hvm-root
-	mkdir -p $(BENCH_OUT)/linux-hvm-root/lib/modules
+# Linux's initrd for emulated devices: the same root plus, from the same
+# package, the modules test_hvm_domains' Linux loads (TS_LINUX_MODULES,
+# toolstack/build.mk): ne2k-pci and 8390 for heron-dm's NE2000, ata_piix,
+# sd_mod and what they need for a PIIX3 IDE disk (QEMU's for the
+# linux-native row, heron-dm's for linux-hvm-dm).  /init loads them for
+# an "ifup" job or a disk job.
+BENCH_LINUX_INITRD := $(BENCH_OUT)/linux-initrd.cpio.gz
+ALL_TARGETS += $(BENCH_LINUX_INITRD)
+$(BENCH_LINUX_INITRD): $(BENCH_INITRD) $(LINUX_REF)/fetched
+	rm -rf $(BENCH_OUT)/linux-root
+	cp -a $(BENCH_OUT)/root $(BENCH_OUT)/linux-root
+	mkdir -p $(BENCH_OUT)/linux-root/lib/modules
 	if deb=$$(ls $(LINUX_REF)/linux-image-*.deb 2>/dev/null | tail -1) && [ -n "$$deb" ]; then \
-		for m in 8390 ne2k-pci; do \
-			dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards \
-				"./lib/modules/*/kernel/drivers/net/ethernet/8390/$$m.ko" \
-				> $(BENCH_OUT)/linux-hvm-root/lib/modules/$$m.ko || exit 1; \
-		done; fi
-	pvops-guest/mkinitrd $(BENCH_OUT)/linux-hvm-root $@
+		dpkg-deb --fsys-tarfile $$deb | tar -x -C $(BENCH_OUT)/linux-root/lib/modules \
+			--wildcards --transform='s|.*/||' \
+			$(TS_LINUX_MODULES:%="./lib/modules/*/kernel/%.ko") || exit 1; \
+		[ $$(ls $(BENCH_OUT)/linux-root/lib/modules | wc -l) = $(words $(TS_LINUX_MODULES)) ] || exit 1; \
+	fi
+	pvops-guest/mkinitrd $(BENCH_OUT)/linux-root $@
 
 # The PV domU configuration's dom0 root: the toolstack's (heron,
 # heron-xenstored, heron-consoled, heron-blkback, its /init), plus domlife

@@ -131,12 +131,19 @@ na_matching() {
 	done
 }
 
-# na_other_than PATTERN REASON: na_NAME=REASON for every benchmark whose
-# name does not match PATTERN (a row that measures only some figures).
+# na_other_than PATTERNS REASON: na_NAME=REASON for every benchmark whose
+# name matches none of PATTERNS, shell patterns separated by spaces (a
+# row that measures only some figures).
 na_other_than() {
 	for b in $(bench_names); do
-		# shellcheck disable=SC2254  # PATTERN is a pattern
-		case $b in $1) ;; *) eval "na_$b=\$2" ;; esac
+		keep=
+		set -f
+		for p in $1; do
+			# shellcheck disable=SC2254  # p is a pattern
+			case $b in $p) keep=1 ;; esac
+		done
+		set +f
+		[ -n "$keep" ] || eval "na_$b=\$2"
 	done
 }
 

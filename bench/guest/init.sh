@@ -14,6 +14,22 @@ if [ -e /lib/modules/xen-blkfront.ko ]; then
 	i=0
 	while [ ! -b /dev/xvda ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
 fi
+# Linux's initrd for emulated devices carries its IDE drivers (modules,
+# dependencies first): load them when a disk job is to run, and wait for
+# libata to probe and sd to attach /dev/sda.
+case " $* " in
+*" blk_"*)
+	if [ -e /lib/modules/ata_piix.ko ]; then
+		mkdir -p /dev
+		mount -t devtmpfs devtmpfs /dev
+		for m in scsi_common scsi_mod libata ata_piix crc64 crc64_rocksoft_generic \
+			crc64-rocksoft crct10dif_common crct10dif_generic crc-t10dif t10-pi sd_mod; do
+			insmod /lib/modules/$m.ko || echo "init: insmod $m failed"
+		done
+		i=0
+		while [ ! -b /dev/sda ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+	fi ;;
+esac
 for job in "$@"; do
 	set -f
 	IFS=:

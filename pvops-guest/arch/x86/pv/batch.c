@@ -81,11 +81,6 @@ void pv_batch_flush_tlb_all(struct pv_batch *b)
 	b->flush_all = true;
 }
 
-bool pv_batch_empty(const struct pv_batch *b)
-{
-	return !b->nr_calls && !b->flush_all && !b->nr_invlpg;
-}
-
 /* Appends the deferred flushes, making room for them first if needed. */
 static void append_tlb_flushes(struct pv_batch *b)
 {
@@ -110,7 +105,7 @@ static void append_tlb_flushes(struct pv_batch *b)
 			pv_batch_mmuext(b, MMUEXT_INVLPG_LOCAL, va[i], 0);
 }
 
-void pv_batch_flush(struct pv_batch *b)
+void pv_batch_issue(struct pv_batch *b)
 {
 	append_tlb_flushes(b);
 	if (!b->nr_calls)

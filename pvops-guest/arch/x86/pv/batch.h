@@ -43,8 +43,21 @@ void pv_batch_call(struct pv_batch *b, unsigned int op, uint64_t a0, uint64_t a1
 		   uint64_t a2);
 void pv_batch_flush_tlb_page(struct pv_batch *b, uintptr_t va);
 void pv_batch_flush_tlb_all(struct pv_batch *b);
-bool pv_batch_empty(const struct pv_batch *b);
-/* Issues everything queued (nothing if empty) and checks every result. */
-void pv_batch_flush(struct pv_batch *b);
+/* Nothing queued: no calls, no deferred TLB flush. */
+static inline bool pv_batch_empty(const struct pv_batch *b)
+{
+	return !b->nr_calls && !b->flush_all && !b->nr_invlpg;
+}
+
+/* Issues everything queued and checks every result (pv_batch_flush). */
+void pv_batch_issue(struct pv_batch *b);
+
+/* Issues everything queued, if anything: inline, because every return
+ * to user mode flushes and most find nothing batched. */
+static inline void pv_batch_flush(struct pv_batch *b)
+{
+	if (!pv_batch_empty(b))
+		pv_batch_issue(b);
+}
 
 #endif
