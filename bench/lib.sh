@@ -43,7 +43,7 @@ qemu_boot() {
 	if [ "$mode" = icount ]; then
 		set -- -icount shift=0 "$@"
 	fi
-	# bench/tools/profile.sh: the block-counting plugin, one file per boot.
+	# bench/tools/counts.sh -p: the block-counting plugin, one file per boot.
 	if [ -n "${BENCH_QEMU_PLUGIN-}" ]; then
 		set -- -plugin "$BENCH_QEMU_PLUGIN" "$@"
 		export TBPROF_OUT="$TBPROF_DIR/${log##*/}.tbprof"

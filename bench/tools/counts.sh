@@ -10,18 +10,32 @@
 # or boot where that is all the configuration runs): the measured domain's
 # counts, not the peer's.
 #
-# usage: bench/tools/counts.sh [-b BUILD] CONFIG PROGRAM N1 N2
+# With -p the two boots also run QEMU's TCG with the tbprof.c plugin, which
+# counts the executions of every translated block, and the instructions
+# per operation are listed by function: each block's instructions times
+# its runs are charged to the hv.elf or pvops-guest.elf symbol it starts
+# in ("user" below the canonical hole), the difference between the boots
+# divided as above.  A block left early by an interrupt or fault counts
+# whole: the total is within a few instructions of -icount's.
+#
+# usage: bench/tools/counts.sh [-b BUILD] [-p] CONFIG PROGRAM N1 N2
 #   CONFIG   pv-dom0, pv-domu, xen-dom0 (hypercalls) or hvm-hv, linux-hvm,
 #            linux-hvm-dm (VM exits)
 #   e.g.     bench/tools/counts.sh pv-dom0 fork 100 1100
 #            bench/tools/counts.sh pv-domu net_rtt 100 300
+#            bench/tools/counts.sh -p pv-dom0 ctxsw 200 1200
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=build
+profile=
 if [ "${1-}" = -b ]; then
 	BUILD=$2
 	shift 2
+fi
+if [ "${1-}" = -p ]; then
+	profile=1
+	shift
 fi
 [ $# -eq 4 ] || { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
 config=$1 prog=$2 n1=$3 n2=$4
@@ -34,6 +48,18 @@ done
 export BUILD BENCH_INITRD="$BUILD/bench/initrd.cpio.gz" BOOT_TIMEOUT=600
 dir=$(mktemp -d /tmp/bench-counts.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
+if [ -n "$profile" ]; then
+	plugin=$BUILD/bench/tbprof.so
+	if [ ! -e "$plugin" ] || [ -n "$(find "$here/tools/tbprof.c" -newer "$plugin")" ]; then
+		mkdir -p "$BUILD/bench"
+		${HOSTCC:-gcc} -O2 -Wall -Wextra -Werror -shared -fPIC \
+			-o "$plugin" "$here/tools/tbprof.c"
+	fi
+	# Read by lib.sh's qemu_boot: one block-count file per boot.
+	BENCH_QEMU_PLUGIN=$(cd "$(dirname "$plugin")" && pwd)/tbprof.so
+	TBPROF_DIR=$dir
+	export BENCH_QEMU_PLUGIN TBPROF_DIR
+fi
 
 # counters N: "KEY VALUE" lines of the counters after a boot with -n N.
 counters() {
@@ -73,3 +99,42 @@ awk -v ops="$ops" '
 	NR == FNR { a[$1] = $2; next }
 	{ r = ($2 - a[$1]) / ops; if (r >= 0.005 || r <= -0.005) printf "  %-22s %10.2f\n", $1, r }
 ' "$dir/a" "$dir/b"
+[ -n "$profile" ] || exit 0
+
+# -p: the blocks' instructions by function.
+for n in "$n1" "$n2"; do
+	if [ ! -s "$dir/$n.log.tbprof" ]; then
+		echo "counts: QEMU wrote no block counts for -n $n" >&2
+		exit 1
+	fi
+done
+{
+	nm -n "$BUILD/hv.elf" | awk '{ print $1, "hv:" $3 }'
+	nm -n "$BUILD/pvops-guest.elf" | awk '{ print $1, "guest:" $3 }'
+} | sort >"$dir/syms"
+echo "$config $prog: instructions per operation by function"
+# Addresses are compared as 16-digit hex strings: awk's numbers cannot
+# hold 64 bits.
+awk -v ops="$ops" -v first="$dir/$n1.log.tbprof" '
+	function pad(h) { h = sprintf("%16s", h); gsub(/ /, "0", h); return h }
+	function owner(a,   lo, hi, mid) {
+		if (a < "0000800000000000") return "user"
+		if (a < addr[1]) return "?"
+		lo = 1; hi = nsym
+		while (lo < hi) {
+			mid = int((lo + hi + 1) / 2)
+			if (addr[mid] <= a) lo = mid; else hi = mid - 1
+		}
+		return name[lo]
+	}
+	FILENAME ~ /syms$/ { addr[++nsym] = $1; name[nsym] = $2; next }
+	{ cost[owner(pad($1))] += (FILENAME == first ? -1 : 1) * $2 * $3 }
+	END {
+		for (f in cost) {
+			total += cost[f] / ops
+			if (cost[f] / ops >= 0.5 || cost[f] / ops <= -0.5)
+				printf "  %10.1f  %s\n", cost[f] / ops, f
+		}
+		printf "  %10.1f  total\n", total
+	}
+' "$dir/syms" "$dir/$n1.log.tbprof" "$dir/$n2.log.tbprof" | sort -k1,1 -n -r

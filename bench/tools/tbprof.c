@@ -1,5 +1,5 @@
 /*
- * A QEMU TCG plugin for bench/tools/profile.sh: counts how often each
+ * A QEMU TCG plugin for bench/tools/counts.sh -p: counts how often each
  * translated block runs and, when QEMU exits, writes one line per block
  * that ran, "VADDR INSNS COUNT", to $TBPROF_OUT.
  *
