@@ -93,7 +93,9 @@ guest_entry:
  * fresh stack) and event delivery, and returns with interrupts off.
  * Then the frame in cpu_info.guest_regs is loaded.  CS, SS and RIP were
  * checked when they were set, so the iretq cannot fault; if it does
- * anyway, the fixup crashes the domain instead of hv.
+ * anyway, the fixup crashes the domain instead of hv.  A frame that came
+ * in by SYSCALL leaves by SYSRET when pv_prepare_exit() allows it: no
+ * descriptor loads from the GDT, as IRETQ has.
  */
         .globl ret_to_guest
 ret_to_guest:
@@ -101,11 +103,29 @@ ret_to_guest:
         sub     $8, %rsp
         call    pv_prepare_exit
         add     $8, %rsp
+        test    %al, %al
+        jnz     .Lsysret_to_guest
         RESTORE_ALL
         add     $8, %rsp
 .Liret_to_guest:
         iretq
         _ASM_EXTABLE(.Liret_to_guest, .Liret_fault)
+
+/*
+ * Interrupts are off, so nothing runs on the guest's stack between the
+ * RSP load and SYSRET; NMI, #MC and #DF have IST stacks.  SYSRET leaves
+ * SS's hidden attributes as they were on AMD CPUs: after an entry from
+ * ring 3 through an interrupt SS is null, so give it hv's data selector.
+ */
+.Lsysret_to_guest:
+        mov     %ss, %eax
+        test    %eax, %eax
+        jnz     1f
+        mov     $HV_DS, %eax
+        mov     %eax, %ss
+1:      RESTORE_ALL
+        mov     32(%rsp), %rsp          /* past error code, rip, cs, rflags */
+        sysretq
 
 .Liret_fault:
         GUEST_FRAME %rax

@@ -105,10 +105,11 @@ void pv_exception(struct cpu_user_regs *regs);
 /*
  * The exit path: runs softirqs and the scheduler, delivers a pending
  * event upcall, and returns with interrupts off when the current vCPU's
- * frame in cpu_info.guest_regs may be loaded.  Never returns to its
- * caller if the CPU switches to another vCPU.
+ * frame in cpu_info.guest_regs may be loaded: true if SYSRET may load
+ * it (RCX and R11 then hold RIP and RFLAGS), false for IRETQ.  Never
+ * returns to its caller if the CPU switches to another vCPU.
  */
-void pv_prepare_exit(void);
+bool pv_prepare_exit(void);
 
 /* An iretq to the guest faulted (extable fixup in entry.S). */
 void __attribute__((noreturn)) pv_iret_fault(void);

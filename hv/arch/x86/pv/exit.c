@@ -3,12 +3,14 @@
  * pending softirqs, reschedule if asked or if the current vCPU may not
  * run, destroy dead domains, and deliver a pending event upcall, until
  * nothing is left to do.  Returns with interrupts off, right before the
- * guest frame is loaded.
+ * guest frame is loaded, and whether SYSRET can load it.
  */
 #include <hv/domain.h>
 #include <hv/sched.h>
 #include <hv/percpu.h>
 #include <hv/processor.h>
+#include <hv/page.h>
+#include <hv/traps.h>
 #include <hv/lib.h>
 #include "private.h"
 
@@ -43,7 +45,7 @@ static void __attribute__((noinline)) pv_exit_work(unsigned int cpu,
     }
 }
 
-void pv_prepare_exit(void)
+bool pv_prepare_exit(void)
 {
     struct cpu_info *ci = get_cpu_info();
     struct cpu_user_regs *regs = &ci->guest_regs;
@@ -56,4 +58,17 @@ void pv_prepare_exit(void)
     /* The guest always runs with interrupts on and no I/O privilege. */
     regs->rflags = (regs->rflags | X86_EFLAGS_IF) &
                    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM);
+
+    /*
+     * SYSRET instead of IRETQ (as Xen): for a frame that came in by
+     * SYSCALL, whose guest expects RCX and R11 clobbered, going to the
+     * flat 64-bit ring-3 selectors SYSRET loads (STAR), at a canonical
+     * RIP (SYSRET would fault in ring 0 otherwise).
+     */
+    if (regs->entry_vector != TRAP_syscall || regs->cs != FLAT_RING3_CS64 ||
+        regs->ss != FLAT_RING3_SS64 || !is_canonical_address(regs->rip))
+        return false;
+    regs->rcx = regs->rip;
+    regs->r11 = regs->rflags;
+    return true;
 }

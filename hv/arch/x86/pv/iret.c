@@ -8,6 +8,7 @@
 #include <hv/processor.h>
 #include <hv/extable.h>
 #include <hv/page.h>
+#include <hv/traps.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/vtime.h>
@@ -72,6 +73,7 @@ long do_iret(struct cpu_user_regs *regs)
     } else {
         regs->rcx = ctx.rcx;
         regs->r11 = ctx.r11;
+        regs->entry_vector &= ~TRAP_syscall;   /* IRETQ keeps them */
     }
     v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & X86_EFLAGS_IF);
 

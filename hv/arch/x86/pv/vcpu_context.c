@@ -110,6 +110,8 @@ static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     struct cpu_user_regs *r = &a->user_regs;
 
     *r = c->user_regs;
+    /* Not a SYSCALL frame: the exit restores RCX and R11 as given. */
+    r->entry_vector = 0;
     r->cs = ring3(r->cs);
     r->ss = ring3(r->ss);
     /* IOPL is virtual; real interrupts stay enabled in the guest. */
