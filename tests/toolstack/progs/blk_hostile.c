@@ -72,9 +72,7 @@ static int garbage(blkif_sring_t *s, unsigned int ring_ref)
             rq->seg[j].last_sect = bad[i].last_sect;
         }
     }
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    s->req_prod = first + NR_BAD;
-    printf("hostile: %zu bad requests from %u\n", NR_BAD, first);
+    hostile_publish(&s->req_prod, first, NR_BAD);
     return 0;
 }
 

@@ -39,6 +39,14 @@ static void *hostile_map_ring(const char *prog, unsigned int domid, unsigned int
     return p;
 }
 
+/* Makes the n requests written from first visible to the backend. */
+static void hostile_publish(volatile RING_IDX *req_prod, RING_IDX first, unsigned int n)
+{
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    *req_prod = first + n;
+    printf("hostile: %u bad requests from %u\n", n, first);
+}
+
 /* Up to 10 s for n responses after first; says so when they do not come. */
 static int hostile_wait_responses(const volatile RING_IDX *rsp_prod, RING_IDX first,
                                   unsigned int n)

@@ -54,9 +54,7 @@ static int garbage(netif_tx_sring_t *s)
         *rq = bad[i];
         rq->id = (uint16_t)(FIRST_ID + i);
     }
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    s->req_prod = first + NR_BAD;
-    printf("hostile: %zu bad requests from %u\n", NR_BAD, first);
+    hostile_publish(&s->req_prod, first, NR_BAD);
     return 0;
 }
 

@@ -186,15 +186,20 @@ long hypercall_create_continuation(unsigned int op, u64 a0, u64 a1, u64 a2,
 static void pv_hypercall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    u64 args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+    u64 args[5];
     long ret;
 
     /* Every guest system call and exception ends in iret: straight to it. */
     if (regs->rax == __HYPERVISOR_iret) {
-        hypercall_account(v->domain, __HYPERVISOR_iret, args[0]);
+        hypercall_account(v->domain, __HYPERVISOR_iret, regs->rdi);
         regs->rax = do_iret(regs);
         return;
     }
+    args[0] = regs->rdi;
+    args[1] = regs->rsi;
+    args[2] = regs->rdx;
+    args[3] = regs->r10;
+    args[4] = regs->r8;
     v->arch.hcall_preempted = false;
     ret = hypercall_call(regs->rax, args);
     /* SYSCALL is 2 bytes: stepping back re-executes the continuation. */
