@@ -16,9 +16,18 @@
 # its runs are charged to the hv.elf or pvops-guest.elf symbol it starts
 # in ("user" below the canonical hole), the difference between the boots
 # divided as above.  A block left early by an interrupt or fault counts
-# whole: the total is within a few instructions of -icount's.
+# whole: the total is within a few instructions of -icount's.  The second
+# column is the blocks run, the third the CR3 and CR4 writes: each one
+# makes TCG clear its block lookup cache and TLB, after which every block
+# is found again through a hash table and every page walked again, so
+# under PV these counts, more than the instructions, are what the time
+# follows.
 #
-# usage: bench/tools/counts.sh [-b BUILD] [-p] CONFIG PROGRAM N1 N2
+# With -t (implies -p) the plugin also models what the flushes cost
+# afterwards (tbprof.c): blocks looked up again and pages walked again
+# (TLB refills) by hv and by the guest, per operation.  Slower.
+#
+# usage: bench/tools/counts.sh [-b BUILD] [-p|-t] CONFIG PROGRAM N1 N2
 #   CONFIG   pv-dom0, pv-domu, xen-dom0 (hypercalls) or hvm-hv, linux-hvm,
 #            linux-hvm-dm (VM exits)
 #   e.g.     bench/tools/counts.sh pv-dom0 fork 100 1100
@@ -33,10 +42,14 @@ if [ "${1-}" = -b ]; then
 	BUILD=$2
 	shift 2
 fi
-if [ "${1-}" = -p ]; then
-	profile=1
-	shift
-fi
+case ${1-} in
+-p)	profile=1
+	shift ;;
+-t)	profile=1
+	TBPROF_TLB=1
+	export TBPROF_TLB
+	shift ;;
+esac
 [ $# -eq 4 ] || { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
 config=$1 prog=$2 n1=$3 n2=$4
 f=
@@ -112,7 +125,7 @@ done
 	nm -n "$BUILD/hv.elf" | awk '{ print $1, "hv:" $3 }'
 	nm -n "$BUILD/pvops-guest.elf" | awk '{ print $1, "guest:" $3 }'
 } | sort >"$dir/syms"
-echo "$config $prog: instructions per operation by function"
+echo "$config $prog: instructions, blocks run and CR3/CR4 writes per operation by function"
 # Addresses are compared as 16-digit hex strings: awk's numbers cannot
 # hold 64 bits.
 awk -v ops="$ops" -v first="$dir/$n1.log.tbprof" '
@@ -128,13 +141,37 @@ awk -v ops="$ops" -v first="$dir/$n1.log.tbprof" '
 		return name[lo]
 	}
 	FILENAME ~ /syms$/ { addr[++nsym] = $1; name[nsym] = $2; next }
-	{ cost[owner(pad($1))] += (FILENAME == first ? -1 : 1) * $2 * $3 }
+	$1 == "#" { next }
+	{
+		f = owner(pad($1))
+		cost[f] += (FILENAME == first ? -1 : 1) * $2 * $3
+		runs[f] += (FILENAME == first ? -1 : 1) * $3
+		crw[f] += (FILENAME == first ? -1 : 1) * $3 * $4
+	}
 	END {
 		for (f in cost) {
 			total += cost[f] / ops
+			blocks += runs[f] / ops
+			flushes += crw[f] / ops
 			if (cost[f] / ops >= 0.5 || cost[f] / ops <= -0.5)
-				printf "  %10.1f  %s\n", cost[f] / ops, f
+				printf "  %10.1f %8.1f %6.2f  %s\n", cost[f] / ops, runs[f] / ops, crw[f] / ops, f
 		}
-		printf "  %10.1f  total\n", total
+		printf "  %10.1f %8.1f %6.2f  total\n", total, blocks, flushes
 	}
 ' "$dir/syms" "$dir/$n1.log.tbprof" "$dir/$n2.log.tbprof" | sort -k1,1 -n -r
+[ -n "${TBPROF_TLB-}" ] || exit 0
+echo "$config $prog: TCG model per operation (tbprof.c)"
+awk -v ops="$ops" -v first="$dir/$n1.log.tbprof" '
+	$1 == "#" && $2 == "tlb" {
+		for (i = 3; i <= 8; i++)
+			v[i] += (FILENAME == first ? -1 : 1) * $i
+	}
+	END {
+		printf "  %8.1f  CR3/CR4 writes (TLB and lookup cache flushes)\n", v[3] / ops
+		printf "  %8.1f  blocks looked up again after a flush\n", v[4] / ops
+		printf "  %8.1f  pages walked again: hv code\n", v[5] / ops
+		printf "  %8.1f  pages walked again: hv data\n", v[6] / ops
+		printf "  %8.1f  pages walked again: guest code\n", v[7] / ops
+		printf "  %8.1f  pages walked again: guest data\n", v[8] / ops
+	}
+' "$dir/$n1.log.tbprof" "$dir/$n2.log.tbprof"
