@@ -14,7 +14,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 
-long do_multicall(xen_guest_handle_t list, unsigned int nr_calls)
+__hot_path long do_multicall(xen_guest_handle_t list, unsigned int nr_calls)
 {
     struct vcpu *v = current;
     struct multicall_entry call;

@@ -43,7 +43,7 @@ struct runqueue {
 };
 
 static struct runqueue runqueues[NR_CPUS];
-bool sched_need_resched[NR_CPUS];
+__hot_data bool sched_need_resched[NR_CPUS];
 static struct vcpu *idle_vcpus[NR_CPUS];
 static s_time_t slice = MILLISECS(10);
 
@@ -325,6 +325,7 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
         prev->arch.runstate_update_pending = true;
 
     get_cpu_info()->current_vcpu = next;
+    get_cpu_info()->exit_cr3 = 0;   /* prev's; next's tables are loaded below */
     next->is_running = true;
     next->processor = cpu;
     update_runstate(next);

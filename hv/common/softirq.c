@@ -5,7 +5,7 @@
 #include <hv/lib.h>
 
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
-unsigned long softirq_pending_mask[NR_CPUS];
+__hot_data unsigned long softirq_pending_mask[NR_CPUS];
 
 void open_softirq(unsigned int nr, softirq_handler_t fn)
 {

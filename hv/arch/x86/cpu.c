@@ -5,7 +5,7 @@
 #include <hv/lib.h>
 
 struct cpuinfo_x86 boot_cpu_data;
-bool smap_active;
+__hot_data bool smap_active;
 
 #define BIT(n) (1u << (n))
 

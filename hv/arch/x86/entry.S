@@ -58,7 +58,8 @@
         lea     1 - CPUINFO_SIZE(\reg), %rsp
         .endm
 
-        .text
+        /* The paths below are hot (__hot_path in hv/lib.h); the stubs are not. */
+        .section .text.hot, "ax"
         .balign 16
 common_entry:
         SAVE_ALL
@@ -133,31 +134,6 @@ ret_to_guest:
         call    pv_iret_fault           /* does not return */
         ud2
 
-        .pushsection .rodata
-        .balign 8
-        .globl entry_stubs
-entry_stubs:
-        .popsection
-
-        vector = 0
-        .rept 256
-        .balign 16
-1:
-        has_errcode = 0
-        .if vector < 32
-        has_errcode = (TRAP_HAS_ERRCODE_MASK >> vector) & 1
-        .endif
-        .if has_errcode == 0
-        push    $0
-        .endif
-        movl    $vector, 4(%rsp)
-        jmp     common_entry
-        .pushsection .rodata
-        .quad   1b
-        .popsection
-        vector = vector + 1
-        .endr
-
 /*
  * SYSCALL lands in a per-CPU stub (see syscall.c) that stashes RAX in
  * cpu_info.scratch_rax, switches to the CPU's stack top with the guest
@@ -197,3 +173,30 @@ cstar_entry:
         SYSCALL_FRAME HV_CS32_RING3
         call    pv_cstar_entry
         jmp     ret_to_guest
+
+        .text
+
+        .pushsection .rodata
+        .balign 8
+        .globl entry_stubs
+entry_stubs:
+        .popsection
+
+        vector = 0
+        .rept 256
+        .balign 16
+1:
+        has_errcode = 0
+        .if vector < 32
+        has_errcode = (TRAP_HAS_ERRCODE_MASK >> vector) & 1
+        .endif
+        .if has_errcode == 0
+        push    $0
+        .endif
+        movl    $vector, 4(%rsp)
+        jmp     common_entry
+        .pushsection .rodata
+        .quad   1b
+        .popsection
+        vector = vector + 1
+        .endr

@@ -4,6 +4,7 @@
  * -EFAULT; stac/clac open SMAP only for the copy itself.
  */
 #include <hv/guest_access.h>
+#include <hv/lib.h>
 #include <hv/cpufeature.h>
 #include <hv/extable.h>
 #include <hv/errno.h>
@@ -55,14 +56,14 @@ static size_t raw_clear(void *dst, size_t n)
     return n;
 }
 
-int copy_from_guest(void *dst, xen_guest_handle_t src, size_t len)
+__hot_path int copy_from_guest(void *dst, xen_guest_handle_t src, size_t len)
 {
     if (!guest_access_ok(src, len))
         return -EFAULT;
     return raw_copy(dst, (const void *)src, len) ? -EFAULT : 0;
 }
 
-int copy_to_guest(xen_guest_handle_t dst, const void *src, size_t len)
+__hot_path int copy_to_guest(xen_guest_handle_t dst, const void *src, size_t len)
 {
     if (!guest_access_ok(dst, len))
         return -EFAULT;

@@ -10,12 +10,12 @@
 #include <hv/percpu.h>
 #include <hv/processor.h>
 
-const u64 *hv_root_l4(void)
+__hot_path const u64 *hv_root_l4(void)
 {
     return maddr_to_virt(idle_pg_table_maddr());
 }
 
-struct vcpu *current_vcpu(void)
+__hot_path struct vcpu *current_vcpu(void)
 {
     return current;
 }
@@ -30,7 +30,7 @@ mfn_t heap_pt_page(void)
     return virt_to_mfn(p);
 }
 
-void load_guest_cr3(mfn_t l4_mfn)
+__hot_path void load_guest_cr3(mfn_t l4_mfn)
 {
     write_cr3(mfn_to_maddr(l4_mfn));
 }

@@ -37,7 +37,7 @@ void set_pt_page_source(pt_page_source_t fn)
     pt_page_source = fn;
 }
 
-paddr_t idle_pg_table_maddr(void)
+__hot_path paddr_t idle_pg_table_maddr(void)
 {
     return idle_l4_ma;
 }

@@ -174,7 +174,7 @@ static bool guest_mode(const struct cpu_user_regs *regs)
     return (regs->cs & 3) == 3 && regs == &get_cpu_info()->guest_regs;
 }
 
-void do_entry(struct cpu_user_regs *regs)
+__hot_path void do_entry(struct cpu_user_regs *regs)
 {
     if (regs->entry_vector >= 32)
         do_irq(regs);

@@ -52,9 +52,6 @@ struct vcpu {
     mfn_t guest_table;          /* kernel-mode L4 (CR3 in guest kernel mode) */
     mfn_t guest_table_user;     /* user-mode L4 */
 
-    /* PV CPU state: registers, virtual IDT, callbacks, FPU (hv/pv.h). */
-    struct pv_vcpu arch;
-
     /* Scheduling. */
     unsigned int processor;
     unsigned int pause_flags;   /* VPF_* */
@@ -88,6 +85,11 @@ struct vcpu {
 
     /* Its context was set (domctl setvcpucontext, or the boot builder). */
     bool is_initialised;
+
+    /* PV CPU state: registers, callbacks, FPU, virtual IDT (hv/pv.h).
+     * Last: its fields used on every guest entry and exit still fall in
+     * the vCPU's first page (it is page-aligned), the IDT after them. */
+    struct pv_vcpu arch;
 };
 
 /* Domain states on the way out (domain.shutdown_state). */

@@ -19,6 +19,16 @@
 #define __noreturn       __attribute__((noreturn))
 #define __aligned(n)     __attribute__((aligned(n)))
 #define __section(s)     __attribute__((section(s)))
+/*
+ * On the paths of every PV guest entry and exit: kept on as few pages as
+ * possible (hv.lds puts .text.hot first), because the CR3 write of each
+ * guest user/kernel switch drops the TLB, and every page touched after it
+ * is walked again (under QEMU TCG every translated block is looked up
+ * again too).
+ */
+#define __hot_path       __section(".text.hot")
+/* Zero-initialised data those paths test on every exit: one page. */
+#define __hot_data       __section(".bss.hot")
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

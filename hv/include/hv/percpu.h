@@ -34,7 +34,7 @@ struct cpu_info {
     unsigned int processor_id;
     struct vcpu *current_vcpu;
     u64 scratch_rax;                    /* syscall stubs stash RAX here */
-    u64 align_pad;                      /* keeps guest_regs.es 16-aligned */
+    u64 exit_cr3;   /* user page table to load on the way out, or 0 */
 };
 
 static inline struct cpu_info *get_cpu_info(void)

@@ -37,8 +37,7 @@ struct pv_vcpu {
     /* The guest's registers while it is not on a CPU. */
     struct cpu_user_regs user_regs;
 
-    /* Virtual IDT (set_trap_table) and callbacks (callback_op). */
-    struct trap_info trap_ctxt[256];
+    /* Callbacks (callback_op); the virtual IDT is last. */
     u64 event_callback;
     u64 failsafe_callback;
     u64 syscall_callback;
@@ -82,6 +81,10 @@ struct pv_vcpu {
     /* Hypercall state: a continuation was set up; inside a multicall. */
     bool hcall_preempted;
     bool in_multicall;
+
+    /* Virtual IDT (set_trap_table): 4 KiB, after the fields every guest
+     * entry and exit uses, which then share struct vcpu's first page. */
+    struct trap_info trap_ctxt[256];
 };
 
 /* --- boot and per-vCPU setup (hv/arch/x86/pv/) --- */

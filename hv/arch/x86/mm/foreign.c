@@ -12,7 +12,7 @@
  * (-EPERM).  DOMID_IO and DOMID_XEN (I/O memory and hv frames) are not
  * supported yet.
  */
-int lookup_foreign(domid_t id, struct domain *curd, struct domain **out)
+__hot_path int lookup_foreign(domid_t id, struct domain *curd, struct domain **out)
 {
     struct domain *d;
 

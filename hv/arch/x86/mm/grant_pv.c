@@ -113,7 +113,7 @@ void grant_pv_remove(paddr_t pte_ma)
 
 /* mm hooks (private.h). */
 
-void grant_pte_dropped(struct page_info *l1, unsigned int slot, pte_t old)
+__hot_path void grant_pte_dropped(struct page_info *l1, unsigned int slot, pte_t old)
 {
     if ((l1->flags & PGF_grant_l1) && pte_present(old))
         gnttab_host_map_lost(l1->owner, ((paddr_t)page_to_mfn(l1) << PAGE_SHIFT) +

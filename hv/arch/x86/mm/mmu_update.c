@@ -64,7 +64,7 @@ static int machphys_update(const struct mmu_update *req, struct domain *curd,
     return 0;
 }
 
-static int mmu_update_one(const struct mmu_update *req, struct domain *curd,
+static __hot_path int mmu_update_one(const struct mmu_update *req, struct domain *curd,
                           struct domain *pt_owner, struct domain *pg_owner,
                           bool *l4_changed)
 {
@@ -82,7 +82,7 @@ static int mmu_update_one(const struct mmu_update *req, struct domain *curd,
     }
 }
 
-long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
+__hot_path long do_mmu_update(xen_guest_handle_t ureqs, unsigned int count,
                    xen_guest_handle_t pdone, unsigned int foreigndom)
 {
     struct domain *curd = current_vcpu()->domain;

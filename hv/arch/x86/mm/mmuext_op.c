@@ -58,7 +58,7 @@ static int unpin_table(mfn_t mfn, struct domain *pg_owner)
 }
 
 /* Points *slot at a new L4 (0: none), holding an L4 type reference on it. */
-static int set_base(mfn_t *slot, mfn_t mfn, struct domain *d)
+static __hot_path int set_base(mfn_t *slot, mfn_t mfn, struct domain *d)
 {
     struct page_info *pg = NULL;
     mfn_t old = *slot;
@@ -276,7 +276,7 @@ static int mmuext_one(const struct mmuext_op *op, struct vcpu *v,
     }
 }
 
-long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
+__hot_path long do_mmuext_op(xen_guest_handle_t uops, unsigned int count,
                   xen_guest_handle_t pdone, unsigned int foreigndom)
 {
     struct vcpu *v = current_vcpu();

@@ -39,7 +39,7 @@ void mm_flush_tlb_all(void)
     tlb_stale = 0;
 }
 
-int get_page(struct page_info *pg, const struct domain *d)
+__hot_path int get_page(struct page_info *pg, const struct domain *d)
 {
     if (d == NULL || pg->state != PGS_domheap || pg->owner != d || d->is_dying)
         return -EPERM;
@@ -64,14 +64,14 @@ static void page_release(struct page_info *pg)
     heap_free_frame(pg);
 }
 
-void put_page(struct page_info *pg)
+__hot_path void put_page(struct page_info *pg)
 {
     ASSERT(pg->count > 0);
     if (--pg->count == 0)
         page_release(pg);
 }
 
-int get_page_type(struct page_info *pg, enum page_type type)
+__hot_path int get_page_type(struct page_info *pg, enum page_type type)
 {
     int rc;
 
@@ -119,7 +119,7 @@ int get_page_type(struct page_info *pg, enum page_type type)
     return 0;
 }
 
-void put_page_type(struct page_info *pg)
+__hot_path void put_page_type(struct page_info *pg)
 {
     ASSERT(pg->type_count > 0);
     if (pg->type_count > 1) {
@@ -153,7 +153,7 @@ int get_page_and_type(struct page_info *pg, const struct domain *d,
     return rc;
 }
 
-void put_page_and_type(struct page_info *pg)
+__hot_path void put_page_and_type(struct page_info *pg)
 {
     put_page_type(pg);
     put_page(pg);

@@ -23,7 +23,7 @@ static bool same_references(pte_t old, pte_t new, unsigned int level)
  * frames an L1 entry may map; for L2-L4 it must be the table's owner.
  * preserve_ad keeps the accessed/dirty bits the CPU set in the old entry.
  */
-int mod_pte(struct page_info *ptpg, unsigned int slot, pte_t nval,
+__hot_path int mod_pte(struct page_info *ptpg, unsigned int slot, pte_t nval,
             struct domain *pg_owner, bool preserve_ad)
 {
     unsigned int level = pgt_level(ptpg->type);

@@ -28,7 +28,7 @@ bool pte_flags_ok(pte_t e, unsigned int level)
     return !(e & ~(PTE_ADDR_MASK | allowed));
 }
 
-int get_page_from_pte(pte_t e, unsigned int level,
+__hot_path int get_page_from_pte(pte_t e, unsigned int level,
                       const struct domain *pt_owner,
                       const struct domain *pg_owner)
 {
@@ -54,7 +54,7 @@ int get_page_from_pte(pte_t e, unsigned int level,
     return rc && rc != -EOVERFLOW ? -EBUSY : rc;
 }
 
-int get_table_ref(struct page_info *pg, const struct domain *d, enum page_type type)
+__hot_path int get_table_ref(struct page_info *pg, const struct domain *d, enum page_type type)
 {
     int rc;
 
@@ -70,7 +70,7 @@ int get_table_ref(struct page_info *pg, const struct domain *d, enum page_type t
     return rc;
 }
 
-void put_page_from_pte(pte_t e, unsigned int level)
+__hot_path void put_page_from_pte(pte_t e, unsigned int level)
 {
     struct page_info *pg;
 
@@ -176,7 +176,7 @@ void devalidate_table(struct page_info *pg, unsigned int level)
 }
 
 /* Gives a kernel L4 the read-only M2P slot if m2p_strict took it away. */
-void fill_ro_mpt(mfn_t l4)
+__hot_path void fill_ro_mpt(mfn_t l4)
 {
     pte_t *t = mfn_to_virt(l4);
 

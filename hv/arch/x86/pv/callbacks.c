@@ -135,7 +135,7 @@ long do_callback_op(int cmd, xen_guest_handle_t arg)
 
 /* Any value is taken, as in Xen: a bad stack only shows (as a crash of
  * the domain) when a bounce from user mode tries to write a frame on it. */
-long do_stack_switch(u64 ss, u64 esp)
+__hot_path long do_stack_switch(u64 ss, u64 esp)
 {
     struct vcpu *v = current;
 

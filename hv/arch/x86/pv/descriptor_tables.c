@@ -139,7 +139,7 @@ static bool selector_rights(u16 sel, u32 *rights)
 }
 
 /* LAR from ring 0 with RPL 3 only reports descriptors of DPL 3. */
-bool pv_guest_cs_ok(u16 cs)
+__hot_path bool pv_guest_cs_ok(u16 cs)
 {
     u32 ar;
 
@@ -151,7 +151,7 @@ bool pv_guest_cs_ok(u16 cs)
            (ar & SEGDESC_P) && (ar & SEGDESC_S) && (ar & SEGDESC_CODE);
 }
 
-bool pv_guest_ss_ok(u16 ss)
+__hot_path bool pv_guest_ss_ok(u16 ss)
 {
     u32 ar;
 

@@ -45,7 +45,7 @@ static void __attribute__((noinline)) pv_exit_work(unsigned int cpu,
     }
 }
 
-bool pv_prepare_exit(void)
+__hot_path bool pv_prepare_exit(void)
 {
     struct cpu_info *ci = get_cpu_info();
     struct cpu_user_regs *regs = &ci->guest_regs;
@@ -65,10 +65,18 @@ bool pv_prepare_exit(void)
      * flat 64-bit ring-3 selectors SYSRET loads (STAR), at a canonical
      * RIP (SYSRET would fault in ring 0 otherwise).
      */
-    if (regs->entry_vector != TRAP_syscall || regs->cs != FLAT_RING3_CS64 ||
-        regs->ss != FLAT_RING3_SS64 || !is_canonical_address(regs->rip))
-        return false;
-    regs->rcx = regs->rip;
-    regs->r11 = regs->rflags;
-    return true;
+    bool sysret = regs->entry_vector == TRAP_syscall &&
+                  regs->cs == FLAT_RING3_CS64 && regs->ss == FLAT_RING3_SS64 &&
+                  is_canonical_address(regs->rip);
+
+    if (sysret) {
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    }
+    /* Last, so nothing but the frame's page is walked again after it. */
+    if (ci->exit_cr3) {
+        write_cr3(ci->exit_cr3);
+        ci->exit_cr3 = 0;
+    }
+    return sysret;
 }

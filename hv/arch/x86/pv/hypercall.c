@@ -25,7 +25,7 @@
 typedef long (*hypercall_fn_t)(const u64 *a);
 
 #define HYPERCALL(name, call) \
-    static long hc_##name(const u64 *a) { (void)a; return call; }
+    static __hot_path long hc_##name(const u64 *a) { (void)a; return call; }
 
 HYPERCALL(set_trap_table, do_set_trap_table(a[0]))
 HYPERCALL(mmu_update, do_mmu_update(a[0], (unsigned int)a[1], a[2],
@@ -122,7 +122,7 @@ static void hypercall_account(struct domain *d, u64 op, u64 arg0)
         d->hypercall_subops[op] |= 1ULL << sub;
 }
 
-long hypercall_call(u64 op, const u64 args[5])
+__hot_path long hypercall_call(u64 op, const u64 args[5])
 {
     if (op >= NR_HYPERCALLS)
         return -ENOSYS;
@@ -160,7 +160,7 @@ void hypercall_report(const struct domain *d)
         printk("\n");
 }
 
-bool hypercall_preempt_check(void)
+__hot_path bool hypercall_preempt_check(void)
 {
     if (current->arch.in_multicall)
         return false;
@@ -183,7 +183,7 @@ long hypercall_create_continuation(unsigned int op, u64 a0, u64 a1, u64 a2,
     return op;
 }
 
-static void pv_hypercall(struct cpu_user_regs *regs)
+static __hot_path void pv_hypercall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     u64 args[5];
@@ -209,7 +209,7 @@ static void pv_hypercall(struct cpu_user_regs *regs)
         regs->rax = ret;
 }
 
-void pv_syscall_entry(struct cpu_user_regs *regs)
+__hot_path void pv_syscall_entry(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
 

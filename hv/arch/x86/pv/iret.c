@@ -24,20 +24,35 @@ mfn_t pv_current_l4(const struct vcpu *v)
  * Kernel and user mode have their own L4 and their own GS base: the
  * active one is in MSR_GS_BASE, the other in MSR_SHADOW_GS_BASE, and
  * swapgs exchanges them (hv itself never uses GS).
+ *
+ * The user L4 is loaded last thing on the way out (pv_prepare_exit), not
+ * here: a CR3 write drops the TLB (under QEMU TCG also every block
+ * lookup), and what hv does until the exit would pay for it again.  Until
+ * then the kernel L4, a superset of the user one, stays loaded; hv runs
+ * no guest code and touches no user memory for the guest meanwhile.  A
+ * bounce back to kernel mode before the exit cancels the load, and a
+ * context switch drops it (it loads the vCPU's tables itself).
  */
-void toggle_guest_mode(struct vcpu *v)
+__hot_path void toggle_guest_mode(struct vcpu *v)
 {
-    ASSERT(v == current);
+    struct cpu_info *ci = get_cpu_info();
+
+    ASSERT(v == ci->current_vcpu);
     v->arch.kernel_mode = !v->arch.kernel_mode;
     asm volatile("swapgs" ::: "memory");
-    write_cr3(mfn_to_maddr(pv_current_l4(v)));
+    if (!v->arch.kernel_mode)
+        ci->exit_cr3 = mfn_to_maddr(v->guest_table_user);
+    else if (ci->exit_cr3)
+        ci->exit_cr3 = 0;
+    else
+        write_cr3(mfn_to_maddr(v->guest_table));
     if (v->arch.kernel_mode && v->arch.runstate_update_pending)
         v->arch.runstate_update_pending = !vcpu_update_runstate_area(v);
     if (v->arch.kernel_mode && v->arch.time_update_pending)
         v->arch.time_update_pending = !update_vcpu_time_area(v);
 }
 
-long do_iret(struct cpu_user_regs *regs)
+__hot_path long do_iret(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     struct iret_context ctx;

@@ -101,7 +101,7 @@ bool write_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
     return true;
 }
 
-bool create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+__hot_path bool create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                          const struct trap_bounce *tb)
 {
     return write_bounce_frame(v, regs, tb);
@@ -154,7 +154,7 @@ void pv_inject_exception(unsigned int vector, u32 error_code)
     inject(current, vector, TRAP_HAS_ERRCODE_MASK & (1u << vector), error_code);
 }
 
-void pv_inject_page_fault(u64 addr, u32 error_code)
+__hot_path void pv_inject_page_fault(u64 addr, u32 error_code)
 {
     struct vcpu *v = current;
 
@@ -234,7 +234,7 @@ static bool ptwr_applies(const struct vcpu *v, u32 ec)
             v->domain == hardware_domain());
 }
 
-void pv_exception(struct cpu_user_regs *regs)
+__hot_path void pv_exception(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     unsigned int vec = regs->entry_vector;
@@ -272,7 +272,7 @@ void pv_exception(struct cpu_user_regs *regs)
     pv_inject_exception(vec, regs->error_code);
 }
 
-void pv_bounce_syscall(struct cpu_user_regs *regs)
+__hot_path void pv_bounce_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     bool compat = regs->cs == FLAT_RING3_CS32;
