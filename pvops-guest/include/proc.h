@@ -57,6 +57,7 @@ extern bool need_resched;
 
 /* sched.c */
 void sched_init(void);
+void proc_set_state(struct proc *p, enum proc_state state);   /* the only writer of p->state */
 void schedule(void);
 void sched_tick(void);
 int sleep_on(const void *chan);             /* 0, or -EINTR if a signal is pending */

@@ -85,7 +85,7 @@ long proc_fork(struct trapframe *tf, unsigned long flags, uintptr_t child_stack,
 	c->mm = mm_fork(parent->mm);
 	if (!c->mm) {
 		kfree(c->kstack);
-		c->state = P_UNUSED;
+		proc_set_state(c, P_UNUSED);
 		return -ENOMEM;
 	}
 	pv_ops.cpu.fpu_save(parent->fpu);
@@ -117,7 +117,7 @@ long proc_fork(struct trapframe *tf, unsigned long flags, uintptr_t child_stack,
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(ptid, &c->pid, sizeof(int));
 	c->vfork_pending = flags & CLONE_VFORK;
-	c->state = P_RUNNABLE;
+	proc_set_state(c, P_RUNNABLE);
 	int pid = c->pid;
 
 	while (c->vfork_pending && c->pid == pid && c->state != P_UNUSED)
@@ -160,7 +160,7 @@ _Noreturn void proc_exit(int wait_status)
 				wakeup(init);
 		}
 	p->exit_status = wait_status;
-	p->state = P_ZOMBIE;
+	proc_set_state(p, P_ZOMBIE);
 	if (p->vfork_pending) {
 		p->vfork_pending = false;
 		wakeup(p);
@@ -208,7 +208,7 @@ long proc_wait(int pid, uintptr_t status_ptr, int options)
 
 			current->utime_ns += c->utime_ns;
 			kfree(c->kstack);
-			c->state = P_UNUSED;
+			proc_set_state(c, P_UNUSED);
 			return cpid;
 		}
 		if (!have_child)
@@ -244,5 +244,5 @@ void proc_init_first(const char *cmdline)
 	err = exec_init("/init", cmdline);
 	if (err)
 		panic("cannot run /init (error %d)", err);
-	p->state = P_RUNNABLE;
+	proc_set_state(p, P_RUNNABLE);
 }

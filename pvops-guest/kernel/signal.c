@@ -51,7 +51,7 @@ int signal_send(struct proc *p, int sig)
 	p->sig_sender[sig - 1] = current ? current->pid : 0;
 	if (p->state == P_SLEEPING && !p->noint &&
 	    (SIGBIT(sig) & (~p->sig_blocked | UNBLOCKABLE)))
-		p->state = P_RUNNABLE;
+		proc_set_state(p, P_RUNNABLE);
 	return 0;
 }
 
