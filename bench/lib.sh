@@ -73,6 +73,21 @@ qemu_boot_until() {
 	wait $boot
 }
 
+# xen_boot MODULES [QEMU-ARG...]: real Xen 4.17 (build/xen-ref, the Xen
+# rows) with MODULES (dom0's kernel and command line, its initrd) as
+# multiboot modules, dom0 with 256 MiB, until Xen reports dom0 gone.
+# -smap: Xen 4.17's PV bounce-frame path trips over SMAP under QEMU 7.2
+# TCG.  Xen halts instead of powering off after dom0's shutdown hypercall
+# (noreboot), so QEMU is stopped once Xen says dom0 is gone; a Linux dom0
+# powers off through ACPI S5, which Xen enters itself, and QEMU exits.
+xen_boot() {
+	modules=$1
+	shift
+	qemu_boot_until '^\(XEN\) (Hardware Dom0 (halted|crashed|shutdown)|.*Panic on CPU)' \
+		-cpu max,-smap -m 512M -kernel "$BUILD/xen-ref/xen-4.17" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=256M noreboot" -initrd "$modules" "$@"
+}
+
 # guest_append: $jobs as arguments for the benchmark initrd's /init,
 # one word per job with ':' between program and arguments.
 guest_append() {

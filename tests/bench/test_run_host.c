@@ -122,6 +122,13 @@ START_TEST(test_quick_host_run)
 			     "\"stock Linux PV domU on hv (ratios to stock Linux native)\" "
 			     "ratio_to=linux-native pending=\""), "%s", raw);
 	ck_assert_msg(strstr(raw, "NA config=linux-pv name=domboot note=\"the pvops-guest"), "%s", raw);
+	/* Linux on real Xen: the reference, over Linux native, next to the quoted ratios. */
+	ck_assert_msg(strstr(raw, "CONFIG name=linux-xen-dom0 role=measured modes=time,icount "
+			     "title=\"stock Linux PV dom0 on Xen 4.17 (informative; ratios to "
+			     "stock Linux native)\" ratio_to=linux-native pending=\""), "%s", raw);
+	ck_assert_msg(strstr(raw, "NA config=linux-xen-dom0 name=evtchn note=\"cannot run here"),
+		      "%s", raw);
+	ck_assert_msg(strstr(raw, "CHECK series=xen-pv config=linux-xen-dom0\n"), "%s", raw);
 	assert_results(raw, "host", "time", net_programs, N(net_programs));
 	ck_assert_msg(strstr(raw, "NA config=native name=net_rtt note=\"natively pvops-guest "
 			     "has no network"), "%s", raw);
