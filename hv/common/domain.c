@@ -48,7 +48,7 @@ static LIST_HEAD(domain_list);      /* live domains, by creation */
 static LIST_HEAD(zombie_list);      /* destroyed, frames still referenced */
 static spinlock_t domlist_lock = SPIN_LOCK_UNLOCKED;
 static struct domain *hwdom;
-bool domain_reap_requested;
+__hot_data bool domain_reap_requested;
 static u64 frames_before_domains;
 static bool accounting_started;
 
