@@ -144,9 +144,10 @@ awk -v ops="$ops" -v first="$dir/$n1.log.tbprof" '
 	$1 == "#" { next }
 	{
 		f = owner(pad($1))
-		cost[f] += (FILENAME == first ? -1 : 1) * $2 * $3
-		runs[f] += (FILENAME == first ? -1 : 1) * $3
-		crw[f] += (FILENAME == first ? -1 : 1) * $3 * $4
+		runs_here = (FILENAME == first ? -1 : 1) * $3
+		cost[f] += runs_here * $2
+		runs[f] += runs_here
+		crw[f] += runs_here * $4
 	}
 	END {
 		for (f in cost) {

@@ -86,12 +86,12 @@ static int first_in_epoch(uint64_t key)
 
     for (;; h = (h + 1) & ((1 << SEEN_BITS) - 1)) {
         if (seen[h].epoch != epoch) {
-            seen[h].key = key;
-            seen[h].epoch = epoch;
             if (++epoch_keys == (1 << (SEEN_BITS - 1))) {
                 epoch++;
-                epoch_keys = 0;
+                epoch_keys = 1;
             }
+            seen[h].key = key;
+            seen[h].epoch = epoch;
             return 1;
         }
         if (seen[h].key == key)

@@ -40,8 +40,9 @@ __hot_path long do_multicall(xen_guest_handle_t list, unsigned int nr_calls)
         call.result = hypercall_call(call.op, call.args);
         v->arch.in_multicall = false;
         if (call.op == __HYPERVISOR_iret) {
-            /* Best effort, as in Xen: after an iret to user mode the list
-             * is no longer mapped.  The result is the guest's RAX. */
+            /* Best effort, as in Xen, where after an iret to user mode
+             * the list is no longer mapped (hv keeps the kernel's tables
+             * until the exit).  The result is the guest's RAX. */
             copy_to_guest(entry + offsetof(struct multicall_entry, result),
                           &call.result, sizeof(call.result));
             rc = call.result;

@@ -34,7 +34,7 @@ struct cpu_info {
     unsigned int processor_id;
     struct vcpu *current_vcpu;
     u64 scratch_rax;                    /* syscall stubs stash RAX here */
-    u64 exit_cr3;   /* user page table to load on the way out, or 0 */
+    u64 exit_cr3;                       /* user L4 to load on the way out, or 0 */
 };
 
 static inline struct cpu_info *get_cpu_info(void)
