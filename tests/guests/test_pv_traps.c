@@ -1,7 +1,10 @@
 /*
  * PV CPU details not covered by test_traps: the failsafe callback when
  * the iret hypercall is given a frame the CPU would refuse (bad CS, bad
- * SS, non-canonical RIP), CPUID through the forced-emulation prefix, and
+ * SS, non-canonical RIP; to kernel mode, and to user mode, where hv's
+ * switch to the user page table, deferred to the exit, must be called
+ * off by the bounce back to kernel mode), CPUID through the
+ * forced-emulation prefix, and
  * FPU/SSE state kept across context switches (run it in two domains at
  * once, with different seed= values, to make them share the FPU).
  *     [seed=<n>] [yields=<n, default 200>]
@@ -10,6 +13,7 @@
 #include "lib/guest.h"
 #include "lib/traps.h"
 #include "lib/evtchn.h"
+#include "lib/user.h"
 #include <public/callback.h>
 
 const char test_title[] = "pv_traps";
@@ -89,6 +93,40 @@ static void check_failsafe(void)
     CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");
 }
 
+/* A user program that only exits (USER_SYS_EXIT in RAX). */
+asm (".pushsection .rodata\n"
+     "exit_prog: xor %eax, %eax; syscall\n"
+     "exit_prog_end:\n"
+     ".popsection");
+extern const char exit_prog[], exit_prog_end[];
+
+/*
+ * The refused frame is a user-mode one: hv has switched the vCPU to user
+ * mode when it refuses it, and bounces back to kernel mode onto the
+ * stack_switch stack.  The stub runs (kernel code, not in the user L4)
+ * and user mode still works afterwards.
+ */
+static void check_failsafe_from_user_iret(void)
+{
+    extern char failsafe_entry[];
+    const char *what = "iret to user mode at a non-canonical RIP";
+
+    user_init(exit_prog, (size_t)(exit_prog_end - exit_prog));
+    CHECK_EQ(register_failsafe(failsafe_stub), 0, "register the failsafe callback");
+    memset(failsafe_frame, 0xee, sizeof(failsafe_frame));
+    bad_iret(FLAT_USER_CS, FLAT_USER_SS, 0x8000000000000000UL);
+    CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");
+    CHECK_EQ(failsafe_frame[FS_RIP], 0x8000000000000000UL, what);
+    CHECK_EQ(failsafe_frame[FS_CS] & 0xffff, FLAT_USER_CS, "a user frame keeps RPL 3");
+    CHECK_EQ(failsafe_frame[FS_SS], FLAT_USER_SS, what);
+    CHECK_EQ(failsafe_frame[FS_RSP], failsafe_saved_rsp, what);
+    CHECK_EQ(failsafe_frame[FS_RCX], 0x4444, what);
+    CHECK_EQ(failsafe_frame[FS_R11], 0x5555, what);
+
+    struct trap_frame f = user_run(0, 0);
+    CHECK_EQ(f.vector, TRAP_SYSCALL, "user mode runs after the refused iret");
+}
+
 /* --- CPUID ------------------------------------------------------------------ */
 
 static void xen_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
@@ -156,6 +194,8 @@ static void check_fpu_kept(void)
 void test_main(void)
 {
     subtest("failsafe callback on a refused iret frame", check_failsafe);
+    subtest("failsafe callback on a refused iret to user mode",
+            check_failsafe_from_user_iret);
     subtest("forced-emulation CPUID and other privileged instructions", check_cpuid);
     subtest("FPU/SSE state across context switches", check_fpu_kept);
     subtest("console read", check_console_read);
