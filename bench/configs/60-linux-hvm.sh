@@ -13,7 +13,7 @@ ratio_to=linux-native
 na_hypercall="an HVM guest makes no PV hypercalls (hv answers VMMCALL with -ENOSYS); its null VM exit is the CPUID column"
 na_evtchn="an HVM guest has no event channels: hv has no HVM hypercalls (VMMCALL returns -ENOSYS), no callback vector and no PV drivers for HVM guests (docs/hvm.md); the PV dom0 row measures the hypervisor's path"
 na_matching 'blk_*' "not measured: this row boots its guest with hv's hvm= at boot, which has no device model; heron-dm's IDE disk serves HVM domains made by heron create (type = hvm): the linux-hvm-dm row measures it with Linux; HVM guests have no PV drivers (blkfront)"
-na_matching 'dom*' "not measured: the lifecycle figures time heron create and destroy of a PV domain (the PV domU row); heron create of an HVM domain (type = hvm, with heron-dm) is not timed yet"
+na_matching 'dom*' "not measured with Linux: the lifecycle figures time heron create and destroy of pvops-guest, as a PV domain (the PV domU row) and as an HVM domain (the hvm-dm row)"
 na_matching 'net_*' "measured in the linux-hvm-dm row: this row boots its guest with hv's hvm=, which has no device model; heron-dm's NE2000 serves HVM domains made by heron create"
 linux_pending
 

@@ -7,7 +7,9 @@
  * dom0 (with the block figures over blkfront and the domain lifecycle
  * timed from dom0), then Debian's Linux as hv's HVM domU
  * (its ratios are to the Linux native row, not selected here, so it has
- * none); the checker must accept the reports.
+ * none), then pvops-guest as an HVM domain of heron create (the disk
+ * figures on heron-dm's IDE disk, the HVM lifecycle from dom0); the
+ * checker must accept the reports.
  * A benchmark that does not apply is recorded as such, not run.  A broken
  * program turns into a recorded failure, not a missing row; bad options
  * are refused.
@@ -26,6 +28,7 @@
 #define PV    BENCH_BUILD "/tests/bench/run-pv-dom0"
 #define DOMU  BENCH_BUILD "/tests/bench/run-pv-domu"
 #define LINUX BENCH_BUILD "/tests/bench/run-linux-hvm"
+#define HVMDM BENCH_BUILD "/tests/bench/run-hvm-dm"
 
 static const char *const programs[] = {
 	"syscall", "pagefault", "fork", "ctxsw", "mmap", "cpuid", "timer", "cpu", "mixed",
@@ -239,6 +242,35 @@ START_TEST(test_quick_pv_domu_boot)
 }
 END_TEST
 
+/*
+ * pvops-guest as an HVM domain of heron create: the disk figures on
+ * heron-dm's IDE disk, the lifecycle of an HVM domain timed from dom0;
+ * every other figure is n/a with a reason.
+ */
+START_TEST(test_quick_hvm_dm_boot)
+{
+	static const char *const modes[] = { "time", "icount" };
+	char needle[128], *raw;
+
+	ck_assert_int_eq(run("bench/run -q -r 1 -c hvm-dm -b " BENCH_BUILD " -o " HVMDM
+			     " > " HVMDM ".log 2>&1"), 0);
+	ck_assert_int_eq(check_results(HVMDM, stderr), 0);
+	raw = slurp(HVMDM "/raw.txt");
+	for (size_t m = 0; m < 2; m++) {
+		assert_results(raw, "hvm-dm", modes[m], blk_programs, N(blk_programs));
+		assert_results(raw, "hvm-dm", modes[m], dom_figures, N(dom_figures));
+	}
+	for (size_t i = 0; i < N(programs); i++) {
+		snprintf(needle, sizeof(needle), "NA config=hvm-dm name=%s note=", programs[i]);
+		ck_assert_msg(strstr(raw, needle), "%s", raw);
+	}
+	ck_assert_msg(strstr(raw, "NA config=hvm-dm name=net_rtt note=\"pvops-guest has no "
+			     "driver for an emulated NIC"), "%s", raw);
+	ck_assert_int_eq(count(raw, "FAIL "), 0);
+	free(raw);
+}
+END_TEST
+
 /* Debian's kernel as hv's HVM domU runs the same initrd's programs. */
 START_TEST(test_quick_linux_hvm_boot)
 {
@@ -308,6 +340,8 @@ int main(void)
 {
 	Suite *s = suite_create("bench_run");
 	TCase *tc = tcase_create("host");
+	/* Every data-port word of its disk is an ioreq: minutes, not seconds. */
+	TCase *tc_hvm_dm = tcase_create("hvm-dm");
 	SRunner *sr;
 	int failed;
 
@@ -318,8 +352,11 @@ int main(void)
 	tcase_add_test(tc, test_quick_pv_domu_boot);
 	tcase_add_test(tc, test_quick_linux_hvm_boot);
 	tcase_add_test(tc, test_failing_program_is_recorded);
+	tcase_add_test(tc_hvm_dm, test_quick_hvm_dm_boot);
 	tcase_add_test(tc, test_bad_options_refused);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(tc_hvm_dm, 600);
+	suite_add_tcase(s, tc_hvm_dm);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
