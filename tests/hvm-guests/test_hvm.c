@@ -681,10 +681,31 @@ static void ioreq(void)
 
         asm volatile("rep insb" : "+D"(edi), "+c"(ecx) : "d"(DM_PORT + 1) : "memory");
         check(bytes[0] == 0x51 && bytes[1] == 0x51 && bytes[2] == 0x51 &&
-              bytes[3] == 0x55 && ecx == 0, "rep insb, one ioreq per byte");
+              bytes[3] == 0x55 && ecx == 0, "rep insb through the device model");
         ecx = sizeof(line) - 1;
         asm volatile("rep outsb" : "+S"(esi), "+c"(ecx) : "d"(0x3f8) : "memory");
         check(ecx == 0, "rep outsb to COM1 of the device model");
+    }
+    {
+        /* Strings the device model moves a page at a time: one across a
+         * page boundary with a word straddling it (that word goes alone),
+         * one downwards. */
+        static uint8_t buf[2 * 4096] __attribute__((aligned(4096)));
+        uint8_t *edge = buf + 4096;
+        uint32_t edi = (uint32_t)edge - 3, ecx = 4;
+        bool same = true;
+
+        memset(edge - 8, 0x55, 16);
+        asm volatile("rep insw" : "+D"(edi), "+c"(ecx) : "d"(DM_PORT) : "memory");
+        for (int i = -3; i < 5; i += 2)
+            same &= edge[i] == 0x48 && edge[i + 1] == 0x51;
+        check(same && edge[-4] == 0x55 && edge[5] == 0x55 && ecx == 0 &&
+              edi == (uint32_t)edge + 5, "rep insw across a page boundary");
+        edi = (uint32_t)buf + 8;
+        ecx = 3;
+        asm volatile("std; rep insb; cld" : "+D"(edi), "+c"(ecx) : "d"(DM_PORT + 1) : "memory");
+        check(buf[5] == 0 && buf[6] == 0x51 && buf[7] == 0x51 && buf[8] == 0x51 &&
+              buf[9] == 0 && ecx == 0 && edi == (uint32_t)buf + 5, "DF=1 rep insb downwards");
     }
     outl(DM_PORT, 0x12345678);
     check(inl(DM_PORT) == 0x12345678, "register write and read back");

@@ -3,7 +3,8 @@
  * an ioreq server for HVM domain 1 with dm_op, maps its ioreq page,
  * binds its event channel and emulates a register port, an MMIO page and
  * COM1, which it takes over from hv's UART.  The HVM test kernel
- * (mode=ioreq) uses all three; its console lines reach dom0 instead of
+ * (mode=ioreq) uses all three, REP strings included (one data_is_ptr
+ * request per page, which dom0 serves in the guest's mapped memory); its console lines reach dom0 instead of
  * hv once the server is up.  dm_op's refusals are checked by dom0 first.
  * The ioreq page stays mapped by dom0 after domain 1 dies, so domain 1
  * is a zombie until dom0 unmaps it; then every frame is back.
@@ -38,6 +39,11 @@ START_TEST(device_model_in_dom0)
     ck_assert_int_eq(qemu_wait_exit(q, 60), EXIT_POWEROFF);
     expect_output(q, "com1: ioreq test: PASS");
     expect_output(q, "com1: ioreq: rep outsb through the device model");
+    /* REP strings came as data_is_ptr requests, a page at a time. */
+    expect_output(q, "string: out, 42 x 1 bytes, port 0x3f8\r\n");
+    expect_output(q, "string: in, 3 x 1 bytes, port 0x511\r\n");
+    expect_output(q, "string: in, 2 x 2 bytes, port 0x510\r\n");
+    expect_output(q, "string: in, 3 x 1 bytes, port 0x511, downwards\r\n");
     qemu_expect_absent(q, "com1: FAIL");
     /* After the takeover nothing of the guest's reaches hv's UART. */
     qemu_expect_absent(q, "(d1) ok ");

@@ -71,26 +71,48 @@ int dm_hv_enable(struct dm_hv *h)
     return dm_op(h, &op);
 }
 
-/* The ioreq page is a frame of the domain: a foreign mapping of it. */
-static int map_page(struct dm_hv *h, xen_pfn_t frame)
+/* A foreign mapping of the domain's frame gfn (its RAM, or the ioreq page). */
+static void *map_frame(struct dm_hv *h, xen_pfn_t gfn, int *rc)
 {
     int err = 0;
-    struct privcmd_mmapbatch_v2 batch = { .num = 1, .dom = h->domid, .arr = &frame,
+    struct privcmd_mmapbatch_v2 batch = { .num = 1, .dom = h->domid, .arr = &gfn,
                                           .err = &err };
     void *addr = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
                       h->privcmd, 0);
 
-    if (addr == MAP_FAILED)
-        return -errno;
+    if (addr == MAP_FAILED) {
+        *rc = -errno;
+        return NULL;
+    }
     batch.addr = (uintptr_t)addr;
     if (ioctl(h->privcmd, IOCTL_PRIVCMD_MMAPBATCH_V2, &batch) < 0 || err) {
-        int rc = err ? (err < 0 ? err : -err) : -errno;
-
+        *rc = err ? (err < 0 ? err : -err) : -errno;
         munmap(addr, PAGE_BYTES);
-        return rc;
+        return NULL;
     }
-    h->page = addr;
-    return 0;
+    *rc = 0;
+    return addr;
+}
+
+static int map_ioreq_page(struct dm_hv *h, xen_pfn_t gfn)
+{
+    int rc;
+
+    h->page = map_frame(h, gfn, &rc);
+    return rc;
+}
+
+uint8_t *dm_hv_guest_page(struct dm_hv *h, uint64_t gfn)
+{
+    int rc;
+
+    if (h->guest && h->guest_gfn == gfn)
+        return h->guest;
+    if (h->guest)
+        munmap(h->guest, PAGE_BYTES);
+    h->guest = map_frame(h, gfn, &rc);
+    h->guest_gfn = gfn;
+    return h->guest;
 }
 
 /* One setup step: on failure, the step and the error, then undo. */
@@ -123,7 +145,7 @@ int dm_hv_open(struct dm_hv *h, domid_t domid, char *err, size_t errlen)
     op = (struct xen_dm_op){ .op = XEN_DMOP_get_ioreq_server_info };
     op.u.get_ioreq_server_info.id = h->server;
     step("get_ioreq_server_info", dm_op(h, &op));
-    step("mapping the ioreq page", map_page(h, op.u.get_ioreq_server_info.ioreq_gfn));
+    step("mapping the ioreq page", map_ioreq_page(h, op.u.get_ioreq_server_info.ioreq_gfn));
     bind.remote_port = h->page->vcpu_ioreq[0].vp_eport;
     port = ioctl(h->evtchn, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
     step("binding the ioreq event channel", port < 0 ? -errno : 0);
@@ -145,6 +167,8 @@ void dm_hv_close(struct dm_hv *h)
     }
     if (h->page)
         munmap(h->page, PAGE_BYTES);
+    if (h->guest)
+        munmap(h->guest, PAGE_BYTES);
     if (h->arg && h->arg != MAP_FAILED)
         munmap(h->arg, PAGE_BYTES);
     if (h->evtchn >= 0)
@@ -152,6 +176,7 @@ void dm_hv_close(struct dm_hv *h)
     if (h->privcmd >= 0)
         close(h->privcmd);
     h->page = NULL;
+    h->guest = NULL;
     h->arg = NULL;
     h->evtchn = h->privcmd = -1;
 }

@@ -1,8 +1,9 @@
 /*
  * What heron-dm asks of hv, through dom0's /dev/xen/privcmd and
  * /dev/xen/evtchn (Linux's ioctl ABI): dm_op for the ioreq server and the
- * ISA IRQ line, a foreign mapping of the ioreq page, the ioreq event
- * channel, and getdomaininfo to notice the domain's end.
+ * ISA IRQ line, foreign mappings of the ioreq page and of the guest
+ * pages string port I/O moves data in, the ioreq event channel, and
+ * getdomaininfo to notice the domain's end.
  */
 #ifndef TOOLSTACK_DM_HV_H
 #define TOOLSTACK_DM_HV_H
@@ -20,6 +21,8 @@ struct dm_hv {
     uint16_t server;            /* ioservid_t */
     bool have_server;
     shared_iopage_t *page;      /* the ioreq page, mapped */
+    uint8_t *guest;             /* the guest page last mapped, or NULL */
+    uint64_t guest_gfn;         /* its frame number */
     uint32_t port;              /* our end of the ioreq event channel */
 };
 
@@ -41,6 +44,9 @@ void dm_hv_close(struct dm_hv *h);
 int dm_hv_set_irq(struct dm_hv *h, unsigned int irq, bool level);
 /* Reads and unmasks fired ports (call when the evtchn fd is readable). */
 void dm_hv_ack_events(struct dm_hv *h);
+/* Guest RAM frame gfn, mapped (kept until another is asked for or the
+ * close); NULL if it cannot be. */
+uint8_t *dm_hv_guest_page(struct dm_hv *h, uint64_t gfn);
 /* Tells hv the request on the page is answered. */
 void dm_hv_notify(struct dm_hv *h);
 /* True while the domain exists and is not dying. */

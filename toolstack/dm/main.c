@@ -30,6 +30,7 @@
 #include "nic.h"
 
 #define OUT_MAX 4096
+#define PAGE_BYTES 4096
 
 static struct dm_hv hv;
 static int cons_fd = -1;
@@ -151,7 +152,65 @@ static bool in_range(uint64_t port, uint16_t first, unsigned int n)
     return port >= first && port < (uint64_t)first + n;
 }
 
-/* The request on the ioreq page, if one is ready: COM1, IDE or PCI port I/O. */
+/* One port access, its value in r->data: COM1, IDE, PCI or the NIC. */
+static void serve_port(ioreq_t *r)
+{
+    if (in_range(r->addr, COM1_PORT, COM1_PORTS)) {
+        unsigned int off = (unsigned int)(r->addr - COM1_PORT);
+
+        if (r->dir == IOREQ_READ)
+            r->data = com1_read(off);
+        else
+            com1_write(off, (uint8_t)r->data);
+    } else if (have_disks && (in_range(r->addr, ATA_CMD_PORT, ATA_CMD_PORTS) ||
+                              r->addr == ATA_CTL_PORT)) {
+        if (r->dir == IOREQ_READ)
+            r->data = ata_read((uint16_t)r->addr, r->size);
+        else
+            ata_write((uint16_t)r->addr, r->size, (uint32_t)r->data);
+    } else if ((have_disks || have_nic) && bus_io(r)) {
+        if (have_nic && r->dir == IOREQ_WRITE)
+            nic_follow_bar(&hv);
+    } else if (have_nic && nic_io(r)) {
+        ;                               /* the NIC took it */
+    } else if (r->dir == IOREQ_READ) {
+        r->data = ~0ull;                /* nothing else is ours */
+    }
+}
+
+/*
+ * String port I/O (data_is_ptr): count elements between the port and
+ * guest memory from the guest-physical address in data, up or (df) down,
+ * all in one page of guest RAM, as hv sends them.  A request that breaks
+ * this moves nothing.
+ */
+static void serve_string(const ioreq_t *r)
+{
+    uint64_t off = r->data & (PAGE_BYTES - 1), span = (uint64_t)r->count * r->size;
+    uint8_t *page;
+
+    if (!r->count || (r->df ? off + r->size > PAGE_BYTES || off + r->size < span
+                            : off + span > PAGE_BYTES))
+        return;
+    page = dm_hv_guest_page(&hv, r->data / PAGE_BYTES);
+    if (!page)
+        return;
+    for (uint32_t i = 0; i < r->count; i++) {
+        ioreq_t e = { .addr = r->addr, .count = 1, .size = r->size, .dir = r->dir,
+                      .type = IOREQ_TYPE_PIO };
+        uint8_t *p = page + (r->df ? off - (uint64_t)i * r->size
+                                   : off + (uint64_t)i * r->size);
+
+        if (r->dir == IOREQ_WRITE)
+            memcpy(&e.data, p, r->size);
+        serve_port(&e);
+        if (r->dir == IOREQ_READ)
+            memcpy(p, &e.data, r->size);
+    }
+}
+
+/* The request on the ioreq page, if one is ready: port I/O, one element
+ * or a string of them. */
 static void serve(void)
 {
     ioreq_t *r = &hv.page->vcpu_ioreq[0];
@@ -159,30 +218,14 @@ static void serve(void)
     if (((volatile ioreq_t *)r)->state != STATE_IOREQ_READY)
         return;
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    bool pio = r->type == IOREQ_TYPE_PIO && !r->data_is_ptr && r->count == 1 &&
-               r->size >= 1 && r->size <= 4;
+    bool pio = r->type == IOREQ_TYPE_PIO && r->size >= 1 && r->size <= 4;
 
-    if (pio && in_range(r->addr, COM1_PORT, COM1_PORTS)) {
-        unsigned int off = (unsigned int)(r->addr - COM1_PORT);
-
-        if (r->dir == IOREQ_READ)
-            r->data = com1_read(off);
-        else
-            com1_write(off, (uint8_t)r->data);
-    } else if (pio && have_disks && (in_range(r->addr, ATA_CMD_PORT, ATA_CMD_PORTS) ||
-                                     r->addr == ATA_CTL_PORT)) {
-        if (r->dir == IOREQ_READ)
-            r->data = ata_read((uint16_t)r->addr, r->size);
-        else
-            ata_write((uint16_t)r->addr, r->size, (uint32_t)r->data);
-    } else if (pio && (have_disks || have_nic) && bus_io(r)) {
-        if (have_nic && r->dir == IOREQ_WRITE)
-            nic_follow_bar(&hv);
-    } else if (pio && have_nic && nic_io(r)) {
-        ;                               /* the NIC took it */
-    } else if (r->dir == IOREQ_READ) {
-        r->data = ~0ull;                /* nothing else is ours */
-    }
+    if (pio && r->data_is_ptr)
+        serve_string(r);
+    else if (pio && r->count == 1)
+        serve_port(r);
+    else if (r->dir == IOREQ_READ)
+        r->data = ~0ull;
     update_irqs();
     __atomic_thread_fence(__ATOMIC_RELEASE);
     ((volatile ioreq_t *)r)->state = STATE_IORESP_READY;

@@ -162,6 +162,7 @@ struct hvm_io_wait {
     bool sign_extend;       /* movsx */
     u8 dest_size;           /* bytes written to reg (movzx/movsx widen) */
     u8 server;              /* the ioreq server's id */
+    bool string_batch;      /* INS/OUTS elements the device model moved */
     bool string_in;         /* INS: the value goes to guest memory */
     u8 string_split;        /* bytes at string_gpa[0], the rest at [1] */
     u64 string_gpa[2];

@@ -28,6 +28,11 @@ void hvm_register_portio(struct domain *d, u16 start, u16 len, bool fallback,
 enum hvm_io_result hvm_portio(struct vcpu *v, unsigned int port,
                               unsigned int size, bool write, u32 *val);
 
+/* The ioreq server every access of size bytes to port goes to (no device
+ * of hv's own claims it), or NULL. */
+struct ioreq_server *hvm_portio_server(struct domain *d, unsigned int port,
+                                       unsigned int size);
+
 /*
  * IN/OUT of size bytes at port (not the string forms): performs it and
  * completes the instruction (RAX for IN, RIP = next_rip), or leaves the
@@ -52,6 +57,8 @@ void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, 
 bool hvm_handle_mmio(struct vcpu *v, u64 gpa, const u8 *insn,
                      unsigned int insn_len);
 
+/* The machine frame of guest RAM frame gfn of d, or INVALID_MFN. */
+mfn_t hvm_ram_frame(struct domain *d, u64 gfn);
 /* Guest-physical memory access through the p2m (RAM only): 0 or -EFAULT. */
 int hvm_copy_to_gphys(struct domain *d, u64 gpa, const void *src, size_t len);
 int hvm_copy_from_gphys(struct domain *d, void *dst, u64 gpa, size_t len);
@@ -63,6 +70,14 @@ struct ioreq_server *ioreq_server_for(struct domain *d, bool mmio, u64 addr);
 /* Sends v's access to s; the vCPU waits until s answers. */
 void ioreq_send(struct ioreq_server *s, struct vcpu *v, bool mmio, u64 addr,
                 unsigned int size, bool write, u64 data);
+/*
+ * Sends v's string port I/O to s: count elements of size bytes between
+ * port and guest memory from gpa, upwards or (df) downwards, all in one
+ * page of RAM (data_is_ptr: the device model reads or writes the guest's
+ * memory itself).  The vCPU waits until s answers.
+ */
+void ioreq_send_string(struct ioreq_server *s, struct vcpu *v, unsigned int port,
+                       unsigned int size, bool write, u32 count, u64 gpa, bool df);
 /* Called before entering v: if its ioreq was answered, completes the
  * instruction; true if v must keep waiting. */
 bool ioreq_wait_pending(struct vcpu *v);
@@ -75,8 +90,10 @@ void ioreq_destroy_all(struct domain *d);
  * -ENOMEM, -EINVAL, -EEXIST (overlapping range), -EOPNOTSUPP (PCI).
  */
 int ioreq_server_create(struct domain *d, domid_t emulator, ioservid_t *id);
-int ioreq_server_frame(struct domain *d, domid_t emulator, ioservid_t id,
-                       mfn_t *frame);
+/* The guest frame number a device model maps the server's page by. */
+int ioreq_server_gfn(struct domain *d, domid_t emulator, ioservid_t id, u64 *gfn);
+/* The machine frame of the server page at gfn of d; -EINVAL if none is. */
+int ioreq_server_page_at(struct domain *d, u64 gfn, mfn_t *mfn);
 int ioreq_server_map_range(struct domain *d, domid_t emulator, ioservid_t id,
                            u32 type, u64 start, u64 end, bool map);
 int ioreq_server_set_state(struct domain *d, domid_t emulator, ioservid_t id,

@@ -25,6 +25,12 @@ struct vcpu *current_vcpu(void);
 /* The domain with this id, or NULL; no reference is taken. */
 struct domain *domain_by_id(domid_t id);
 
+/* --- translated (HVM) domains --- */
+
+/* The machine frame behind guest frame gfn of HVM domain d, for a
+ * foreign mapping: 0, or -EINVAL if nothing a mapping may reach is there. */
+int mm_foreign_gfn_frame(struct domain *d, u64 gfn, mfn_t *mfn);
+
 /* --- CR3 --- */
 
 /* The current vCPU's kernel L4 changed (NEW_BASEPTR): load it. */

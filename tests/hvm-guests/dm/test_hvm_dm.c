@@ -30,7 +30,9 @@ const char test_title[] = "hvm_dm";
 static uint32_t reg = MAGIC;
 static uint8_t scratch[4096];
 static char line[128];
-static unsigned int line_len, pio_served, mmio_served, com1_served;
+static unsigned int line_len, pio_served, mmio_served, com1_served, strings_served;
+static uint8_t *window;                 /* where a page of domain 1's RAM is mapped */
+static uint64_t window_mfn;             /* its own frame, mapped back after */
 
 static long dm_op_bufs(domid_t dom, struct xen_dm_op *op, unsigned int nr,
                        unsigned long size)
@@ -180,6 +182,39 @@ static void serve(ioreq_t *r)
     }
 }
 
+/*
+ * String port I/O (data_is_ptr): count elements between the port and
+ * domain 1's memory at the guest-physical address in data, all in one
+ * page, mapped by its guest frame number for the request.
+ */
+static void serve_string(ioreq_t *r)
+{
+    uint64_t off = r->data & 4095, span = (uint64_t)r->count * r->size;
+
+    CHECK(r->type == IOREQ_TYPE_PIO && r->count && r->size <= 4 &&
+          (r->df ? off + r->size <= 4096 && off + r->size >= span : off + span <= 4096),
+          "a string request beyond its page: %u x %u at %#lx", r->count, r->size,
+          (unsigned long)r->data);
+    CHECK_EQ(hypercall4(HC(update_va_mapping_otherdomain), PTR(window),
+                        (r->data & ~4095ull) | PTE_DATA, UVMF_INVLPG, TARGET), 0,
+             "map the string's page of domain 1");
+    for (uint32_t i = 0; i < r->count; i++) {
+        ioreq_t e = { .addr = r->addr, .count = 1, .size = r->size, .dir = r->dir,
+                      .type = IOREQ_TYPE_PIO };
+        uint8_t *p = window + (r->df ? off - i * r->size : off + i * r->size);
+
+        if (r->dir == IOREQ_WRITE)
+            memcpy(&e.data, p, r->size);
+        serve(&e);
+        if (r->dir == IOREQ_READ)
+            memcpy(p, &e.data, r->size);
+    }
+    CHECK_EQ(map_frame(window, window_mfn, PTE_DATA), 0, "unmap the string's page");
+    strings_served++;
+    printk("string: %s, %u x %u bytes, port %#lx%s\n", r->dir == IOREQ_READ ? "in" : "out",
+           r->count, r->size, (unsigned long)r->addr, r->df ? ", downwards" : "");
+}
+
 void test_main(void)
 {
     long timeout = cmdline_long("timeout", 60);
@@ -198,9 +233,21 @@ void test_main(void)
     /* The ioreq page is a frame of domain 1: map it as a foreign frame. */
     page = alloc_page();
     own_mfn = virt_to_mfn(page);
+    window = alloc_page();
+    window_mfn = virt_to_mfn(window);
     CHECK_EQ(hypercall4(HC(update_va_mapping_otherdomain), PTR(page),
                         (frame << 12) | PTE_DATA, UVMF_INVLPG, TARGET), 0,
              "map the ioreq page");
+    /* Frames of an HVM domain are named by guest frame number: RAM or a
+     * server's page, nothing else (domain 1 has 16 MiB: 4096 frames). */
+    window[0] = 0xa5;
+    CHECK_EQ(hypercall4(HC(update_va_mapping_otherdomain), PTR(window),
+                        (0x10000ull << 12) | PTE_DATA, UVMF_INVLPG, TARGET), -XEN_EINVAL,
+             "a frame beyond domain 1's RAM");
+    CHECK_EQ(hypercall4(HC(update_va_mapping_otherdomain), PTR(window),
+                        ((frame + 1) << 12) | PTE_DATA, UVMF_INVLPG, TARGET), -XEN_EINVAL,
+             "the page of a server that does not exist");
+    CHECK(window[0] == 0xa5, "a refused mapping changed the window");
     CHECK_EQ(evtchn_bind_interdomain(TARGET, page->vcpu_ioreq[0].vp_eport, &port), 0,
              "bind the ioreq event channel");
     set_state(id, true);
@@ -216,14 +263,17 @@ void test_main(void)
             continue;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         r->state = STATE_IOREQ_INPROCESS;
-        serve(r);
+        if (r->data_is_ptr)
+            serve_string(r);
+        else
+            serve(r);
         __atomic_thread_fence(__ATOMIC_RELEASE);
         ((volatile ioreq_t *)r)->state = STATE_IORESP_READY;
         evtchn_send(port);
     }
     CHECK(!target_alive(), "domain 1 still alive after %ld s", timeout);
-    printk("device model served %u register, %u MMIO and %u COM1 requests\n", pio_served,
-           mmio_served, com1_served);
+    printk("device model served %u register, %u MMIO and %u COM1 requests, %u strings\n",
+           pio_served, mmio_served, com1_served, strings_served);
     CHECK(pio_served >= 4 && mmio_served >= 4 && com1_served > 0, "too few requests");
     /* Its death freed everything but the page we still map. */
     CHECK_EQ(map_frame(page, own_mfn, PTE_DATA), 0, "unmap the ioreq page");

@@ -199,6 +199,15 @@ void flush_tlb_one_all(u64 va)
     sim_hooks.last_flush_va = va;
 }
 
+/* The simulator's domains are all PV: none translates frame numbers. */
+int mm_foreign_gfn_frame(struct domain *d, u64 gfn, mfn_t *mfn)
+{
+    (void)d;
+    (void)gfn;
+    (void)mfn;
+    return -EINVAL;
+}
+
 void load_guest_cr3(mfn_t l4_mfn)
 {
     sim_hooks.cr3_writes++;

@@ -16,7 +16,7 @@
 static long dm_op(struct domain *d, struct xen_dm_op *op)
 {
     domid_t me = current->domain->domain_id;
-    mfn_t frame = 0;
+    u64 gfn = 0;
     long rc;
 
     switch (op->op) {
@@ -34,12 +34,12 @@ static long dm_op(struct domain *d, struct xen_dm_op *op)
 
         if (g->flags & ~XEN_DMOP_no_gfns)
             return -EINVAL;
-        rc = ioreq_server_frame(d, me, g->id, &frame);
+        rc = ioreq_server_gfn(d, me, g->id, &gfn);
         if (rc)
             return rc;
         g->bufioreq_port = 0;
         g->bufioreq_gfn = 0;
-        g->ioreq_gfn = g->flags & XEN_DMOP_no_gfns ? 0 : frame;
+        g->ioreq_gfn = g->flags & XEN_DMOP_no_gfns ? 0 : gfn;
         return 0;
     }
     case XEN_DMOP_map_io_range_to_ioreq_server:

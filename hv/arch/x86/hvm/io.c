@@ -15,19 +15,32 @@ void hvm_register_portio(struct domain *d, u16 start, u16 len, bool fallback,
     h->portio[h->nr_portio++] = (struct hvm_portio_handler){ start, len, fallback, fn };
 }
 
-static bool dispatch(struct domain *d, bool fallback, unsigned int port,
-                     unsigned int size, bool write, u32 *val)
+static const struct hvm_portio_handler *handler_for(const struct hvm_domain *h,
+                                                   bool fallback, unsigned int port,
+                                                   unsigned int size)
 {
-    const struct hvm_domain *h = d->hvm;
-
     for (unsigned int i = 0; i < h->nr_portio; i++) {
         const struct hvm_portio_handler *p = &h->portio[i];
 
         if (p->fallback == fallback && port >= p->start &&
             port + size <= (unsigned int)p->start + p->len)
-            return p->fn(d, port, size, write, val);
+            return p;
     }
-    return false;
+    return NULL;
+}
+
+static bool dispatch(struct domain *d, bool fallback, unsigned int port,
+                     unsigned int size, bool write, u32 *val)
+{
+    const struct hvm_portio_handler *p = handler_for(d->hvm, fallback, port, size);
+
+    return p && p->fn(d, port, size, write, val);
+}
+
+struct ioreq_server *hvm_portio_server(struct domain *d, unsigned int port,
+                                       unsigned int size)
+{
+    return handler_for(d->hvm, false, port, size) ? NULL : ioreq_server_for(d, false, port);
 }
 
 enum hvm_io_result hvm_portio(struct vcpu *v, unsigned int port,

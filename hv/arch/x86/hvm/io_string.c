@@ -10,7 +10,10 @@
  * A long REP is done in batches: the instruction is left in place with
  * rCX counted down and simply runs (exits) again, so interrupts are not
  * held off.  An element sent to an ioreq server ends the batch; its
- * answer completes it (ioreq.c).
+ * answer completes it (ioreq.c).  A REP to a port of an ioreq server goes
+ * to it as one request for every element left in the buffer's page
+ * (data_is_ptr, as Xen sends them: the device model moves the data in
+ * guest memory itself), one exit per page instead of one per element.
  */
 #include <hv/hvm_io.h>
 #include <hv/hvm_emulate.h>
@@ -144,6 +147,49 @@ static int copy_element(struct domain *d, const u64 gpa[2], unsigned int split,
            (split < size ? hvm_copy_from_gphys(d, b + split, gpa[1], size - split) : 0);
 }
 
+/*
+ * How many elements, from the one at linear va (whole in its page, at
+ * offset off of the index register), the REP may move without leaving
+ * the page or wrapping the index at the address size; at most reps.
+ */
+static u64 elements_in_page(const struct string_insn *s, u64 va, u64 off, u64 amask,
+                            bool down, u64 reps)
+{
+    u64 in_page = va & (PAGE_SIZE - 1);
+    u64 n = down ? in_page / s->size + 1 : (PAGE_SIZE - in_page) / s->size;
+    u64 index_room = down ? off / s->size + 1 :
+                     amask == ~0ull ? ~0ull : (amask - off + 1) / s->size;
+
+    return min(min(n, index_room), reps);
+}
+
+/*
+ * The REP's elements in the page of its current one, for server s: sent
+ * as one request (the registers are moved past them now; RIP once the
+ * answer comes, unless rCX is left).  False if this element goes alone.
+ */
+static bool send_page_batch(struct vcpu *v, struct ioreq_server *s,
+                            const struct string_insn *si, unsigned int port,
+                            u64 va, u64 off, u64 amask, u64 gpa, u64 *index)
+{
+    struct hvm_regs *r = &v->hvm->regs;
+    bool down = r->rflags & RFLAGS_DF;
+    u64 n = elements_in_page(si, va, off, amask, down, r->rcx & amask);
+    struct hvm_io_wait *w = &v->hvm->io_wait;
+
+    if (n < 2 || hvm_ram_frame(v->domain, gpa >> PAGE_SHIFT) == INVALID_MFN)
+        return false;
+    add_sized(index, (down ? -(s64)n : (s64)n) * si->size, si->addr_size);
+    add_sized(&r->rcx, -(s64)n, si->addr_size);
+    ioreq_send_string(s, v, port, si->size, !si->in, (u32)n, gpa, down);
+    *w = (struct hvm_io_wait){
+        .active = true, .server = w->server, .write = !si->in, .size = si->size,
+        .dest_size = si->size, .string_batch = true,
+        .next_rip = r->rcx & amask ? r->rip : r->rip + si->len,
+    };
+    return true;
+}
+
 void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, bool in)
 {
     struct hvm_regs *r = &v->hvm->regs;
@@ -153,6 +199,7 @@ void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, 
     unsigned int n;
     u64 amask, *index;
     s64 step;
+    struct ioreq_server *server;
 
     hvm_ops->get_paging(v, &p);
     n = hvm_fetch_insn(v, &p, buf);
@@ -164,6 +211,7 @@ void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, 
     amask = s.addr_size == 8 ? ~0ull : (1ull << (8 * s.addr_size)) - 1;
     index = in ? &r->rdi : &r->rsi;
     step = (r->rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
+    server = s.rep ? hvm_portio_server(v->domain, port, size) : NULL;
 
     for (unsigned int done = 0; ; done++) {
         u64 off, va, gpa[2];
@@ -184,6 +232,9 @@ void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, 
             va = (u32)(p.seg_base[s.seg] + off);
         if (!translate(v, &p, &s, va, gpa, &split))
             return;
+        if (server && split == size &&
+            send_page_batch(v, server, &s, port, va, off, amask, gpa[0], index))
+            return;
         if (!in && copy_element(v->domain, gpa, split, size, &val, false))
             goto not_ram;
         res = hvm_portio(v, port, size, !in, &val);
@@ -195,6 +246,7 @@ void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, 
 
             w->active = true;
             w->is_mmio = false;
+            w->string_batch = false;
             w->write = !in;
             w->size = size;
             w->dest_size = size;

@@ -4,7 +4,10 @@
  *
  * A server has one shared page, a frame of the emulated domain that hv
  * keeps typed writable (so it never becomes a page table) and the device
- * model maps, with a request slot per vCPU, and per vCPU an event channel
+ * model maps by its guest frame number (IOREQ_PAGE_GFN + the server's
+ * id: a frame of the hole below 4 GiB, as Xen's special pages, that only
+ * foreign mappings reach: it is in no nested page table), with a request
+ * slot per vCPU, and per vCPU an event channel
  * port of the emulated domain, unbound for the device model to bind.  An
  * access in a claimed range fills the vCPU's slot (READY), hv sends on
  * the port, and the vCPU blocks polling that port; the device model
@@ -22,6 +25,7 @@
 #include <public/hvm/dm_op.h>
 
 #define IOREQ_MAX_RANGES 16
+#define IOREQ_PAGE_GFN   0xfeff0ull
 
 struct ioreq_range {
     u32 type;                       /* XEN_DMOP_IO_RANGE_PORT or _MEMORY */
@@ -101,15 +105,27 @@ fail:
     return rc;
 }
 
-int ioreq_server_frame(struct domain *d, domid_t emulator, ioservid_t id,
-                       mfn_t *frame)
+int ioreq_server_gfn(struct domain *d, domid_t emulator, ioservid_t id, u64 *gfn)
 {
     int rc;
     struct ioreq_server *s = lookup(d, emulator, id, &rc);
 
     if (s)
-        *frame = page_to_mfn(s->page);
+        *gfn = IOREQ_PAGE_GFN + s->id;
     return rc;
+}
+
+int ioreq_server_page_at(struct domain *d, u64 gfn, mfn_t *mfn)
+{
+    struct ioreq_server *s;
+
+    if (gfn < IOREQ_PAGE_GFN || gfn >= IOREQ_PAGE_GFN + HVM_MAX_IOREQ_SERVERS)
+        return -EINVAL;
+    s = d->hvm->ioreq_servers[gfn - IOREQ_PAGE_GFN];
+    if (!s)
+        return -EINVAL;
+    *mfn = page_to_mfn(s->page);
+    return 0;
 }
 
 static bool ranges_overlap(const struct ioreq_range *r, u32 type, u64 start, u64 end)
@@ -210,25 +226,41 @@ struct ioreq_server *ioreq_server_for(struct domain *d, bool mmio, u64 addr)
     return NULL;
 }
 
-void ioreq_send(struct ioreq_server *s, struct vcpu *v, bool mmio, u64 addr,
-                unsigned int size, bool write, u64 data)
+/* Publishes *tmpl in v's slot of s and tells the device model. */
+static void send(struct ioreq_server *s, struct vcpu *v, const ioreq_t *tmpl)
 {
     ioreq_t *req = &s->iopage->vcpu_ioreq[v->vcpu_id];
 
-    req->addr = addr;
-    req->data = write ? data : 0;
-    req->count = 1;
-    req->size = size;
-    req->data_is_ptr = 0;
-    req->dir = write ? IOREQ_WRITE : IOREQ_READ;
-    req->df = 0;
-    req->type = mmio ? IOREQ_TYPE_COPY : IOREQ_TYPE_PIO;
+    req->addr = tmpl->addr;
+    req->data = tmpl->data;
+    req->count = tmpl->count;
+    req->size = tmpl->size;
+    req->data_is_ptr = tmpl->data_is_ptr;
+    req->dir = tmpl->dir;
+    req->df = tmpl->df;
+    req->type = tmpl->type;
     req->vp_eport = s->port[v->vcpu_id];
     v->hvm->io_wait.server = s->id;
     /* The request is complete before the device model can see READY. */
     __atomic_thread_fence(__ATOMIC_RELEASE);
     ((volatile ioreq_t *)req)->state = STATE_IOREQ_READY;
     evtchn_send(s->target, s->port[v->vcpu_id]);
+}
+
+void ioreq_send(struct ioreq_server *s, struct vcpu *v, bool mmio, u64 addr,
+                unsigned int size, bool write, u64 data)
+{
+    send(s, v, &(ioreq_t){ .addr = addr, .data = write ? data : 0, .count = 1,
+                           .size = size, .dir = write ? IOREQ_WRITE : IOREQ_READ,
+                           .type = mmio ? IOREQ_TYPE_COPY : IOREQ_TYPE_PIO });
+}
+
+void ioreq_send_string(struct ioreq_server *s, struct vcpu *v, unsigned int port,
+                       unsigned int size, bool write, u32 count, u64 gpa, bool df)
+{
+    send(s, v, &(ioreq_t){ .addr = port, .data = gpa, .count = count, .size = size,
+                           .data_is_ptr = 1, .dir = write ? IOREQ_WRITE : IOREQ_READ,
+                           .df = df, .type = IOREQ_TYPE_PIO });
 }
 
 /* INS: the element goes to the guest memory translated at the exit. */
@@ -247,7 +279,7 @@ static void complete(struct vcpu *v, u64 data)
 {
     struct hvm_io_wait *w = &v->hvm->io_wait;
 
-    if (!w->write) {
+    if (!w->write && !w->string_batch) {
         data &= w->size == 8 ? ~0ull : (1ull << (8 * w->size)) - 1;
         if (w->string_in)
             complete_string_in(v, w, data);

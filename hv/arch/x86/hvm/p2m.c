@@ -14,6 +14,7 @@
 #include <hv/hvm_io.h>
 #include <hv/hvm_build.h>
 #include <hv/mm.h>
+#include <hv/mm_seam.h>
 #include <hv/page.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -78,15 +79,32 @@ void hvm_p2m_teardown(struct domain *d)
     m->p2m = NULL;
 }
 
+mfn_t hvm_ram_frame(struct domain *d, u64 gfn)
+{
+    const struct hvm_memory *m = &d->hvm->mem;
+
+    return m->p2m && gfn < m->p2m_size ? m->p2m[gfn] : INVALID_MFN;
+}
+
+/*
+ * A privileged domain maps frames of an HVM domain by guest frame number
+ * (Xen's MMU_NORMAL_PT_UPDATE on a translated foreign domain): its RAM,
+ * or the page of one of its ioreq servers.
+ */
+int mm_foreign_gfn_frame(struct domain *d, u64 gfn, mfn_t *mfn)
+{
+    *mfn = hvm_ram_frame(d, gfn);
+    return *mfn != INVALID_MFN ? 0 : ioreq_server_page_at(d, gfn, mfn);
+}
+
 /* hv's pointer to guest-physical gpa, or NULL if it is not RAM. */
 static u8 *gphys_ptr(struct domain *d, u64 gpa)
 {
-    const struct hvm_memory *m = &d->hvm->mem;
-    u64 gpfn = gpa >> PAGE_SHIFT;
+    mfn_t mfn = hvm_ram_frame(d, gpa >> PAGE_SHIFT);
 
-    if (gpfn >= m->p2m_size || m->p2m[gpfn] == INVALID_MFN)
+    if (mfn == INVALID_MFN)
         return NULL;
-    return (u8 *)mfn_to_virt(m->p2m[gpfn]) + (gpa & (PAGE_SIZE - 1));
+    return (u8 *)mfn_to_virt(mfn) + (gpa & (PAGE_SIZE - 1));
 }
 
 static int copy_gphys(struct domain *d, u64 gpa, void *buf, size_t len, bool to)

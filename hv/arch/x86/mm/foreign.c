@@ -5,6 +5,7 @@
 #include <hv/guest_access.h>
 #include <hv/mm_seam.h>
 #include "private.h"
+#include "pt_entry.h"
 
 /*
  * DOMID_SELF or the caller's own id: the caller.  Any other domain must
@@ -29,6 +30,23 @@ __hot_path int lookup_foreign(domid_t id, struct domain *curd, struct domain **o
         return -EPERM;
     *out = d;
     return 0;
+}
+
+/*
+ * An L1 entry for frames of a translated (HVM) pg_owner names a guest
+ * frame, as in Xen: it is rewritten to the machine frame behind it.
+ */
+int foreign_l1e_translate(pte_t *e, struct domain *pg_owner)
+{
+    mfn_t mfn;
+    int rc;
+
+    if (pg_owner->type != DOMAIN_HVM || !pte_present(*e))
+        return 0;
+    rc = mm_foreign_gfn_frame(pg_owner, pte_mfn(*e), &mfn);
+    if (rc == 0)
+        *e = (*e & ~PTE_ADDR_MASK) | ((pte_t)mfn << PAGE_SHIFT);
+    return rc;
 }
 
 /*

@@ -30,6 +30,7 @@ static int pt_update(const struct mmu_update *req, unsigned int cmd,
                      bool *l4_changed)
 {
     paddr_t ma = req->ptr & ~(paddr_t)7;
+    pte_t val = req->val;
     struct page_info *pg;
     int rc;
 
@@ -40,7 +41,11 @@ static int pt_update(const struct mmu_update *req, unsigned int cmd,
         return -EINVAL;
     if (!pgt_is_pagetable(pg->type))
         return plain_write(pg, ma, req->val);
-    rc = mod_pte(pg, (ma & ~PAGE_MASK) / sizeof(pte_t), req->val, pg_owner,
+    /* NO_TRANSLATE names machine frames (resources a domain was given). */
+    if (pg->type == PGT_l1_page_table && cmd != MMU_PT_UPDATE_NO_TRANSLATE &&
+        foreign_l1e_translate(&val, pg_owner))
+        return -EINVAL;
+    rc = mod_pte(pg, (ma & ~PAGE_MASK) / sizeof(pte_t), val, pg_owner,
                  cmd == MMU_PT_UPDATE_PRESERVE_AD);
     if (rc == 0 && pg->type == PGT_l4_page_table)
         *l4_changed = true;
@@ -73,7 +78,7 @@ static __hot_path int mmu_update_one(const struct mmu_update *req, struct domain
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_PRESERVE_AD:
-    case MMU_PT_UPDATE_NO_TRANSLATE:   /* PV guests are never translated */
+    case MMU_PT_UPDATE_NO_TRANSLATE:
         return pt_update(req, cmd, pt_owner, pg_owner, l4_changed);
     case MMU_MACHPHYS_UPDATE:
         return machphys_update(req, curd, pt_owner, pg_owner);

@@ -61,6 +61,9 @@ int validate_table(struct page_info *pg, unsigned int level);
 void devalidate_table(struct page_info *pg, unsigned int level);
 int mod_pte(struct page_info *ptpg, unsigned int slot, pte_t nval,
             struct domain *pg_owner, bool preserve_ad);
+/* An L1 entry naming frames of pg_owner as the owner's kind of domain
+ * names them: guest frames of an HVM domain become machine frames. */
+int foreign_l1e_translate(pte_t *e, struct domain *pg_owner);
 void fill_ro_mpt(mfn_t l4);
 void zap_ro_mpt(mfn_t l4);
 

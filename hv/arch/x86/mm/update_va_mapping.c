@@ -68,6 +68,8 @@ static long update_va_mapping(u64 va, u64 val, u64 flags,
             return rc;
     }
 
+    if (foreign_l1e_translate(&val, pg_owner))
+        return -EINVAL;
     spin_lock(&mm_lock);
     l1 = walk_to_l1(v->guest_table, va);
     rc = l1 ? mod_pte(l1, pt_index(1, va), val, pg_owner, false) : -EINVAL;
