@@ -6,8 +6,8 @@
 # toolstack and device model:
 # - the disk figures: a 32 MiB image file in dom0's memory as the domain's
 #   hda (`disk = [ "/tmp/bench.img,raw,hda,rw" ]`), every port access of
-#   the driver an ioreq to heron-dm (the PV rows' blkfront moves data by
-#   grants);
+#   the driver an ioreq to heron-dm, each sector's rep insw/outsw one (the
+#   PV rows' blkfront moves data by grants);
 # - the lifecycle figures: domlife in dom0 creates and destroys an HVM
 #   domain (256 MiB, the toolstack's example domU initrd, as the PV domU
 #   row's) and times its first console output, which comes through

@@ -5,8 +5,9 @@
 # devices, through the emulated hardware a stock kernel drives:
 # - the disk figures: heron-dm's PIIX3 IDE disk (Linux's ata_piix and
 #   sd_mod, loaded by /init from Linux's emulated-device initrd), a 32 MiB
-#   image file in dom0's memory.  heron-dm moves the data a word at a time
-#   (PIO, every data-port word an ioreq to dom0); the PV rows' blkfront
+#   image file in dom0's memory.  heron-dm has no bus-master DMA, so
+#   ata_piix moves the data by PIO: each sector's rep insw/outsw one
+#   ioreq to dom0 (hv sends a REP a page at a time); the PV rows' blkfront
 #   moves it by grants;
 # - the network figures: its NE2000 (RTL8029 on PCI, Linux's ne2k-pci
 #   and 8390) a local port of heron-netback's xenbr0, Linux the client of

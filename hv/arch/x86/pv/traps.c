@@ -169,12 +169,15 @@ __hot_path void pv_inject_page_fault(u64 addr, u32 error_code)
 unsigned int pv_fetch_insn(const struct cpu_user_regs *regs, u8 *buf,
                            unsigned int n)
 {
-    unsigned int got = 0;
+    unsigned int first = min(n, (unsigned int)(PAGE_SIZE - (regs->rip & (PAGE_SIZE - 1))));
 
-    /* Byte by byte: the instruction may end just before an unmapped page. */
-    while (got < n && copy_from_guest(buf + got, regs->rip + got, 1) == 0)
-        got++;
-    return got;
+    /* A page at a time: the instruction may end just before an unmapped
+     * page, and a page is mapped whole or not at all. */
+    if (copy_from_guest(buf, regs->rip, first))
+        return 0;
+    if (first < n && copy_from_guest(buf + first, regs->rip + first, n - first))
+        return first;
+    return n;
 }
 
 static bool is_legacy_prefix(u8 b)
