@@ -112,22 +112,24 @@ host_jobs() {
 	echo "=== ALL DONE ===" >>"$log"
 }
 
+# (lib.sh's boot helpers keep their status in variables of their own, so
+# that a configuration's boot can keep its main boot's in $status.)
 # run_kernel_jobs FUNCTION: boots each of $kernel_jobs once through
 # "FUNCTION KERNEL-ELF CMDLINE" (the kernel as dom0, its console into $log
 # as for any boot) and appends that console to this boot's $log.  The
 # jobs' "-t MS" becomes the kernels' "t=MS".
 run_kernel_jobs() {
 	main_log=$log
-	status=0
+	kernel_status=0
 	for prog in $(printf '%s\n' "$kernel_jobs" | cut -d' ' -f1); do
 		args=$(printf '%s\n' "$kernel_jobs" | sed -n "s/^$prog //p" |
 			sed 's/-\([a-z]\) \([^ ]*\)/\1=\2/g')
 		log=$main_log.$prog
-		"$1" "$BUILD/bench/kernels/$prog.elf" "$args" || status=$?
+		"$1" "$BUILD/bench/kernels/$prog.elf" "$args" || kernel_status=$?
 		tr -d '\r' <"$log" >>"$main_log"
 	done
 	log=$main_log
-	return $status
+	return $kernel_status
 }
 
 # bench_names: the name of every benchmark of bench/benchmarks.list.
@@ -215,9 +217,9 @@ dom0_boot() {
 	qemu_boot -cpu max -m "$2" -kernel "$BUILD/hv.elf" -append "dom0_mem=$1" \
 		-initrd "$BUILD/pvops-guest.elf,$log.initrd" \
 		-drive "file=$log.disk,format=raw,if=ide,index=0"
-	status=$?
+	dom0_status=$?
 	rm -f "$log.disk" "$log.initrd"
-	return $status
+	return $dom0_status
 }
 
 # ---- the network figures ----
@@ -282,9 +284,9 @@ run_net_jobs() {
 	[ -n "${net_jobs-}" ] || return 0
 	main_log=$log
 	log=$main_log.net
-	status=0
-	"$1" || status=$?
+	net_status=0
+	"$1" || net_status=$?
 	tr -d '\r' <"$log" >>"$main_log"
 	log=$main_log
-	return $status
+	return $net_status
 }

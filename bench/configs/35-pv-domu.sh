@@ -83,7 +83,7 @@ kernel_boot() {
 			-append "dom0_mem=32M domu=1:16M" \
 			-initrd "$dom0 domus=1 timeout=$BOOT_TIMEOUT,$1 $2" ;;
 	esac
-	status=$?
+	kernel_rc=$?
 	sed -i 's/^(d[12]) //' "$log"
-	return $status
+	return $kernel_rc
 }

@@ -63,9 +63,9 @@ boot() {
 	return $status
 }
 
-# Nearly every exchange over the NE2000 waits for net.c's 200 ms repeat
-# today (docs/benchmarks.md), so a batch sized to the target time would be
-# one operation: 8 operations instead.
+# Exchanges over the NE2000 used to wait for net.c's 200 ms repeat
+# (none did once string I/O went a page at a time; docs/benchmarks.md), so
+# a batch sized to the target time could be one operation: 8 operations.
 net_boot() {
 	net_jobs=$(printf '%s\n' "$net_jobs" | sed 's/-t [0-9]*/-n 8/')
 	hvm_stage
