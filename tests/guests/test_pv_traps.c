@@ -26,12 +26,12 @@ enum { FS_RCX, FS_R11, FS_DS, FS_ES, FS_FS, FS_GS, FS_RIP, FS_CS, FS_RFLAGS,
        FS_RSP, FS_SS, FS_WORDS };
 uint64_t failsafe_frame[FS_WORDS];
 uint64_t failsafe_saved_rsp;
-extern char failsafe_stub[], bad_iret_target[];
+extern char failsafe_handler[], bad_iret_target[];
 void bad_iret(uint64_t cs, uint64_t ss, uint64_t rip);
 
 /*
  * bad_iret() irets (hypercall) to rip with the given CS and SS.  hv must
- * refuse the frame and bounce to failsafe_stub, which copies the frame
+ * refuse the frame and bounce to failsafe_handler, which copies the frame
  * and returns from bad_iret() on the stack saved at its start.
  */
 asm (".pushsection .text\n"
@@ -49,7 +49,7 @@ asm (".pushsection .text\n"
      "    jmp hypercall_page + 23 * 32\n"
      "bad_iret_target:\n"
      "    ud2\n"
-     "failsafe_stub:\n"
+     "failsafe_handler:\n"
      "    mov %rsp, %rsi\n"
      "    lea failsafe_frame(%rip), %rdi\n"
      "    mov $11, %ecx\n"
@@ -85,7 +85,7 @@ static void check_failsafe(void)
 {
     extern char failsafe_entry[];
 
-    CHECK_EQ(register_failsafe(failsafe_stub), 0, "register the failsafe callback");
+    CHECK_EQ(register_failsafe(failsafe_handler), 0, "register the failsafe callback");
     check_one("iret with CS 0x1230", 0x1230, FLAT_KERNEL_SS, PTR(bad_iret_target));
     check_one("iret with SS 0x18", FLAT_KERNEL_CS & ~3, 0x18, PTR(bad_iret_target));
     check_one("iret to a non-canonical RIP", FLAT_KERNEL_CS & ~3, FLAT_KERNEL_SS,
@@ -103,7 +103,7 @@ extern const char exit_prog[], exit_prog_end[];
 /*
  * The refused frame is a user-mode one: hv has switched the vCPU to user
  * mode when it refuses it, and bounces back to kernel mode onto the
- * stack_switch stack.  The stub runs (kernel code, not in the user L4)
+ * stack_switch stack.  The handler runs (kernel code, not in the user L4)
  * and user mode still works afterwards.
  */
 static void check_failsafe_from_user_iret(void)
@@ -112,7 +112,7 @@ static void check_failsafe_from_user_iret(void)
     const char *what = "iret to user mode at a non-canonical RIP";
 
     user_init(exit_prog, (size_t)(exit_prog_end - exit_prog));
-    CHECK_EQ(register_failsafe(failsafe_stub), 0, "register the failsafe callback");
+    CHECK_EQ(register_failsafe(failsafe_handler), 0, "register the failsafe callback");
     memset(failsafe_frame, 0xee, sizeof(failsafe_frame));
     bad_iret(FLAT_USER_CS, FLAT_USER_SS, 0x8000000000000000UL);
     CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");

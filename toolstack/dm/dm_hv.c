@@ -14,7 +14,6 @@
 
 #include "dm_hv.h"
 
-#define PAGE_BYTES 4096
 
 static long hypercall(struct dm_hv *h, unsigned int op, uint64_t a0, uint64_t a1,
                       uint64_t a2)
@@ -77,7 +76,7 @@ static void *map_frame(struct dm_hv *h, xen_pfn_t gfn, int *rc)
     int err = 0;
     struct privcmd_mmapbatch_v2 batch = { .num = 1, .dom = h->domid, .arr = &gfn,
                                           .err = &err };
-    void *addr = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+    void *addr = mmap(NULL, DM_PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
                       h->privcmd, 0);
 
     if (addr == MAP_FAILED) {
@@ -87,7 +86,7 @@ static void *map_frame(struct dm_hv *h, xen_pfn_t gfn, int *rc)
     batch.addr = (uintptr_t)addr;
     if (ioctl(h->privcmd, IOCTL_PRIVCMD_MMAPBATCH_V2, &batch) < 0 || err) {
         *rc = err ? (err < 0 ? err : -err) : -errno;
-        munmap(addr, PAGE_BYTES);
+        munmap(addr, DM_PAGE_BYTES);
         return NULL;
     }
     *rc = 0;
@@ -109,7 +108,7 @@ uint8_t *dm_hv_guest_page(struct dm_hv *h, uint64_t gfn)
     if (h->guest && h->guest_gfn == gfn)
         return h->guest;
     if (h->guest)
-        munmap(h->guest, PAGE_BYTES);
+        munmap(h->guest, DM_PAGE_BYTES);
     h->guest = map_frame(h, gfn, &rc);
     h->guest_gfn = gfn;
     return h->guest;
@@ -135,10 +134,10 @@ int dm_hv_open(struct dm_hv *h, domid_t domid, char *err, size_t errlen)
     step("/dev/xen/privcmd", h->privcmd < 0 ? -errno : 0);
     h->evtchn = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC | O_NONBLOCK);
     step("/dev/xen/evtchn", h->evtchn < 0 ? -errno : 0);
-    h->arg = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE,
+    h->arg = mmap(NULL, DM_PAGE_BYTES, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     step("argument page", h->arg == MAP_FAILED ? -ENOMEM : 0);
-    mlock(h->arg, PAGE_BYTES);
+    mlock(h->arg, DM_PAGE_BYTES);
     step("create_ioreq_server", dm_op(h, &op));
     h->server = op.u.create_ioreq_server.id;
     h->have_server = true;
@@ -166,11 +165,11 @@ void dm_hv_close(struct dm_hv *h)
         h->have_server = false;
     }
     if (h->page)
-        munmap(h->page, PAGE_BYTES);
+        munmap(h->page, DM_PAGE_BYTES);
     if (h->guest)
-        munmap(h->guest, PAGE_BYTES);
+        munmap(h->guest, DM_PAGE_BYTES);
     if (h->arg && h->arg != MAP_FAILED)
-        munmap(h->arg, PAGE_BYTES);
+        munmap(h->arg, DM_PAGE_BYTES);
     if (h->evtchn >= 0)
         close(h->evtchn);
     if (h->privcmd >= 0)

@@ -14,6 +14,9 @@
 #include <public/xen.h>
 #include <public/hvm/ioreq.h>
 
+/* The page size of the mappings (and of the guest's frames). */
+#define DM_PAGE_BYTES 4096
+
 struct dm_hv {
     domid_t domid;
     int privcmd, evtchn;

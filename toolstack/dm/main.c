@@ -30,7 +30,6 @@
 #include "nic.h"
 
 #define OUT_MAX 4096
-#define PAGE_BYTES 4096
 
 static struct dm_hv hv;
 static int cons_fd = -1;
@@ -186,13 +185,13 @@ static void serve_port(ioreq_t *r)
  */
 static void serve_string(const ioreq_t *r)
 {
-    uint64_t off = r->data & (PAGE_BYTES - 1), span = (uint64_t)r->count * r->size;
+    uint64_t off = r->data & (DM_PAGE_BYTES - 1), span = (uint64_t)r->count * r->size;
     uint8_t *page;
 
-    if (!r->count || (r->df ? off + r->size > PAGE_BYTES || off + r->size < span
-                            : off + span > PAGE_BYTES))
+    if (!r->count || (r->df ? off + r->size > DM_PAGE_BYTES || off + r->size < span
+                            : off + span > DM_PAGE_BYTES))
         return;
-    page = dm_hv_guest_page(&hv, r->data / PAGE_BYTES);
+    page = dm_hv_guest_page(&hv, r->data / DM_PAGE_BYTES);
     if (!page)
         return;
     for (uint32_t i = 0; i < r->count; i++) {
