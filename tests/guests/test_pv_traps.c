@@ -14,6 +14,7 @@
 #include "lib/traps.h"
 #include "lib/evtchn.h"
 #include "lib/user.h"
+#include "lib/mm.h"
 #include <public/callback.h>
 
 const char test_title[] = "pv_traps";
@@ -59,6 +60,24 @@ asm (".pushsection .text\n"
      "    ret\n"
      ".popsection");
 
+/* good_iret() irets (hypercall) to its own return with the given CS and
+ * SS and returns the CS it then runs with. */
+uint64_t good_iret(uint64_t cs, uint64_t ss);
+asm (".pushsection .text\n"
+     "good_iret:\n"
+     "    mov %rsp, %rax\n"
+     "    push %rsi\n"                      /* ss */
+     "    push %rax\n"                      /* rsp */
+     "    pushq $0x202\n"                   /* rflags */
+     "    push %rdi\n"                      /* cs */
+     "    lea 1f(%rip), %rax\n"
+     "    push %rax\n"                      /* rip */
+     "    pushq $0\n"                       /* flags */
+     "    jmp hypercall_page + 23 * 32\n"
+     "1:  mov %cs, %eax\n"
+     "    ret\n"
+     ".popsection");
+
 static long register_failsafe(void *entry)
 {
     struct callback_register cb = {
@@ -91,6 +110,51 @@ static void check_failsafe(void)
     check_one("iret to a non-canonical RIP", FLAT_KERNEL_CS & ~3, FLAT_KERNEL_SS,
               0x8000000000000000UL);
     CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");
+}
+
+/*
+ * Selectors of the guest's own GDT: hv keeps the last pair an iret found
+ * good, so a descriptor made not present (update_descriptor) or a GDT
+ * taken away (set_gdt) must be seen by the next iret, as a failsafe
+ * bounce and not a fault on hv's way out (which would crash the domain).
+ */
+static void check_gdt_selectors(void)
+{
+    extern char failsafe_entry[];
+    uint64_t *gdt = alloc_page(), frame = virt_to_mfn(gdt);
+    uint64_t maddr = frame << PAGE_SHIFT;
+    const uint64_t code64 = 0x00affb000000ffffULL, data = 0x00cff3000000ffffULL;
+    const uint64_t not_present = 1ULL << 47;
+    /* Entries 6 and 5; RPL 0 names guest kernel mode, which runs them
+     * with RPL 3. */
+    const uint64_t cs = 0x30, ss = 0x28;
+
+    gdt[6] = code64;
+    gdt[5] = data;
+    make_readonly(gdt);
+    CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 8), 0, "set_gdt of 8 entries");
+    CHECK_EQ(register_failsafe(failsafe_handler), 0, "register the failsafe callback");
+    CHECK_EQ(good_iret(cs, ss), cs | 3, "iret to the GDT's code segment");
+    CHECK_EQ(good_iret(cs, ss), cs | 3, "and again");
+
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 6 * 8, code64 & ~not_present), 0,
+             "code descriptor made not present");
+    check_one("iret with CS of a not-present descriptor", cs, ss, PTR(bad_iret_target));
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 6 * 8, code64), 0,
+             "code descriptor present again");
+    CHECK_EQ(good_iret(cs, ss), cs | 3, "iret after the code descriptor came back");
+
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 5 * 8, data & ~not_present), 0,
+             "data descriptor made not present");
+    check_one("iret with SS of a not-present descriptor", cs, ss, PTR(bad_iret_target));
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 5 * 8, data), 0,
+             "data descriptor present again");
+    CHECK_EQ(good_iret(cs, ss), cs | 3, "iret after the data descriptor came back");
+
+    CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 0), 0, "set_gdt: no GDT");
+    check_one("iret with selectors of a GDT taken away", cs, ss, PTR(bad_iret_target));
+    CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");
+    make_writable(gdt);
 }
 
 /* A user program that only exits (USER_SYS_EXIT in RAX). */
@@ -196,6 +260,8 @@ void test_main(void)
     subtest("failsafe callback on a refused iret frame", check_failsafe);
     subtest("failsafe callback on a refused iret to user mode",
             check_failsafe_from_user_iret);
+    subtest("iret with the guest's GDT selectors after the GDT changes",
+            check_gdt_selectors);
     subtest("forced-emulation CPUID and other privileged instructions", check_cpuid);
     subtest("FPU/SSE state across context switches", check_fpu_kept);
     subtest("console read", check_console_read);

@@ -58,6 +58,9 @@ struct pv_vcpu {
     unsigned int gdt_ents;
     u64 ldt_base;
     unsigned int ldt_ents;
+    /* The last CS:SS pair of GDT selectors an iret was found good for
+     * (cs << 16 | ss, RPL 3, so never 0); 0 after any GDT change. */
+    u32 iret_selectors_ok;
 
     /* set_debugreg: DR0-3, DR6, DR7 as the guest set them. */
     u64 dr[4], dr6, dr7;
@@ -145,10 +148,10 @@ int pv_set_gdt(struct vcpu *v, const mfn_t *frames, unsigned int entries);
 void pv_destroy_gdt(struct vcpu *v);
 /* Points this CPU's GDT window at v's frames (before its selectors load). */
 void pv_load_descriptor_tables(struct vcpu *v);
-/* A CS/SS the guest returns to: flat, or a present DPL-3 code (CS) or
- * writable data (SS) descriptor of the loaded GDT/LDT. */
-bool pv_guest_cs_ok(u16 cs);
-bool pv_guest_ss_ok(u16 ss);
+/* The CS and SS (RPL 3) current returns to by iret: each flat, or a
+ * present DPL-3 code (CS) or writable data (SS) descriptor of the loaded
+ * GDT/LDT. */
+bool pv_guest_selectors_ok(struct vcpu *v, u16 cs, u16 ss);
 
 /* --- debug registers (pv/debugreg.c) --- */
 
@@ -205,8 +208,6 @@ void fpu_set_guest_ts(struct vcpu *v, bool set);
 u64 pv_guest_cr4(const struct vcpu *v);
 void pv_load_cr4(const struct vcpu *v);
 
-/* true if the fault at regs->rip was emulated (regs updated). */
-bool pv_emulate_gp(struct cpu_user_regs *regs);
 bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
 /* A store into one of the guest's L1 tables at addr (writable page tables). */
 bool pv_emulate_ptwr(struct cpu_user_regs *regs, u64 addr);

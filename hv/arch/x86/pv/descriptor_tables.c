@@ -53,6 +53,7 @@ void pv_destroy_gdt(struct vcpu *v)
             v->arch.gdt_frames[i] = 0;
         }
     v->arch.gdt_ents = 0;
+    v->arch.iret_selectors_ok = 0;
 }
 
 int pv_set_gdt(struct vcpu *v, const mfn_t *list, unsigned int entries)
@@ -95,6 +96,14 @@ long do_set_gdt(xen_guest_handle_t frame_list, unsigned int entries)
     return pv_set_gdt(current, frames, entries);
 }
 
+/* A descriptor of d changed: any vCPU's GDT may hold it. */
+static void forget_good_selectors(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            d->vcpu[i]->arch.iret_selectors_ok = 0;
+}
+
 /*
  * One descriptor at machine address maddr: in a frame of the caller's
  * that is a descriptor page or may be written (not a page table).
@@ -119,6 +128,7 @@ long do_update_descriptor(u64 maddr, u64 desc)
         u64 *slot = (u64 *)((u8 *)page_to_virt(pg) + (maddr & (PAGE_SIZE - 1)));
 
         __atomic_store_n(slot, desc, __ATOMIC_RELAXED);
+        forget_good_selectors(d);
         put_page_type(pg);
     }
     put_page(pg);
@@ -139,7 +149,7 @@ static bool selector_rights(u16 sel, u32 *rights)
 }
 
 /* LAR from ring 0 with RPL 3 only reports descriptors of DPL 3. */
-__hot_path bool pv_guest_cs_ok(u16 cs)
+static bool guest_cs_ok(u16 cs)
 {
     u32 ar;
 
@@ -151,7 +161,7 @@ __hot_path bool pv_guest_cs_ok(u16 cs)
            (ar & SEGDESC_P) && (ar & SEGDESC_S) && (ar & SEGDESC_CODE);
 }
 
-__hot_path bool pv_guest_ss_ok(u16 ss)
+static bool guest_ss_ok(u16 ss)
 {
     u32 ar;
 
@@ -163,4 +173,23 @@ __hot_path bool pv_guest_ss_ok(u16 ss)
     return (ss & 3) == 3 && (ss & ~3) != 0 && selector_rights(ss, &ar) &&
            (ar & SEGDESC_P) && (ar & SEGDESC_S) && !(ar & SEGDESC_CODE) &&
            (ar & (1u << 9));
+}
+
+/*
+ * Every return to guest user mode names the same two GDT selectors, and
+ * a GDT only changes through set_gdt and update_descriptor, which forget
+ * the pair: LAR (a descriptor walk under TCG) runs once per change.  LDT
+ * selectors are checked every time (the LDT is guest memory).
+ */
+__hot_path bool pv_guest_selectors_ok(struct vcpu *v, u16 cs, u16 ss)
+{
+    u32 pair = ((u32)cs << 16) | ss;
+
+    if (pair == v->arch.iret_selectors_ok)
+        return true;
+    if (!guest_cs_ok(cs) || !guest_ss_ok(ss))
+        return false;
+    if (!(cs & 4) && !(ss & 4))
+        v->arch.iret_selectors_ok = pair;
+    return true;
 }

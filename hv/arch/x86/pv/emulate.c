@@ -131,11 +131,11 @@ static bool write_cr(struct vcpu *v, unsigned int cr, u64 val)
 
 /* `mov %crN, reg` (0f 20), `mov reg, %crN` (0f 22), optionally behind a
  * REX prefix, and `clts` (0f 06). */
-bool pv_emulate_gp(struct cpu_user_regs *regs)
+bool pv_emulate_gp(struct cpu_user_regs *regs, const struct pv_insn *fetched)
 {
     struct vcpu *v = current;
-    u8 insn[4];
-    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
+    const u8 *insn = fetched->bytes;
+    unsigned int n = fetched->len, i = 0;
     unsigned int cr, reg;
     u8 rex = 0;
     u64 val;

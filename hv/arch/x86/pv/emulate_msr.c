@@ -82,15 +82,14 @@ static bool write_msr(u32 msr, u64 val)
 }
 
 /* rdmsr (0f 32) / wrmsr (0f 30) at the guest's rip; true when emulated. */
-bool pv_emulate_msr(struct cpu_user_regs *regs)
+bool pv_emulate_msr(struct cpu_user_regs *regs, const struct pv_insn *fetched)
 {
     struct vcpu *v = current;
     u32 msr = (u32)regs->rcx;
-    u8 insn[2];
+    const u8 *insn = fetched->bytes;
     u64 val;
 
-    if (!v->arch.kernel_mode ||
-        pv_fetch_insn(regs, insn, sizeof(insn)) != sizeof(insn) || insn[0] != 0x0f)
+    if (!v->arch.kernel_mode || fetched->len < 2 || insn[0] != 0x0f)
         return false;
     if (insn[1] == 0x32) {
         if (!read_msr(v, msr, &val))

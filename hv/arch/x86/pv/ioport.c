@@ -140,11 +140,11 @@ static bool string_io(struct vcpu *v, struct cpu_user_regs *regs, bool in,
  * with a zero base in 64-bit mode, and REX.  True when handled (the
  * instruction was emulated or an exception injected).
  */
-bool pv_emulate_io(struct cpu_user_regs *regs)
+bool pv_emulate_io(struct cpu_user_regs *regs, const struct pv_insn *fetched)
 {
     struct vcpu *v = current;
-    u8 insn[15];
-    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
+    const u8 *insn = fetched->bytes;
+    unsigned int n = fetched->len, i = 0;
     unsigned int bytes, port;
     bool opsize = false, rep = false;
     u8 op;

@@ -93,7 +93,7 @@ __hot_path long do_iret(struct cpu_user_regs *regs)
     v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & X86_EFLAGS_IF);
 
     /* Selectors or RIP the CPU would refuse: the failsafe callback. */
-    if (!pv_guest_cs_ok(regs->cs) || !pv_guest_ss_ok(regs->ss) ||
+    if (!pv_guest_selectors_ok(v, regs->cs, regs->ss) ||
         !is_canonical_address(regs->rip)) {
         pv_read_segs(segs);
         pv_bounce_failsafe(v, regs, segs);

@@ -44,9 +44,19 @@ void pv_read_segs(u16 segs[4]);
 unsigned int pv_fetch_insn(const struct cpu_user_regs *regs, u8 *buf,
                            unsigned int n);
 
+/* The instruction behind a #GP, fetched once for all its emulators. */
+struct pv_insn {
+    u8 bytes[15];
+    unsigned int len;       /* bytes readable at rip, up to 15 */
+};
+
+/* Moves to and from CR0/CR3/CR4, clts, xsetbv (emulate.c).  True when
+ * emulated (regs updated). */
+bool pv_emulate_gp(struct cpu_user_regs *regs, const struct pv_insn *insn);
+
 /* IN/OUT/INS/OUTS behind a #GP, by the vCPU's virtual IOPL and the
  * domain's port permissions (ioport.c).  True when handled. */
-bool pv_emulate_io(struct cpu_user_regs *regs);
+bool pv_emulate_io(struct cpu_user_regs *regs, const struct pv_insn *insn);
 
 /* The guest's same-privilege IRETQ whose frame pops QEMU's TCG faults
  * under SMAP (emulate_iret.c).  True when completed. */
@@ -57,6 +67,6 @@ bool pv_emulate_smap_iret(struct cpu_user_regs *regs, u64 cr2, u32 error_code);
 void pv_debug_trap_status(struct vcpu *v);
 
 /* RDMSR/WRMSR behind a #GP from the guest kernel (emulate_msr.c). */
-bool pv_emulate_msr(struct cpu_user_regs *regs);
+bool pv_emulate_msr(struct cpu_user_regs *regs, const struct pv_insn *insn);
 
 #endif

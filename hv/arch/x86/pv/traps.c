@@ -187,18 +187,18 @@ static bool is_legacy_prefix(u8 b)
            b == 0x65;
 }
 
-/* The `int $n` at rip (prefixes allowed): its length and vector; 0 if
+/* The `int $n` fetched (prefixes allowed): its length and vector; 0 if
  * the instruction is something else. */
-static unsigned int decode_int(const struct cpu_user_regs *regs, unsigned int *vector)
+static unsigned int decode_int(const struct pv_insn *insn, unsigned int *vector)
 {
-    u8 insn[15];
-    unsigned int n = pv_fetch_insn(regs, insn, sizeof(insn)), i = 0;
+    const u8 *b = insn->bytes;
+    unsigned int i = 0;
 
-    while (i < n && (is_legacy_prefix(insn[i]) || (insn[i] & 0xf0) == 0x40))
+    while (i < insn->len && (is_legacy_prefix(b[i]) || (b[i] & 0xf0) == 0x40))
         i++;
-    if (i + 1 >= n || insn[i] != 0xcd)
+    if (i + 1 >= insn->len || b[i] != 0xcd)
         return 0;
-    *vector = insn[i + 1];
+    *vector = b[i + 1];
     return i + 2;
 }
 
@@ -209,18 +209,33 @@ static unsigned int decode_int(const struct cpu_user_regs *regs, unsigned int *v
  * vector comes from the instruction, not the error code: QEMU's TCG puts
  * (n << 4) | 2 there instead of (n << 3) | 2.
  */
-static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
+static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
+                           const struct pv_insn *insn)
 {
-    unsigned int vector, len;
+    unsigned int vector, len = decode_int(insn, &vector);
 
-    if ((regs->error_code & 3) != 2)
-        return false;
-    len = decode_int(regs, &vector);
     if (!len || TI_GET_DPL(&v->arch.trap_ctxt[vector]) < (v->arch.kernel_mode ? 1u : 3u))
         return false;
     regs->rip += len;
     inject(v, vector, false, 0);
     return true;
+}
+
+/* A #GP hv may emulate: a refused `int $n` (IDT bit set) or, with error
+ * code 0, a privileged instruction.  The instruction is read once; RDMSR
+ * is tried first, as Linux's context switch reads SHADOW_GS_BASE with it. */
+static bool emulate_gp_fault(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct pv_insn insn;
+    bool soft = (regs->error_code & 3) == 2;
+
+    if (!soft && regs->error_code != 0)
+        return false;
+    insn.len = pv_fetch_insn(regs, insn.bytes, sizeof(insn.bytes));
+    if (soft)
+        return soft_interrupt(v, regs, &insn);
+    return pv_emulate_msr(regs, &insn) || pv_emulate_gp(regs, &insn) ||
+           pv_emulate_io(regs, &insn);
 }
 
 /*
@@ -255,10 +270,7 @@ __hot_path void pv_exception(struct cpu_user_regs *regs)
         pv_inject_page_fault(cr2, regs->error_code);
         return;
     case TRAP_gp_fault:
-        if (soft_interrupt(v, regs))
-            return;
-        if (regs->error_code == 0 && (pv_emulate_gp(regs) || pv_emulate_msr(regs) ||
-                                      pv_emulate_io(regs)))
+        if (emulate_gp_fault(v, regs))
             return;
         break;
     case TRAP_invalid_op:
