@@ -64,7 +64,13 @@ struct page_info {
                                   PAGE_ORDER_TAIL; xenheap: allocation order */
     u16 slab_class;            /* xenheap slab page: size class + 1, else 0 */
     u16 slab_inuse;            /* objects handed out from this slab page */
-    void *slab_free;           /* free objects of this slab page */
+    union {
+        void *slab_free;       /* free objects of this slab page */
+        /* A validated page table: bit g set if entries 8g..8g+7 may be
+         * present (hv sets bits as it writes, never clears them), so
+         * devalidation visits only those. */
+        u64 pt_present_groups;
+    };
 };
 
 #define PAGE_ORDER_TAIL 0xff

@@ -95,6 +95,7 @@ void grant_pv_install(paddr_t pte_ma, mfn_t frame, unsigned int gntmap_flags)
 
     ASSERT(l1->type == PGT_l1_page_table && (l1->flags & PGF_validated));
     l1->flags |= PGF_grant_l1;
+    pt_mark_present(l1, slot_of(pte_ma));
     old = __atomic_exchange_n(p, grant_pte(frame, gntmap_flags),
                               __ATOMIC_SEQ_CST);
     grant_pte_dropped(l1, slot_of(pte_ma), old);

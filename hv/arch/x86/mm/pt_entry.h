@@ -4,6 +4,20 @@
 
 #include "private.h"
 
+/* page_info.pt_present_groups: one bit per group of 8 entries. */
+#define PT_GROUP_ENTRIES (PT_ENTRIES / 64)
+
+static inline u64 pt_group_bit(unsigned int slot)
+{
+    return 1ULL << (slot / PT_GROUP_ENTRIES);
+}
+
+/* Entry slot of the validated table pg may now be present. */
+static inline void pt_mark_present(struct page_info *pg, unsigned int slot)
+{
+    __atomic_fetch_or(&pg->pt_present_groups, pt_group_bit(slot), __ATOMIC_RELAXED);
+}
+
 bool pte_flags_ok(pte_t e, unsigned int level);
 int get_page_from_pte(pte_t e, unsigned int level,
                       const struct domain *pt_owner,

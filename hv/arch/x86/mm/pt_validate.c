@@ -131,7 +131,7 @@ static unsigned int next_guest_entry(const pte_t *t, unsigned int level,
 int validate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
-    u64 made_user[PT_ENTRIES / 64] = { 0 };
+    u64 made_user[PT_ENTRIES / 64] = { 0 }, groups = 0;
     const u64 *hv_l4;
     unsigned int i, j;
     int rc;
@@ -144,6 +144,7 @@ int validate_table(struct page_info *pg, unsigned int level)
             t[i] |= _PAGE_USER;
             made_user[i / 64] |= 1ULL << (i % 64);
         }
+        groups |= pt_group_bit(i);
     }
 
     if (level == 4) {
@@ -151,6 +152,7 @@ int validate_table(struct page_info *pg, unsigned int level)
         for (i = HV_FIRST_L4_SLOT; i < HV_FIRST_L4_SLOT + HV_NR_L4_SLOTS; i++)
             t[i] = hv_l4[i];
     }
+    pg->pt_present_groups = groups;
     return 0;
 
 undo:
@@ -164,15 +166,23 @@ undo:
     return rc;
 }
 
+/* Only the groups validation found or hv wrote since can hold entries. */
 void devalidate_table(struct page_info *pg, unsigned int level)
 {
     pte_t *t = page_to_virt(pg);
-    unsigned int i;
+    u64 groups = pg->pt_present_groups;
 
     if (level == 1)
         grant_l1_devalidating(pg);
-    for_each_guest_entry(t, level, i)
-        put_page_from_pte(t[i], level);
+    while (groups) {
+        unsigned int first = (unsigned int)__builtin_ctzll(groups) * PT_GROUP_ENTRIES;
+
+        groups &= groups - 1;
+        for (unsigned int i = first; i < first + PT_GROUP_ENTRIES; i++)
+            if (pte_present(t[i]) && !(level == 4 && l4_slot_is_hv(i)))
+                put_page_from_pte(t[i], level);
+    }
+    pg->pt_present_groups = 0;
 }
 
 /* Gives a kernel L4 the read-only M2P slot if m2p_strict took it away. */
