@@ -118,41 +118,46 @@ static void check_failsafe(void)
  * taken away (set_gdt) must be seen by the next iret, as a failsafe
  * bounce and not a fault on hv's way out (which would crash the domain).
  */
+/* Entries 6 (code) and 5 (data) of the test's GDT; RPL 0 names guest
+ * kernel mode, which runs them with RPL 3. */
+#define GDT_CS 0x30
+#define GDT_SS 0x28
+#define DESC_PRESENT (1ULL << 47)
+
+/* GDT entry `entry` (at maddr) made not present: the next iret with the
+ * pair is refused; present again: accepted. */
+static void check_entry_withdrawn(uint64_t maddr, unsigned int entry, uint64_t desc,
+                                  const char *what)
+{
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + entry * 8, desc & ~DESC_PRESENT), 0,
+             "descriptor made not present");
+    check_one(what, GDT_CS, GDT_SS, PTR(bad_iret_target));
+    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + entry * 8, desc), 0,
+             "descriptor present again");
+    CHECK_EQ(good_iret(GDT_CS, GDT_SS), GDT_CS | 3, "iret after the descriptor came back");
+}
+
 static void check_gdt_selectors(void)
 {
     extern char failsafe_entry[];
     uint64_t *gdt = alloc_page(), frame = virt_to_mfn(gdt);
-    uint64_t maddr = frame << PAGE_SHIFT;
     const uint64_t code64 = 0x00affb000000ffffULL, data = 0x00cff3000000ffffULL;
-    const uint64_t not_present = 1ULL << 47;
-    /* Entries 6 and 5; RPL 0 names guest kernel mode, which runs them
-     * with RPL 3. */
-    const uint64_t cs = 0x30, ss = 0x28;
 
-    gdt[6] = code64;
-    gdt[5] = data;
+    gdt[GDT_CS / 8] = code64;
+    gdt[GDT_SS / 8] = data;
     make_readonly(gdt);
     CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 8), 0, "set_gdt of 8 entries");
     CHECK_EQ(register_failsafe(failsafe_handler), 0, "register the failsafe callback");
-    CHECK_EQ(good_iret(cs, ss), cs | 3, "iret to the GDT's code segment");
-    CHECK_EQ(good_iret(cs, ss), cs | 3, "and again");
-
-    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 6 * 8, code64 & ~not_present), 0,
-             "code descriptor made not present");
-    check_one("iret with CS of a not-present descriptor", cs, ss, PTR(bad_iret_target));
-    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 6 * 8, code64), 0,
-             "code descriptor present again");
-    CHECK_EQ(good_iret(cs, ss), cs | 3, "iret after the code descriptor came back");
-
-    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 5 * 8, data & ~not_present), 0,
-             "data descriptor made not present");
-    check_one("iret with SS of a not-present descriptor", cs, ss, PTR(bad_iret_target));
-    CHECK_EQ(hypercall2(HC(update_descriptor), maddr + 5 * 8, data), 0,
-             "data descriptor present again");
-    CHECK_EQ(good_iret(cs, ss), cs | 3, "iret after the data descriptor came back");
+    CHECK_EQ(good_iret(GDT_CS, GDT_SS), GDT_CS | 3, "iret to the GDT's code segment");
+    CHECK_EQ(good_iret(GDT_CS, GDT_SS), GDT_CS | 3, "and again");
+    check_entry_withdrawn(frame << PAGE_SHIFT, GDT_CS / 8, code64,
+                          "iret with CS of a not-present descriptor");
+    check_entry_withdrawn(frame << PAGE_SHIFT, GDT_SS / 8, data,
+                          "iret with SS of a not-present descriptor");
 
     CHECK_EQ(hypercall2(HC(set_gdt), PTR(&frame), 0), 0, "set_gdt: no GDT");
-    check_one("iret with selectors of a GDT taken away", cs, ss, PTR(bad_iret_target));
+    check_one("iret with selectors of a GDT taken away", GDT_CS, GDT_SS,
+              PTR(bad_iret_target));
     CHECK_EQ(register_failsafe(failsafe_entry), 0, "restore the runtime's callback");
     make_writable(gdt);
 }
