@@ -104,7 +104,7 @@ enum hvm_exit_reason {
     HVM_EXIT_HLT,
     HVM_EXIT_INTR,          /* a physical interrupt for hv */
     HVM_EXIT_NMI,
-    HVM_EXIT_VINTR,         /* the guest opened its interrupt window */
+    HVM_EXIT_VINTR,         /* interrupt window: VINTR, or (SVM) a handler's IRET */
     HVM_EXIT_CPUID,
     HVM_EXIT_MSR,
     HVM_EXIT_CR,            /* an intercepted control-register write */

@@ -76,8 +76,7 @@ void svm_vmexit_handler(struct vcpu *v)
     u64 code = vmcb->exitcode;
     char why[96];
 
-    /* An event whose delivery the exit interrupted is delivered again. */
-    vmcb->event_inj = (vmcb->exit_int_info & EVENT_VALID) ? vmcb->exit_int_info : 0;
+    svm_intr_after_exit(v);
 
     switch (code) {
     case VMEXIT_INTR:
@@ -104,7 +103,13 @@ void svm_vmexit_handler(struct vcpu *v)
     case VMEXIT_HLT:
         hvm_count_exit(v, HVM_EXIT_HLT);
         skip_insn(v, 1);
-        hvm_handle_hlt(v);
+        /* An interrupt presented and not yet taken ends the HLT at once. */
+        if (!v->hvm->svm->virq_in_flight)
+            hvm_handle_hlt(v);
+        break;
+    case VMEXIT_IRET:
+        /* Before the IRET runs: intr.c opens the window for the next one. */
+        hvm_count_exit(v, HVM_EXIT_VINTR);
         break;
     case VMEXIT_IOIO:
         hvm_count_exit(v, HVM_EXIT_IO);

@@ -166,6 +166,7 @@ static void vmcb_init(struct vcpu *v)
 
     vmcb->efer = EFER_SVME;
     v->hvm->svm->lme_held = false;
+    v->hvm->svm->virq_in_flight = false;
     vmcb->cr0 = X86_CR0_ET | X86_CR0_PE;
     vmcb->dr6 = 0xffff0ff0;
     vmcb->dr7 = 0x400;

@@ -12,6 +12,10 @@ struct svm_vcpu {
     u64 asid_generation;        /* the CPU generation asid belongs to */
     u64 dr[4];                  /* DR0-3 while the vCPU is off the CPU */
     bool lme_held;              /* guest's EFER.LME, kept out of the VMCB */
+    /* An external interrupt acknowledged at its source and presented
+     * through V_IRQ, not yet taken by the guest (intr.c). */
+    bool virq_in_flight;
+    u8 virq_vector;
 };
 
 struct svm_domain {
@@ -40,6 +44,9 @@ void svm_npt_destroy(struct domain *d);
 
 /* intr.c: event injection before VMRUN. */
 void svm_intr_assist(struct vcpu *v);
+/* After a VMEXIT: whether the interrupt in flight was taken, and the
+ * event whose delivery the exit interrupted queued again. */
+void svm_intr_after_exit(struct vcpu *v);
 void svm_disable_intr_window(struct vmcb *vmcb);
 
 /* efer.c: the guest's EFER.LME reaches the VMCB only with CR4.PAE set. */

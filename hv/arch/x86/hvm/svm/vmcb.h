@@ -32,6 +32,7 @@
 #define INTERCEPT_RDPMC         (1u << 15)
 #define INTERCEPT_CPUID         (1u << 18)
 #define INTERCEPT_RSM           (1u << 19)
+#define INTERCEPT_IRET          (1u << 20)
 #define INTERCEPT_INVD          (1u << 22)
 #define INTERCEPT_HLT           (1u << 24)
 #define INTERCEPT_INVLPGA       (1u << 26)
@@ -70,6 +71,7 @@
 #define VMEXIT_RDPMC            0x6f
 #define VMEXIT_CPUID            0x72
 #define VMEXIT_RSM              0x73
+#define VMEXIT_IRET             0x74
 #define VMEXIT_INVD             0x76
 #define VMEXIT_HLT              0x78
 #define VMEXIT_INVLPGA          0x7a
@@ -105,11 +107,13 @@
 #define V_INTR_PRIO_SHIFT       16
 #define V_IGN_TPR               (1u << 20)
 #define V_INTR_MASKING          (1u << 24)
+#define V_INTR_VECTOR_SHIFT     32
 
 /* int_state (offset 0x68). */
 #define INT_STATE_SHADOW        (1u << 0)
 
 /* event_inj / exit_int_info. */
+#define EVENT_TYPE_MASK         (7u << 8)
 #define EVENT_TYPE_INTR         (0u << 8)
 #define EVENT_TYPE_EXCEPTION    (3u << 8)
 #define EVENT_ERROR_VALID       (1u << 11)
