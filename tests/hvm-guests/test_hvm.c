@@ -24,6 +24,10 @@
  *             and the MMIO page at 0xe0000000 through it, and prints the
  *             result on COM1, which the device model has taken over;
  *             then powers off through ACPI S5 (still hv's).
+ *   nest      takes count=<n> (default 100) LAPIC timer interrupts whose
+ *             handlers outlast the timer's period with IF clear; prints
+ *             "nest: <n> interrupts or more: <m> nested, <k> with IF clear" and
+ *             powers off through isa-debug-exit.
  *   spin      takes ticks=<n> (default 20) 100 Hz PIT interrupts through
  *             the 8259 in auto-EOI mode while spinning on a counter: no
  *             exit from the guest's side, so only an interrupt of hv's
@@ -656,6 +660,60 @@ static void spin(void)
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * nest: LAPIC timer handlers that run longer than the timer's period with
+ * IF clear and no exit: the next interrupt must wait for the handler's
+ * IRET.  Under QEMU's -icount, EVENTINJ made QEMU deliver an injected
+ * interrupt a second time when its instruction budget ran out inside the
+ * handler (docs/hvm.md, "The doubled interrupt").
+ */
+#define NEST_SPIN   20000               /* about 4 instructions each */
+
+static volatile unsigned int nest_depth, nest_count, nest_nested, nest_if_clear;
+static unsigned int nest_wanted;
+
+static void nest_handler(struct frame *f)
+{
+    if (nest_depth++)
+        nest_nested++;
+    if (!(f->eflags & 0x200))
+        nest_if_clear++;
+    for (volatile unsigned int i = 0; i < NEST_SPIN; i++)
+        ;
+    if (++nest_count == nest_wanted)
+        mmio_write(LAPIC + 0x320, 1u << 16);    /* masked: done */
+    nest_depth--;
+    lapic_eoi();
+}
+
+static void nest(void)
+{
+    char arg[16];
+
+    nest_wanted = 100;
+    if (cmdline_get("count", arg, sizeof(arg))) {
+        nest_wanted = 0;
+        for (const char *p = arg; *p >= '0' && *p <= '9'; p++)
+            nest_wanted = nest_wanted * 10 + (*p - '0');
+    }
+    set_handler(VEC_LAPIC_TIMER, nest_handler);
+    mmio_write(LAPIC + 0xf0, 0x1ff);
+    mmio_write(LAPIC + 0x350, 1u << 16);            /* LINT0 masked */
+    mmio_write(LAPIC + 0x3e0, 0xb);                 /* divide by 1 */
+    mmio_write(LAPIC + 0x320, VEC_LAPIC_TIMER | (1u << 17));
+    mmio_write(LAPIC + 0x380, 20000);               /* 20 us: shorter than a handler */
+    printf("nest: %u timer interrupts with handlers longer than the period\n", nest_wanted);
+    asm volatile("sti");
+    while (nest_count < nest_wanted)
+        asm volatile("pause");
+    asm volatile("cli");
+    printf("nest: %u interrupts or more: %u nested, %u with IF clear\n", nest_wanted,
+           nest_nested, nest_if_clear);
+    outb(0xf4, 0);
+}
+
+/* ---------------------------------------------------------------- */
+
 #define DM_PORT     0x510
 #define DM_MAGIC    0x52455148u
 #define DM_MMIO     0xe0000000u
@@ -749,6 +807,8 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         ioreq();
     } else if (!strncmp(mode, "spin", 5)) {
         spin();
+    } else if (!strncmp(mode, "nest", 5)) {
+        nest();
     } else if (!strncmp(mode, "fuzz", 5)) {
         hvm_fuzz();
     } else if (!strncmp(mode, "badmmio", 8)) {

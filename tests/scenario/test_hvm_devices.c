@@ -12,6 +12,10 @@
  * spins without exits waiting for PIT ticks: only hv's watchdog interrupt
  * (PIT channel 0 through the 8259) gets hv back to run its timers, the
  * guest's PIT and dom0's included.  Without it the guest spins forever.
+ *
+ * Third case, under -icount: timer interrupt handlers outlast the timer's
+ * period; none may arrive inside another (QEMU's doubled EVENTINJ
+ * interrupt, docs/hvm.md).
  */
 #include "test_hvm_lib.h"
 #include "run_suite.h"
@@ -84,6 +88,38 @@ START_TEST(lost_timer_interrupts_while_a_guest_spins)
 }
 END_TEST
 
+/*
+ * Interrupt handlers longer than the timer's period, under -icount: QEMU's
+ * TCG delivered an EVENTINJ interrupt a second time, nested in its own
+ * handler with IF clear, when its instruction budget ran out there (the
+ * stall of Linux HVM domains in the benchmarks).  hv presents interrupts
+ * through V_IRQ, and every one must wait for the handler's IRET.
+ */
+START_TEST(no_interrupt_nests_in_a_handler_under_icount)
+{
+    static const char *const icount[] = { "-icount", "shift=0", NULL };
+    const struct qemu_module mods[] = {
+        { GUEST("test_pv_dom0"), "domus=1" },
+        { HVM_TEST_KERNEL, "mode=nest count=100" },
+    };
+    struct qemu_config cfg = {
+        .name = "hvm_nest", .modules = mods, .nr_modules = 2, .mem_mb = 128,
+        .timeout_s = 90, .extra_args = icount,
+        .cmdline = "dom0_mem=16M hvm=1:16M",
+    };
+
+    q = qemu_start(&cfg);
+    qemu_expect(q, "(d1) nest: 100 timer interrupts", 60);
+    qemu_expect(q, "(d1) nest: 100 interrupts or more: 0 nested, 0 with IF clear", 60);
+    ck_assert_int_eq(qemu_wait_exit(q, 60), EXIT_POWEROFF);
+    expect_output(q, "hvm: domain 1 wrote 0 to isa-debug-exit");
+    expect_output(q, "hv: domain 1 died (poweroff)");
+    expect_frames_balanced(q);
+    qemu_expect_absent(q, "crashed");
+    qemu_expect_absent(q, "FATAL");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hvm_devices");
@@ -93,6 +129,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, platform_devices_as_the_guest_sees_them);
     tcase_add_test(tc, lost_timer_interrupts_while_a_guest_spins);
+    tcase_add_test(tc, no_interrupt_nests_in_a_handler_under_icount);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
