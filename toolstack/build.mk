@@ -31,10 +31,12 @@ TS_BACKEND_SRCS  := $(TS)/backend/backend.c $(TS)/backend/backend_xs.c \
                     $(TS)/backend/backend_gnt.c $(TS)/backend/pidfile.c
 TS_NETBACK_SRCS  := $(TS)/netback/netif_serve.c $(TS)/netback/bridge.c \
                     $(TS)/netback/local_port.c
-# heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE,
-# PCI and the NE2000 on a local port of netback's bridge (local_port.h).
+# heron-dm: its hv operations, COM1 over hv's 16550 model (vuart.c), IDE
+# (the channel, its bus master, the PIIX3 function), PCI and the NE2000
+# on a local port of netback's bridge (local_port.h).
 TS_DM_SRCS       := $(TS)/dm/main.c $(TS)/dm/dm_hv.c $(TS)/dm/com1.c $(TS)/dm/ata.c \
-                    $(TS)/dm/pci.c $(TS)/dm/bus.c $(TS)/dm/ne2k.c $(TS)/dm/nic.c \
+                    $(TS)/dm/bmdma.c $(TS)/dm/ide.c $(TS)/dm/pci.c $(TS)/dm/bus.c \
+                    $(TS)/dm/ne2k.c $(TS)/dm/nic.c \
                     hv/arch/x86/hvm/vuart.c
 XS_LIB_SRC       := xenstore-like/lib/xs.c
 
@@ -74,8 +76,9 @@ $(TS_TEST_BIN)/test_blkif_serve: $(TS_TEST_OBJ)/test_blkif_serve.o \
 $(TS_TEST_BIN)/test_netif_serve: $(TS_TEST_OBJ)/test_netif_serve.o \
 		$(call TS_OBJS,$(TS)/netback/netif_serve.c)
 $(TS_TEST_BIN)/test_bridge: $(TS_TEST_OBJ)/test_bridge.o $(call TS_OBJS,$(TS)/netback/bridge.c)
-# heron-dm's IDE disks on temporary image files.
-$(TS_TEST_BIN)/test_dm_ata: $(TS_TEST_OBJ)/test_dm_ata.o $(call TS_OBJS,$(TS)/dm/ata.c)
+# heron-dm's IDE disks and their bus master on temporary image files.
+$(TS_TEST_BIN)/test_dm_ata: $(TS_TEST_OBJ)/test_dm_ata.o \
+		$(call TS_OBJS,$(TS)/dm/ata.c $(TS)/dm/bmdma.c)
 # heron-dm's PCI configuration space and NE2000 on canned frames; netback's
 # local ports over a temporary socket.
 $(TS_TEST_BIN)/test_dm_pci: $(TS_TEST_OBJ)/test_dm_pci.o $(call TS_OBJS,$(TS)/dm/pci.c)

@@ -1,7 +1,8 @@
 /*
  * heron-dm's PCI configuration space (toolstack/dm/pci.c): mechanism #1
- * addressing, ids, BAR sizing, the command register's I/O decode, the
- * read-only fields, and absent functions reading all ones.
+ * addressing, ids, BAR sizing (the NIC's BAR 0, the IDE function's
+ * bus-master BAR 4), the command register's I/O decode, the read-only
+ * fields, and absent functions reading all ones.
  */
 #include <check.h>
 
@@ -151,6 +152,33 @@ START_TEST(multi_function_devices)
 }
 END_TEST
 
+/* The PIIX3 IDE function as ide.c builds it: legacy channels, BAR 4 only. */
+START_TEST(ide_bus_master_bar4)
+{
+    struct pci_function *ide = pci_add(&bus, 1, 1, 0x8086, 0x7010, 0x01018000, 0);
+
+    pci_add_io_bar(ide, 4, 16, 0xc000);
+    select_reg(1, 1, 0);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_CLASS_REVISION, 4), 0x01018000u);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_CLASS_REVISION + 1, 1), 0x80);  /* bus master */
+    for (unsigned int bar = 0; bar < 4; bar++)
+        ck_assert_uint_eq(rd_fn(1, 1, PCI_BAR0 + 4 * bar, 4), 0);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_BAR0 + 16, 4), 0xc001);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_BAR0 + 20, 4), 0);
+    select_reg(1, 1, PCI_BAR0 + 16);
+    pci_conf_write(&bus, PCI_CONF_DATA_PORT, 4, 0xffffffffu);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_BAR0 + 16, 4), 0xfff1);     /* 16 ports */
+    select_reg(1, 1, PCI_BAR0 + 16);
+    pci_conf_write(&bus, PCI_CONF_DATA_PORT, 4, 0xd01f);
+    ck_assert_uint_eq(rd_fn(1, 1, PCI_BAR0 + 16, 4), 0xd011);
+    ck_assert_uint_eq(pci_bar_io(ide, 4), 0);                      /* decode off */
+    select_reg(1, 1, PCI_COMMAND);
+    pci_conf_write(&bus, PCI_CONF_DATA_PORT, 2, PCI_CMD_IO | PCI_CMD_MASTER);
+    ck_assert_uint_eq(pci_bar_io(ide, 4), 0xd010);
+    ck_assert_uint_eq(pci_bar_io(ide, 0), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dm_pci");
@@ -165,6 +193,7 @@ int main(void)
     tcase_add_test(tc, io_decode_follows_the_command_register);
     tcase_add_test(tc, read_only_fields_and_interrupt_line);
     tcase_add_test(tc, multi_function_devices);
+    tcase_add_test(tc, ide_bus_master_bar4);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

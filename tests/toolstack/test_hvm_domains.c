@@ -21,8 +21,9 @@
  *  - linux: Debian's kernel (fetched by the build, as for test_hvm_linux)
  *    as an HVM domU boots to its /init on heron-dm's COM1, finds PCI bus 0
  *    through hv's DSDT, pings a PV domU over xenbr0 with ne2k-pci on
- *    heron-dm's NE2000, fills heron-dm's IDE disk through ata_piix and
- *    sd_mod (the image's xxHash must be the pattern's) and powers off;
+ *    heron-dm's NE2000, fills heron-dm's IDE disk through ata_piix (by
+ *    MWDMA2 on the PIIX3's bus master, not PIO) and sd_mod (the image's
+ *    xxHash must be the pattern's) and powers off;
  *    without a fetched kernel the test fails saying why.
  */
 #include <check.h>
@@ -313,10 +314,14 @@ START_TEST(debian_kernel_as_hvm_domu)
     HAS(out, "] ACPI: PCI Root Bridge [PCI0] (domain 0000 [bus 00])\n");
     HAS(out, "] pci_bus 0000:00: root bus resource [io  0x0d00-0xffff window]\n");
     HAS(out, "] pci_bus 0000:00: root bus resource [bus 00]\n");
-    /* ... on which it finds heron-dm's 440FX, PIIX3 (ISA, legacy IDE) and RTL8029 ... */
+    /*
+     * ... on which it finds heron-dm's 440FX, PIIX3 (ISA, legacy IDE with
+     * its bus master at BAR 4) and RTL8029 ...
+     */
     HAS(out, "] pci 0000:00:00.0: [8086:1237] type 00 class 0x060000\n");
     HAS(out, "] pci 0000:00:01.0: [8086:7000] type 00 class 0x060100\n");
-    HAS(out, "] pci 0000:00:01.1: [8086:7010] type 00 class 0x010100\n");
+    HAS(out, "] pci 0000:00:01.1: [8086:7010] type 00 class 0x010180\n");
+    HAS(out, "] pci 0000:00:01.1: BAR 4 [io  0xc000-0xc00f]\n");
     HAS(out, "] pci 0000:00:01.1: BAR 0 [io  0x01f0-0x01f7]: legacy IDE quirk\n");
     HAS(out, "] pci 0000:00:03.0: [10ec:8029] type 00 class 0x020000\n");
     HAS(out, "] pci 0000:00:03.0: BAR 0 [io  0xc100-0xc11f]\n");
@@ -332,15 +337,23 @@ START_TEST(debian_kernel_as_hvm_domu)
      * reply back (docs/hvm.md, "The lost ping replies").
      */
     HAS(out, "ping 10.0.1.2: 4 packets transmitted, 4 packets received, 0% packet loss\n");
-    /* ata_piix drives heron-dm's IDE disk in PIO through IRQ 14 ... */
-    HAS(out, "] ata_piix 0000:00:01.1: BMDMA: BAR4 is zero, falling back to PIO\n");
-    HAS(out, "] ata1: PATA max PIO4 cmd 0x1f0 ctl 0x3f6 irq 14\n");
-    HAS(out, "] ata1.00: ATA-7: heron-dm disk, 1.0, max PIO2\n");
+    /*
+     * ata_piix drives heron-dm's IDE disk by DMA (MWDMA2, the PIIX3's
+     * best) through IRQ 14, and never falls back to PIO ...
+     */
+    HASNT(out, "falling back to PIO");
+    HAS(out, "] ata1: PATA max MWDMA2 cmd 0x1f0 ctl 0x3f6 bmdma 0xc000 irq 14\n");
+    HAS(out, "] ata2: PATA max MWDMA2 cmd 0x170 ctl 0x376 bmdma 0xc008 irq 15\n");
+    HAS(out, "] ata1.00: ATA-7: heron-dm disk, 1.0, max MWDMA2\n");
+    HASNT(out, "limiting speed");
+    HASNT(out, "failed command");
+    HASNT(out, "ata1: lost interrupt");
     HAS(out, "] ata1.00: 64 sectors, multi 0: LBA48 \n");
     HAS(out, "] sd 0:0:0:0: [sda] 64 512-byte logical blocks: (32.8 kB/32.0 KiB)\n");
     HAS(out, "] sd 0:0:0:0: [sda] Attached SCSI disk\n");
     HAS(out, "blk size: 32768\nblk fill: 8 blocks written, flushed and read back\n");
     HAS(out, "sda irq: IO-APIC 14-edge\n");
+    HAS(out, "sda xfer mode: XFER_MW_DMA_2\n");
     HASNT(out, "insmod ");
     /* ... and the host finds the pattern in the image. */
     check_image_digest(out, 9, 8);

@@ -1,4 +1,4 @@
-/* heron-dm's IDE/ATA PIO disks (ata.h). */
+/* heron-dm's IDE/ATA disks (ata.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -23,10 +23,21 @@
 #define CMD_READ_EXT    0x24
 #define CMD_WRITE       0x30
 #define CMD_WRITE_EXT   0x34
+#define CMD_READ_DMA    0xc8
+#define CMD_READ_DMA_EXT 0x25
+#define CMD_WRITE_DMA   0xca
+#define CMD_WRITE_DMA_EXT 0x35
 #define CMD_FLUSH       0xe7
 #define CMD_FLUSH_EXT   0xea
 #define CMD_IDENTIFY    0xec
 #define CMD_SET_FEATURES 0xef
+
+#define FEAT_XFER_MODE  0x03            /* SET FEATURES: transfer mode in the count */
+#define XFER_PIO_DEFAULT 0x00           /* ... 0x01: the same without IORDY */
+#define XFER_PIO_FLOW   0x08            /* | PIO mode 0-4 */
+#define XFER_MWDMA      0x20            /* | MWDMA mode 0-2 */
+#define MWDMA_MAX       2
+#define MWDMA_NONE      0xff
 
 struct disk {
     int fd;                     /* -1: no drive */
@@ -38,7 +49,7 @@ struct disk {
  * value too (the "high order byte" of LBA48 commands). */
 static struct {
     struct disk disk[ATA_UNITS];
-    uint8_t error, device, status, control;
+    uint8_t error, device, status, control, features;
     uint8_t count[2], lba[3][2];    /* [0] current, [1] previous */
     bool irq;
     /* The data phase: buf[pos..len) to read, or to fill for a write. */
@@ -48,7 +59,20 @@ static struct {
     uint64_t next_lba;
     uint32_t left;              /* sectors after the one in buf */
     uint8_t unit;
-} ch = { .disk = { { .fd = -1 }, { .fd = -1 } }, .status = ST_DRDY | ST_DSC };
+    /*
+     * A DMA command waiting for the bus master: dma_left bytes from
+     * next_lba of dma_unit; a sector split between chunks of guest memory
+     * goes through buf, dma_part of its bytes moved.
+     */
+    bool dma;
+    uint8_t dma_unit;
+    uint32_t dma_left;
+    unsigned int dma_part;
+    uint8_t mwdma;              /* the MWDMA mode SET FEATURES selected */
+} ch = { .disk = { { .fd = -1 }, { .fd = -1 } }, .status = ST_DRDY | ST_DSC,
+         .mwdma = MWDMA_NONE };
+
+static void (*dma_request)(void);
 
 int ata_attach(unsigned int unit, const char *path, bool readonly)
 {
@@ -85,6 +109,7 @@ static void finish(uint8_t status, uint8_t error)
     ch.status = status;
     ch.error = error;
     ch.len = ch.pos = 0;
+    ch.dma = false;
     raise_irq();
 }
 
@@ -114,10 +139,14 @@ static void identify(const struct disk *d)
     put_string(id, 23, 4, "1.0");
     put_string(id, 27, 20, "heron-dm disk");
     id[47] = 0x8001;                            /* 1 sector per DRQ block */
-    id[49] = 1u << 9;                           /* LBA */
+    id[49] = (1u << 9) | (1u << 8);             /* LBA, DMA */
     id[53] = 1u << 1;                           /* words 64-70 valid */
     id[60] = (uint16_t)lba28;
     id[61] = (uint16_t)(lba28 >> 16);
+    /* MWDMA 2 and below (what the PIIX3 does), and the one selected. */
+    id[63] = 0x0007 | (ch.mwdma <= MWDMA_MAX ? 1u << (8 + ch.mwdma) : 0);
+    id[65] = 120;                               /* MWDMA2's cycle time, ns */
+    id[66] = 120;
     id[80] = 0x00f0;                            /* ATA-4 .. ATA-7 */
     id[83] = (1u << 14) | (1u << 13) | (1u << 12) | (1u << 10);  /* LBA48, FLUSH EXT */
     id[86] = (1u << 13) | (1u << 12) | (1u << 10);
@@ -143,7 +172,7 @@ static bool load_sector(const struct disk *d)
     return true;
 }
 
-static void start_rw(struct disk *d, bool write, bool ext)
+static void start_rw(struct disk *d, bool write, bool ext, bool dma)
 {
     uint64_t lba;
     uint32_t count;
@@ -167,12 +196,40 @@ static void start_rw(struct disk *d, bool write, bool ext)
     ch.next_lba = lba;
     ch.left = count - 1;
     ch.writing = write;
-    if (write) {
+    if (dma) {
+        ch.dma = true;
+        ch.dma_unit = ch.unit;
+        ch.dma_left = count * SECTOR;
+        ch.dma_part = 0;
+        ch.status = ST_DRDY | ST_DSC | ST_DRQ;  /* the data goes by the bus master */
+        if (dma_request)
+            dma_request();
+    } else if (write) {
         ch.pos = 0;
         ch.len = SECTOR;
         ch.status = ST_DRDY | ST_DSC | ST_DRQ;  /* no interrupt before the first */
     } else if (!load_sector(d)) {
         abort_cmd();
+    }
+}
+
+/* SET FEATURES: transfer modes are checked and MWDMA's kept for IDENTIFY;
+ * other subcommands have nothing to set. */
+static void set_features(void)
+{
+    uint8_t mode = ch.count[0];
+    bool pio = mode <= XFER_PIO_DEFAULT + 1 ||
+               (mode >= XFER_PIO_FLOW && mode <= XFER_PIO_FLOW + 4);
+    bool mwdma = mode >= XFER_MWDMA && mode <= XFER_MWDMA + MWDMA_MAX;
+
+    if (ch.features != FEAT_XFER_MODE) {
+        finish(ST_DRDY | ST_DSC, 0);
+    } else if (pio || mwdma) {
+        if (mwdma)
+            ch.mwdma = (uint8_t)(mode - XFER_MWDMA);
+        finish(ST_DRDY | ST_DSC, 0);
+    } else {
+        abort_cmd();            /* UDMA and unknown modes */
     }
 }
 
@@ -183,6 +240,7 @@ static void command(uint8_t cmd)
     if (!d)
         return;                 /* no drive answers */
     ch.error = 0;
+    ch.dma = false;             /* a new command replaces one that waited */
     switch (cmd) {
     case CMD_IDENTIFY:
         identify(d);
@@ -192,7 +250,14 @@ static void command(uint8_t cmd)
     case CMD_WRITE:
     case CMD_WRITE_EXT:
         start_rw(d, cmd == CMD_WRITE || cmd == CMD_WRITE_EXT,
-                 cmd == CMD_READ_EXT || cmd == CMD_WRITE_EXT);
+                 cmd == CMD_READ_EXT || cmd == CMD_WRITE_EXT, false);
+        break;
+    case CMD_READ_DMA:
+    case CMD_READ_DMA_EXT:
+    case CMD_WRITE_DMA:
+    case CMD_WRITE_DMA_EXT:
+        start_rw(d, cmd == CMD_WRITE_DMA || cmd == CMD_WRITE_DMA_EXT,
+                 cmd == CMD_READ_DMA_EXT || cmd == CMD_WRITE_DMA_EXT, true);
         break;
     case CMD_FLUSH:
     case CMD_FLUSH_EXT:
@@ -202,7 +267,7 @@ static void command(uint8_t cmd)
             finish(ST_DRDY | ST_DSC, 0);
         break;
     case CMD_SET_FEATURES:
-        finish(ST_DRDY | ST_DSC, 0);    /* transfer modes: PIO is all there is */
+        set_features();
         break;
     default:
         abort_cmd();
@@ -242,7 +307,7 @@ static uint32_t data_read(unsigned int size)
 {
     uint32_t v = 0;
 
-    if (!(ch.status & ST_DRQ) || ch.writing)
+    if (!(ch.status & ST_DRQ) || ch.writing || ch.dma)
         return 0xffffffffu >> (32 - 8 * size);
     for (unsigned int i = 0; i < size && ch.pos < ch.len; i++)
         v |= (uint32_t)ch.buf[ch.pos++] << (8 * i);
@@ -252,7 +317,7 @@ static uint32_t data_read(unsigned int size)
 
 static void data_write(unsigned int size, uint32_t v)
 {
-    if (!(ch.status & ST_DRQ) || !ch.writing)
+    if (!(ch.status & ST_DRQ) || !ch.writing || ch.dma)
         return;
     for (unsigned int i = 0; i < size && ch.pos < ch.len; i++)
         ch.buf[ch.pos++] = (uint8_t)(v >> (8 * i));
@@ -298,6 +363,7 @@ static void reset_channel(void)
     ch.device = 0;
     ch.unit = 0;
     ch.irq = false;
+    ch.dma = false;
 }
 
 void ata_write(uint16_t port, unsigned int size, uint32_t val)
@@ -315,7 +381,8 @@ void ata_write(uint16_t port, unsigned int size, uint32_t val)
         data_write(size, val);
         break;
     case 1:
-        break;                          /* features: nothing to set */
+        ch.features = b;
+        break;
     case 2:
         ch.count[1] = ch.count[0];
         ch.count[0] = b;
@@ -338,4 +405,84 @@ void ata_write(uint16_t port, unsigned int size, uint32_t val)
 bool ata_irq_level(void)
 {
     return ch.irq && !(ch.control & CTL_NIEN);
+}
+
+void ata_on_dma_request(void (*request)(void))
+{
+    dma_request = request;
+}
+
+uint32_t ata_dma_pending(bool *to_disk)
+{
+    *to_disk = ch.writing;
+    return ch.dma ? ch.dma_left : 0;
+}
+
+/* All n bytes between p and the image at off, or false. */
+static bool file_io(int fd, bool write, uint8_t *p, size_t n, off_t off)
+{
+    while (n) {
+        ssize_t done = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
+
+        if (done <= 0)
+            return false;
+        p += done;
+        n -= (size_t)done;
+        off += done;
+    }
+    return true;
+}
+
+/*
+ * Whole sectors go straight between the guest's page and the image; a
+ * chunk that splits a sector goes through buf, read before its first
+ * byte is taken, written once its last byte is in.
+ */
+bool ata_dma_move(uint8_t *mem, uint32_t len)
+{
+    const struct disk *d = &ch.disk[ch.dma_unit];
+
+    if (!ch.dma || len > ch.dma_left)
+        return false;
+    while (len) {
+        uint32_t n;
+
+        if (!ch.dma_part && len >= SECTOR) {
+            n = len & ~(uint32_t)(SECTOR - 1);
+            if (!file_io(d->fd, ch.writing, mem, n, (off_t)(ch.next_lba * SECTOR)))
+                return false;
+            ch.next_lba += n / SECTOR;
+        } else {
+            n = SECTOR - ch.dma_part < len ? SECTOR - ch.dma_part : len;
+            if (!ch.dma_part && !ch.writing &&
+                !file_io(d->fd, false, ch.buf, SECTOR, (off_t)(ch.next_lba * SECTOR)))
+                return false;
+            if (ch.writing)
+                memcpy(ch.buf + ch.dma_part, mem, n);
+            else
+                memcpy(mem, ch.buf + ch.dma_part, n);
+            ch.dma_part += n;
+            if (ch.dma_part == SECTOR) {
+                if (ch.writing &&
+                    !file_io(d->fd, true, ch.buf, SECTOR, (off_t)(ch.next_lba * SECTOR)))
+                    return false;
+                ch.dma_part = 0;
+                ch.next_lba++;
+            }
+        }
+        mem += n;
+        len -= n;
+        ch.dma_left -= n;
+    }
+    return true;
+}
+
+void ata_dma_end(bool ok)
+{
+    if (!ch.dma)
+        return;
+    if (ok && !ch.dma_left)
+        finish(ST_DRDY | ST_DSC, 0);
+    else
+        abort_cmd();
 }

@@ -97,6 +97,7 @@ static int map_ioreq_page(struct dm_hv *h, xen_pfn_t gfn)
 {
     int rc;
 
+    h->ioreq_gfn = gfn;
     h->page = map_frame(h, gfn, &rc);
     return rc;
 }
@@ -107,6 +108,10 @@ uint8_t *dm_hv_guest_page(struct dm_hv *h, uint64_t gfn)
 
     if (h->guest && h->guest_gfn == gfn)
         return h->guest;
+    /* Not RAM, though mappable: the guest's string I/O or DMA aimed at it
+     * would rewrite the request being served. */
+    if (gfn == h->ioreq_gfn)
+        return NULL;
     if (h->guest)
         munmap(h->guest, DM_PAGE_BYTES);
     h->guest = map_frame(h, gfn, &rc);

@@ -2,13 +2,14 @@
  * What heron-dm asks of hv, through dom0's /dev/xen/privcmd and
  * /dev/xen/evtchn (Linux's ioctl ABI): dm_op for the ioreq server and the
  * ISA IRQ line, foreign mappings of the ioreq page and of the guest
- * pages string port I/O moves data in, the ioreq event channel, and
- * getdomaininfo to notice the domain's end.
+ * pages string port I/O and bus-master DMA move data in, the ioreq
+ * event channel, and getdomaininfo to notice the domain's end.
  */
 #ifndef TOOLSTACK_DM_HV_H
 #define TOOLSTACK_DM_HV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <public/xen.h>
@@ -24,6 +25,7 @@ struct dm_hv {
     uint16_t server;            /* ioservid_t */
     bool have_server;
     shared_iopage_t *page;      /* the ioreq page, mapped */
+    uint64_t ioreq_gfn;         /* its frame number */
     uint8_t *guest;             /* the guest page last mapped, or NULL */
     uint64_t guest_gfn;         /* its frame number */
     uint32_t port;              /* our end of the ioreq event channel */

@@ -5,9 +5,10 @@
  * 0x3f8-0x3ff): a 16550 (hv's model, com1.c) whose output goes to
  * heron-consoled as the domain's console source and whose input comes
  * back from `heron console`; and, given images, the primary IDE channel
- * (ata.c) with one disk per image (master, then slave); given nic:MAC,
- * an NE2000 on xenbr0 (nic.c).  Disks or a NIC bring PCI bus 0 (bus.c),
- * where the channel is the PIIX3's IDE function and the NIC sits at 00.3.
+ * (ata.c) with one disk per image (master, then slave) and its bus master
+ * (bmdma.c), the PIIX3's IDE function (ide.c); given nic:MAC, an NE2000
+ * on xenbr0 (nic.c).  Disks or a NIC bring PCI bus 0 (bus.c), where the
+ * IDE function is 00:01.1 and the NIC sits at 00.3.
  * IRQs 4, 14 and 11 follow the devices through dm_op.  "ready PID" on
  * READY_FD (-1: none) says it serves them (the domain may be unpaused).
  * It exits on SIGTERM or when the domain is gone, destroying its server.
@@ -27,6 +28,7 @@
 #include "com1.h"
 #include "console_proto.h"
 #include "dm_hv.h"
+#include "ide.h"
 #include "nic.h"
 
 #define OUT_MAX 4096
@@ -151,7 +153,8 @@ static bool in_range(uint64_t port, uint16_t first, unsigned int n)
     return port >= first && port < (uint64_t)first + n;
 }
 
-/* One port access, its value in r->data: COM1, IDE, PCI or the NIC. */
+/* One port access, its value in r->data: COM1, IDE (its channel and bus
+ * master), PCI or the NIC. */
 static void serve_port(ioreq_t *r)
 {
     if (in_range(r->addr, COM1_PORT, COM1_PORTS)) {
@@ -161,13 +164,11 @@ static void serve_port(ioreq_t *r)
             r->data = com1_read(off);
         else
             com1_write(off, (uint8_t)r->data);
-    } else if (have_disks && (in_range(r->addr, ATA_CMD_PORT, ATA_CMD_PORTS) ||
-                              r->addr == ATA_CTL_PORT)) {
-        if (r->dir == IOREQ_READ)
-            r->data = ata_read((uint16_t)r->addr, r->size);
-        else
-            ata_write((uint16_t)r->addr, r->size, (uint32_t)r->data);
+    } else if (have_disks && ide_io(r)) {
+        ;                               /* the IDE controller took it */
     } else if ((have_disks || have_nic) && bus_io(r)) {
+        if (have_disks && r->dir == IOREQ_WRITE)
+            ide_follow_bar(&hv);
         if (have_nic && r->dir == IOREQ_WRITE)
             nic_follow_bar(&hv);
     } else if (have_nic && nic_io(r)) {
@@ -181,30 +182,34 @@ static void serve_port(ioreq_t *r)
  * String port I/O (data_is_ptr): count elements between the port and
  * guest memory from the guest-physical address in data, up or (df) down,
  * all in one page of guest RAM, as hv sends them.  A request that breaks
- * this moves nothing.
+ * this moves nothing.  An element may start a DMA transfer that maps
+ * other pages, so each one asks for its page again (the last one stays
+ * mapped: no cost while it is the same).
  */
 static void serve_string(const ioreq_t *r)
 {
     uint64_t off = r->data & (DM_PAGE_BYTES - 1), span = (uint64_t)r->count * r->size;
-    uint8_t *page;
+    uint64_t gfn = r->data / DM_PAGE_BYTES;
+    uint32_t count = r->count;
+    uint8_t size = (uint8_t)r->size, dir = r->dir, df = r->df;
+    uint16_t port = (uint16_t)r->addr;
 
-    if (!r->count || (r->df ? off + r->size > DM_PAGE_BYTES || off + r->size < span
-                            : off + span > DM_PAGE_BYTES))
+    if (!count || (df ? off + size > DM_PAGE_BYTES || off + size < span
+                      : off + span > DM_PAGE_BYTES))
         return;
-    page = dm_hv_guest_page(&hv, r->data / DM_PAGE_BYTES);
-    if (!page)
-        return;
-    for (uint32_t i = 0; i < r->count; i++) {
-        ioreq_t e = { .addr = r->addr, .count = 1, .size = r->size, .dir = r->dir,
+    for (uint32_t i = 0; i < count; i++) {
+        ioreq_t e = { .addr = port, .count = 1, .size = size, .dir = dir,
                       .type = IOREQ_TYPE_PIO };
-        uint8_t *p = page + (r->df ? off - (uint64_t)i * r->size
-                                   : off + (uint64_t)i * r->size);
+        uint8_t *page = dm_hv_guest_page(&hv, gfn), *p;
 
-        if (r->dir == IOREQ_WRITE)
-            memcpy(&e.data, p, r->size);
+        if (!page)
+            return;
+        p = page + (df ? off - (uint64_t)i * size : off + (uint64_t)i * size);
+        if (dir == IOREQ_WRITE)
+            memcpy(&e.data, p, size);
         serve_port(&e);
-        if (r->dir == IOREQ_READ)
-            memcpy(p, &e.data, r->size);
+        if (dir == IOREQ_READ)
+            memcpy(p, &e.data, size);
     }
 }
 
@@ -265,12 +270,10 @@ static int setup(domid_t domid, char *err, size_t errlen)
     if (rc)
         return rc;
     rc = dm_hv_claim_ports(&hv, COM1_PORT, COM1_PORTS);
-    if (!rc && have_disks)
-        rc = dm_hv_claim_ports(&hv, ATA_CMD_PORT, ATA_CMD_PORTS);
-    if (!rc && have_disks)
-        rc = dm_hv_claim_ports(&hv, ATA_CTL_PORT, 1);
     if (!rc && (have_disks || have_nic))
-        rc = bus_setup(&hv, have_disks);
+        rc = bus_setup(&hv);
+    if (!rc && have_disks)
+        rc = ide_setup(&hv);
     if (!rc && have_nic)
         nic_setup(nic_mac);
     if (!rc)
@@ -313,7 +316,8 @@ int main(int argc, char *argv[])
     cons_fd = connect_console((domid_t)id);
     fprintf(stderr, "heron-dm: domain %lu: serving COM1 (ports %#x-%#x, IRQ %u)%s\n", id,
             COM1_PORT, COM1_PORT + COM1_PORTS - 1, COM1_IRQ,
-            have_disks ? " and the primary IDE channel (PIIX3 IDE at PCI 00:01.1, IRQ 14)" : "");
+            have_disks ? " and the primary IDE channel (PIIX3 IDE at PCI 00:01.1, IRQ 14, "
+                         "bus master at BAR 4)" : "");
     if (have_nic)
         fprintf(stderr, "heron-dm: domain %lu: NE2000 (RTL8029) at PCI 00:%02x.0, IRQ %u, "
                 "mac %02x:%02x:%02x:%02x:%02x:%02x\n", id, NIC_SLOT, NIC_IRQ,
