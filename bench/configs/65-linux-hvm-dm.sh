@@ -5,10 +5,11 @@
 # devices, through the emulated hardware a stock kernel drives:
 # - the disk figures: heron-dm's PIIX3 IDE disk (Linux's ata_piix and
 #   sd_mod, loaded by /init from Linux's emulated-device initrd), a 32 MiB
-#   image file in dom0's memory.  heron-dm has no bus-master DMA, so
-#   ata_piix moves the data by PIO: each sector's rep insw/outsw one
-#   ioreq to dom0 (hv sends a REP a page at a time); the PV rows' blkfront
-#   moves it by grants;
+#   image file in dom0's memory.  ata_piix runs it in MWDMA2 through
+#   heron-dm's PIIX3 bus master: a request is a few register ioreqs, then
+#   heron-dm moves the data between the image and the guest's pages by
+#   foreign mappings and raises IRQ 14; the PV rows' blkfront moves it by
+#   grants;
 # - the network figures: its NE2000 (RTL8029 on PCI, Linux's ne2k-pci
 #   and 8390) a local port of heron-netback's xenbr0, Linux the client of
 #   a pvops-guest PV domU running net_serve (lib.sh's net_run_script), as
@@ -63,11 +64,7 @@ boot() {
 	return $status
 }
 
-# Exchanges over the NE2000 used to wait for net.c's 200 ms repeat
-# (none did once string I/O went a page at a time; docs/benchmarks.md), so
-# a batch sized to the target time could be one operation: 8 operations.
 net_boot() {
-	net_jobs=$(printf '%s\n' "$net_jobs" | sed 's/-t [0-9]*/-n 8/')
 	hvm_stage
 	net_peer_cfg >"$stage/etc/heron/peer.cfg"
 	{

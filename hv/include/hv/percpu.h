@@ -41,7 +41,9 @@ static inline struct cpu_info *get_cpu_info(void)
 {
     unsigned long sp;
 
-    asm volatile("mov %%rsp, %0" : "=r"(sp));
+    /* Not volatile: every stack a function runs on has the same top, so
+     * the compiler may keep the result (as Xen's get_cpu_info). */
+    asm("mov %%rsp, %0" : "=r"(sp));
     return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1) - 1;
 }
 
