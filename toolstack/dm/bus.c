@@ -2,6 +2,9 @@
  * heron-dm's PCI bus 0 (bus.h): the 440FX and the PIIX3's ISA bridge;
  * the devices add their own functions (ide.c, nic.c).
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "bus.h"
 
 #define I440FX_DEVICE       0x1237
@@ -34,4 +37,31 @@ bool bus_io(ioreq_t *r)
     else
         pci_conf_write(&bus, (uint16_t)r->addr, r->size, (uint32_t)r->data);
     return true;
+}
+
+void bar_claim_follow(struct dm_hv *hv, struct bar_claim *c)
+{
+    uint16_t base = pci_bar_io(c->fn, c->bar);
+    int rc;
+
+    if (base == c->base)
+        return;
+    if (c->base)
+        dm_hv_release_ports(hv, c->base, c->ports);
+    c->base = 0;
+    if (!base)
+        return;
+    rc = dm_hv_claim_ports(hv, base, c->ports);
+    if (rc)
+        fprintf(stderr, "heron-dm: %s ports %#x-%#x: %s\n", c->what, base,
+                base + c->ports - 1, strerror(-rc));
+    else
+        c->base = base;
+}
+
+int bar_claim_offset(const struct bar_claim *c, uint64_t port)
+{
+    if (!c->base || port < c->base || port >= (uint64_t)c->base + c->ports)
+        return -1;
+    return (int)(port - c->base);
 }

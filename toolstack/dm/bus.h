@@ -25,4 +25,19 @@ struct pci_bus *bus_get(void);
 /* Serves r if it is a configuration-port access; false if not. */
 bool bus_io(ioreq_t *r);
 
+/* An I/O BAR's ports, held from hv while the guest has I/O decode on, at
+ * the address it programmed. */
+struct bar_claim {
+    const struct pci_function *fn;
+    unsigned int bar, ports;
+    const char *what;           /* for the log */
+    uint16_t base;              /* the ports held now; 0: none */
+};
+
+/* After a configuration write: the claim follows the BAR and I/O decode
+ * (a failed claim is logged and leaves none). */
+void bar_claim_follow(struct dm_hv *hv, struct bar_claim *c);
+/* Port's offset in the claimed ports, or -1 if it is not one of them. */
+int bar_claim_offset(const struct bar_claim *c, uint64_t port);
+
 #endif

@@ -5,9 +5,6 @@
  * guest's timing writes to them are ignored, as PIO and DMA timings mean
  * nothing here.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "ata.h"
 #include "bmdma.h"
 #include "bus.h"
@@ -19,8 +16,9 @@
 #define PIIX_IDETIM_PRI     0x40            /* primary channel timing, bit 15: decode */
 #define PIIX_IDETIM_DECODE  0x80            /* ... as its upper byte */
 
-static struct pci_function *ide_fn;
-static uint16_t claimed;                /* BAR 4's ports we hold, 0: none */
+static struct bar_claim bm_ports = {
+    .bar = IDE_BMDMA_BAR, .ports = BMDMA_PORTS, .what = "bus-master IDE",
+};
 
 static uint8_t *guest_page(void *hv, uint64_t gfn)
 {
@@ -29,12 +27,13 @@ static uint8_t *guest_page(void *hv, uint64_t gfn)
 
 int ide_setup(struct dm_hv *hv)
 {
+    struct pci_function *fn = pci_add(bus_get(), BUS_PIIX3_SLOT, BUS_IDE_FN, INTEL_VENDOR,
+                                      PIIX3_IDE_DEVICE, IDE_BUS_MASTER_CLASS, 0);
     int rc;
 
-    ide_fn = pci_add(bus_get(), BUS_PIIX3_SLOT, BUS_IDE_FN, INTEL_VENDOR, PIIX3_IDE_DEVICE,
-                     IDE_BUS_MASTER_CLASS, 0);
-    ide_fn->cfg[PIIX_IDETIM_PRI + 1] = PIIX_IDETIM_DECODE;
-    pci_add_io_bar(ide_fn, IDE_BMDMA_BAR, BMDMA_PORTS, IDE_BMDMA_BASE);
+    fn->cfg[PIIX_IDETIM_PRI + 1] = PIIX_IDETIM_DECODE;
+    pci_add_io_bar(fn, IDE_BMDMA_BAR, BMDMA_PORTS, IDE_BMDMA_BASE);
+    bm_ports.fn = fn;
     bmdma_init(guest_page, hv);
     rc = dm_hv_claim_ports(hv, ATA_CMD_PORT, ATA_CMD_PORTS);
     return rc ? rc : dm_hv_claim_ports(hv, ATA_CTL_PORT, 1);
@@ -42,27 +41,13 @@ int ide_setup(struct dm_hv *hv)
 
 void ide_follow_bar(struct dm_hv *hv)
 {
-    uint16_t base = pci_bar_io(ide_fn, IDE_BMDMA_BAR);
-    int rc;
-
-    if (base == claimed)
-        return;
-    if (claimed)
-        dm_hv_release_ports(hv, claimed, BMDMA_PORTS);
-    claimed = 0;
-    if (!base)
-        return;
-    rc = dm_hv_claim_ports(hv, base, BMDMA_PORTS);
-    if (rc)
-        fprintf(stderr, "heron-dm: bus-master IDE ports %#x-%#x: %s\n", base,
-                base + BMDMA_PORTS - 1, strerror(-rc));
-    else
-        claimed = base;
+    bar_claim_follow(hv, &bm_ports);
 }
 
 bool ide_io(ioreq_t *r)
 {
     uint64_t port = r->addr;
+    int off;
 
     if ((port >= ATA_CMD_PORT && port < ATA_CMD_PORT + ATA_CMD_PORTS) ||
         port == ATA_CTL_PORT) {
@@ -72,11 +57,12 @@ bool ide_io(ioreq_t *r)
             ata_write((uint16_t)port, r->size, (uint32_t)r->data);
         return true;
     }
-    if (!claimed || port < claimed || port >= (uint64_t)claimed + BMDMA_PORTS)
+    off = bar_claim_offset(&bm_ports, port);
+    if (off < 0)
         return false;
     if (r->dir == IOREQ_READ)
-        r->data = bmdma_read((unsigned int)(port - claimed), r->size);
+        r->data = bmdma_read((unsigned int)off, r->size);
     else
-        bmdma_write((unsigned int)(port - claimed), r->size, (uint32_t)r->data);
+        bmdma_write((unsigned int)off, r->size, (uint32_t)r->data);
     return true;
 }

@@ -18,9 +18,8 @@
 #include "ne2k.h"
 #include "nic.h"
 
-static struct pci_function *nic_fn;
 static struct ne2k nic;
-static uint16_t claimed;                /* the BAR's ports we hold, 0: none */
+static struct bar_claim nic_ports = { .bar = 0, .ports = NE2K_IO_SIZE, .what = "NIC" };
 static int wire = -1;
 static uint8_t wire_in[LOCAL_PORT_HDR + LOCAL_PORT_FRAME_MAX];
 static size_t wire_in_len;
@@ -93,44 +92,30 @@ static int connect_wire(void)
 
 void nic_setup(const uint8_t mac[6])
 {
-    nic_fn = pci_add(bus_get(), NIC_SLOT, 0, NE2K_PCI_VENDOR, NE2K_PCI_DEVICE,
-                     (uint32_t)NE2K_PCI_CLASS << 8, NIC_IRQ);
-    pci_add_io_bar(nic_fn, 0, NE2K_IO_SIZE, NIC_IO_BASE);
+    struct pci_function *fn = pci_add(bus_get(), NIC_SLOT, 0, NE2K_PCI_VENDOR,
+                                      NE2K_PCI_DEVICE, (uint32_t)NE2K_PCI_CLASS << 8, NIC_IRQ);
+
+    pci_add_io_bar(fn, 0, NE2K_IO_SIZE, NIC_IO_BASE);
+    nic_ports.fn = fn;
     ne2k_init(&nic, mac, wire_send, NULL);
     wire = connect_wire();
 }
 
 void nic_follow_bar(struct dm_hv *hv)
 {
-    uint16_t base = pci_bar_io(nic_fn, 0);
-    int rc;
-
-    if (base == claimed)
-        return;
-    if (claimed)
-        dm_hv_release_ports(hv, claimed, NE2K_IO_SIZE);
-    claimed = 0;
-    if (!base)
-        return;
-    rc = dm_hv_claim_ports(hv, base, NE2K_IO_SIZE);
-    if (rc)
-        fprintf(stderr, "heron-dm: NIC ports %#x-%#x: %s\n", base, base + NE2K_IO_SIZE - 1,
-                strerror(-rc));
-    else
-        claimed = base;
+    bar_claim_follow(hv, &nic_ports);
 }
 
 bool nic_io(ioreq_t *r)
 {
-    uint64_t port = r->addr;
-    unsigned int size = r->size;
+    int off = bar_claim_offset(&nic_ports, r->addr);
 
-    if (!claimed || port < claimed || port >= (uint64_t)claimed + NE2K_IO_SIZE)
+    if (off < 0)
         return false;
     if (r->dir == IOREQ_READ)
-        r->data = ne2k_read(&nic, (unsigned int)(port - claimed), size);
+        r->data = ne2k_read(&nic, (unsigned int)off, r->size);
     else
-        ne2k_write(&nic, (unsigned int)(port - claimed), size, (uint32_t)r->data);
+        ne2k_write(&nic, (unsigned int)off, r->size, (uint32_t)r->data);
     return true;
 }
 
@@ -170,5 +155,6 @@ void nic_wire_read(void)
 
 bool nic_irq_level(void)
 {
-    return ne2k_irq_level(&nic) && !(nic_fn->cfg[PCI_COMMAND + 1] & (PCI_CMD_INTX_OFF >> 8));
+    return ne2k_irq_level(&nic) &&
+           !(nic_ports.fn->cfg[PCI_COMMAND + 1] & (PCI_CMD_INTX_OFF >> 8));
 }
