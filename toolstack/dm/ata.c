@@ -160,9 +160,27 @@ static void identify(const struct disk *d)
     raise_irq();
 }
 
+/* count sectors between p and the image at next_lba, all of them or false. */
+static bool sectors_io(const struct disk *d, bool write, uint8_t *p, uint32_t count)
+{
+    size_t n = (size_t)count * SECTOR;
+    off_t off = (off_t)(ch.next_lba * SECTOR);
+
+    while (n) {
+        ssize_t done = write ? pwrite(d->fd, p, n, off) : pread(d->fd, p, n, off);
+
+        if (done <= 0)
+            return false;
+        p += done;
+        n -= (size_t)done;
+        off += done;
+    }
+    return true;
+}
+
 static bool load_sector(const struct disk *d)
 {
-    if (pread(d->fd, ch.buf, SECTOR, (off_t)(ch.next_lba * SECTOR)) != SECTOR)
+    if (!sectors_io(d, false, ch.buf, 1))
         return false;
     ch.next_lba++;
     ch.pos = 0;
@@ -282,7 +300,7 @@ static void data_done(void)
     if (ch.pos < ch.len || !d)
         return;
     if (ch.writing) {
-        if (pwrite(d->fd, ch.buf, SECTOR, (off_t)(ch.next_lba * SECTOR)) != SECTOR) {
+        if (!sectors_io(d, true, ch.buf, 1)) {
             abort_cmd();
             return;
         }
@@ -418,21 +436,6 @@ uint32_t ata_dma_pending(bool *to_disk)
     return ch.dma ? ch.dma_left : 0;
 }
 
-/* All n bytes between p and the image at off, or false. */
-static bool file_io(int fd, bool write, uint8_t *p, size_t n, off_t off)
-{
-    while (n) {
-        ssize_t done = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
-
-        if (done <= 0)
-            return false;
-        p += done;
-        n -= (size_t)done;
-        off += done;
-    }
-    return true;
-}
-
 /*
  * Whole sectors go straight between the guest's page and the image; a
  * chunk that splits a sector goes through buf, read before its first
@@ -449,13 +452,12 @@ bool ata_dma_move(uint8_t *mem, uint32_t len)
 
         if (!ch.dma_part && len >= SECTOR) {
             n = len & ~(uint32_t)(SECTOR - 1);
-            if (!file_io(d->fd, ch.writing, mem, n, (off_t)(ch.next_lba * SECTOR)))
+            if (!sectors_io(d, ch.writing, mem, n / SECTOR))
                 return false;
             ch.next_lba += n / SECTOR;
         } else {
             n = SECTOR - ch.dma_part < len ? SECTOR - ch.dma_part : len;
-            if (!ch.dma_part && !ch.writing &&
-                !file_io(d->fd, false, ch.buf, SECTOR, (off_t)(ch.next_lba * SECTOR)))
+            if (!ch.dma_part && !ch.writing && !sectors_io(d, false, ch.buf, 1))
                 return false;
             if (ch.writing)
                 memcpy(ch.buf + ch.dma_part, mem, n);
@@ -463,8 +465,7 @@ bool ata_dma_move(uint8_t *mem, uint32_t len)
                 memcpy(mem, ch.buf + ch.dma_part, n);
             ch.dma_part += n;
             if (ch.dma_part == SECTOR) {
-                if (ch.writing &&
-                    !file_io(d->fd, true, ch.buf, SECTOR, (off_t)(ch.next_lba * SECTOR)))
+                if (ch.writing && !sectors_io(d, true, ch.buf, 1))
                     return false;
                 ch.dma_part = 0;
                 ch.next_lba++;

@@ -12,10 +12,14 @@ static inline u64 pt_group_bit(unsigned int slot)
     return 1ULL << (slot / PT_GROUP_ENTRIES);
 }
 
-/* Entry slot of the validated table pg may now be present. */
+/* Entry slot of the validated table pg may now be present.  Most writes
+ * land in a group already marked: no locked operation then. */
 static inline void pt_mark_present(struct page_info *pg, unsigned int slot)
 {
-    __atomic_fetch_or(&pg->pt_present_groups, pt_group_bit(slot), __ATOMIC_RELAXED);
+    u64 bit = pt_group_bit(slot);
+
+    if (!(__atomic_load_n(&pg->pt_present_groups, __ATOMIC_RELAXED) & bit))
+        __atomic_fetch_or(&pg->pt_present_groups, bit, __ATOMIC_RELAXED);
 }
 
 bool pte_flags_ok(pte_t e, unsigned int level);
