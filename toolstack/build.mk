@@ -79,9 +79,9 @@ $(TS_TEST_BIN)/test_bridge: $(TS_TEST_OBJ)/test_bridge.o $(call TS_OBJS,$(TS)/ne
 # heron-dm's IDE disks and their bus master on temporary image files.
 $(TS_TEST_BIN)/test_dm_ata: $(TS_TEST_OBJ)/test_dm_ata.o \
 		$(call TS_OBJS,$(TS)/dm/ata.c $(TS)/dm/bmdma.c)
-# heron-dm's PCI configuration space and NE2000 on canned frames; netback's
+# heron-dm's PCI configuration space and BAR claims, NE2000 on canned frames; netback's
 # local ports over a temporary socket.
-$(TS_TEST_BIN)/test_dm_pci: $(TS_TEST_OBJ)/test_dm_pci.o $(call TS_OBJS,$(TS)/dm/pci.c)
+$(TS_TEST_BIN)/test_dm_pci: $(TS_TEST_OBJ)/test_dm_pci.o $(call TS_OBJS,$(TS)/dm/pci.c $(TS)/dm/bus.c)
 $(TS_TEST_BIN)/test_dm_ne2k: $(TS_TEST_OBJ)/test_dm_ne2k.o $(call TS_OBJS,$(TS)/dm/ne2k.c)
 $(TS_TEST_BIN)/test_local_port: $(TS_TEST_OBJ)/test_local_port.o \
 		$(call TS_OBJS,$(TS)/netback/local_port.c $(TS)/netback/bridge.c)

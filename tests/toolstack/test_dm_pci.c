@@ -2,10 +2,15 @@
  * heron-dm's PCI configuration space (toolstack/dm/pci.c): mechanism #1
  * addressing, ids, BAR sizing (the NIC's BAR 0, the IDE function's
  * bus-master BAR 4), the command register's I/O decode, the read-only
- * fields, and absent functions reading all ones.
+ * fields, and absent functions reading all ones; bus.c's BAR claims
+ * against a hv that refuses every port range.
  */
 #include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 
+#include "bus.h"
 #include "pci.h"
 
 static struct pci_bus bus;
@@ -153,6 +158,55 @@ START_TEST(multi_function_devices)
 END_TEST
 
 /* The PIIX3 IDE function as ide.c builds it: legacy channels, BAR 4 only. */
+static unsigned int claims;
+
+int dm_hv_claim_ports(struct dm_hv *h, uint16_t first, unsigned int n)
+{
+    (void)h;
+    (void)first;
+    (void)n;
+    claims++;
+    return -EBUSY;
+}
+
+int dm_hv_release_ports(struct dm_hv *h, uint16_t first, unsigned int n)
+{
+    (void)h;
+    (void)first;
+    (void)n;
+    return 0;
+}
+
+/* A guest moving its BAR onto refused ports in a loop: every claim is
+ * tried and fails, the log says the first few and then that it stops. */
+START_TEST(refused_bar_claims_are_logged_a_bounded_number_of_times)
+{
+    struct bar_claim c = { .fn = nic, .bar = 0, .ports = 0x20, .what = "NIC" };
+    FILE *log = tmpfile();
+    int saved = dup(STDERR_FILENO);
+    unsigned int lines = 0;
+    int ch;
+
+    ck_assert_ptr_nonnull(log);
+    ck_assert_int_eq(dup2(fileno(log), STDERR_FILENO), STDERR_FILENO);
+    wr(3, PCI_COMMAND, 2, PCI_CMD_IO);
+    for (unsigned int i = 0; i < 100; i++) {
+        wr(3, PCI_BAR0, 4, (0xc200 + i * 0x20) | 1);
+        bar_claim_follow(NULL, &c);
+        ck_assert_uint_eq(c.base, 0);
+    }
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(log);
+    while ((ch = fgetc(log)) != EOF)
+        lines += ch == '\n';
+    ck_assert_uint_eq(claims, 100);
+    ck_assert_uint_eq(lines, BAR_REFUSALS_LOGGED + 1);
+    fclose(log);
+}
+END_TEST
+
 START_TEST(ide_bus_master_bar4)
 {
     struct pci_function *ide = pci_add(&bus, 1, 1, 0x8086, 0x7010, 0x01018000, 0);
@@ -194,6 +248,7 @@ int main(void)
     tcase_add_test(tc, read_only_fields_and_interrupt_line);
     tcase_add_test(tc, multi_function_devices);
     tcase_add_test(tc, ide_bus_master_bar4);
+    tcase_add_test(tc, refused_bar_claims_are_logged_a_bounded_number_of_times);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

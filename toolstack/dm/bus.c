@@ -52,11 +52,19 @@ void bar_claim_follow(struct dm_hv *hv, struct bar_claim *c)
     if (!base)
         return;
     rc = dm_hv_claim_ports(hv, base, c->ports);
-    if (rc)
+    if (!rc) {
+        c->base = base;
+        return;
+    }
+    /* The guest chooses the base: a loop of refused ones must not grow the log. */
+    if (c->refusals < BAR_REFUSALS_LOGGED)
         fprintf(stderr, "heron-dm: %s ports %#x-%#x: %s\n", c->what, base,
                 base + c->ports - 1, strerror(-rc));
-    else
-        c->base = base;
+    else if (c->refusals == BAR_REFUSALS_LOGGED)
+        fprintf(stderr, "heron-dm: %s: further refused BAR addresses are not logged\n",
+                c->what);
+    if (c->refusals <= BAR_REFUSALS_LOGGED)
+        c->refusals++;
 }
 
 int bar_claim_offset(const struct bar_claim *c, uint64_t port)

@@ -32,10 +32,12 @@ struct bar_claim {
     unsigned int bar, ports;
     const char *what;           /* for the log */
     uint16_t base;              /* the ports held now; 0: none */
+    unsigned int refusals;      /* failed claims logged so far */
 };
 
 /* After a configuration write: the claim follows the BAR and I/O decode
- * (a failed claim is logged and leaves none). */
+ * (a failed claim leaves none; the first BAR_REFUSALS_LOGGED are logged). */
+#define BAR_REFUSALS_LOGGED 8
 void bar_claim_follow(struct dm_hv *hv, struct bar_claim *c);
 /* Port's offset in the claimed ports, or -1 if it is not one of them. */
 int bar_claim_offset(const struct bar_claim *c, uint64_t port);
