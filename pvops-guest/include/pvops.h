@@ -67,11 +67,15 @@ struct pv_console_ops {
 };
 
 struct pv_io_ops {
-	/* Legacy I/O ports (IN/OUT, REP INS/OUTS of 16-bit words).  NULL when
+	/* I/O ports (IN/OUT, REP INS/OUTS of 16-bit words).  NULL when
 	 * the kernel has none: a PV domain that is not the hardware domain.
 	 * Under PV the hypervisor emulates them after PHYSDEVOP_set_iopl. */
 	uint8_t (*inb)(uint16_t port);
 	void (*outb)(uint16_t port, uint8_t v);
+	uint16_t (*inw)(uint16_t port);
+	void (*outw)(uint16_t port, uint16_t v);
+	uint32_t (*inl)(uint16_t port);
+	void (*outl)(uint16_t port, uint32_t v);
 	void (*insw)(uint16_t port, void *buf, size_t words);
 	void (*outsw)(uint16_t port, const void *buf, size_t words);
 };

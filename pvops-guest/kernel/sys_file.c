@@ -8,6 +8,28 @@
 #include "uaccess.h"
 
 #define IO_CHUNK 4096
+#define BLK_IO_CHUNK (64 * 1024)
+
+/*
+ * The bounce buffer of one read or write and its size (*chunk).  A block
+ * device gets up to BLK_IO_CHUNK at once, so that its driver sees requests
+ * as large as the caller's (one DMA transfer each), or IO_CHUNK when that
+ * many contiguous frames are not to be had.
+ */
+static char *io_buffer(struct file *f, size_t n, size_t *chunk)
+{
+	if (S_ISBLK(f->inode->mode) && n > IO_CHUNK) {
+		size_t want = MIN(PAGE_UP(n), (size_t)BLK_IO_CHUNK);
+		char *k = kmalloc(want);
+
+		if (k) {
+			*chunk = want;
+			return k;
+		}
+	}
+	*chunk = IO_CHUNK;
+	return kmalloc(IO_CHUNK);
+}
 
 static bool can_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
@@ -23,17 +45,18 @@ static bool whole_transfers(struct file *f) { return seekable(f) || f->ops->comp
 static long do_read(struct file *f, uintptr_t buf, size_t n)
 {
 	char *k;
+	size_t chunk;
 	long total = 0;
 
 	if (!f)
 		return -EBADF;
 	if (!can_read(f) || !f->ops->read)
 		return -EBADF;
-	k = kmalloc(IO_CHUNK);
+	k = io_buffer(f, n, &chunk);
 	if (!k)
 		return -ENOMEM;
 	while ((size_t)total < n) {
-		ssize_t r = f->ops->read(f, k, MIN(n - total, (size_t)IO_CHUNK));
+		ssize_t r = f->ops->read(f, k, MIN(n - total, chunk));
 
 		if (r < 0) {
 			if (!total)
@@ -55,17 +78,18 @@ static long do_read(struct file *f, uintptr_t buf, size_t n)
 static long do_write(struct file *f, uintptr_t buf, size_t n)
 {
 	char *k;
+	size_t chunk;
 	long total = 0;
 
 	if (!f)
 		return -EBADF;
 	if (!can_write(f) || !f->ops->write)
 		return -EBADF;
-	k = kmalloc(IO_CHUNK);
+	k = io_buffer(f, n, &chunk);
 	if (!k)
 		return -ENOMEM;
 	while ((size_t)total < n) {
-		size_t len = MIN(n - total, (size_t)IO_CHUNK);
+		size_t len = MIN(n - total, chunk);
 
 		if (copy_from_user(k, buf + total, len)) {
 			total = total ? total : -EFAULT;

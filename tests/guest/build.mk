@@ -50,7 +50,7 @@ GUEST_UNIT_CFLAGS := -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86/pv
 $(BUILD)/host/$(GUEST_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 $(BUILD)/host/$(GT_DIR)/%.o: EXTRA_CFLAGS = $(GUEST_UNIT_CFLAGS)
 
-GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu blk inet
+GUEST_UNIT := cpio inflate elf path ldisc vma pv_batch pv_boot pv_frame pv_mmu blk inet ata
 UNIT_TESTS += $(addprefix $(GT_BIN)/test_,$(GUEST_UNIT))
 
 GUEST_HOST_OBJ = $(patsubst %,$(BUILD)/host/$(GUEST_DIR)/%.o,$(1)) $(BUILD)/host/$(GT_DIR)/unit/support.o
@@ -67,6 +67,9 @@ $(GT_BIN)/test_pv_boot: $(BUILD)/host/$(GT_DIR)/unit/test_pv_boot.o $(call GUEST
 $(GT_BIN)/test_pv_frame: $(BUILD)/host/$(GT_DIR)/unit/test_pv_frame.o $(call GUEST_HOST_OBJ,$(PV)/frame)
 $(GT_BIN)/test_blk: $(BUILD)/host/$(GT_DIR)/unit/test_blk.o \
 		$(call GUEST_HOST_OBJ,drivers/block/blk_core drivers/block/mbr)
+# The IDE driver against a simulated PIIX3 IDE function (tests/guest/unit/test_ata.c).
+$(GT_BIN)/test_ata: $(BUILD)/host/$(GT_DIR)/unit/test_ata.o \
+		$(call GUEST_HOST_OBJ,drivers/block/ata drivers/block/ata_bmdma drivers/pci)
 # The IPv4 stack's pure parts and its receive path, with a capturing device.
 GUEST_INET_OBJS := $(addprefix net/,pkt netdev eth arp arp_cache route ipv4 ipv4_hdr inet_csum \
 		icmp udp raw inet_io)

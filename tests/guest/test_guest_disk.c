@@ -14,6 +14,11 @@
  *     start of 1 and 3, behind QEMU's blkdebug failing every read and write
  *     of sector BAD_SECTOR.  The "disk2" script lists the partitions and
  *     gets EIO for the bad sector only; the image must be unchanged.
+ * Both boots drive the disks by bus-master DMA (QEMU's PIIX3 IDE at
+ * 00:01.1), which the driver's lines must say: 1 MiB reads and writes of
+ * up to 64 KiB are requests of up to 64 KiB (multi-page buffers), the
+ * unaligned ends go through one-sector bounce buffers (sub-page), and the
+ * blkdebug failures are DMA transfers that must end in EIO.
  * A third boot, dom0 of hv with no disk at all, must say so and have no
  * /dev/sda.
  *
@@ -148,6 +153,18 @@ static char *section(const char *name)
 	return s;
 }
 
+/* Both disks go by the PIIX bus master, so every request above is DMA. */
+static void check_dma_disks(void)
+{
+	ck_assert_msg(strstr(scenario_output, "ata: bus master at 00:01.1"),
+		      "no bus master found; see %s", scenario_log);
+	ck_assert_msg(strstr(scenario_output, "ata: sda: QEMU HARDDISK, 16384 sectors (8 MiB), "
+				"DMA, polled\n") &&
+		      strstr(scenario_output, "ata: sdb: QEMU HARDDISK, 2048 sectors (1 MiB), "
+				"DMA, polled\n"),
+		      "sda and sdb not driven by DMA; see %s", scenario_log);
+}
+
 static void check_disk_section(void)
 {
 	char *middle = scenario_slurp(EXPECTED_DIR "disk.out"), *got = section("disk");
@@ -219,8 +236,7 @@ START_TEST(test_native_disk)
 	run(argv, OUT_DIR "disk-native.log", &status);
 	scenario_check_boot("pvops-guest: booting in native mode");
 	ck_assert_int_eq(status, 1);            /* isa-debug-exit, code 0 */
-	ck_assert_msg(strstr(scenario_output, "ata: sda: QEMU HARDDISK, 16384 sectors (8 MiB)"),
-		      "no sda; see %s", scenario_log);
+	check_dma_disks();
 	check_disk_section();
 	check_disk2_section();
 	check_images(N_HDA, N_HDB);
@@ -248,6 +264,7 @@ START_TEST(test_hv_dom0_disk)
 	ck_assert_msg(strstr(scenario_output, "free now: balanced"), "frame accounting; see %s",
 		      scenario_log);
 	ck_assert_int_eq(status, 0);            /* ACPI power-off */
+	check_dma_disks();
 	check_disk_section();
 	check_disk2_section();
 	check_images(H_HDA, H_HDB);

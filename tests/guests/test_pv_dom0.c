@@ -4,7 +4,8 @@
  * so QEMU ends when the test is over.  It learns of each death from
  * VIRQ_DOM_EXC (raised at each shutdown and each release) and checks who
  * is left with XENMEM_current_reservation (-ESRCH once a domain is gone),
- * as a toolstack would.  Short domUs may all be gone before dom0 first
+ * as a toolstack would.  First it checks the PCI configuration space hv
+ * gives the hardware domain (ports 0xcf8/0xcfc).  Short domUs may all be gone before dom0 first
  * runs; VIRQ_DOM_EXC is only required when some domU was still alive once
  * it was bound.
  *     domus=<n> [timeout=<seconds, default 120>] [then=reboot]
@@ -16,6 +17,7 @@
 #include "lib/evtchn.h"
 #include "lib/time.h"
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 
 const char test_title[] = "pv_dom0";
@@ -25,6 +27,48 @@ static bool domain_alive(domid_t id)
     domid_t d = id;
 
     return hypercall2(HC(memory_op), XENMEM_current_reservation, PTR(&d)) != -XEN_ESRCH;
+}
+
+static uint32_t inl_port(uint16_t port)
+{
+    uint32_t v;
+
+    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void outl_port(uint16_t port, uint32_t v)
+{
+    asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/*
+ * PCI configuration space through hv's emulation of ports 0xcf8/0xcfc:
+ * 00:00.0 is QEMU's i440FX host bridge.  Reset control (0xcf9) stays
+ * hv's: writing a hard reset there must not restart the machine.
+ */
+static void check_pci_config(void)
+{
+    struct physdev_set_iopl iopl = { .iopl = 1 };
+    uint16_t device;
+    uint32_t id;
+    uint8_t reset;
+
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 1");
+    outl_port(0xcf8, 0x80000000u);
+    CHECK_EQ(inl_port(0xcf8), 0x80000000u, "CONFIG_ADDRESS latched");
+    id = inl_port(0xcfc);
+    CHECK_EQ(id, 0x12378086u, "00:00.0 is the i440FX");
+    asm volatile("inw %1, %0" : "=a"(device) : "Nd"((uint16_t)0xcfe));
+    CHECK_EQ(device, 0x1237, "its device ID by a word access");
+    outl_port(0xcf8, 0x00000000u);
+    CHECK_EQ(inl_port(0xcfc), 0xffffffffu, "no configuration access without the enable bit");
+    asm volatile("outb %0, %1" : : "a"((uint8_t)0x06), "Nd"((uint16_t)0xcf9));
+    asm volatile("inb %1, %0" : "=a"(reset) : "Nd"((uint16_t)0xcf9));
+    CHECK_EQ(reset, 0xff, "reset control is refused");
+    iopl.iopl = 0;
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 0");
+    printk("PCI config: 00:00.0 is %04x:%04x\n", id & 0xffff, id >> 16);
 }
 
 static long count_alive(long n)
@@ -48,6 +92,7 @@ void test_main(void)
     if (n <= 0 || timeout <= 0)
         panic("usage: domus=<n> [timeout=<seconds>]");
     CHECK(is_dom0(), "not started as dom0");
+    check_pci_config();
     events_init();
     CHECK_EQ(evtchn_bind_virq(VIRQ_DOM_EXC, &exc), 0, "bind VIRQ_DOM_EXC");
     CHECK_EQ(evtchn_bind_virq(VIRQ_TIMER, &timer), 0, "bind VIRQ_TIMER");

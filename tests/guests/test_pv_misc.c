@@ -2,7 +2,7 @@
  * hv's answers to the rest of the PV ABI: pvclock and wallclock, the
  * runstate area (with VMASST_TYPE_runstate_update_flag), PHYSDEVOP_set_iopl
  * with architectural IOPL and the port I/O it allows (in/out, rep ins/outs
- * both ways; a domU's ports read all ones), what a domU may not do, hypercalls hv does not
+ * both ways; a domU's ports, PCI configuration space too, read all ones), what a domU may not do, hypercalls hv does not
  * implement, SCHEDOP_shutdown_code and moving vcpu_info out of shared_info.
  *     [code=reboot]  set SHUTDOWN_reboot as the shutdown code first
  * hv only: the expectations are hv's (docs/abi-coverage.md).
@@ -165,6 +165,18 @@ static void check_iopl(void)
                        "r"(&got) : "rax"), TRAP_NONE, "in with IOPL 3");
         CHECK_EQ(got, 0xff, "a port not given to the domain reads all ones");
         CHECK_EQ(PROBE("outb %%al, $0x80", "a"(0)), TRAP_NONE, "out with IOPL 3");
+    }
+    /* PCI configuration space is the hardware domain's alone. */
+    {
+        static volatile uint32_t cf8, id;
+
+        CHECK_EQ(PROBE("movl %%ecx, %%eax; movw $0xcf8, %%dx; outl %%eax, %%dx; "
+                       "inl %%dx, %%eax; movl %%eax, (%0); movw $0xcfc, %%dx; "
+                       "inl %%dx, %%eax; movl %%eax, (%1)",
+                       "r"(&cf8), "r"(&id), "c"(0x80000000u) : "rax", "rdx", "memory"),
+                 TRAP_NONE, "PCI config ports with IOPL 3");
+        CHECK_EQ(cf8, 0xffffffffu, "a domU's CONFIG_ADDRESS reads all ones");
+        CHECK_EQ(id, 0xffffffffu, "a domU's CONFIG_DATA reads all ones");
     }
     check_string_io();
     CHECK_EQ(set_iopl(0), 0, "IOPL 0");

@@ -66,6 +66,8 @@ START_TEST(dom0_and_two_domus)
     expect_output(q, "hv: domain 1 died (poweroff): 4098 frames returned");
     expect_output(q, "hv: domain 2 died (poweroff): 2050 frames returned");
     expect_output(q, "VIRQ_DOM_EXC: 0 of 2 domUs left");
+    /* hv's PCI configuration space for dom0; its write to 0xcf9 reset nothing. */
+    expect_output(q, "PCI config: 00:00.0 is 8086:1237");
     expect_output(q, "Test result: PASS (pv_dom0)");
     expect_output(q, "hv: domain 0 died (poweroff)");
     expect_frames_balanced(q);

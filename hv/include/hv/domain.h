@@ -160,6 +160,11 @@ struct domain {
     unsigned int console_len;
     char console_buf[160];
 
+    /* The hardware domain's last dword write to port 0xcf8 (PCI
+     * CONFIG_ADDRESS, pv/ioport.c): latched here, never written to the
+     * port, which hv sets itself for each configuration access. */
+    u32 pci_cf8;
+
     /* vCPUs in SCHEDOP_poll (bit per vCPU id). */
     unsigned long poll_mask;
 

@@ -27,7 +27,8 @@ kernel = "/boot/pvops-guest.elf"
 ramdisk = "/boot/test-domu-initrd.cpio.gz"
 cmdline = "pvdom"
 CFG
-dd if=/dev/zero of=/tmp/hvm.img bs=1024 count=16 2>/dev/null
+# 80 KiB: blk fill writes 64 KiB in one request, then 16 KiB.
+dd if=/dev/zero of=/tmp/hvm.img bs=1024 count=80 2>/dev/null
 yes Z | head -c 8192 >/tmp/ro.img
 cp /tmp/ro.img /tmp/ro.orig
 mk typed <<CFG

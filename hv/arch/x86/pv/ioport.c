@@ -13,6 +13,19 @@
  *     console, reset control, A20/INIT, IGNNE, PCI configuration space);
  *     other domains get none.  As on Xen, a refused port reads as all ones
  *     and ignores writes.
+ *   - PCI configuration space, for the hardware domain only, as Xen gives
+ *     it: a dword access to 0xcf8 reads or writes the domain's latched
+ *     CONFIG_ADDRESS (d->pci_cf8), and an access to 0xcfc-0xcff, while the
+ *     latched address has its enable bit, is hv's own configuration read
+ *     or write of that register (pci.c: address and data under one lock,
+ *     so hv's accesses and the domain's never interleave).  No register
+ *     is filtered: hv uses no MSI, IOMMU or PCI device Xen would protect
+ *     there.  Refused like any port of hv's: byte and word accesses to
+ *     0xcf8-0xcfb (Xen lets them through but for 0xcf9, reset control),
+ *     data accesses that are not naturally aligned inside 0xcfc-0xcff
+ *     (Xen splits them) or come without the enable bit, and the extended
+ *     register bits 27:24 of the address are dropped (Xen passes them on
+ *     AMD).
  *   - REP INS/OUTS run up to PV_IO_REP_BATCH elements per fault, then the
  *     instruction restarts with RCX/RSI/RDI advanced, as an interrupted
  *     string instruction does.  A fault on the guest buffer is a #PF at the
@@ -26,6 +39,7 @@
 #include <hv/processor.h>
 #include <hv/traps.h>
 #include <hv/lib.h>
+#include <hv/pci.h>
 #include "private.h"
 
 #define PV_IO_REP_BATCH 4096u
@@ -67,8 +81,27 @@ static bool pv_ioport_permitted(const struct domain *d, unsigned int port,
     return true;
 }
 
+static bool is_pci_conf_address(unsigned int port, unsigned int bytes)
+{
+    return port == PCI_CONF_ADDRESS && bytes == 4;
+}
+
+/* A data access the latched address makes a configuration access. */
+static bool is_pci_conf_data(const struct domain *d, unsigned int port,
+                             unsigned int bytes)
+{
+    return port >= PCI_CONF_DATA && port + bytes <= PCI_CONF_DATA + 4 &&
+           !(port & (bytes - 1)) && (d->pci_cf8 & PCI_CONF_ENABLE);
+}
+
 static u32 io_read(const struct domain *d, unsigned int port, unsigned int bytes)
 {
+    if (d == hardware_domain()) {
+        if (is_pci_conf_address(port, bytes))
+            return d->pci_cf8;
+        if (is_pci_conf_data(d, port, bytes))
+            return pci_conf_read(d->pci_cf8, port - PCI_CONF_DATA, bytes);
+    }
     if (!pv_ioport_permitted(d, port, bytes))
         return bytes == 4 ? ~0u : (1u << (bytes * 8)) - 1;
     switch (bytes) {
@@ -78,9 +111,19 @@ static u32 io_read(const struct domain *d, unsigned int port, unsigned int bytes
     }
 }
 
-static void io_write(const struct domain *d, unsigned int port,
+static void io_write(struct domain *d, unsigned int port,
                      unsigned int bytes, u32 val)
 {
+    if (d == hardware_domain()) {
+        if (is_pci_conf_address(port, bytes)) {
+            d->pci_cf8 = val;
+            return;
+        }
+        if (is_pci_conf_data(d, port, bytes)) {
+            pci_conf_write(d->pci_cf8, port - PCI_CONF_DATA, bytes, val);
+            return;
+        }
+    }
     if (!pv_ioport_permitted(d, port, bytes))
         return;
     switch (bytes) {
