@@ -50,9 +50,12 @@ $(HV_ELF): $(HV_OBJS) $(HV_GEN)/symbols.o $(HV_GEN)/hv.lds
 # Host unit tests of hv logic that does not need the hardware.
 UNIT_TESTS += $(BUILD)/tests/unit/test_hv_lib
 $(BUILD)/host/hv/common/vsnprintf.o: EXTRA_CFLAGS = -Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf
+$(BUILD)/host/hv/common/lib.o: EXTRA_CFLAGS = -Dmemcpy=hv_memcpy -Dmemmove=hv_memmove \
+	-Dmemset=hv_memset -Dmemcmp=hv_memcmp -Dstrlen=hv_strlen -Dstrnlen=hv_strnlen \
+	-Dstrcmp=hv_strcmp -Dstrncmp=hv_strncmp -Dstrchr=hv_strchr -Dstrlcpy=hv_strlcpy
 $(BUILD)/tests/unit/test_hv_lib: $(BUILD)/host/tests/unit/test_hv_lib.o \
 		$(BUILD)/host/hv/common/vsnprintf.o $(BUILD)/host/hv/common/cmdline.o \
-		$(BUILD)/host/hv/common/time_scale.o
+		$(BUILD)/host/hv/common/time_scale.o $(BUILD)/host/hv/common/lib.o
 	@mkdir -p $(@D)
 	$(HOSTCC) $^ $(CHECK_LIBS) -o $@
 

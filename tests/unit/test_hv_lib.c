@@ -1,7 +1,7 @@
 /*
  * Host unit tests of hv library code that needs no hardware: printk's
- * formatter, command-line parsing, the guest address range check and the
- * pvclock-style time scale.
+ * formatter, command-line parsing, the guest address range check, the
+ * pvclock-style time scale, and memcpy/memset (shared with pvops-guest).
  */
 #include <check.h>
 #include <stdlib.h>
@@ -12,8 +12,10 @@
 #include <hv/guest_access.h>
 #include <hv/time.h>
 
-/* hv's vsnprintf.c, built for the host under these names. */
+/* hv's vsnprintf.c and lib.c, built for the host under these names. */
 int hv_snprintf(char *buf, size_t size, const char *fmt, ...);
+void *hv_memcpy(void *dst, const void *src, size_t n);
+void *hv_memset(void *dst, int c, size_t n);
 
 static char out[128];
 
@@ -22,6 +24,41 @@ static char out[128];
     ck_assert_str_eq(out, expect);                                      \
     ck_assert_int_eq(n_, (int)strlen(expect));                          \
 } while (0)
+
+/* Every length 0..40 at every alignment 0..7 of either side: the
+ * quadword part and the tail land exactly, nothing around them moves. */
+START_TEST(memcpy_every_length_and_alignment)
+{
+    unsigned char src[64], dst[64], want[64];
+
+    for (unsigned int i = 0; i < sizeof(src); i++)
+        src[i] = (unsigned char)(i * 7 + 1);
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t so = 0; so < 8; so++)
+            for (size_t d = 0; d < 8; d++) {
+                memset(dst, 0xee, sizeof(dst));
+                memset(want, 0xee, sizeof(want));
+                memcpy(want + d, src + so, n);
+                ck_assert_ptr_eq(hv_memcpy(dst + d, src + so, n), dst + d);
+                ck_assert_mem_eq(dst, want, sizeof(dst));
+            }
+}
+END_TEST
+
+START_TEST(memset_every_length_and_alignment)
+{
+    unsigned char dst[64], want[64];
+
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t d = 0; d < 8; d++) {
+            memset(dst, 0x11, sizeof(dst));
+            memset(want, 0x11, sizeof(want));
+            memset(want + d, 0xa5, n);
+            ck_assert_ptr_eq(hv_memset(dst + d, 0x1a5, n), dst + d);
+            ck_assert_mem_eq(dst, want, sizeof(dst));
+        }
+}
+END_TEST
 
 START_TEST(format_integers)
 {
@@ -161,6 +198,8 @@ int main(void)
     SRunner *sr;
     int failed;
 
+    tcase_add_test(tc, memcpy_every_length_and_alignment);
+    tcase_add_test(tc, memset_every_length_and_alignment);
     tcase_add_test(tc, format_integers);
     tcase_add_test(tc, format_width_and_padding);
     tcase_add_test(tc, format_strings_chars_pointers);
