@@ -4,8 +4,9 @@
  * so QEMU ends when the test is over.  It learns of each death from
  * VIRQ_DOM_EXC (raised at each shutdown and each release) and checks who
  * is left with XENMEM_current_reservation (-ESRCH once a domain is gone),
- * as a toolstack would.  First it checks the PCI configuration space hv
- * gives the hardware domain (ports 0xcf8/0xcfc).  Short domUs may all be gone before dom0 first
+ * as a toolstack would.  Meanwhile it checks the PCI configuration space
+ * hv gives the hardware domain (ports 0xcf8/0xcfc) and which of its port
+ * accesses reach the hardware without a trap.  Short domUs may all be gone before dom0 first
  * runs; VIRQ_DOM_EXC is only required when some domU was still alive once
  * it was bound.
  *     domus=<n> [timeout=<seconds, default 120>] [then=reboot]
@@ -16,6 +17,8 @@
 #include "lib/guest.h"
 #include "lib/evtchn.h"
 #include "lib/time.h"
+#include "lib/traps.h"
+#include "lib/user.h"
 #include <public/memory.h>
 #include <public/physdev.h>
 #include <public/sched.h>
@@ -71,6 +74,41 @@ static void check_pci_config(void)
     printk("PCI config: 00:00.0 is %04x:%04x\n", id & 0xffff, id >> 16);
 }
 
+/* A user program: a round trip through the kernel (an echo system
+ * call), a read of port 0x80, then exit. */
+asm (".pushsection .rodata\n"
+     "port_prog: mov $1, %eax; syscall; inb $0x80, %al; xor %eax, %eax; syscall\n"
+     "port_prog_end:\n"
+     ".popsection");
+extern const char port_prog[], port_prog_end[];
+
+/*
+ * With I/O privilege the hardware domain's kernel reads port 0x80 (not
+ * one of hv's) through the TSS's I/O bitmap, without a trap; without it
+ * the read is a #GP, and so is a read from its user mode, also right
+ * after the kernel had the bitmap.
+ */
+static void check_direct_ports(void)
+{
+    static volatile uint8_t got;
+    struct physdev_set_iopl iopl = { .iopl = 1 };
+    struct trap_frame f;
+
+    CHECK_EQ(PROBE("inb $0x80, %%al", "i"(0) : "rax"), 13, "port read without IOPL: #GP");
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 1");
+    CHECK_EQ(PROBE("inb $0x80, %%al; movb %%al, (%0)", "r"(&got) : "rax"), TRAP_NONE,
+             "kernel port read with IOPL 1");
+    user_init(port_prog, (size_t)(port_prog_end - port_prog));
+    f = user_run(0, 41);
+    CHECK_EQ(user_echoes, 1, "the user program went through the kernel");
+    CHECK_EQ(f.vector, 13, "a user-mode port read is a #GP");
+    CHECK_EQ(PROBE("inb $0x80, %%al; movb %%al, (%0)", "r"(&got) : "rax"), TRAP_NONE,
+             "kernel port read after user mode");
+    iopl.iopl = 0;
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 0");
+    CHECK_EQ(PROBE("inb $0x80, %%al", "i"(0) : "rax"), 13, "port read after IOPL 0: #GP");
+}
+
 static long count_alive(long n)
 {
     long alive = 0;
@@ -92,12 +130,14 @@ void test_main(void)
     if (n <= 0 || timeout <= 0)
         panic("usage: domus=<n> [timeout=<seconds>]");
     CHECK(is_dom0(), "not started as dom0");
-    check_pci_config();
     events_init();
     CHECK_EQ(evtchn_bind_virq(VIRQ_DOM_EXC, &exc), 0, "bind VIRQ_DOM_EXC");
     CHECK_EQ(evtchn_bind_virq(VIRQ_TIMER, &timer), 0, "bind VIRQ_TIMER");
     CHECK_EQ(stop_periodic_timer(), 0, "stop the periodic timer");
     alive_at_bind = count_alive(n);
+    /* After the bind: a domU dying meanwhile is still reported. */
+    check_pci_config();
+    check_direct_ports();
     printk("waiting for %ld domUs\n", n);
 
     while ((alive = count_alive(n)) > 0) {

@@ -14,6 +14,7 @@
 #include <hv/page.h>
 #include <hv/mapping.h>
 #include <hv/bootinfo.h>
+#include <hv/pv.h>
 #include <hv/lib.h>
 
 #define GDT_IDX(sel) (((sel) - FIRST_RESERVED_GDT_BYTE) >> 3)
@@ -36,7 +37,7 @@ u64 cpu0_gdt_page[512] __aligned(4096) __section(".data.page_aligned") = {
 };
 
 static u64 *per_cpu_gdt[NR_CPUS] = { cpu0_gdt_page };
-struct tss64 per_cpu_tss[NR_CPUS];
+struct cpu_tss per_cpu_tss[NR_CPUS];
 char cpu0_stack[STACK_SIZE] __aligned(STACK_SIZE) __section(".bss.stack_aligned");
 void *stack_base[NR_CPUS] = { cpu0_stack };
 
@@ -45,10 +46,10 @@ static struct idt_gate idt_table[256] __aligned(4096);
 /* A page of zeros standing in for a guest's absent GDT frames. */
 static u8 gdt_zero_page[4096] __aligned(4096);
 
-static void set_tss_desc(u64 *gdt, const struct tss64 *tss)
+static void set_tss_desc(u64 *gdt, const struct cpu_tss *tss)
 {
     unsigned long base = (unsigned long)tss;
-    u64 limit = sizeof(*tss) - 1;
+    u64 limit = offsetof(struct cpu_tss, io_bitmap_end);
 
     /* 64-bit available TSS (type 9), present, DPL 0. */
     gdt[GDT_IDX(TSS_SELECTOR)] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
@@ -82,7 +83,8 @@ static void load_segments(u64 gdt_base)
 
 void percpu_desc_init(unsigned int cpu)
 {
-    struct tss64 *tss = &per_cpu_tss[cpu];
+    struct cpu_tss *ct = &per_cpu_tss[cpu];
+    struct tss64 *tss = &ct->tss;
     struct cpu_info *ci = cpu_info_of(cpu);
     u64 *gdt = per_cpu_gdt[cpu];
 
@@ -93,13 +95,15 @@ void percpu_desc_init(unsigned int cpu)
     BUILD_BUG_ON((CPUINFO_SIZE - CPUINFO_GUEST_FRAME_TOP) % 16);
 
     ci->processor_id = cpu;
-    memset(tss, 0, sizeof(*tss));
+    memset(ct, 0, sizeof(*ct));
     tss->rsp0 = (unsigned long)&ci->guest_regs.es;
     tss->ist[IST_MCE - 1] = stack_page_top(cpu, IST_STACK_PAGE(IST_MCE));
     tss->ist[IST_DF - 1]  = stack_page_top(cpu, IST_STACK_PAGE(IST_DF));
     tss->ist[IST_NMI - 1] = stack_page_top(cpu, IST_STACK_PAGE(IST_NMI));
-    tss->iomap_base = sizeof(*tss);             /* no I/O bitmap */
-    set_tss_desc(gdt, tss);
+    pv_io_bitmap_init(ct->io_bitmap);
+    ct->io_bitmap_end = 0xff;
+    tss->iomap_base = TSS_IOMAP_OFF;
+    set_tss_desc(gdt, ct);
 
     load_segments((unsigned long)gdt - FIRST_RESERVED_GDT_BYTE);
     ltr(TSS_SELECTOR);

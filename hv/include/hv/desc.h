@@ -65,7 +65,26 @@ void idt_init(void);
  * cpu's GDT window; the caller flushes nothing (map_pages_to_hv does). */
 void gdt_window_map(unsigned int cpu, unsigned int page, mfn_t mfn);
 
-extern struct tss64 per_cpu_tss[];
+#define IO_BITMAP_BYTES (65536 / 8)
+
+/*
+ * A CPU's TSS and, after it, an I/O permission bitmap through which the
+ * hardware domain's kernel reaches its ports without a trap (pv/ioport.c,
+ * pv_io_bitmap_init and pv_io_bitmap_select).  iomap_base is
+ * TSS_IOMAP_ON only while such a vCPU runs in guest kernel mode;
+ * TSS_IOMAP_OFF is past the limit, where every port access at CPL 3
+ * faults as before.
+ */
+struct cpu_tss {
+    struct tss64 tss;
+    u8 io_bitmap[IO_BITMAP_BYTES];
+    u8 io_bitmap_end;           /* all ones: the CPU reads a byte past a port's bit */
+};
+
+#define TSS_IOMAP_ON    offsetof(struct cpu_tss, io_bitmap)
+#define TSS_IOMAP_OFF   sizeof(struct cpu_tss)
+
+extern struct cpu_tss per_cpu_tss[];
 
 #endif
 #endif

@@ -170,6 +170,14 @@ void pv_load_debugregs(const struct vcpu *v);
 
 /* --- context switch (pv/context.c) --- */
 
+/* An I/O permission bitmap (IO_BITMAP_BYTES) that passes every port the
+ * hardware domain may use directly and traps hv's own (ioport.c). */
+void pv_io_bitmap_init(u8 *bitmap);
+/* Points this CPU's TSS at that bitmap if v may do port I/O without a
+ * trap (the hardware domain's kernel with I/O privilege), away from it
+ * otherwise: right before every return to a PV guest. */
+void pv_io_bitmap_select(unsigned int cpu, const struct vcpu *v);
+
 /* Saves the CPU state of prev (a guest vCPU that was running here). */
 void pv_ctxt_save(struct vcpu *prev);
 /* Loads next's registers into this CPU's frame, CR3, segments, MSRs. */

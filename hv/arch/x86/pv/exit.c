@@ -73,6 +73,7 @@ __hot_path bool pv_prepare_exit(void)
         regs->rcx = regs->rip;
         regs->r11 = regs->rflags;
     }
+    pv_io_bitmap_select(ci->processor_id, ci->current_vcpu);
     /* Last, so nothing but the frame's page is walked again after it. */
     if (ci->exit_cr3) {
         write_cr3(ci->exit_cr3);

@@ -26,6 +26,9 @@
  *     (Xen splits them) or come without the enable bit, and the extended
  *     register bits 27:24 of the address are dropped (Xen passes them on
  *     AMD).
+ *   - The hardware domain's kernel does not fault at all for its ports
+ *     when its virtual IOPL admits it: the TSS's I/O bitmap passes them
+ *     (pv_io_bitmap_select), so only hv's ports and 0xcf8-0xcff come here.
  *   - REP INS/OUTS run up to PV_IO_REP_BATCH elements per fault, then the
  *     instruction restarts with RCX/RSI/RDI advanced, as an interrupted
  *     string instruction does.  A fault on the guest buffer is a #PF at the
@@ -33,6 +36,7 @@
  *     Xen).  Only 64-bit addressing is emulated (no 0x67 prefix, no
  *     FS/GS override).
  */
+#include <hv/desc.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/io.h>
@@ -65,6 +69,28 @@ static bool pv_iopl_ok(const struct vcpu *v)
         (vm_assist_enabled(v->domain, VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
 
     return (cpl << 12) <= v->arch.iopl;
+}
+
+void pv_io_bitmap_init(u8 *bitmap)
+{
+    memset(bitmap, 0, IO_BITMAP_BYTES);
+    for (unsigned int i = 0; i < ARRAY_SIZE(hv_ports); i++)
+        for (unsigned int port = hv_ports[i].first; port <= hv_ports[i].last; port++)
+            bitmap[port / 8] |= 1u << (port % 8);
+}
+
+/*
+ * The CPU checks the bitmap only at CPL > IOPL, which a PV guest always
+ * is (ring 3, real IOPL 0), and reads iomap_base from memory at each
+ * check: one store switches it.  Guest user mode and every other domain
+ * get TSS_IOMAP_OFF, so their port accesses still fault and are emulated
+ * (or refused) here.
+ */
+__hot_path void pv_io_bitmap_select(unsigned int cpu, const struct vcpu *v)
+{
+    bool direct = v->arch.kernel_mode && v->domain == hardware_domain() && pv_iopl_ok(v);
+
+    per_cpu_tss[cpu].tss.iomap_base = direct ? TSS_IOMAP_ON : TSS_IOMAP_OFF;
 }
 
 /* Do [port, port + bytes) reach the hardware for this domain? */

@@ -141,7 +141,7 @@ void vmx_vmcs_refresh_host(void)
     vmwrite(HOST_TR_SELECTOR, tr);
     vmwrite(HOST_FS_BASE, 0);
     vmwrite(HOST_GS_BASE, 0);
-    vmwrite(HOST_TR_BASE, (unsigned long)&per_cpu_tss[cpu]);
+    vmwrite(HOST_TR_BASE, (unsigned long)&per_cpu_tss[cpu].tss);
     vmwrite(HOST_GDTR_BASE, host_gdtr[cpu].base);
     vmwrite(HOST_IDTR_BASE, host_idtr[cpu].base);
     vmwrite(HOST_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
