@@ -134,13 +134,13 @@ $(FUZZ_BIN)/fuzz_bzimage: tests/fuzz/fuzz_bzimage.c toolstack/builder/bzimage.c 
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -DHV_HOSTED -Itoolstack/builder $(filter %.c,$^) -llzma -o $@
 $(FUZZ_BIN)/fuzz_blkif: tests/fuzz/fuzz_blkif.c toolstack/blkback/blkif_serve.c \
-		$(wildcard toolstack/blkback/*.h)
+		$(wildcard toolstack/blkback/*.h) toolstack/backend/grant_copy.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -Itoolstack/blkback $(filter %.c,$^) -o $@
+	$(FUZZ_CC) -Itoolstack/blkback -Itoolstack/backend $(filter %.c,$^) -o $@
 $(FUZZ_BIN)/fuzz_netif: tests/fuzz/fuzz_netif.c toolstack/netback/netif_serve.c \
-		$(wildcard toolstack/netback/netif_serve.h)
+		$(wildcard toolstack/netback/netif_serve.h) toolstack/backend/grant_copy.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -Itoolstack/netback $(filter %.c,$^) -o $@
+	$(FUZZ_CC) -Itoolstack/netback -Itoolstack/backend $(filter %.c,$^) -o $@
 
 $(FUZZ_SEEDS)/.stamp: tests/fuzz/mkseeds $(BUILD)/tests/guests/test_basics.elf
 	tests/fuzz/mkseeds $(FUZZ_SEEDS) $(BUILD)/tests/guests/test_basics.elf

@@ -3,10 +3,13 @@
  * dom0's block backend (toolstack/blkback/blkif_serve.c).  The input's
  * first bytes set the vbd (read-only or not, its first sector and size in
  * a disk file), the rest is the ring page as the frontend left it: any
- * req_prod, any requests.  The backend must map only 1..11 grants of the
- * frontend per request and unmap each, never touch the disk outside the
- * vbd (the file would grow), never write a read-only vbd, and answer each
- * request it took (or stop, once the indices are garbage).
+ * req_prod, any requests.  The backend must ask for 1..11 copies per call,
+ * each within a granted page and within the vbd's buffer (the fake copy
+ * touches every byte: ASan catches one past the buffer), copy from the
+ * frontend only for a writable vbd, never touch the disk outside the vbd
+ * (the file would grow), and answer each request it took (or stop, once
+ * the indices are garbage).  A copy with a grant ref of 3 mod 4 fails,
+ * so that the failure paths run too.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,28 +24,26 @@
 #define FRONTEND 9
 #define SECTOR   512
 
-static int live_maps;
 static bool readonly_vbd;
+static uint8_t *vbd_buf;
 
-static void *fake_map(void *ctx, uint16_t domid, const grant_ref_t *refs, unsigned int n,
-                      bool readonly)
+static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned int n)
 {
     (void)ctx;
-    (void)refs;
     if (domid != FRONTEND || n == 0 || n > BLKIF_MAX_SEGMENTS_PER_REQUEST)
         __builtin_trap();
-    if (readonly_vbd && readonly)
-        __builtin_trap();       /* only a disk write maps the pages read-only */
-    live_maps++;
-    return calloc(n, 4096);     /* exactly n pages: ASan catches a segment past them */
-}
+    for (unsigned int i = 0; i < n; i++) {
+        uint8_t *local = c[i].local;
 
-static void fake_unmap(void *ctx, void *area, unsigned int n)
-{
-    (void)ctx;
-    (void)n;
-    free(area);
-    live_maps--;
+        if (c[i].len == 0 || c[i].offset + c[i].len > 4096 || local < vbd_buf ||
+            local + c[i].len > vbd_buf + BLKIF_BUF_SIZE)
+            __builtin_trap();
+        if (readonly_vbd && !c[i].to_guest)
+            __builtin_trap();   /* only a disk write copies from the frontend */
+        memset(local, 0x5a, c[i].len);
+        c[i].status = c[i].ref % 4 == 3 ? GNTST_bad_gntref : GNTST_okay;
+    }
+    return 0;
 }
 
 static union {
@@ -59,12 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 4)
         return 0;
+    if (!vbd_buf)
+        vbd_buf = aligned_alloc(4096, BLKIF_BUF_SIZE);
     memset(&b, 0, sizeof(b));
     b.domid = FRONTEND;
     b.readonly = readonly_vbd = data[0] & 1;
     b.start_sector = data[1] % 16;
     b.nr_sectors = 1 + (data[2] | (data[3] & 1) << 8);
-    b.ops = (struct blkif_grant_ops){ fake_map, fake_unmap, NULL };
+    b.ops = (struct grant_copy_ops){ fake_copy, NULL };
+    b.buf = vbd_buf;
     disk_size = (off_t)((b.start_sector + b.nr_sectors) * SECTOR);
     fd = memfd_create("fuzz_blkif", 0);
     if (fd < 0 || ftruncate(fd, disk_size))
@@ -76,8 +80,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     blkif_serve(&b);
 
-    if (live_maps)
-        __builtin_trap();
     if (!b.broken && b.done != b.ring.req_cons)
         __builtin_trap();
     if (fstat(fd, &st) || st.st_size != disk_size)

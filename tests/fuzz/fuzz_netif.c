@@ -36,7 +36,7 @@ static uint16_t rx_len[RX_FRAMES];
 static unsigned int rx_given;
 
 /* Is [p, p + len) inside one of the buffers the backend owns? */
-static bool local_ok(const struct netif_copy *c)
+static bool local_ok(const struct grant_copy *c)
 {
     const uint8_t *p = c->local;
 
@@ -55,7 +55,7 @@ static bool local_ok(const struct netif_copy *c)
     return false;
 }
 
-static int fake_copy(void *ctx, uint16_t domid, struct netif_copy *c, unsigned int n)
+static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned int n)
 {
     uint8_t *page = malloc(PAGE);
 
@@ -182,7 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memset(&b, 0, sizeof(b));
     b.domid = FRONTEND;
-    b.ops = (struct netif_copy_ops){ fake_copy, NULL };
+    b.ops = (struct grant_copy_ops){ fake_copy, NULL };
     tx_max = 1 + data[0] % (NETIF_BATCH + 4);     /* above the batch too */
     fail_mask = data[1];
     copies = 0;

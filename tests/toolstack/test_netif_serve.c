@@ -19,7 +19,7 @@ static uint8_t pages[NR_PAGES][4096];
 static unsigned int copies, calls;
 static bool fail_whole;
 
-static int fake_copy(void *ctx, uint16_t domid, struct netif_copy *c, unsigned int n)
+static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned int n)
 {
     (void)ctx;
     ck_assert_uint_le(n, NETIF_BATCH);
@@ -62,7 +62,7 @@ static void setup(void)
     BACK_RING_INIT(&back.tx, &tx_shared.s, 4096);
     BACK_RING_INIT(&back.rx, &rx_shared.s, 4096);
     back.domid = 7;
-    back.ops = (struct netif_copy_ops){ fake_copy, NULL };
+    back.ops = (struct grant_copy_ops){ fake_copy, NULL };
     for (unsigned int i = 0; i < NR_PAGES; i++)
         for (unsigned int j = 0; j < 4096; j++)
             pages[i][j] = (uint8_t)(i * 7 + j * 13);

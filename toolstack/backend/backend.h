@@ -27,8 +27,9 @@
  * noticed; a failed read never counts as a node gone.
  *
  * The library also holds the daemon's /dev/xen/evtchn and
- * /dev/xen/gntdev, maps grants for it, and keeps its pid file
- * (pidfile.h) from backend_init to backend_fini.
+ * /dev/xen/gntdev, maps grants (the rings) and copies to and from them
+ * (the data) for it, and keeps its pid file (pidfile.h) from
+ * backend_init to backend_fini.
  */
 #ifndef HERON_BACKEND_H
 #define HERON_BACKEND_H
@@ -39,10 +40,12 @@
 #include <public/grant_table.h>
 #include <public/io/xenbus.h>
 
+#include "grant_copy.h"
 #include "xs.h"
 
 #define BACKEND_MAX_DEVS 32
 #define BACKEND_MAP_MAX  16     /* grants in one backend_map() area */
+#define BACKEND_COPY_MAX 64     /* copies in one call of backend_copy_ops() */
 #define BACKEND_POLLFDS  16     /* descriptors a daemon may add to the loop */
 
 struct backend_dev {
@@ -136,5 +139,8 @@ int backend_put_num(struct backend *be, uint32_t tx, const char *dir, const char
 void *backend_map(struct backend *be, uint16_t domid, const grant_ref_t *refs, unsigned int n,
                   bool readonly);
 void backend_unmap(struct backend *be, void *area, unsigned int n);
+/* The copy op for a daemon's serving code (grant_copy.h): up to
+ * BACKEND_COPY_MAX copies in one IOCTL_GNTDEV_GRANT_COPY. */
+struct grant_copy_ops backend_copy_ops(struct backend *be);
 
 #endif

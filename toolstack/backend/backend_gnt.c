@@ -1,8 +1,10 @@
 /*
- * Grant mappings for backend daemons (backend.h) through /dev/xen/gntdev:
+ * Grants for backend daemons (backend.h) through /dev/xen/gntdev.  A
+ * mapping (the rings, for a connection's life):
  * IOCTL_GNTDEV_MAP_GRANT_REF records the grants, mmap() maps them;
  * unmapping takes the area away and forgets the record.  Whatever a
  * daemon still has mapped when it dies goes with its address space.
+ * A copy (the data, per batch): one IOCTL_GNTDEV_GRANT_COPY.
  */
 #include <stddef.h>
 #include <string.h>
@@ -59,4 +61,41 @@ void backend_unmap(struct backend *be, void *area, unsigned int n)
 
         ioctl(be->gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
     }
+}
+
+static int copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned int n)
+{
+    struct backend *be = ctx;
+    struct gntdev_grant_copy_segment seg[BACKEND_COPY_MAX];
+    struct ioctl_gntdev_grant_copy op = { .count = n, .segments = seg };
+
+    if (n > BACKEND_COPY_MAX)
+        return -1;
+    memset(seg, 0, n * sizeof(seg[0]));
+    for (unsigned int i = 0; i < n; i++) {
+        seg[i].len = c[i].len;
+        if (c[i].to_guest) {
+            seg[i].source.virt = c[i].local;
+            seg[i].dest.foreign.ref = c[i].ref;
+            seg[i].dest.foreign.offset = c[i].offset;
+            seg[i].dest.foreign.domid = domid;
+            seg[i].flags = GNTCOPY_dest_gref;
+        } else {
+            seg[i].source.foreign.ref = c[i].ref;
+            seg[i].source.foreign.offset = c[i].offset;
+            seg[i].source.foreign.domid = domid;
+            seg[i].dest.virt = c[i].local;
+            seg[i].flags = GNTCOPY_source_gref;
+        }
+    }
+    if (ioctl(be->gntdev_fd, IOCTL_GNTDEV_GRANT_COPY, &op))
+        return -1;
+    for (unsigned int i = 0; i < n; i++)
+        c[i].status = seg[i].status;
+    return 0;
+}
+
+struct grant_copy_ops backend_copy_ops(struct backend *be)
+{
+    return (struct grant_copy_ops){ copy, be };
 }

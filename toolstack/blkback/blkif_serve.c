@@ -26,9 +26,8 @@ static void respond(struct blkif_backend *b, uint64_t id, uint8_t op, int16_t st
     b->done++;
 }
 
-/* Segments within a page, the whole run inside the disk; total sectors out. */
-static bool segments_valid(const struct blkif_backend *b, const struct blkif_request *rq,
-                           uint64_t *sectors)
+/* Segments within a page, the whole run inside the disk. */
+static bool segments_valid(const struct blkif_backend *b, const struct blkif_request *rq)
 {
     uint64_t n = 0;
 
@@ -40,13 +39,10 @@ static bool segments_valid(const struct blkif_backend *b, const struct blkif_req
             return false;
         n += rq->seg[i].last_sect - rq->seg[i].first_sect + 1u;
     }
-    if (rq->sector_number >= b->nr_sectors || n > b->nr_sectors - rq->sector_number)
-        return false;
-    *sectors = n;
-    return true;
+    return rq->sector_number < b->nr_sectors && n <= b->nr_sectors - rq->sector_number;
 }
 
-static int full_io(int fd, bool write, char *buf, size_t len, off_t off)
+static int full_io(int fd, bool write, uint8_t *buf, size_t len, off_t off)
 {
     while (len) {
         ssize_t r = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
@@ -62,32 +58,46 @@ static int full_io(int fd, bool write, char *buf, size_t len, off_t off)
     return 0;
 }
 
+/* All of a request's copies in one call; false if any failed. */
+static bool copied(struct blkif_backend *b, struct grant_copy *c, unsigned int n)
+{
+    if (b->ops.copy(b->ops.ctx, b->domid, c, n))
+        return false;
+    for (unsigned int i = 0; i < n; i++)
+        if (c[i].status != GNTST_okay)
+            return false;
+    return true;
+}
+
+/*
+ * The segments lie one after the other in b->buf, as their sectors do on
+ * the disk.  A disk read fills the buffer and copies each segment out to
+ * its grant; a disk write copies them all in first, and writes nothing
+ * unless every copy worked.
+ */
 static int16_t read_write(struct blkif_backend *b, const struct blkif_request *rq)
 {
     bool write = rq->operation == BLKIF_OP_WRITE;
-    grant_ref_t refs[BLKIF_MAX_SEGMENTS_PER_REQUEST];
-    uint64_t sectors;
+    struct grant_copy c[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+    size_t len = 0;
     off_t off;
-    char *area;
-    int rc = 0;
 
-    if (!segments_valid(b, rq, &sectors) || (write && b->readonly))
+    if (!segments_valid(b, rq) || (write && b->readonly))
         return BLKIF_RSP_ERROR;
-    for (unsigned int i = 0; i < rq->nr_segments; i++)
-        refs[i] = rq->seg[i].gref;
-    /* A disk write reads the frontend's pages; a disk read fills them. */
-    area = b->ops.map(b->ops.ctx, b->domid, refs, rq->nr_segments, write);
-    if (!area)
-        return BLKIF_RSP_ERROR;
-    off = (off_t)((b->start_sector + rq->sector_number) * SECTOR);
-    for (unsigned int i = 0; i < rq->nr_segments && !rc; i++) {
-        size_t len = (rq->seg[i].last_sect - rq->seg[i].first_sect + 1u) * SECTOR;
+    for (unsigned int i = 0; i < rq->nr_segments; i++) {
+        uint16_t n = (uint16_t)((rq->seg[i].last_sect - rq->seg[i].first_sect + 1u) * SECTOR);
 
-        rc = full_io(b->fd, write, area + i * 4096 + rq->seg[i].first_sect * SECTOR, len, off);
-        off += (off_t)len;
+        c[i] = (struct grant_copy){ .ref = rq->seg[i].gref,
+                                    .offset = (uint16_t)(rq->seg[i].first_sect * SECTOR),
+                                    .len = n, .local = b->buf + len, .to_guest = !write };
+        len += n;
     }
-    b->ops.unmap(b->ops.ctx, area, rq->nr_segments);
-    return rc ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+    off = (off_t)((b->start_sector + rq->sector_number) * SECTOR);
+    if (write)
+        return copied(b, c, rq->nr_segments) && !full_io(b->fd, true, b->buf, len, off)
+               ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+    return !full_io(b->fd, false, b->buf, len, off) && copied(b, c, rq->nr_segments)
+           ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 }
 
 static int16_t serve_one(struct blkif_backend *b, const struct blkif_request *rq)

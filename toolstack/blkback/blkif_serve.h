@@ -1,9 +1,12 @@
 /*
  * The blkif protocol's backend half (Xen's io/blkif.h), apart from how
- * grants are mapped: heron-blkback plugs in gntdev, the unit tests a fake.
- * Every request is copied off the shared ring before it is looked at and
- * checked whole before any I/O; a bad one gets BLKIF_RSP_ERROR, garbage
- * ring indices end the connection.
+ * bytes cross between domains: heron-blkback plugs in gntdev's grant
+ * copy, the unit tests a fake.  Every request is copied off the shared
+ * ring before it is looked at and checked whole before any I/O; a bad
+ * one gets BLKIF_RSP_ERROR, garbage ring indices end the connection.
+ * A request's data goes through the vbd's buffer: one pread or pwrite
+ * of the whole run, one copy call for all its segments (as QEMU's qdisk
+ * does), not a mapping of the frontend's pages per request.
  */
 #ifndef HERON_BLKIF_SERVE_H
 #define HERON_BLKIF_SERVE_H
@@ -12,14 +15,10 @@
 #include <stdint.h>
 #include <public/io/blkif.h>
 
-struct blkif_grant_ops {
-    /* Maps n grants of domid (pages, in order, one contiguous area);
-     * writable unless readonly.  NULL on failure. */
-    void *(*map)(void *ctx, uint16_t domid, const grant_ref_t *refs, unsigned int n,
-                 bool readonly);
-    void (*unmap)(void *ctx, void *area, unsigned int n);
-    void *ctx;
-};
+#include "grant_copy.h"
+
+/* A vbd's buffer: the most one request moves. */
+#define BLKIF_BUF_SIZE (BLKIF_MAX_SEGMENTS_PER_REQUEST * 4096)
 
 struct blkif_backend {
     blkif_back_ring_t ring;
@@ -29,7 +28,10 @@ struct blkif_backend {
     uint64_t nr_sectors;
     bool readonly;
     bool broken;                  /* garbage indices seen: stop serving */
-    struct blkif_grant_ops ops;
+    struct grant_copy_ops ops;    /* called with up to 11 copies */
+    /* BLKIF_BUF_SIZE bytes, page-aligned: a request of whole pages (the
+     * usual kind) then copies one local page per segment, not two. */
+    uint8_t *buf;
     /* Counters for the log and the tests. */
     unsigned long done, errors;
 };

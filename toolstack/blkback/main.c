@@ -7,11 +7,14 @@
  * publishes sectors, info and features and goes to InitWait; once the
  * frontend is Initialised it maps the ring page through /dev/xen/gntdev,
  * binds the event channel through /dev/xen/evtchn and goes Connected.
- * Requests are served by blkif_serve.c, mapping each request's pages for
- * that request only.  A vbd whose node is removed, whose frontend closes
- * or breaks the protocol, or whose domain dies is disconnected: the ring
- * unmapped, the port unbound, the disk closed.  Logs to stderr; its pid
- * is in /run/heron/heron-blkback.pid while it runs.
+ * Requests are served by blkif_serve.c through the vbd's buffer, their
+ * data copied to and from the frontend's pages with one grant copy per
+ * request: each system call is two page-table switches in a PV dom0,
+ * and mapping the pages per request took five calls.  A vbd whose node
+ * is removed, whose frontend closes or breaks the protocol, or whose
+ * domain dies is disconnected: the ring unmapped, the port unbound, the
+ * disk closed.  Logs to stderr; its pid is in
+ * /run/heron/heron-blkback.pid while it runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +29,9 @@
 #include "backend.h"
 #include "blkif_serve.h"
 
+_Static_assert(BLKIF_MAX_SEGMENTS_PER_REQUEST <= BACKEND_COPY_MAX,
+               "a request's copies go in one call");
+
 static struct backend be;
 static struct blkif_backend vbds[BACKEND_MAX_DEVS];
 
@@ -34,18 +40,7 @@ static struct blkif_backend *vbd_of(struct backend_dev *d)
     return &vbds[backend_index(&be, d)];
 }
 
-static void *grant_map(void *ctx, uint16_t domid, const grant_ref_t *refs, unsigned int n,
-                       bool readonly)
-{
-    return backend_map(ctx, domid, refs, n, readonly);
-}
-
-static void grant_unmap(void *ctx, void *area, unsigned int n)
-{
-    backend_unmap(ctx, area, n);
-}
-
-/* params opened read-only unless mode is w; its size in sectors. */
+/* params opened read-only unless mode is w; its size in sectors; the buffer. */
 static int vbd_open(struct backend *b, struct backend_dev *d)
 {
     struct blkif_backend *v = vbd_of(d);
@@ -55,7 +50,12 @@ static int vbd_open(struct backend *b, struct backend_dev *d)
     int rc = -1;
 
     *v = (struct blkif_backend){ .fd = -1, .domid = (uint16_t)d->domid,
-                                 .ops = { grant_map, grant_unmap, b } };
+                                 .ops = backend_copy_ops(b) };
+    v->buf = aligned_alloc(4096, BLKIF_BUF_SIZE);
+    if (!v->buf) {
+        fprintf(stderr, "heron-blkback: %s: no memory for its buffer\n", d->path);
+        goto out;
+    }
     if (!params || !mode) {
         fprintf(stderr, "heron-blkback: %s: params or mode missing\n", d->path);
         goto out;
@@ -135,6 +135,8 @@ static void vbd_release(struct backend *b, struct backend_dev *d)
     if (v->fd >= 0)
         close(v->fd);
     v->fd = -1;
+    free(v->buf);
+    v->buf = NULL;
 }
 
 static void vbd_serve(struct backend *b, bool *pending)

@@ -21,11 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <public/xen.h>
-#include <public/grant_table.h>
-#include <xen/gntdev.h>
 
 #include "backend.h"
 #include "bridge.h"
@@ -35,6 +32,7 @@
 #define BRIDGE_NAME "xenbr0"
 
 _Static_assert(LOCAL_PORT_POLLFDS <= BACKEND_POLLFDS, "the loop polls every local port");
+_Static_assert(NETIF_BATCH <= BACKEND_COPY_MAX, "a batch's copies go in one call");
 
 struct vif {
     bool kick;                     /* notify the frontend after this round */
@@ -52,38 +50,6 @@ static uint64_t now_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int grant_copy(void *ctx, uint16_t domid, struct netif_copy *c, unsigned int n)
-{
-    struct gntdev_grant_copy_segment seg[NETIF_BATCH];
-    struct ioctl_gntdev_grant_copy op = { .count = n, .segments = seg };
-
-    (void)ctx;
-    if (n > NETIF_BATCH)
-        return -1;
-    memset(seg, 0, n * sizeof(seg[0]));
-    for (unsigned int i = 0; i < n; i++) {
-        seg[i].len = c[i].len;
-        if (c[i].to_guest) {
-            seg[i].source.virt = c[i].local;
-            seg[i].dest.foreign.ref = c[i].ref;
-            seg[i].dest.foreign.offset = c[i].offset;
-            seg[i].dest.foreign.domid = domid;
-            seg[i].flags = GNTCOPY_dest_gref;
-        } else {
-            seg[i].source.foreign.ref = c[i].ref;
-            seg[i].source.foreign.offset = c[i].offset;
-            seg[i].source.foreign.domid = domid;
-            seg[i].dest.virt = c[i].local;
-            seg[i].flags = GNTCOPY_source_gref;
-        }
-    }
-    if (ioctl(be.gntdev_fd, IOCTL_GNTDEV_GRANT_COPY, &op))
-        return -1;
-    for (unsigned int i = 0; i < n; i++)
-        c[i].status = seg[i].status;
-    return 0;
 }
 
 /* frontend, mac and bridge checked (Linux's netback_probe). */
@@ -150,7 +116,7 @@ static const char *vif_connect(struct backend *b, struct backend_dev *d)
     v->b.tx.req_cons = v->b.tx.rsp_prod_pvt = tx->rsp_prod;
     v->b.rx.req_cons = v->b.rx.rsp_prod_pvt = rx->rsp_prod;
     v->b.domid = (uint16_t)d->domid;
-    v->b.ops = (struct netif_copy_ops){ grant_copy, NULL };
+    v->b.ops = backend_copy_ops(b);
     snprintf(d->rings, sizeof(d->rings), "tx-ring-ref %ld, rx-ring-ref %ld", tx_ref, rx_ref);
     return NULL;
 }

@@ -165,7 +165,7 @@ unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
                            unsigned int max, bool *notify, bool *more)
 {
     static struct tx_chain chains[NETIF_BATCH];
-    struct netif_copy copy[NETIF_BATCH];
+    struct grant_copy copy[NETIF_BATCH];
     int first_copy[NETIF_BATCH];           /* per chain: its first copy, or -1 */
     unsigned int nchain = 0, ncopy = 0, nframes = 0;
     RING_IDX prod;
@@ -196,12 +196,12 @@ unsigned int netif_tx_take(struct netif_backend *b, struct netif_frame *frames,
             frames[nchain].len = c->rq[0].size;
             for (unsigned int i = c->nrq; i-- > 1;)
                 at += c->rq[i].size;
-            copy[ncopy++] = (struct netif_copy){ .ref = c->rq[0].gref,
+            copy[ncopy++] = (struct grant_copy){ .ref = c->rq[0].gref,
                 .offset = c->rq[0].offset, .len = (uint16_t)(c->rq[0].size - at),
                 .local = frames[nchain].data };
             at = (uint16_t)(c->rq[0].size - at);
             for (unsigned int i = 1; i < c->nrq; i++) {
-                copy[ncopy++] = (struct netif_copy){ .ref = c->rq[i].gref,
+                copy[ncopy++] = (struct grant_copy){ .ref = c->rq[i].gref,
                     .offset = c->rq[i].offset, .len = c->rq[i].size,
                     .local = frames[nchain].data + at };
                 at = (uint16_t)(at + c->rq[i].size);
@@ -293,7 +293,7 @@ bool netif_rx_queue(struct netif_backend *b, const uint8_t *frame, uint16_t len)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     b->rx.req_cons++;
     b->rx_id[b->rx_queued] = rq.id;
-    b->rx_copy[b->rx_queued++] = (struct netif_copy){ .ref = rq.gref, .len = len,
+    b->rx_copy[b->rx_queued++] = (struct grant_copy){ .ref = rq.gref, .len = len,
         .local = (void *)frame, .to_guest = true };
     return true;
 }

@@ -19,28 +19,15 @@
 #include <stdint.h>
 #include <public/io/netif.h>
 
+#include "grant_copy.h"
+
 #define NETIF_ETH_HLEN  14
 #define NETIF_FRAME_MAX 1514    /* MTU 1500 plus the Ethernet header */
-#define NETIF_BATCH     64      /* packets taken, copies made, or frames queued, per copy call */
+/* Packets taken, copies made (to_guest for rx, else tx), or frames
+ * queued, per copy call (grant_copy.h). */
+#define NETIF_BATCH     64
 /* The slots a frontend may use for one packet without asking (netif.h). */
 #define NETIF_TX_SLOTS_MAX XEN_NETIF_NR_SLOTS_MIN
-
-/* One copy between a granted page of the frontend and a local buffer. */
-struct netif_copy {
-    grant_ref_t ref;
-    uint16_t offset;            /* in the granted page */
-    uint16_t len;
-    void *local;
-    bool to_guest;              /* local -> grant (rx), else grant -> local (tx) */
-    int16_t status;             /* GNTST_*, set by the copy op */
-};
-
-struct netif_copy_ops {
-    /* Performs n (<= NETIF_BATCH) copies with domid's grants, setting each
-     * one's status; -1 if the call failed as a whole (nothing copied). */
-    int (*copy)(void *ctx, uint16_t domid, struct netif_copy *c, unsigned int n);
-    void *ctx;
-};
 
 struct netif_frame {
     uint16_t len;
@@ -52,9 +39,9 @@ struct netif_backend {
     netif_rx_back_ring_t rx;
     uint16_t domid;             /* the frontend's */
     bool broken;                /* garbage indices seen: stop serving */
-    struct netif_copy_ops ops;
+    struct grant_copy_ops ops;
     /* rx copies queued for the next flush, and their requests' ids */
-    struct netif_copy rx_copy[NETIF_BATCH];
+    struct grant_copy rx_copy[NETIF_BATCH];
     uint16_t rx_id[NETIF_BATCH];
     unsigned int rx_queued;
     bool rx_notify;             /* responses pushed that asked for an event */

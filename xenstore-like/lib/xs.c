@@ -451,6 +451,11 @@ int hxs_read_watch(struct hxs *h, char **path, char **token, int timeout_ms)
     return 0;
 }
 
+bool hxs_events_queued(const struct hxs *h)
+{
+    return h->ev_head != NULL;
+}
+
 int hxs_introduce(struct hxs *h, unsigned domid, unsigned long gfn,
                   unsigned port)
 {

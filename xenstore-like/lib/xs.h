@@ -59,6 +59,9 @@ int hxs_watch(struct hxs *h, const char *path, const char *token);
 int hxs_unwatch(struct hxs *h, const char *path, const char *token);
 /* Next event; timeout_ms < 0 waits forever, ETIMEDOUT when none came. */
 int hxs_read_watch(struct hxs *h, char **path, char **token, int timeout_ms);
+/* Events already read off the socket (while waiting for a reply) and
+ * queued: poll() on hxs_fileno() does not show them. */
+bool hxs_events_queued(const struct hxs *h);
 
 /* Toolstack calls (dom0 only). */
 int hxs_introduce(struct hxs *h, unsigned domid, unsigned long gfn,
