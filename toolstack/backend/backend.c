@@ -338,7 +338,10 @@ void backend_run(struct backend *be)
         bool pending[BACKEND_MAX_DEVS] = { false };
         char *path, *token;
         bool changed = false;
-        int rc = poll(p, 2 + nown, 1000), err = ETIMEDOUT;
+        /* Watch events libheronxs already read (while it waited for a
+         * reply) do not wake poll(): do not sleep on them. */
+        int timeout = xs_up && hxs_events_queued(be->xs) ? 0 : 1000;
+        int rc = poll(p, 2 + nown, timeout), err = ETIMEDOUT;
 
         if (rc < 0 && errno != EINTR)
             break;

@@ -382,6 +382,7 @@ int main(int argc, char *argv[])
         uint32_t ports[64];
         ssize_t n;
         int rc, err = ETIMEDOUT;
+        bool xs_events;
 
         p[0] = (struct pollfd){ .fd = evtchn_fd, .events = POLLIN };
         /* A dead xenstored's socket is always readable: not polled. */
@@ -393,14 +394,17 @@ int main(int argc, char *argv[])
         for (unsigned int i = 0; i < MAX_DOMAINS; i++)
             if (doms[i].used && doms[i].src_fd >= 0)
                 p[np++] = (struct pollfd){ .fd = doms[i].src_fd, .events = POLLIN };
-        rc = poll(p, np, 1000);
+        /* Watch events libheronxs already read (while it waited for a
+         * reply) do not wake poll(): do not sleep on them. */
+        rc = poll(p, np, xs_up && hxs_events_queued(xs) ? 0 : 1000);
         if (rc < 0 && errno != EINTR)
             break;
+        xs_events = xs_up && ((rc > 0 && p[1].revents) || hxs_events_queued(xs));
         /* Fired ports are read, then written back to unmask them. */
         while ((n = read(evtchn_fd, ports, sizeof(ports))) > 0)
             if (write(evtchn_fd, ports, (size_t)n) != n)
                 break;
-        if (rc > 0 && p[1].revents) {
+        if (xs_events) {
             while (!(err = hxs_read_watch(xs, &path, &token, 0))) {
                 free(path);
                 free(token);
@@ -416,7 +420,7 @@ int main(int argc, char *argv[])
             fprintf(stderr, "heron-consoled: xenstored went away (%s): serving the consoles "
                     "attached, noticing nothing new\n", strerror(err));
         }
-        if (xs_up && (rc == 0 || (rc > 0 && p[1].revents)))
+        if (xs_up && (rc == 0 || xs_events))
             rescan(xs);
         for (unsigned int i = 0; i < MAX_DOMAINS; i++)
             if (doms[i].used && doms[i].src_fd < 0)
