@@ -100,11 +100,14 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
     switch (cmd) {
     case VMASST_CMD_enable:
         __atomic_fetch_or(&d->vm_assist, 1UL << type, __ATOMIC_SEQ_CST);
-        return 0;
+        break;
     case VMASST_CMD_disable:
         __atomic_fetch_and(&d->vm_assist, ~(1UL << type), __ATOMIC_SEQ_CST);
-        return 0;
+        break;
     default:
         return -ENOSYS;
     }
+    /* architectural_iopl moves the guest kernel's virtual CPL. */
+    pv_io_privilege_changed_domain(d);
+    return 0;
 }

@@ -86,7 +86,8 @@ extern const char port_prog[], port_prog_end[];
  * With I/O privilege the hardware domain's kernel reads port 0x80 (not
  * one of hv's) through the TSS's I/O bitmap, without a trap; without it
  * the read is a #GP, and so is a read from its user mode, also right
- * after the kernel had the bitmap.
+ * after the kernel had the bitmap.  Under VMASST_TYPE_architectural_iopl
+ * the kernel is at CPL 0 and may, until the guest turns it off again.
  */
 static void check_direct_ports(void)
 {
@@ -107,6 +108,16 @@ static void check_direct_ports(void)
     iopl.iopl = 0;
     CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 0");
     CHECK_EQ(PROBE("inb $0x80, %%al", "i"(0) : "rax"), 13, "port read after IOPL 0: #GP");
+    /* architectural_iopl puts the kernel at CPL 0, which IOPL 0 admits. */
+    CHECK_EQ(hypercall2(HC(vm_assist), VMASST_CMD_enable, VMASST_TYPE_architectural_iopl), 0,
+             "enable architectural_iopl");
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 0 again");
+    CHECK_EQ(PROBE("inb $0x80, %%al; movb %%al, (%0)", "r"(&got) : "rax"), TRAP_NONE,
+             "kernel port read at CPL 0, IOPL 0");
+    CHECK_EQ(hypercall2(HC(vm_assist), VMASST_CMD_disable, VMASST_TYPE_architectural_iopl), 0,
+             "disable architectural_iopl");
+    CHECK_EQ(PROBE("inb $0x80, %%al", "i"(0) : "rax"), 13,
+             "port read back at CPL 1, IOPL 0: #GP");
 }
 
 static long count_alive(long n)

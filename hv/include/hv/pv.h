@@ -66,6 +66,9 @@ struct pv_vcpu {
     u64 dr[4], dr6, dr7;
 
     u32 iopl;                       /* PHYSDEVOP_set_iopl, as EFLAGS.IOPL bits */
+    /* The guest kernel's port accesses pass the TSS's I/O bitmap
+     * (pv_io_privilege_changed keeps it true to iopl and vm_assist). */
+    bool kernel_io_direct;
     u64 cr4;                        /* guest-chosen CR4 bits (FSGSBASE) */
     bool kernel_mode;               /* guest kernel (true) or guest user */
 
@@ -173,10 +176,10 @@ void pv_load_debugregs(const struct vcpu *v);
 /* An I/O permission bitmap (IO_BITMAP_BYTES) that passes every port the
  * hardware domain may use directly and traps hv's own (ioport.c). */
 void pv_io_bitmap_init(u8 *bitmap);
-/* Points this CPU's TSS at that bitmap if v may do port I/O without a
- * trap (the hardware domain's kernel with I/O privilege), away from it
- * otherwise: right before every return to a PV guest. */
-void pv_io_bitmap_select(unsigned int cpu, const struct vcpu *v);
+/* Recomputes v's kernel_io_direct: after any change of its virtual
+ * IOPL or of its domain's vm_assist; the _domain form for all vCPUs. */
+void pv_io_privilege_changed(struct vcpu *v);
+void pv_io_privilege_changed_domain(struct domain *d);
 
 /* Saves the CPU state of prev (a guest vCPU that was running here). */
 void pv_ctxt_save(struct vcpu *prev);

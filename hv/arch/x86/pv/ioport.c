@@ -62,13 +62,18 @@ static const struct port_range hv_ports[] = {
     { 0xcf8, 0xcff },                                   /* PCI config, reset */
 };
 
-/* May this vCPU execute port I/O at all? */
-static bool pv_iopl_ok(const struct vcpu *v)
+/* May this vCPU, in kernel mode or not, execute port I/O at all? */
+static bool pv_iopl_allows(const struct vcpu *v, bool kernel_mode)
 {
-    unsigned int cpl = v->arch.kernel_mode ?
+    unsigned int cpl = kernel_mode ?
         (vm_assist_enabled(v->domain, VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
 
     return (cpl << 12) <= v->arch.iopl;
+}
+
+static bool pv_iopl_ok(const struct vcpu *v)
+{
+    return pv_iopl_allows(v, v->arch.kernel_mode);
 }
 
 void pv_io_bitmap_init(u8 *bitmap)
@@ -80,17 +85,25 @@ void pv_io_bitmap_init(u8 *bitmap)
 }
 
 /*
- * The CPU checks the bitmap only at CPL > IOPL, which a PV guest always
- * is (ring 3, real IOPL 0), and reads iomap_base from memory at each
- * check: one store switches it.  Guest user mode and every other domain
- * get TSS_IOMAP_OFF, so their port accesses still fault and are emulated
- * (or refused) here.
+ * Computed here, not on every exit (pv_io_bitmap_select): the virtual
+ * IOPL changes by set_iopl, set_vcpu_context or, under
+ * architectural_iopl, by iret; vm_assist by its hypercall or
+ * set_vcpu_context.  An iret needs no call: under architectural_iopl the
+ * kernel is at virtual CPL 0, which every IOPL admits.  A vCPU starts
+ * with the flag off; the hardware domain is chosen once, before its
+ * kernel runs, and its vCPUs never run again once it is released.
  */
-__hot_path void pv_io_bitmap_select(unsigned int cpu, const struct vcpu *v)
+void pv_io_privilege_changed(struct vcpu *v)
 {
-    bool direct = v->arch.kernel_mode && v->domain == hardware_domain() && pv_iopl_ok(v);
+    v->arch.kernel_io_direct = v->domain == hardware_domain() &&
+                               pv_iopl_allows(v, true);
+}
 
-    per_cpu_tss[cpu].tss.iomap_base = direct ? TSS_IOMAP_ON : TSS_IOMAP_OFF;
+void pv_io_privilege_changed_domain(struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
+        if (d->vcpu[i])
+            pv_io_privilege_changed(d->vcpu[i]);
 }
 
 /* Do [port, port + bytes) reach the hardware for this domain? */

@@ -24,6 +24,7 @@ long do_physdev_op(int cmd, xen_guest_handle_t arg)
         if (iopl.iopl > 3)
             return -EINVAL;
         current->arch.iopl = iopl.iopl << 12;
+        pv_io_privilege_changed(current);
         return 0;
     default:
         return -ENOSYS;

@@ -2,6 +2,7 @@
 #ifndef HV_ARCH_X86_PV_PRIVATE_H
 #define HV_ARCH_X86_PV_PRIVATE_H
 
+#include <hv/desc.h>
 #include <hv/domain.h>
 #include <public/arch-x86_64.h>
 
@@ -9,6 +10,20 @@
 static inline unsigned int gdt_frames_for(unsigned int ents)
 {
     return (ents + PAGE_SIZE / 8 - 1) / (PAGE_SIZE / 8);
+}
+
+/*
+ * Points this CPU's TSS at the I/O bitmap while v runs in guest kernel
+ * mode with direct port access (the hardware domain's kernel with I/O
+ * privilege), away from it otherwise: right before every return to a
+ * PV guest.  The CPU checks the bitmap only at CPL > IOPL, which a PV
+ * guest always is (ring 3, real IOPL 0), and reads iomap_base from
+ * memory at each check: one store switches it.
+ */
+static inline void pv_io_bitmap_select(unsigned int cpu, const struct vcpu *v)
+{
+    per_cpu_tss[cpu].tss.iomap_base =
+        v->arch.kernel_mode && v->arch.kernel_io_direct ? TSS_IOMAP_ON : TSS_IOMAP_OFF;
 }
 
 /* What a bounce into the guest kernel needs (Xen's trap_bounce). */

@@ -167,6 +167,8 @@ int pv_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
         v->is_initialised = true;
     }
     load_context(v, c);
+    /* The IOPL is v's; vm_assist may have changed for every vCPU. */
+    pv_io_privilege_changed_domain(d);
     if (c->flags & VGCF_online)
         vcpu_unpause_flag(v, VPF_down);
     else
