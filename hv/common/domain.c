@@ -26,6 +26,7 @@
 #include <hv/domain.h>
 #include <hv/sched.h>
 #include <hv/event.h>
+#include <hv/pirq.h>
 #include <hv/grant_table.h>
 #include <hv/mm.h>
 #include <hv/mm_seam.h>
@@ -378,6 +379,7 @@ static u64 domain_teardown(struct domain *d)
     hvm_domain_destroy(d);
     if (d->evtchn)
         evtchn_destroy(d);
+    pirq_release_domain(d);
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
         if (d->vcpu[i]) {
             struct vcpu *v = d->vcpu[i];

@@ -6,7 +6,8 @@
  * ports of allocated buckets are "valid" (status reports free ones as
  * closed), others give -EINVAL, as in Xen.  Port 0 is reserved.  A port is
  * free, unbound (waiting for a given remote domain to bind), interdomain
- * (connected to a remote port), a VIRQ or an IPI.  Sending marks the
+ * (connected to a remote port), a VIRQ, an IPI or a physical IRQ of the
+ * hardware domain (pirq.c).  Sending marks the
  * target port pending in its domain's shared_info (event_2l.c) and kicks
  * the vCPU the port notifies.
  */
@@ -15,6 +16,7 @@
 #include <hv/sched.h>
 #include <hv/guest_access.h>
 #include <hv/mm.h>
+#include <hv/pirq.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <public/event_channel.h>
@@ -29,6 +31,7 @@ enum evtchn_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
+    ECS_PIRQ,
 };
 
 struct evtchn {
@@ -41,6 +44,7 @@ struct evtchn {
             evtchn_port_t port;
         } interdomain;
         u32 virq;
+        u32 pirq;
     } u;
 };
 
@@ -212,6 +216,9 @@ static int close_port(struct domain *d1, evtchn_port_t port1)
         if (v)
             v->virq_to_evtchn[chn1->u.virq] = 0;
         break;
+    case ECS_PIRQ:
+        pirq_unbind(d1, chn1->u.pirq);
+        break;
     case ECS_INTERDOMAIN:
         /* The peer's port waits for us again. */
         d2 = chn1->u.interdomain.dom;
@@ -290,6 +297,17 @@ void send_guest_global_virq(struct domain *d, unsigned int virq)
     port = d->vcpu[0]->virq_to_evtchn[virq];
     if (port)
         set_pending(d, port_chn(d, port)->notify_vcpu_id, port);
+    spin_unlock(&d->evtchn->lock);
+}
+
+void evtchn_send_pirq(struct domain *d, evtchn_port_t port, unsigned int pirq)
+{
+    struct evtchn *chn;
+
+    spin_lock(&d->evtchn->lock);
+    chn = port_chn(d, port);
+    if (chn && chn->state == ECS_PIRQ && chn->u.pirq == pirq)
+        set_pending(d, chn->notify_vcpu_id, port);
     spin_unlock(&d->evtchn->lock);
 }
 
@@ -420,6 +438,31 @@ static long op_bind_virq(xen_guest_handle_t arg)
     return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
 }
 
+static long op_bind_pirq(xen_guest_handle_t arg)
+{
+    struct evtchn_bind_pirq b;
+    struct domain *d = current->domain;
+    int port, rc;
+
+    if (copy_from_guest(&b, arg, sizeof(b)) || copy_to_guest(arg, &b, sizeof(b)))
+        return -EFAULT;
+    spin_lock(&d->evtchn->lock);
+    port = get_free_port(d);
+    rc = port < 0 ? port : pirq_bind(d, b.pirq, port);
+    if (!rc) {
+        struct evtchn *chn = port_chn(d, port);
+
+        chn->state = ECS_PIRQ;
+        chn->notify_vcpu_id = 0;
+        chn->u.pirq = b.pirq;
+        b.port = port;
+    }
+    spin_unlock(&d->evtchn->lock);
+    if (rc)
+        return rc;
+    return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+}
+
 static long op_bind_ipi(xen_guest_handle_t arg)
 {
     struct evtchn_bind_ipi b;
@@ -511,6 +554,10 @@ static long op_status(xen_guest_handle_t arg)
         case ECS_IPI:
             st.status = EVTCHNSTAT_ipi;
             break;
+        case ECS_PIRQ:
+            st.status = EVTCHNSTAT_pirq;
+            st.u.pirq = chn->u.pirq;
+            break;
         }
         st.vcpu = chn->notify_vcpu_id;
     }
@@ -537,6 +584,7 @@ static long op_bind_vcpu(xen_guest_handle_t arg)
     if (!chn)
         rc = -EINVAL;
     else if (chn->state == ECS_UNBOUND || chn->state == ECS_INTERDOMAIN ||
+             chn->state == ECS_PIRQ ||
              (chn->state == ECS_VIRQ && virq_type(chn->u.virq) != VIRQ_VCPU))
         chn->notify_vcpu_id = b.vcpu;
     else
@@ -591,7 +639,6 @@ static long op_reset(xen_guest_handle_t arg)
 
 long do_event_channel_op(unsigned int cmd, xen_guest_handle_t arg)
 {
-    struct evtchn_bind_pirq pirq;
     evtchn_port_t port;
 
     switch (cmd) {
@@ -622,10 +669,7 @@ long do_event_channel_op(unsigned int cmd, xen_guest_handle_t arg)
     case EVTCHNOP_reset:
         return op_reset(arg);
     case EVTCHNOP_bind_pirq:
-        /* hv gives guests no physical IRQs: every pirq is out of range. */
-        if (copy_from_guest(&pirq, arg, sizeof(pirq)))
-            return -EFAULT;
-        return -EINVAL;
+        return op_bind_pirq(arg);
     default:
         return -ENOSYS;     /* the FIFO ABI, unknown commands */
     }

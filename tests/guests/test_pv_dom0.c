@@ -6,7 +6,8 @@
  * is left with XENMEM_current_reservation (-ESRCH once a domain is gone),
  * as a toolstack would.  Meanwhile it checks the PCI configuration space
  * hv gives the hardware domain (ports 0xcf8/0xcfc) and which of its port
- * accesses reach the hardware without a trap.  Short domUs may all be gone before dom0 first
+ * accesses reach the hardware without a trap, and delivers it ISA IRQ 1
+ * as a physical IRQ.  Short domUs may all be gone before dom0 first
  * runs; VIRQ_DOM_EXC is only required when some domU was still alive once
  * it was bound.
  *     domus=<n> [timeout=<seconds, default 120>] [then=reboot]
@@ -120,6 +121,141 @@ static void check_direct_ports(void)
              "port read back at CPL 1, IOPL 0: #GP");
 }
 
+static uint8_t inb_port(uint16_t port)
+{
+    uint8_t v;
+
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void outb_port(uint16_t port, uint8_t v)
+{
+    asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static long physdev(unsigned int cmd, void *arg)
+{
+    return hypercall2(HC(physdev_op), cmd, PTR(arg));
+}
+
+#define KBD_DATA    0x60
+#define KBD_STATUS  0x64
+#define KBD_OBF     0x01
+#define KBD_IBF     0x02
+
+/* Empties the 8042's output buffer: its IRQ 1 goes down. */
+static void kbd_drain(void)
+{
+    for (unsigned int i = 0; i < 32 && (inb_port(KBD_STATUS) & KBD_OBF); i++)
+        inb_port(KBD_DATA);
+}
+
+/* The 8042's "write output buffer" command: a byte as if from the
+ * keyboard, which raises IRQ 1 without any device. */
+static void kbd_raise_irq1(void)
+{
+    outb_port(KBD_STATUS, 0xd2);
+    for (unsigned int i = 0; i < 1000 && (inb_port(KBD_STATUS) & KBD_IBF); i++)
+        ;
+    outb_port(KBD_DATA, 0x5a);
+}
+
+/* Is port pending within ms milliseconds?  Leaves it clear. */
+static bool pirq_event(evtchn_port_t port, unsigned int ms)
+{
+    bool got;
+
+    sched_poll(&port, 1, now_ns() + ms * NS_PER_MS);
+    got = evtchn_pending(port);
+    evtchn_clear_pending(port);
+    return got;
+}
+
+/*
+ * ISA IRQ 1 (the 8042) as the hardware domain's pirq 1: mapped, bound to
+ * a port, delivered once and held (its line closed) until the EOI, as
+ * Xen's XT-PIC lines; hv's own lines and bad arguments are refused.
+ */
+static void check_pirq(void)
+{
+    struct physdev_set_iopl iopl = { .iopl = 1 };
+    struct physdev_map_pirq map = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
+                                    .index = 1, .pirq = -1 };
+    struct physdev_unmap_pirq unmap = { .domid = DOMID_SELF, .pirq = 1 };
+    struct physdev_irq_status_query q = { .irq = 1 };
+    struct physdev_eoi eoi = { .irq = 1 };
+    struct evtchn_bind_pirq bind = { .pirq = 3 };
+    struct evtchn_status st;
+    evtchn_port_t port;
+
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 1");
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bind), -XEN_EINVAL, "bind an unmapped pirq");
+    bind.pirq = 99;
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bind), -XEN_EINVAL, "bind pirq 99");
+    for (int gsi = 0; gsi <= 8; gsi += 2) {
+        struct physdev_map_pirq hv_line = map;
+
+        hv_line.index = gsi;
+        CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &hv_line), gsi == 6 ? 0 : -XEN_EPERM,
+                 "map GSI 0, 2, 4, 8 (hv's) / 6 (free)");
+    }
+    unmap.pirq = 6;
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &unmap), 0, "unmap pirq 6");
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &unmap), -XEN_EINVAL, "unmap it again");
+    map.index = 16;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &map), -XEN_EINVAL, "map GSI 16");
+    map.index = 1;
+    map.type = MAP_PIRQ_TYPE_MSI;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &map), -XEN_EINVAL, "map an MSI");
+    map.type = MAP_PIRQ_TYPE_GSI;
+    map.domid = 1;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &map), -XEN_EPERM, "map for another domain");
+    map.domid = DOMID_SELF;
+    map.pirq = 5;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &map), -XEN_EINVAL, "map GSI 1 to pirq 5");
+    map.pirq = -1;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &map), 0, "map GSI 1");
+    CHECK_EQ(map.pirq, 1, "as pirq 1");
+
+    bind.pirq = 1;
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bind), 0, "bind pirq 1");
+    port = bind.port;
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bind), -XEN_EEXIST, "bind it twice");
+    CHECK_EQ(evtchn_status(port, &st), 0, "status of its port");
+    CHECK_EQ(st.status, EVTCHNSTAT_pirq, "a pirq port");
+    CHECK_EQ(st.u.pirq, 1, "of pirq 1");
+    CHECK_EQ(physdev(PHYSDEVOP_irq_status_query, &q), 0, "irq_status_query 1");
+    CHECK_EQ(q.flags, XENIRQSTAT_needs_eoi, "needs an EOI");
+    q.irq = 16;
+    CHECK_EQ(physdev(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL, "irq_status_query 16");
+    unmap.pirq = 1;
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &unmap), -XEN_EBUSY, "unmap a bound pirq");
+
+    kbd_drain();
+    evtchn_clear_pending(port);
+    kbd_raise_irq1();
+    CHECK(pirq_event(port, 2000), "IRQ 1 arrives on the port");
+    kbd_drain();
+    kbd_raise_irq1();
+    CHECK(!pirq_event(port, 200), "no second event before the EOI");
+    CHECK_EQ(physdev(PHYSDEVOP_eoi, &eoi), 0, "EOI pirq 1");
+    CHECK(pirq_event(port, 2000), "the interrupt held meanwhile arrives after the EOI");
+    kbd_drain();
+    CHECK_EQ(physdev(PHYSDEVOP_eoi, &eoi), 0, "EOI pirq 1 again");
+    eoi.irq = 99;
+    CHECK_EQ(physdev(PHYSDEVOP_eoi, &eoi), -XEN_EINVAL, "EOI pirq 99");
+
+    CHECK_EQ(evtchn_close(port), 0, "close the pirq port");
+    q.irq = 1;
+    CHECK_EQ(physdev(PHYSDEVOP_irq_status_query, &q), 0, "irq_status_query after close");
+    CHECK_EQ(q.flags, 0, "no EOI needed once unbound");
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &unmap), 0, "unmap pirq 1");
+    iopl.iopl = 0;
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 0");
+    printk("pirq: IRQ 1 delivered, held until the EOI\n");
+}
+
 static long count_alive(long n)
 {
     long alive = 0;
@@ -149,6 +285,7 @@ void test_main(void)
     /* After the bind: a domU dying meanwhile is still reported. */
     check_pci_config();
     check_direct_ports();
+    check_pirq();
     printk("waiting for %ld domUs\n", n);
 
     while ((alive = count_alive(n)) > 0) {

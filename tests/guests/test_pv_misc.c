@@ -146,6 +146,24 @@ static void check_string_io(void)
     CHECK(cnt == 3 && dst == (uint8_t *)0x1000, "nothing done before the fault");
 }
 
+/* Physical IRQs are the hardware domain's: a domU maps and binds none. */
+static void check_no_pirqs(void)
+{
+    struct physdev_map_pirq map = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
+                                    .index = 1, .pirq = -1 };
+    struct physdev_irq_status_query q = { .irq = 1, .flags = ~0u };
+    struct physdev_eoi eoi = { .irq = 1 };
+    struct evtchn_bind_pirq bind = { .pirq = 1 };
+
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_map_pirq, PTR(&map)), -XEN_EPERM,
+             "a domU maps no GSI");
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bind), -XEN_EPERM, "a domU binds no pirq");
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_irq_status_query, PTR(&q)), 0,
+             "irq_status_query");
+    CHECK_EQ(q.flags, 0, "nothing to EOI");
+    CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_eoi, PTR(&eoi)), 0, "an EOI is a no-op");
+}
+
 static void check_iopl(void)
 {
     CHECK_EQ(set_iopl(4), -XEN_EINVAL, "IOPL 4");
@@ -183,6 +201,7 @@ static void check_iopl(void)
     CHECK_EQ(hypercall2(HC(vm_assist), VMASST_CMD_disable,
                         VMASST_TYPE_architectural_iopl), 0, "architectural_iopl off");
     CHECK_EQ(hypercall2(HC(physdev_op), 99, 0), -XEN_ENOSYS, "unknown physdev_op");
+    check_no_pirqs();
 }
 
 static void check_privilege(void)

@@ -1,5 +1,5 @@
 /*
- * The legacy PICs are remapped to 0x20-0x2f; hv uses the local APIC
+ * The legacy PICs are remapped to 0x20-0x2f (i8259.c); hv uses the local APIC
  * (xAPIC, memory-mapped, uncached) for its timer.  The timer runs
  * one-shot: in TSC-deadline mode when the CPU has it, otherwise with a
  * count calibrated against the TSC.
@@ -15,6 +15,7 @@
  * the timer softirq if the earliest timer is due.
  */
 #include <hv/apic.h>
+#include <hv/i8259.h>
 #include <hv/traps.h>
 #include <hv/time.h>
 #include <hv/mapping.h>
@@ -50,12 +51,6 @@
 #define APIC_TDCR_DIV_1     0xb
 #define APIC_BASE_ENABLE    (1 << 11)
 
-#define PIC1_CMD  0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD  0xa0
-#define PIC2_DATA 0xa1
-#define PIC_EOI   0x20
-
 #define PIT_CH0        0x40
 #define PIT_MODE       0x43
 #define PIT_CH0_RATE   0x34        /* channel 0, lo/hi byte, mode 2 */
@@ -79,21 +74,6 @@ static void apic_write(unsigned int reg, u32 v)
     mmio_write32(lapic + reg, v);
 }
 
-void pic_disable(void)
-{
-    /* ICW1-4: edge, cascade, vectors 0x20/0x28, 8086 mode; then mask all. */
-    outb(0x11, PIC1_CMD);
-    outb(0x11, PIC2_CMD);
-    outb(PIC_MASTER_VECTOR, PIC1_DATA);
-    outb(PIC_SLAVE_VECTOR, PIC2_DATA);
-    outb(0x04, PIC1_DATA);
-    outb(0x02, PIC2_DATA);
-    outb(0x01, PIC1_DATA);
-    outb(0x01, PIC2_DATA);
-    outb(0xff, PIC1_DATA);
-    outb(0xff, PIC2_DATA);
-}
-
 void lapic_eoi(void)
 {
     apic_write(APIC_EOI, 0);
@@ -114,7 +94,7 @@ static void lapic_timer_interrupt(struct cpu_user_regs *regs)
 static void timer_watchdog_interrupt(struct cpu_user_regs *regs)
 {
     (void)regs;
-    outb(PIC_EOI, PIC1_CMD);
+    pic_eoi(0);
     timer_raise_if_due();
 }
 
@@ -126,7 +106,7 @@ static void timer_watchdog_start(void)
     outb(0, PIT_CH0);                   /* 0 is 65536: 18.2 Hz */
     outb(0, PIT_CH0);
     apic_write(APIC_LVT_LINT0, APIC_DM_EXTINT);
-    outb(0xfe, PIC1_DATA);              /* IRQ 0 only */
+    pic_unmask(0);
     printk("apic: timer watchdog on PIT channel 0 at 18 Hz (8259, LINT0 ExtINT)%s\n",
            lose_timer_irqs ? "; the timer itself stays disarmed (apic_lose_timer_irqs)" : "");
 }

@@ -15,6 +15,8 @@
 #include <hv/mm.h>
 #include <hv/acpi.h>
 #include <hv/apic.h>
+#include <hv/i8259.h>
+#include <hv/pirq.h>
 #include <hv/time.h>
 #include <hv/timer.h>
 #include <hv/softirq.h>
@@ -101,7 +103,8 @@ void start_hv(u32 magic, u32 info)
     set_pt_page_source(heap_pt_page);
 
     acpi_init();
-    pic_disable();
+    pic_init();
+    pirq_init();
     time_init();
     lapic_init();
     lapic_timer_calibrate();

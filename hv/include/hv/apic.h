@@ -1,10 +1,9 @@
-/* Local APIC (xAPIC, memory-mapped) and the legacy 8259 PICs. */
+/* Local APIC (xAPIC, memory-mapped). */
 #ifndef HV_APIC_H
 #define HV_APIC_H
 
 #include <hv/types.h>
 
-void pic_disable(void);
 void lapic_init(void);
 void lapic_eoi(void);
 unsigned int lapic_id(void);

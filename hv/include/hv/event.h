@@ -19,6 +19,9 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote,
  * 0, or -EINVAL if the port is not bound. */
 long evtchn_send(struct domain *ld, evtchn_port_t port);
 
+/* Marks d's port pending if it is still bound to pirq (pirq.c). */
+void evtchn_send_pirq(struct domain *d, evtchn_port_t port, unsigned int pirq);
+
 /* Raise a VIRQ bound on v (per-vCPU VIRQs) or on d's vCPU0 (global ones). */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_guest_global_virq(struct domain *d, unsigned int virq);

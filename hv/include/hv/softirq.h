@@ -10,6 +10,7 @@
 
 enum {
     TIMER_SOFTIRQ,
+    PIRQ_SOFTIRQ,           /* the hardware domain's IRQs, to its ports */
     NR_SOFTIRQS
 };
 
