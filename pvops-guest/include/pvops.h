@@ -52,6 +52,9 @@ struct pv_irq_ops {
 	/* Logical IRQ lines: 8259 pins natively, event-channel ports under PV. */
 	void (*unmask)(int irq);
 	void (*eoi)(int irq);
+	/* The logical IRQ of ISA line n (a device's interrupt): its 8259
+	 * pin | a physical IRQ's port (the hardware domain); -1: none. */
+	int (*isa_irq)(unsigned int line);
 };
 
 struct pv_time_ops {

@@ -184,8 +184,8 @@ START_TEST(hvm_domains)
     HAS(out, "{\"id\":4,\"name\":\"typed\",\"memory_mb\":32,\"vcpus\":1,");
     /* heron-dm's PIIX3 bus master moves the data: a 64 KiB write among them. */
     HAS(out, "ata: bus master at 00:01.1");
-    HAS(out, "ata: sda: heron-dm disk, 160 sectors (0 MiB), DMA, polled\n"
-             "ata: sdb: heron-dm disk, 16 sectors (0 MiB), DMA, polled\n");
+    HAS(out, "ata: sda: heron-dm disk, 160 sectors (0 MiB), DMA, IRQ 14\n"
+             "ata: sdb: heron-dm disk, 16 sectors (0 MiB), DMA, IRQ 14\n");
     HAS(out, "blk size: 8192\n");
     HAS(out, "blk fill: 20 blocks written, flushed and read back\n");
     HAS(out, "typed: input reached COM1\n");

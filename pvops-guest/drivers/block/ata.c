@@ -3,9 +3,11 @@
  * 0x3f6; QEMU's `-drive if=ide,index=0/1`), master and slave: IDENTIFY
  * DEVICE for the size, READ/WRITE DMA EXT through the PIIX bus master
  * (ata_bmdma.c) when there is one and the drive does DMA, else READ/WRITE
- * SECTORS EXT by PIO (48-bit LBA both), FLUSH CACHE EXT.  Polled: the
- * drive's interrupt is switched off (nIEN), since a PV dom0 has no way to
- * receive IRQ 14 yet (hv has no PIRQs).  Ports go through pv_ops.io:
+ * SECTORS EXT by PIO (48-bit LBA both), FLUSH CACHE EXT.  Completion is
+ * polled; when IRQ 14 reaches the kernel (pv_ops.irq.isa_irq: the 8259
+ * natively and under HVM, a physical IRQ for a PV hardware domain) the
+ * drive's interrupt is switched on (nIEN clear) after the probe and a DMA
+ * wait halts the CPU between polls (ata_bmdma.c).  Ports go through pv_ops.io:
  * natively the instructions themselves, under PV the hypervisor's
  * emulation of them (arch/x86/pv/io.c), one trap each: a DMA request
  * costs about fifteen plus the polls of its end, a PIO sector one REP
@@ -37,6 +39,7 @@
 #define ST_DRDY         0x40
 #define ST_BSY          0x80
 #define CTL_NIEN        0x02
+#define ATA_IRQ_LINE    14              /* the primary channel's ISA line */
 
 #define CMD_READ_EXT    0x24
 #define CMD_READ_DMA_EXT 0x25
@@ -58,6 +61,7 @@ struct ata_disk {
 
 static unsigned int selected = ~0u;
 static bool bus_master;                 /* the channel has a usable one */
+static int ata_irq = -1;                /* the kernel's IRQ for line 14 */
 
 static uint8_t status(void)
 {
@@ -90,6 +94,12 @@ static int wait_ready(void)
 		if (time_now_ns() > deadline)
 			return -1;
 	return st;
+}
+
+/* It only wakes the halted CPU: the wait reads the engine's status, and
+ * the status read after each command acknowledges the drive. */
+static void ata_interrupt(void)
+{
 }
 
 static int ata_error(const struct ata_disk *d, const char *what, int st)
@@ -250,8 +260,9 @@ static bool probe_unit(unsigned int unit)
 	d->blk.max_sectors = ATA_MAX_SECTORS;
 	d->blk.ops = &ata_ops;
 	snprintf(d->blk.name, sizeof(d->blk.name), "sd%c", 'a' + unit);
-	printk("ata: %s: %s, %lu sectors (%lu MiB), %s, polled\n", d->blk.name, model,
-	       d->blk.nr_sectors, d->blk.nr_sectors >> 11, d->dma ? "DMA" : "PIO");
+	printk("ata: %s: %s, %lu sectors (%lu MiB), %s, %s\n", d->blk.name, model,
+	       d->blk.nr_sectors, d->blk.nr_sectors >> 11, d->dma ? "DMA" : "PIO",
+	       ata_irq >= 0 ? "IRQ 14" : "polled");
 	if (blkdev_add_disk(&d->blk)) {
 		printk("ata: %s: cannot register it\n", d->blk.name);
 		kfree(d);
@@ -270,9 +281,16 @@ int ata_probe(void)
 	}
 	pv_ops.io.outb(ATA_CONTROL, CTL_NIEN);
 	bus_master = bmdma_init();
+	if (bus_master)
+		ata_irq = pv_ops.irq.isa_irq(ATA_IRQ_LINE);
 	for (unsigned int unit = 0; unit < 2; unit++)
 		found += probe_unit(unit);
-	if (!found)
+	if (!found) {
 		printk("ata: no disk on the primary channel\n");
+	} else if (ata_irq >= 0) {
+		irq_register(ata_irq, ata_interrupt);
+		pv_ops.io.outb(ATA_CONTROL, 0);
+		bmdma_wait_halts(true);
+	}
 	return found;
 }

@@ -5,8 +5,10 @@
  * physical region descriptors (PRDs) in one page: each a 32-bit address
  * and a byte count (0 meaning 64 KiB) of one contiguous region that does
  * not cross a 64 KiB boundary, the last marked end-of-table.  The request
- * completes before ata.c returns it (polled), so its buffer and the table
- * stay put for the whole transfer.
+ * completes before ata.c returns it, so its buffer and the table stay put
+ * for the whole transfer.  The wait polls the engine's status; with the
+ * drive's interrupt (bmdma_wait_halts) the CPU halts between the polls,
+ * woken by that interrupt (or the tick), and other domains get the CPU.
  */
 #include "ata_bmdma.h"
 #include "lib.h"
@@ -41,6 +43,8 @@ struct prd {
 static uint16_t bm_base;
 static uint8_t bm_direction;            /* BMICOM's of the prepared transfer */
 static struct prd *prds;                /* for every transfer: BMIDTP is set once */
+static uint8_t bm_keep;                 /* BMISTA's STA_KEEP bits, as found */
+static bool halts;                      /* bmdma_wait_halts */
 
 /* The device's address of a kernel virtual address. */
 static uint64_t bus_address(const void *va)
@@ -77,8 +81,8 @@ bool bmdma_init(void)
 	pci_conf_write16(bdf, PCI_COMMAND, (uint16_t)pci_conf_read32(bdf, PCI_COMMAND) |
 			 PCI_COMMAND_IO | PCI_COMMAND_MASTER);
 	pv_ops.io.outl(bm_base + BMIDTP, (uint32_t)bus_address(prds));
-	pv_ops.io.outb(bm_base + BMISTA, (pv_ops.io.inb(bm_base + BMISTA) & STA_KEEP) |
-		       BM_STATUS_ERROR | STA_INTR);
+	bm_keep = pv_ops.io.inb(bm_base + BMISTA) & STA_KEEP;
+	pv_ops.io.outb(bm_base + BMISTA, bm_keep | BM_STATUS_ERROR | STA_INTR);
 	printk("ata: bus master at 00:%02x.%x, ports %#x\n", bdf >> 3, bdf & 7, bm_base);
 	return true;
 }
@@ -129,18 +133,35 @@ bool bmdma_prepare(const void *buf, size_t bytes, bool to_memory)
 	return true;
 }
 
-/* Direction and start in one write: the engine is idle until then.  The
- * status bits are cleared after each transfer, ready for the next. */
+void bmdma_wait_halts(bool on)
+{
+	halts = on;
+}
+
+/*
+ * Direction and start in one write: the engine is idle until then.  With
+ * the drive's interrupt on, any command (IDENTIFY, PIO, FLUSH, an abort)
+ * sets the interrupt bit: it is cleared before the start, or it would
+ * end the wait at once.  Kernel code runs with interrupts off, so
+ * safe_halt's enable-and-wait cannot miss the interrupt.  Before the
+ * first process there may be no tick to end a halt: polls only.
+ */
 int bmdma_run(uint64_t deadline)
 {
+	bool halt = halts && current;
 	uint8_t sta;
 
+	if (halts)
+		pv_ops.io.outb(bm_base + BMISTA, bm_keep | BM_STATUS_ERROR | STA_INTR);
 	pv_ops.io.outb(bm_base + BMICOM, bm_direction | COM_START);
-	while ((sta = pv_ops.io.inb(bm_base + BMISTA)) & STA_ACTIVE && !(sta & STA_INTR))
+	while ((sta = pv_ops.io.inb(bm_base + BMISTA)) & STA_ACTIVE && !(sta & STA_INTR)) {
 		if (time_now_ns() > deadline)
 			break;
+		if (halt)
+			pv_ops.cpu.safe_halt();
+	}
 	pv_ops.io.outb(bm_base + BMICOM, bm_direction);
-	pv_ops.io.outb(bm_base + BMISTA, (sta & STA_KEEP) | BM_STATUS_ERROR | STA_INTR);
+	pv_ops.io.outb(bm_base + BMISTA, bm_keep | BM_STATUS_ERROR | STA_INTR);
 	if (sta & STA_ACTIVE && !(sta & STA_INTR))
 		return -1;
 	return sta;

@@ -17,7 +17,11 @@ bool bmdma_init(void);
  * memory (disk read) or from it; false if the device cannot reach it. */
 bool bmdma_prepare(const void *buf, size_t bytes, bool to_memory);
 
-/* Starts the prepared transfer (after the ATA command) and polls until it
+/* The drive interrupts at the end of each command (ata.c cleared nIEN
+ * and routed its IRQ): bmdma_run halts between its polls. */
+void bmdma_wait_halts(bool on);
+
+/* Starts the prepared transfer (after the ATA command) and waits until it
  * ends or deadline (time_now_ns) passes; the engine is stopped either way,
  * so it no longer touches the buffer.  The bus-master status at the end,
  * or -1 on timeout. */

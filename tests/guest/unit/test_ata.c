@@ -6,8 +6,9 @@
  * the PRD table through a simulated pfn-to-machine mapping.  Checked: the
  * bytes on the simulated disk and in the caller's buffers, the PRD tables
  * the driver builds (merged runs, 64 KiB windows, end of table), the
- * fallback to PIO (no bus master; a buffer above 4 GiB) and the errors
- * (ATA abort, bus-master error, a transfer that never ends) as -EIO.
+ * fallback to PIO (no bus master; a buffer above 4 GiB), the errors
+ * (ATA abort, bus-master error, a transfer that never ends) as -EIO, and
+ * with IRQ 14 routed the drive's interrupt on and DMA waits halting.
  */
 #include <check.h>
 #include <errno.h>
@@ -32,6 +33,10 @@ uintptr_t direct_map_base;                      /* 0: a pfn is a host address >>
 
 /* proc.h's (not included: it clashes with the host's libc headers). */
 uint64_t time_now_ns(void);
+struct proc;
+struct proc *current;                           /* NULL: still booting */
+static char a_process;
+void irq_register(int irq, void (*fn)(void));
 
 static uint64_t now;
 uint64_t time_now_ns(void) { return now += 1000000; }   /* 1 ms per look */
@@ -131,7 +136,9 @@ static struct {
 	unsigned int pio_pos;
 	uint8_t bmicom, bmista;
 	uint32_t bmidtp;
-	enum { DMA_OK, DMA_BM_ERROR, DMA_HANGS } dma_outcome;
+	enum { DMA_OK, DMA_BM_ERROR, DMA_HANGS, DMA_AT_INTERRUPT } dma_outcome;
+	bool nien;                              /* the drive's interrupt off */
+	bool dma_waiting;                       /* DMA_AT_INTERRUPT: started */
 	unsigned int dma_commands, prd_entries;
 	uint32_t prd_len[64];
 } ide;
@@ -172,11 +179,20 @@ static void fill_pio_sector(void)
 	ide.pio_pos = 0;
 }
 
+/* The drive's INTRQ: as QEMU's, it sets the bus master's interrupt bit
+ * whatever the command, unless nIEN is set. */
+static void interrupt(void)
+{
+	if (!ide.nien)
+		ide.bmista |= 0x04;
+}
+
 static void abort_command(void)
 {
 	ide.status = 0x41;                      /* DRDY ERR */
 	ide.error = 0x04;                       /* ABRT */
 	ide.command = 0;
+	interrupt();
 }
 
 static void start_command(uint8_t cmd)
@@ -216,25 +232,21 @@ static void start_command(uint8_t cmd)
 		return;
 	case 0xea:
 		ide.command = 0;
+		interrupt();
 		return;
 	default:
 		abort_command();
 	}
 }
 
-/* The bus master's transfer, at the start bit: the PRD table walked. */
-static void run_dma(void)
+/* The PRD table walked and the data moved: the transfer's end. */
+static void move_data(void)
 {
 	bool to_memory = ide.bmicom & 0x08;
 	size_t left = (size_t)ide.count * SECTOR_SIZE;
 	uint8_t *d = ide.disk + ide.lba * SECTOR_SIZE;
 	uint32_t at = ide.bmidtp;
 
-	ck_assert_msg(ide.command == 0x25 || ide.command == 0x35, "start without a DMA command");
-	ck_assert_int_eq(to_memory, ide.command == 0x25);
-	ide.bmista |= 0x01;
-	if (ide.dma_outcome == DMA_HANGS)
-		return;
 	ide.prd_entries = 0;
 	for (;;) {
 		const uint32_t *e = (const uint32_t *)machine_to_host(at);
@@ -261,6 +273,24 @@ static void run_dma(void)
 			       (ide.dma_outcome == DMA_BM_ERROR ? 0x02 : 0));
 }
 
+/* The bus master's transfer, at the start bit (or, DMA_AT_INTERRUPT,
+ * when the CPU halts): the PRD table walked. */
+static void run_dma(void)
+{
+	bool to_memory = ide.bmicom & 0x08;
+
+	ck_assert_msg(ide.command == 0x25 || ide.command == 0x35, "start without a DMA command");
+	ck_assert_int_eq(to_memory, ide.command == 0x25);
+	ide.bmista |= 0x01;
+	if (ide.dma_outcome == DMA_HANGS)
+		return;
+	if (ide.dma_outcome == DMA_AT_INTERRUPT) {
+		ide.dma_waiting = true;
+		return;
+	}
+	move_data();
+}
+
 static uint8_t fake_inb(uint16_t port)
 {
 	switch (port) {
@@ -283,7 +313,7 @@ static void fake_outb(uint16_t port, uint8_t v)
 	switch (port) {
 	case 0x1f6: ide.drive = v; ide.status = (v >> 4 & 1) ? 0 : 0x40; return;
 	case 0x1f7: start_command(v); return;
-	case 0x3f6: return;
+	case 0x3f6: ide.nien = v & 0x02; return;
 	case BM_PORT:
 		if ((v & 1) && !(ide.bmicom & 1)) {
 			ide.bmicom = v;
@@ -358,7 +388,34 @@ static void fake_outsw(uint16_t port, const void *buf, size_t words)
 	}
 }
 
-static void boot(bool has_bus_master)
+/* pv_ops.irq and cpu: IRQ 14 routed to logical IRQ 5, or not at all. */
+static int isa_irq_result, registered_irq;
+static unsigned int halts;
+
+static int fake_isa_irq(unsigned int line)
+{
+	ck_assert_uint_eq(line, 14);
+	return isa_irq_result;
+}
+
+void irq_register(int irq, void (*fn)(void))
+{
+	ck_assert_ptr_nonnull(fn);
+	registered_irq = irq;
+}
+
+/* The transfer ends while the CPU waits, and its interrupt wakes it. */
+static void fake_safe_halt(void)
+{
+	halts++;
+	ck_assert_ptr_nonnull(current);
+	if (ide.dma_waiting) {
+		ide.dma_waiting = false;
+		move_data();
+	}
+}
+
+static void boot_with_irq(bool has_bus_master, int irq)
 {
 	static const struct pv_io_ops io = {
 		.inb = fake_inb, .outb = fake_outb, .inw = fake_inw, .outw = fake_outw,
@@ -371,6 +428,12 @@ static void boot(bool has_bus_master)
 	ide.has_bus_master = has_bus_master;
 	ide.status = 0x40;
 	pv_ops.io = io;
+	pv_ops.irq.isa_irq = fake_isa_irq;
+	pv_ops.cpu.safe_halt = fake_safe_halt;
+	isa_irq_result = irq;
+	registered_irq = -1;
+	halts = 0;
+	current = NULL;
 	pv_ops.mmu.pfn_to_mfn = fake_pfn_to_mfn;
 	mapping = CONTIGUOUS;
 	next_page = 0;
@@ -378,6 +441,11 @@ static void boot(bool has_bus_master)
 	disk_dev = NULL;
 	ck_assert_int_eq(ata_probe(), 1);
 	ck_assert_ptr_nonnull(disk_dev);
+}
+
+static void boot(bool has_bus_master)
+{
+	boot_with_irq(has_bus_master, -1);
 }
 
 static void fill(uint8_t *p, size_t n, uint8_t seed)
@@ -501,6 +569,65 @@ START_TEST(errors_are_eio)
 }
 END_TEST
 
+START_TEST(irq_14_switches_the_drive_interrupt_on)
+{
+	boot_with_irq(true, 5);
+	ck_assert_str_eq(log_text, "ata: bus master at 00:01.1, ports 0xc040\n"
+			 "ata: sda: QEMU HARDDISK, 1024 sectors (0 MiB), DMA, IRQ 14\n");
+	ck_assert_int_eq(registered_irq, 5);
+	ck_assert(!ide.nien);
+}
+END_TEST
+
+START_TEST(polled_without_irq_14)
+{
+	boot(true);
+	ck_assert_int_eq(registered_irq, -1);
+	ck_assert(ide.nien);
+}
+END_TEST
+
+START_TEST(a_dma_wait_halts_until_the_transfer_ends)
+{
+	uint8_t *buf;
+
+	boot_with_irq(true, 5);
+	current = (struct proc *)&a_process;
+	ide.dma_outcome = DMA_AT_INTERRUPT;
+	buf = arena_pages(16);
+	round_trip(buf, 40, 128, 8);
+	ck_assert_uint_eq(halts, 2);
+	ck_assert_uint_eq(ide.dma_commands, 2);
+}
+END_TEST
+
+START_TEST(an_earlier_commands_interrupt_does_not_end_a_transfer)
+{
+	uint8_t *buf;
+
+	boot_with_irq(true, 5);
+	current = (struct proc *)&a_process;
+	/* FLUSH CACHE interrupts too: the bus master's bit is left set. */
+	ck_assert_int_eq(disk_dev->ops->flush(disk_dev), 0);
+	ck_assert_uint_eq(ide.bmista & 0x04, 0x04);
+	ide.dma_outcome = DMA_AT_INTERRUPT;
+	buf = arena_pages(1);
+	round_trip(buf, 24, 8, 9);
+	ck_assert_uint_eq(halts, 2);
+}
+END_TEST
+
+START_TEST(no_halt_before_the_first_process)
+{
+	uint8_t *buf;
+
+	boot_with_irq(true, 5);
+	buf = arena_pages(1);
+	round_trip(buf, 0, 8, 10);
+	ck_assert_uint_eq(halts, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ata");
@@ -518,6 +645,11 @@ int main(void)
 	tcase_add_test(tc, pio_without_a_bus_master);
 	tcase_add_test(tc, pio_for_a_buffer_above_4g);
 	tcase_add_test(tc, errors_are_eio);
+	tcase_add_test(tc, irq_14_switches_the_drive_interrupt_on);
+	tcase_add_test(tc, polled_without_irq_14);
+	tcase_add_test(tc, a_dma_wait_halts_until_the_transfer_ends);
+	tcase_add_test(tc, an_earlier_commands_interrupt_does_not_end_a_transfer);
+	tcase_add_test(tc, no_halt_before_the_first_process);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

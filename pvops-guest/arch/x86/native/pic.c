@@ -41,7 +41,13 @@ static void pic_eoi(int irq)
 	outb(PIC1_CMD, 0x20);
 }
 
+static int pic_isa_irq(unsigned int line)
+{
+	return line < 16 && line != 2 ? (int)line : -1;    /* 2: the cascade */
+}
+
 const struct pv_irq_ops native_irq_ops = {
 	.unmask = pic_unmask,
 	.eoi = pic_eoi,
+	.isa_irq = pic_isa_irq,
 };

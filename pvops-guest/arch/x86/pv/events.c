@@ -3,8 +3,13 @@
  * IRQ is bound to one port; the upcall scans the pending bitmap through
  * the per-vCPU selector, clears each pending bit and runs the IRQ's
  * handler.  Ports start masked; unmask(irq) opens its port.
+ *
+ * The hardware domain's ISA lines are physical IRQs (pirq n = line n,
+ * PHYSDEVOP_map_pirq and EVTCHNOP_bind_pirq): the hypervisor keeps a
+ * delivered line closed until PHYSDEVOP_eoi, sent as the IRQ's EOI.
  */
 #include <public/event_channel.h>
+#include <public/physdev.h>
 
 #include "hypercall.h"
 #include "lib.h"
@@ -17,6 +22,7 @@
 static void (*port_handler)(evtchn_port_t port);
 static evtchn_port_t irq_port[PV_NR_IRQS];
 static void (*irq_rearm[PV_NR_IRQS])(void);
+static int irq_pirq[PV_NR_IRQS];        /* physical IRQ, -1 if none */
 static uint8_t port_irq[EVTCHN_2L_NR_CHANNELS];
 static int nr_irqs;
 
@@ -45,6 +51,7 @@ static int bind(evtchn_port_t port, void (*rearm)(void))
 		panic("pv: cannot bind port %u", port);
 	irq_port[irq] = port;
 	irq_rearm[irq] = rearm;
+	irq_pirq[irq] = -1;
 	port_irq[port] = irq;
 	return irq;
 }
@@ -62,6 +69,38 @@ int pv_bind_virq(unsigned int virq, void (*rearm)(void))
 int pv_bind_port(evtchn_port_t port)
 {
 	return bind(port, NULL);
+}
+
+static long physdev_op(unsigned int cmd, void *arg)
+{
+	return hypercall2(HYPERCALL(physdev_op), cmd, HPTR(arg));
+}
+
+/* Refused (a domU, a line the hypervisor keeps): -1, the driver polls. */
+static int pv_isa_irq(unsigned int line)
+{
+	struct physdev_map_pirq map = { .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI,
+					.index = (int)line, .pirq = -1 };
+	struct physdev_unmap_pirq unmap = { .domid = DOMID_SELF };
+	struct evtchn_bind_pirq b;
+	long rc = physdev_op(PHYSDEVOP_map_pirq, &map);
+	int irq;
+
+	if (rc) {
+		printk("pv: IRQ %u: map_pirq refused (%ld)\n", line, rc);
+		return -1;
+	}
+	b = (struct evtchn_bind_pirq){ .pirq = (uint32_t)map.pirq };
+	rc = evtchn_op(EVTCHNOP_bind_pirq, &b);
+	if (rc) {
+		printk("pv: IRQ %u: bind_pirq refused (%ld)\n", line, rc);
+		unmap.pirq = map.pirq;
+		physdev_op(PHYSDEVOP_unmap_pirq, &unmap);
+		return -1;
+	}
+	irq = bind(b.port, NULL);
+	irq_pirq[irq] = map.pirq;
+	return irq;
 }
 
 void pv_notify(evtchn_port_t port)
@@ -114,6 +153,11 @@ static void pv_irq_eoi(int irq)
 {
 	if (irq_rearm[irq])
 		irq_rearm[irq]();
+	if (irq_pirq[irq] >= 0) {
+		struct physdev_eoi eoi = { .irq = (uint32_t)irq_pirq[irq] };
+
+		physdev_op(PHYSDEVOP_eoi, &eoi);
+	}
 }
 
 /* Runs with events masked, from the upcall. */
@@ -156,4 +200,5 @@ void pv_events_init(void)
 const struct pv_irq_ops pv_irq_ops = {
 	.unmask = pv_irq_unmask,
 	.eoi = pv_irq_eoi,
+	.isa_irq = pv_isa_irq,
 };
