@@ -46,6 +46,19 @@ static void outl_port(uint16_t port, uint32_t v)
     asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static uint8_t inb_port(uint16_t port)
+{
+    uint8_t v;
+
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void outb_port(uint16_t port, uint8_t v)
+{
+    asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
 /*
  * PCI configuration space through hv's emulation of ports 0xcf8/0xcfc:
  * 00:00.0 is QEMU's i440FX host bridge.  Reset control (0xcf9) stays
@@ -56,7 +69,6 @@ static void check_pci_config(void)
     struct physdev_set_iopl iopl = { .iopl = 1 };
     uint16_t device;
     uint32_t id;
-    uint8_t reset;
 
     CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 1");
     outl_port(0xcf8, 0x80000000u);
@@ -67,9 +79,8 @@ static void check_pci_config(void)
     CHECK_EQ(device, 0x1237, "its device ID by a word access");
     outl_port(0xcf8, 0x00000000u);
     CHECK_EQ(inl_port(0xcfc), 0xffffffffu, "no configuration access without the enable bit");
-    asm volatile("outb %0, %1" : : "a"((uint8_t)0x06), "Nd"((uint16_t)0xcf9));
-    asm volatile("inb %1, %0" : "=a"(reset) : "Nd"((uint16_t)0xcf9));
-    CHECK_EQ(reset, 0xff, "reset control is refused");
+    outb_port(0xcf9, 0x06);
+    CHECK_EQ(inb_port(0xcf9), 0xff, "reset control is refused");
     iopl.iopl = 0;
     CHECK_EQ(hypercall2(HC(physdev_op), PHYSDEVOP_set_iopl, PTR(&iopl)), 0, "IOPL 0");
     printk("PCI config: 00:00.0 is %04x:%04x\n", id & 0xffff, id >> 16);
@@ -119,19 +130,6 @@ static void check_direct_ports(void)
              "disable architectural_iopl");
     CHECK_EQ(PROBE("inb $0x80, %%al", "i"(0) : "rax"), 13,
              "port read back at CPL 1, IOPL 0: #GP");
-}
-
-static uint8_t inb_port(uint16_t port)
-{
-    uint8_t v;
-
-    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static void outb_port(uint16_t port, uint8_t v)
-{
-    asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
 static long physdev(unsigned int cmd, void *arg)
