@@ -208,9 +208,12 @@ static void run_flush(struct blkif_backend *b, struct run *r)
 
 bool blkif_serve(struct blkif_backend *b)
 {
-    struct run run = { .n = 0 };
+    struct run run;               /* 7 KiB: only its counts are set */
     bool kick = false;
     int notify, more;
+
+    run.n = run.nseg = 0;
+    run.len = 0;
 
     if (b->broken)
         return false;
