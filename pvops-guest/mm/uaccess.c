@@ -7,22 +7,31 @@
 #include "uaccess.h"
 #include "vm.h"
 
-/* Makes [addr, addr+n) present (and writable if asked) in the current space. */
+/* Bytes one last-level table maps. */
+#define L1_SPAN ((uintptr_t)PAGE_SIZE << 9)
+
+/*
+ * Makes [addr, addr+n) present (and writable if asked) in the current
+ * space.  One walk per last-level table, not per page: the next page's
+ * entry is the next one in the same table (a PV walk translates a
+ * machine frame at each level).
+ */
 static int user_prepare(uintptr_t addr, size_t n, bool write)
 {
 	struct mm *mm = current->mm;
+	pte_t *pte = NULL;
 
 	if (n == 0)
 		return 0;
 	if (addr >= USER_TOP || n > USER_TOP - addr || !mm)
 		return -EFAULT;
 	for (uintptr_t p = PAGE_DOWN(addr); p < addr + n; p += PAGE_SIZE) {
-		pte_t *pte = pt_walk(mm->root, p, false);
-
+		pte = pte && (p & (L1_SPAN - 1)) ? pte + 1 : pt_walk(mm->root, p, false);
 		if (pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W)))
 			continue;
 		if (vm_fault(mm, p, write))
 			return -EFAULT;
+		pte = NULL;             /* the fault may have made the table */
 	}
 	return 0;
 }

@@ -3,7 +3,7 @@
  * dom0's block backend (toolstack/blkback/blkif_serve.c).  The input's
  * first bytes set the vbd (read-only or not, its first sector and size in
  * a disk file), the rest is the ring page as the frontend left it: any
- * req_prod, any requests.  The backend must ask for 1..11 copies per call,
+ * req_prod, any requests.  The backend must ask for 1..BLKIF_RUN_SEGS copies per call,
  * each within a granted page and within the vbd's buffer (the fake copy
  * touches every byte: ASan catches one past the buffer), copy from the
  * frontend only for a writable vbd, never touch the disk outside the vbd
@@ -30,7 +30,7 @@ static uint8_t *vbd_buf;
 static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned int n)
 {
     (void)ctx;
-    if (domid != FRONTEND || n == 0 || n > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+    if (domid != FRONTEND || n == 0 || n > BLKIF_RUN_SEGS)
         __builtin_trap();
     for (unsigned int i = 0; i < n; i++) {
         uint8_t *local = c[i].local;

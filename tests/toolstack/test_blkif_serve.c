@@ -4,7 +4,8 @@
  * (refs 100..163 are pages of a fake frontend, domain 7; a copy with any
  * other ref fails with GNTST_bad_gntref): good reads, writes and
  * flushes, sub-page segments at the right offsets, failed copies
- * answered with errors (a write's leaving the disk alone), and every
+ * answered with errors (a write's leaving the disk alone), requests
+ * that follow on on the disk served as one run, and every
  * hostile request a frontend can make answered with an error before any
  * copy, the disk untouched.
  */
@@ -29,7 +30,7 @@ static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned i
 {
     (void)ctx;
     ck_assert_uint_eq(domid, 7);
-    ck_assert(n >= 1 && n <= BLKIF_MAX_SEGMENTS_PER_REQUEST);
+    ck_assert(n >= 1 && n <= BLKIF_RUN_SEGS);
     copy_calls++;
     if (fail_calls)
         return -1;
@@ -263,6 +264,50 @@ START_TEST(failed_copies)
 }
 END_TEST
 
+/* Requests that follow on on the disk: one copy call for them all, each its own answer. */
+START_TEST(runs)
+{
+    int16_t st[4];
+    uint8_t sector[512];
+    struct blkif_request *rq;
+
+    next_req(BLKIF_OP_WRITE, 0, 2);
+    next_req(BLKIF_OP_WRITE, 16, 1)->seg[0].gref = FIRST_REF + 2;
+    ck_assert_int_eq(serve(st, 4), 2);
+    ck_assert_int_eq(st[0], BLKIF_RSP_OKAY);
+    ck_assert_int_eq(st[1], BLKIF_RSP_OKAY);
+    ck_assert_int_eq(copy_calls, 1);
+    disk_sector(16, sector);
+    ck_assert_uint_eq(sector[0], 0x42);
+
+    /* A read whose grant is bad fails alone. */
+    next_req(BLKIF_OP_READ, 0, 1)->seg[0].gref = FIRST_REF + 10;
+    next_req(BLKIF_OP_READ, 8, 1)->seg[0].gref = 7;
+    next_req(BLKIF_OP_READ, 16, 1)->seg[0].gref = FIRST_REF + 12;
+    ck_assert_int_eq(serve(st, 4), 3);
+    ck_assert_int_eq(st[0], BLKIF_RSP_OKAY);
+    ck_assert_int_eq(st[1], BLKIF_RSP_ERROR);
+    ck_assert_int_eq(st[2], BLKIF_RSP_OKAY);
+    ck_assert_int_eq(copy_calls, 2);
+    ck_assert_uint_eq(pages[10][0], 0x40);
+    ck_assert_uint_eq(pages[12][4095], 0x42);
+
+    /* A write run with a bad grant is served request by request: the good one is written. */
+    next_req(BLKIF_OP_WRITE, 24, 1)->seg[0].gref = FIRST_REF + 3;
+    rq = next_req(BLKIF_OP_WRITE, 32, 1);
+    rq->seg[0].gref = 7;
+    ck_assert_int_eq(serve(st, 4), 2);
+    ck_assert_int_eq(st[0], BLKIF_RSP_OKAY);
+    ck_assert_int_eq(st[1], BLKIF_RSP_ERROR);
+    ck_assert_int_eq(copy_calls, 5);
+    disk_sector(24, sector);
+    ck_assert_uint_eq(sector[0], 0x43);
+    disk_sector(32, sector);
+    ck_assert_uint_eq(sector[0], 0);
+    ck_assert_uint_eq(back.errors, 2);
+}
+END_TEST
+
 START_TEST(hostile_requests)
 {
     int16_t st[16];
@@ -337,6 +382,7 @@ int main(void)
     tcase_add_test(tc, write_read_flush);
     tcase_add_test(tc, sub_page_segments);
     tcase_add_test(tc, failed_copies);
+    tcase_add_test(tc, runs);
     tcase_add_test(tc, hostile_requests);
     tcase_add_test(tc, readonly_disk);
     tcase_add_test(tc, garbage_indices);

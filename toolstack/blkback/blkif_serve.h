@@ -6,7 +6,9 @@
  * one gets BLKIF_RSP_ERROR, garbage ring indices end the connection.
  * A request's data goes through the vbd's buffer: one pread or pwrite
  * of the whole run, one copy call for all its segments (as QEMU's qdisk
- * does), not a mapping of the frontend's pages per request.
+ * does), not a mapping of the frontend's pages per request.  Requests
+ * that follow each other on the ring and on the disk (a large transfer
+ * the frontend cut up) are served as one run: one I/O, one copy call.
  */
 #ifndef HERON_BLKIF_SERVE_H
 #define HERON_BLKIF_SERVE_H
@@ -17,8 +19,10 @@
 
 #include "grant_copy.h"
 
-/* A vbd's buffer: the most one request moves. */
-#define BLKIF_BUF_SIZE (BLKIF_MAX_SEGMENTS_PER_REQUEST * 4096)
+/* A vbd's buffer: the most one run moves (Linux's default largest
+ * request, 128 KiB), and the most copies one run asks for at once. */
+#define BLKIF_BUF_SIZE (32 * 4096)
+#define BLKIF_RUN_SEGS 64
 
 struct blkif_backend {
     blkif_back_ring_t ring;
@@ -28,7 +32,7 @@ struct blkif_backend {
     uint64_t nr_sectors;
     bool readonly;
     bool broken;                  /* garbage indices seen: stop serving */
-    struct grant_copy_ops ops;    /* called with up to 11 copies */
+    struct grant_copy_ops ops;    /* called with up to BLKIF_RUN_SEGS copies */
     /* BLKIF_BUF_SIZE bytes, page-aligned: a request of whole pages (the
      * usual kind) then copies one local page per segment, not two. */
     uint8_t *buf;

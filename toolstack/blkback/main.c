@@ -29,8 +29,8 @@
 #include "backend.h"
 #include "blkif_serve.h"
 
-_Static_assert(BLKIF_MAX_SEGMENTS_PER_REQUEST <= BACKEND_COPY_MAX,
-               "a request's copies go in one call");
+_Static_assert(BLKIF_RUN_SEGS <= BACKEND_COPY_MAX,
+               "a run's copies go in one call");
 
 static struct backend be;
 static struct blkif_backend vbds[BACKEND_MAX_DEVS];

@@ -4,8 +4,12 @@
  * event channel per disk.  The block layer's calls are synchronous, so
  * each call is cut into up to BF_INFLIGHT requests of up to 11 segments
  * that go on the ring together, and the call waits for all of them.
- * Each slot owns 11 bounce pages granted to the backend at connect and
- * reused for every request (the data are copied through them).
+ * Each slot owns 11 bounce pages granted to the backend at connect.  A
+ * buffer that starts a page (the system calls' are whole pages) is
+ * lent instead: for the request the slot's grants are pointed at its
+ * pages, so the backend's grant copy fills or reads them and blkfront
+ * copies nothing; after the answer they point at the bounce pages again.
+ * Any other buffer goes through the bounce pages (the data copied).
  *
  * A backend that closes (Closing, Closed, its node gone) is noticed the
  * next time a block-layer call runs or
@@ -40,6 +44,7 @@
 struct bf_slot {
 	void *page[SEGS];
 	grant_ref_t gref[SEGS];
+	bool lent[SEGS];                 /* gref[j] grants a caller's page */
 	bool busy;
 	int16_t status;
 };
@@ -115,8 +120,10 @@ static unsigned int bf_ungrant(struct blkfront *bf)
 	unsigned int kept = !gnttab_end(bf->ring_ref);
 
 	for (unsigned int i = 0; i < BF_INFLIGHT; i++)
-		for (unsigned int j = 0; j < SEGS; j++)
+		for (unsigned int j = 0; j < SEGS; j++) {
 			kept += !gnttab_end(bf->slot[i].gref[j]);
+			bf->slot[i].lent[j] = false;
+		}
 	return kept;
 }
 
@@ -216,6 +223,40 @@ static int bf_begin(struct blkfront *bf)
 	return -EIO;
 }
 
+/*
+ * Segment j of slot s carries secs sectors at p: p's own page when p
+ * starts one (its grant pointed there), else the bounce page, filled
+ * here for a write.  A grant the backend still maps stays on the bounce
+ * page.
+ */
+static void bf_seg_data(struct bf_slot *s, unsigned int j, char *p, uint32_t secs, bool write)
+{
+	s->lent[j] = !((uintptr_t)p & (PAGE_SIZE - 1)) &&
+		     gnttab_retarget(s->gref[j], virt_mfn(p), write);
+	if (!s->lent[j] && write)
+		memcpy(s->page[j], p, secs * SECTOR_SIZE);
+}
+
+/* After the answer: a read's bounced data copied out, lent grants given
+ * back to the bounce pages (-EIO, the disk broken, if the backend still
+ * maps one: the caller's page is beyond our reach then). */
+static int bf_seg_done(struct blkfront *bf, struct bf_slot *s, unsigned int j, char *p,
+		       uint32_t secs, bool copy)
+{
+	if (!s->lent[j]) {
+		if (copy)
+			memcpy(p, s->page[j], secs * SECTOR_SIZE);
+		return 0;
+	}
+	s->lent[j] = false;
+	if (gnttab_retarget(s->gref[j], virt_mfn(s->page[j]), false))
+		return 0;
+	printk("blkfront: %s: backend still maps grant %u after answering\n", bf->blk.name,
+	       s->gref[j]);
+	bf->broken = true;
+	return -EIO;
+}
+
 static int bf_rw(struct blkdev *d, bool write, uint64_t sector, uint32_t count, void *buf)
 {
 	struct blkfront *bf = d->priv;
@@ -242,9 +283,8 @@ static int bf_rw(struct blkdev *d, bool write, uint64_t sector, uint32_t count, 
 
 			rq->seg[j] = (struct blkif_request_segment){ .gref = s->gref[j],
 				.first_sect = 0, .last_sect = (uint8_t)(secs - 1) };
-			if (write)
-				memcpy(s->page[j], (char *)buf + (done + j * SECTORS_PER_PAGE) * SECTOR_SIZE,
-				       secs * SECTOR_SIZE);
+			bf_seg_data(s, j, (char *)buf + (done + j * SECTORS_PER_PAGE) * SECTOR_SIZE,
+				    secs, write);
 		}
 		s->busy = true;
 		bf->ring.req_prod_pvt++;
@@ -252,15 +292,19 @@ static int bf_rw(struct blkdev *d, bool write, uint64_t sector, uint32_t count, 
 	}
 	err = bf_push_and_wait(bf);
 	done = 0;
-	for (unsigned int i = 0; i < n && !err; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		uint32_t len = MIN(count - done, (uint32_t)SECTORS_PER_REQ);
 
 		if (bf->slot[i].status != BLKIF_RSP_OKAY)
 			err = -EIO;
-		for (uint32_t j = 0; !write && !err && j * SECTORS_PER_PAGE < len; j++)
-			memcpy((char *)buf + (done + j * SECTORS_PER_PAGE) * SECTOR_SIZE,
-			       bf->slot[i].page[j],
-			       MIN(len - j * SECTORS_PER_PAGE, (uint32_t)SECTORS_PER_PAGE) * SECTOR_SIZE);
+		for (uint32_t j = 0; j * SECTORS_PER_PAGE < len; j++) {
+			int e = bf_seg_done(bf, &bf->slot[i], j,
+					    (char *)buf + (done + j * SECTORS_PER_PAGE) * SECTOR_SIZE,
+					    MIN(len - j * SECTORS_PER_PAGE, (uint32_t)SECTORS_PER_PAGE),
+					    !write && !err);
+
+			err = err ? err : e;
+		}
 		done += len;
 	}
 	bf_unlock(bf);

@@ -203,32 +203,50 @@ static long gntdev_set_notify(struct gntdev *g, uintptr_t arg)
 	return 0;
 }
 
-/* The machine frame behind a program's page at va, faulted in (for writing if asked). */
-static int user_frame(uintptr_t va, bool write, xen_pfn_t *mfn)
+struct copy_batch {
+	struct gnttab_copy op[COPY_OPS];
+	unsigned int seg[COPY_OPS];       /* the segment (of segs[]) each piece is of */
+	unsigned int n;
+	uintptr_t page;                   /* the program's page user_frame saw last */
+	pte_t *pte;                       /* and its entry (NULL: none yet) */
+};
+
+/* Bytes one last-level table maps. */
+#define L1_SPAN ((uintptr_t)PAGE_SIZE << 9)
+
+/*
+ * The machine frame behind a program's page at va, faulted in (for
+ * writing if asked).  A buffer's pages come one after the other: the
+ * entry of the page after the last one, in the same last-level table,
+ * is the next entry, no walk (a PV walk translates a frame per level).
+ */
+static int user_frame(struct copy_batch *b, uintptr_t va, bool write, xen_pfn_t *mfn)
 {
 	struct mm *mm = current->mm;
+	uintptr_t page = PAGE_DOWN(va);
 	pte_t *pte;
 
 	if (va >= USER_TOP || !mm)
 		return -EFAULT;
-	pte = pt_walk(mm->root, PAGE_DOWN(va), false);
+	if (b->pte && page == b->page)
+		pte = b->pte;
+	else if (b->pte && page == b->page + PAGE_SIZE && (page & (L1_SPAN - 1)))
+		pte = b->pte + 1;
+	else
+		pte = pt_walk(mm->root, page, false);
 	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W))) {
-		if (vm_fault(mm, PAGE_DOWN(va), write))
+		if (vm_fault(mm, page, write))
 			return -EFAULT;
-		pte = pt_walk(mm->root, PAGE_DOWN(va), false);
+		pte = pt_walk(mm->root, page, false);
 	}
+	b->pte = pte;
+	b->page = page;
 	/* Device areas hold frames that are not ours to name by frame. */
 	if (!pte || !(*pte & PTE_P) || (*pte & PTE_SPECIAL))
 		return -EFAULT;
 	*mfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
 	return 0;
 }
-
-struct copy_batch {
-	struct gnttab_copy op[COPY_OPS];
-	unsigned int seg[COPY_OPS];       /* the segment (of segs[]) each piece is of */
-	unsigned int n;
-};
 
 /* Runs the queued pieces; each failure becomes its segment's status if it has none. */
 static int copy_run(struct copy_batch *b, struct gntdev_grant_copy_segment *segs)
@@ -271,7 +289,7 @@ static int copy_segment(struct copy_batch *b, struct gntdev_grant_copy_segment *
 			uintptr_t va = (uintptr_t)s->source.virt + done;
 
 			len = MIN(len, (uint16_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
-			err = user_frame(va, false, &op->source.u.gmfn);
+			err = user_frame(b, va, false, &op->source.u.gmfn);
 			if (err)
 				return err;
 			op->source.domid = DOMID_SELF;
@@ -285,7 +303,7 @@ static int copy_segment(struct copy_batch *b, struct gntdev_grant_copy_segment *
 			uintptr_t va = (uintptr_t)s->dest.virt + done;
 
 			len = MIN(len, (uint16_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
-			err = user_frame(va, true, &op->dest.u.gmfn);
+			err = user_frame(b, va, true, &op->dest.u.gmfn);
 			if (err)
 				return err;
 			op->dest.domid = DOMID_SELF;
@@ -316,6 +334,7 @@ static long gntdev_grant_copy(uintptr_t arg)
 		if (copy_from_user(segs, user, n * sizeof(segs[0])))
 			return -EFAULT;
 		batch.n = 0;
+		batch.pte = NULL;
 		for (unsigned int i = 0; i < n && !err; i++)
 			err = copy_segment(&batch, segs, i);
 		if (!err)

@@ -75,3 +75,19 @@ bool gnttab_end(grant_ref_t ref)
 	used[ref] = false;
 	return true;
 }
+
+bool gnttab_retarget(grant_ref_t ref, mfn_t mfn, bool readonly)
+{
+	uint16_t flags = table[ref].flags;
+
+	/* Revoked while the frame changes, so it is never seen half made. */
+	do {
+		if (flags & (GTF_reading | GTF_writing))
+			return false;
+	} while (!__atomic_compare_exchange_n(&table[ref].flags, &flags, 0, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	table[ref].frame = (uint32_t)mfn;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	table[ref].flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
+	return true;
+}
