@@ -13,15 +13,15 @@
 #define SECTOR 512
 #define SECTORS_PER_PAGE 8
 
-static void respond(struct blkif_backend *b, uint64_t id, uint8_t op, int16_t status)
-{
-    struct blkif_response *r = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
+/* The responses one pass holds back: a ring page's slots. */
+#define PASS_MAX BLK_RING_SIZE(4096)
 
-    r->id = id;
-    r->operation = op;
-    r->status = status;
+/* Writes a response over its request's slot (they share it). */
+static void respond(struct blkif_backend *b, const struct blkif_response *rsp)
+{
+    *RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt) = *rsp;
     b->ring.rsp_prod_pvt++;
-    if (status != BLKIF_RSP_OKAY)
+    if (rsp->status != BLKIF_RSP_OKAY)
         b->errors++;
     b->done++;
 }
@@ -119,8 +119,19 @@ static int16_t serve_one(struct blkif_backend *b, const struct blkif_request *rq
     }
 }
 
+/*
+ * A response takes its request's slot, so a daemon killed after
+ * answering one request of a pass but before pushing the responses
+ * would leave the slot holding an unpushed response where its
+ * successor, taking the ring over from rsp_prod, reads a request
+ * (garbage: the frontend waits forever for the real one).  So a pass
+ * serves its requests first, keeping the responses here, and writes
+ * them only just before the push, with no system call in between: a
+ * daemon killed while serving leaves every unanswered request whole.
+ */
 bool blkif_serve(struct blkif_backend *b)
 {
+    struct blkif_response rsp[PASS_MAX];
     bool kick = false;
     int notify, more;
 
@@ -128,20 +139,24 @@ bool blkif_serve(struct blkif_backend *b)
         return false;
     do {
         RING_IDX prod = b->ring.sring->req_prod;
+        unsigned int n = 0;
 
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (RING_REQUEST_PROD_OVERFLOW(&b->ring, prod)) {
             b->broken = true;
             break;
         }
-        while (b->ring.req_cons != prod) {
+        while (b->ring.req_cons != prod && n < PASS_MAX) {
             struct blkif_request rq;
 
             /* One copy: the frontend may change the slot under us. */
             memcpy(&rq, RING_GET_REQUEST(&b->ring, b->ring.req_cons), sizeof(rq));
             b->ring.req_cons++;
-            respond(b, rq.id, rq.operation, serve_one(b, &rq));
+            rsp[n++] = (struct blkif_response){ .id = rq.id, .operation = rq.operation,
+                                                .status = serve_one(b, &rq) };
         }
+        for (unsigned int i = 0; i < n; i++)
+            respond(b, &rsp[i]);
         RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
         kick |= notify;
         RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
