@@ -7,7 +7,8 @@
  * answered with errors (a write's leaving the disk alone), requests
  * that follow on on the disk served as one run, and every
  * hostile request a frontend can make answered with an error before any
- * copy, the disk untouched.
+ * copy, the disk untouched, and a ring taken over from a daemon killed
+ * part-way through a pass.
  */
 #include <check.h>
 #include <stdio.h>
@@ -25,6 +26,13 @@ static uint8_t pages[NR_PAGES][4096];
 static _Alignas(4096) uint8_t buf[BLKIF_BUF_SIZE];
 static int copy_calls;
 static bool fail_calls;        /* every copy call fails as a whole */
+static int snap_at;            /* copy call at which the ring page is saved (0: none) */
+
+/* The ring page, and a copy of it as a killed daemon left it. */
+static union {
+    blkif_sring_t s;
+    uint8_t page[4096];
+} shared, snapshot;
 
 static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned int n)
 {
@@ -32,6 +40,8 @@ static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned i
     ck_assert_uint_eq(domid, 7);
     ck_assert(n >= 1 && n <= BLKIF_RUN_SEGS);
     copy_calls++;
+    if (copy_calls == snap_at)
+        memcpy(&snapshot, &shared, sizeof(shared));
     if (fail_calls)
         return -1;
     for (unsigned int i = 0; i < n; i++) {
@@ -50,10 +60,6 @@ static int fake_copy(void *ctx, uint16_t domid, struct grant_copy *c, unsigned i
     return 0;
 }
 
-static union {
-    blkif_sring_t s;
-    uint8_t page[4096];
-} shared;
 static blkif_front_ring_t front;
 static struct blkif_backend back;
 static char image[] = "/tmp/test_blkif_serve.XXXXXX";
@@ -79,6 +85,7 @@ static void setup(void)
     memset(buf, 0xee, sizeof(buf));    /* not the disk's zeros: a stray write shows */
     copy_calls = 0;
     fail_calls = false;
+    snap_at = 0;
     for (int i = 0; i < NR_PAGES; i++)
         memset(pages[i], 0x40 + i, 4096);
 }
@@ -371,6 +378,37 @@ START_TEST(garbage_indices)
 }
 END_TEST
 
+/*
+ * heron-blkback killed while serving the second request of a pass (the
+ * ring page saved at its copy call stands for the page the dead daemon
+ * left), and a new one taking the ring over from its last response, as
+ * vbd_connect does: every request is answered, once, with its own id.
+ * Answering the first request in its slot before the push would leave
+ * a response there that the new daemon takes for a request.
+ */
+START_TEST(taken_over_mid_pass)
+{
+    int16_t st[4];
+    int notify;
+
+    next_req(BLKIF_OP_WRITE, 0, 1);
+    next_req(BLKIF_OP_WRITE, 8, 1);
+    next_req(BLKIF_OP_READ, 0, 1);
+    snap_at = 2;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&front, notify);
+    (void)notify;
+    blkif_serve(&back);
+    memcpy(&shared, &snapshot, sizeof(shared));
+    ck_assert_uint_eq(shared.s.rsp_prod, 0);
+    memset(&back.ring, 0, sizeof(back.ring));
+    BACK_RING_INIT(&back.ring, &shared.s, 4096);
+    back.ring.req_cons = back.ring.rsp_prod_pvt = shared.s.rsp_prod;
+    ck_assert_int_eq(serve(st, 4), 3);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(st[i], BLKIF_RSP_OKAY);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("blkif_serve");
@@ -386,6 +424,7 @@ int main(void)
     tcase_add_test(tc, hostile_requests);
     tcase_add_test(tc, readonly_disk);
     tcase_add_test(tc, garbage_indices);
+    tcase_add_test(tc, taken_over_mid_pass);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -13,15 +13,15 @@
 #define SECTOR 512
 #define SECTORS_PER_PAGE 8
 
-static void respond(struct blkif_backend *b, uint64_t id, uint8_t op, int16_t status)
-{
-    struct blkif_response *r = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
+/* The responses one pass holds back: a ring page's slots. */
+#define PASS_MAX BLK_RING_SIZE(4096)
 
-    r->id = id;
-    r->operation = op;
-    r->status = status;
+/* Writes a response over its request's slot (they share it). */
+static void respond(struct blkif_backend *b, const struct blkif_response *rsp)
+{
+    *RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt) = *rsp;
     b->ring.rsp_prod_pvt++;
-    if (status != BLKIF_RSP_OKAY)
+    if (rsp->status != BLKIF_RSP_OKAY)
         b->errors++;
     b->done++;
 }
@@ -120,6 +120,27 @@ static int16_t serve_one(struct blkif_backend *b, const struct blkif_request *rq
 }
 
 /*
+ * A response takes its request's slot, so a daemon killed after
+ * answering one request of a pass but before pushing the responses
+ * would leave the slot holding an unpushed response where its
+ * successor, taking the ring over from rsp_prod, reads a request
+ * (garbage: the frontend waits forever for the real one).  So a pass
+ * serves its requests first, keeping the responses here, and writes
+ * them only just before the push, with no system call in between: a
+ * daemon killed while serving leaves every unanswered request whole.
+ */
+struct pass {
+    struct blkif_response rsp[PASS_MAX];
+    unsigned int n;
+};
+
+static void answer(struct pass *p, const struct blkif_request *rq, int16_t status)
+{
+    p->rsp[p->n++] = (struct blkif_response){ .id = rq->id, .operation = rq->operation,
+                                              .status = status };
+}
+
+/*
  * A run: requests taken off the ring one after the other, all reads or
  * all writes, each starting where the one before ends on the disk.  A
  * frontend cuts a large transfer into requests of 11 segments; served
@@ -191,16 +212,16 @@ static bool run_together(struct blkif_backend *b, const struct run *r, int16_t *
     return true;
 }
 
-static void run_flush(struct blkif_backend *b, struct run *r)
+static void run_flush(struct blkif_backend *b, struct run *r, struct pass *p)
 {
     int16_t status[BLKIF_RUN_SEGS];
 
     if (r->n > 1 && run_together(b, r, status)) {
         for (unsigned int i = 0; i < r->n; i++)
-            respond(b, r->rq[i].id, r->rq[i].operation, status[i]);
+            answer(p, &r->rq[i], status[i]);
     } else {
         for (unsigned int i = 0; i < r->n; i++)
-            respond(b, r->rq[i].id, r->rq[i].operation, serve_one(b, &r->rq[i]));
+            answer(p, &r->rq[i], serve_one(b, &r->rq[i]));
     }
     r->n = r->nseg = 0;
     r->len = 0;
@@ -209,23 +230,26 @@ static void run_flush(struct blkif_backend *b, struct run *r)
 bool blkif_serve(struct blkif_backend *b)
 {
     struct run run;               /* 7 KiB: only its counts are set */
+    struct pass pass;             /* likewise */
     bool kick = false;
     int notify, more;
 
     run.n = run.nseg = 0;
     run.len = 0;
+    pass.n = 0;
 
     if (b->broken)
         return false;
     do {
         RING_IDX prod = b->ring.sring->req_prod;
+        unsigned int n = 0;
 
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (RING_REQUEST_PROD_OVERFLOW(&b->ring, prod)) {
             b->broken = true;
             break;
         }
-        while (b->ring.req_cons != prod) {
+        while (b->ring.req_cons != prod && n < PASS_MAX) {
             struct blkif_request rq;
             bool ok;
 
@@ -233,17 +257,21 @@ bool blkif_serve(struct blkif_backend *b)
             memcpy(&rq, RING_GET_REQUEST(&b->ring, b->ring.req_cons), sizeof(rq));
             b->ring.req_cons++;
             ok = runnable(b, &rq);
+            n++;
             if (run.n && (!ok || !joins(&run, &rq, request_bytes(&rq))))
-                run_flush(b, &run);
+                run_flush(b, &run, &pass);
             if (!ok) {
-                respond(b, rq.id, rq.operation, serve_one(b, &rq));
+                answer(&pass, &rq, serve_one(b, &rq));
                 continue;
             }
             run.rq[run.n++] = rq;
             run.nseg += rq.nr_segments;
             run.len += request_bytes(&rq);
         }
-        run_flush(b, &run);
+        run_flush(b, &run, &pass);
+        for (unsigned int i = 0; i < pass.n; i++)
+            respond(b, &pass.rsp[i]);
+        pass.n = 0;
         RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
         kick |= notify;
         RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
