@@ -62,30 +62,32 @@ grant_ref_t gnttab_grant(domid_t domid, mfn_t mfn, bool readonly)
 	return 0;
 }
 
-bool gnttab_end(grant_ref_t ref)
+/* Clears ref's flags unless the other end maps it (hv sets reading/writing). */
+static bool revoke(grant_ref_t ref)
 {
 	uint16_t flags = table[ref].flags;
 
-	/* Revoke only if the other end has no mapping (hv sets reading/writing). */
 	do {
 		if (flags & (GTF_reading | GTF_writing))
 			return false;
 	} while (!__atomic_compare_exchange_n(&table[ref].flags, &flags, 0, false,
 					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	return true;
+}
+
+bool gnttab_end(grant_ref_t ref)
+{
+	if (!revoke(ref))
+		return false;
 	used[ref] = false;
 	return true;
 }
 
+/* Revoked while the frame changes, so it is never seen half made. */
 bool gnttab_retarget(grant_ref_t ref, mfn_t mfn, bool readonly)
 {
-	uint16_t flags = table[ref].flags;
-
-	/* Revoked while the frame changes, so it is never seen half made. */
-	do {
-		if (flags & (GTF_reading | GTF_writing))
-			return false;
-	} while (!__atomic_compare_exchange_n(&table[ref].flags, &flags, 0, false,
-					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	if (!revoke(ref))
+		return false;
 	table[ref].frame = (uint32_t)mfn;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	table[ref].flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
