@@ -164,14 +164,14 @@ static void pirq_interrupt(struct cpu_user_regs *regs)
 
 static void pirq_softirq(void)
 {
-    unsigned long todo = __atomic_exchange_n(&raised, 0, __ATOMIC_SEQ_CST);
+    unsigned long pending = __atomic_exchange_n(&raised, 0, __ATOMIC_SEQ_CST);
 
-    while (todo) {
-        unsigned int line = __builtin_ctzl(todo);
+    while (pending) {
+        unsigned int line = __builtin_ctzl(pending);
         struct domain *d = NULL;
         evtchn_port_t port = 0;
 
-        todo &= todo - 1;
+        pending &= pending - 1;
         spin_lock(&pirq_lock);
         /* Unbound meanwhile: the line stays closed, as unbinding left it. */
         if (lines[line].port && get_domain(lines[line].owner)) {
