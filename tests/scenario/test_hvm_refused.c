@@ -79,7 +79,7 @@ START_TEST(bad_options_and_images)
     qemu_expect(q, "boot: 2 domains started", 30);
     ck_assert_int_eq(qemu_wait_exit(q, 60), EXIT_POWEROFF);
     expect_output(q, "boot: hvm=2:1M: memory below 2 MiB; domain 2 not created");
-    expect_output(q, "boot: hvm=2:8M:bogus=1: unknown key (initrd=, weight=, vcpus=); "
+    expect_output(q, "boot: hvm=2:8M:bogus=1: unknown key (initrd=, weight=, vcpus=, paused); "
                      "domain 3 not created");
     expect_output(q, "(d5) done ok ");
     expect_output(q, "hv: domain 5 died (poweroff)");

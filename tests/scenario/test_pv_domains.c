@@ -55,11 +55,16 @@ START_TEST(dom0_and_two_domus)
         { GUEST("test_basics"), NULL },
     };
 
-    q = boot("pv_three_domains", "dom0_mem=16M domu=1:16M domu=2:8M", mods, 3);
+    /* Paused until dom0 has bound VIRQ_DOM_EXC: both deaths are seen. */
+    q = boot("pv_three_domains", "dom0_mem=16M domu=1:16M:paused domu=2:8M:paused",
+             mods, 3);
     qemu_expect(q, "pv: d0: 16 MiB", 60);
     qemu_expect(q, "pv: d1: 16 MiB", 10);
     qemu_expect(q, "pv: d2: 8 MiB", 10);
+    qemu_expect(q, "boot: domain 1 paused until its controller unpauses it", 10);
+    qemu_expect(q, "boot: domain 2 paused until its controller unpauses it", 10);
     qemu_expect(q, "boot: 3 domains started", 10);
+    qemu_expect(q, "unpaused 2 domUs", 60);
     ck_assert_int_eq(qemu_wait_exit(q, 90), EXIT_POWEROFF);
     expect_output(q, "(d1) Test result: PASS (basics)");
     expect_output(q, "(d2) Test result: PASS (basics)");
@@ -89,16 +94,19 @@ START_TEST(bad_modules_and_options_are_refused)
 
     q = boot("pv_bad_modules",
              "dom0_mem=16M domu=1:8M domu=2:8M domu=3:8M domu=4:1K domu=9:8M "
-             "domu=4:8M:color=red domu=x domu=1:8M domu=4:8M:vcpus=33", mods, 5);
+             "domu=4:8M:color=red domu=x domu=1:8M domu=4:8M:vcpus=33 "
+             "domu=4:8M:pausedly", mods, 5);
     ck_assert_int_eq(qemu_wait_exit(q, 90), EXIT_POWEROFF);
     expect_output(q, "boot: domain 2 (module 2): bad kernel image: not an ELF image");
     expect_output(q, "boot: domain 3 (module 3): bad kernel image: no Xen ELF notes");
     expect_output(q, "boot: domu=4:1K: memory below 1 MiB; domain 4 not created");
     expect_output(q, "boot: domu=9:8M: no such module for the kernel");
-    expect_output(q, "boot: domu=4:8M:color=red: unknown key (initrd=, weight=, vcpus=); "
+    expect_output(q, "boot: domu=4:8M:color=red: unknown key (initrd=, weight=, vcpus=, paused); "
                      "domain 6 not created");
     expect_output(q, "boot: domu=4:8M:vcpus=33: vcpus must be 1-32 (1 for HVM); "
                      "domain 9 not created");
+    expect_output(q, "boot: domu=4:8M:pausedly: unknown key (initrd=, weight=, vcpus=, paused); "
+                     "domain 10 not created");
     expect_output(q, "boot: domu=x: expected IDX:MEM; domain 7 not created");
     expect_output(q, "boot: domu=1:8M: module already used by another domu; "
                      "domain 8 not created");

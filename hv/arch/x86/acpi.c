@@ -264,7 +264,8 @@ void acpi_power_off(void)
     outw((slp_typ_a << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN, pm1a_cnt);
     if (pm1b_cnt)
         outw((slp_typ_b << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN, pm1b_cnt);
-    udelay(100000);
+    /* QEMU acts on S5 in its main loop, which a loaded host may run late. */
+    udelay(5000000);
 }
 
 void acpi_reset(void)

@@ -46,6 +46,7 @@ void machine_power_off(void)
     local_irq_disable();
     printk("hv: powering off\n");
     acpi_power_off();
+    printk("hv: ACPI power off did not take effect\n");
     qemu_debug_exit(0);
     printk("hv: power off failed\n");
     machine_halt();

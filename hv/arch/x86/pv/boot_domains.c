@@ -4,12 +4,14 @@
  *
  *   module 0            dom0's kernel; its command line is dom0's
  *   module 1            dom0's initrd, unless a domu= or hvm= option uses it
- *   domu=IDX:MEM[:initrd=IDX][:weight=W][:vcpus=V]   (repeatable)
+ *   domu=IDX:MEM[:initrd=IDX][:weight=W][:vcpus=V][:paused]   (repeatable)
  *                       module IDX becomes domain N (N-th domu= or hvm=
  *                       option), with MEM of memory (K, M or G suffix;
  *                       none = KiB) and V vCPUs (default 1; all but
- *                       vCPU 0 start offline, for VCPUOP_initialise/up)
- *   hvm=IDX:MEM[:initrd=IDX][:weight=W]    (repeatable)
+ *                       vCPU 0 start offline, for VCPUOP_initialise/up);
+ *                       paused: built paused by the controller, as
+ *                       `xl create -p`, until dom0's domctl unpauses it
+ *   hvm=IDX:MEM[:initrd=IDX][:weight=W][:paused]    (repeatable)
  *                       the same for an HVM domain: module IDX is a
  *                       multiboot kernel, the initrd its module
  *   dom0_mem=MEM        dom0's memory (default: what the domUs leave, less
@@ -40,6 +42,7 @@ struct boot_domu {
     u64 pages;
     unsigned int weight;
     unsigned int vcpus;
+    bool paused;
     char opt[64];
 };
 
@@ -90,7 +93,7 @@ static bool bad_domu(struct boot_domu *u, unsigned int n, const char *why)
     return false;
 }
 
-/* Parses "IDX:MEM[:initrd=IDX][:weight=W]" for domain n. */
+/* Parses "IDX:MEM[:initrd=IDX][:weight=W][:vcpus=V][:paused]" for domain n. */
 static bool parse_domu(struct boot_domu *u, unsigned int n)
 {
     const char *p = u->opt, *e;
@@ -99,6 +102,7 @@ static bool parse_domu(struct boot_domu *u, unsigned int n)
     u->initrd = NO_MODULE;
     u->weight = DEFAULT_WEIGHT;
     u->vcpus = 1;
+    u->paused = false;
     if (!parse_uint(p, &e, &u->kernel) || *e != ':')
         return bad_domu(u, n, "expected IDX:MEM");
     bytes = parse_size(e + 1, &p);
@@ -118,8 +122,11 @@ static bool parse_domu(struct boot_domu *u, unsigned int n)
             if (!parse_uint(p + 6, &p, &u->vcpus) || u->vcpus < 1 ||
                 u->vcpus > MAX_VIRT_CPUS || (u->hvm && u->vcpus != 1))
                 return bad_domu(u, n, "vcpus must be 1-32 (1 for HVM)");
+        } else if (!strncmp(p, "paused", 6) && (p[6] == ':' || !p[6])) {
+            u->paused = true;
+            p += 6;
         } else {
-            return bad_domu(u, n, "unknown key (initrd=, weight=, vcpus=)");
+            return bad_domu(u, n, "unknown key (initrd=, weight=, vcpus=, paused)");
         }
     }
     if (*p)
@@ -304,6 +311,7 @@ static struct domain *build_boot_domain(domid_t id, bool hvm, unsigned int kerne
 void create_boot_domains(void)
 {
     struct domain *built[1 + MAX_BOOT_DOMUS];
+    bool paused[1 + MAX_BOOT_DOMUS] = { false };
     unsigned int nr = 0, w0;
     u64 pages0;
 
@@ -331,17 +339,23 @@ void create_boot_domains(void)
             (built[nr] = build_boot_domain(i + 1, domus[i].hvm, domus[i].kernel,
                                            domus[i].initrd, domus[i].pages,
                                            domus[i].weight, domus[i].vcpus)) != NULL)
-            nr++;
+            paused[nr++] = domus[i].paused;
     for (unsigned int i = 0; i < bootinfo.nr_modules; i++)
         if (i > 1 && !module_claimed(i))
             printk("boot: module %u is not used by any domain\n", i);
 
     if (hardware_domain())
         console_rx_init();
-    for (unsigned int i = 0; i < nr; i++)
+    for (unsigned int i = 0; i < nr; i++) {
+        if (paused[i]) {
+            domain_pause_by_controller(built[i]);
+            printk("boot: domain %u paused until its controller unpauses it\n",
+                   built[i]->domain_id);
+        }
         if (built[i]->type == DOMAIN_HVM)
             hvm_start_domain(built[i]);
         else
             pv_start_domain(built[i]);
+    }
     printk("boot: %u domain%s started\n", nr, nr == 1 ? "" : "s");
 }
