@@ -30,6 +30,7 @@
 #include <hv/grant_table.h>
 #include <hv/mm.h>
 #include <hv/mm_seam.h>
+#include <hv/pv.h>
 #include <hv/pv_mm.h>
 #include <hv/vtime.h>
 #include <hv/console_io.h>
@@ -374,6 +375,7 @@ static u64 domain_teardown(struct domain *d)
     u64 before;
 
     d->is_dying = true;
+    pv_forget_domain(d);
     console_flush_domain(d);
     /* Devices and the p2m first: they hold timers and frame references. */
     hvm_domain_destroy(d);

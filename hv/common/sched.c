@@ -330,10 +330,11 @@ static void __attribute__((noreturn)) context_switch(struct vcpu *prev,
     next->processor = cpu;
     update_runstate(next);
 
-    if (is_idle_vcpu(next)) {
-        write_cr3(idle_pg_table_maddr());
+    /* Idle runs on whatever tables are loaded (hv's half is in every PV
+     * L4): waking prev again costs no CR3 write, and so no TLB flush.
+     * pv_forget_domain leaves them before they are freed. */
+    if (is_idle_vcpu(next))
         reset_stack_and_jump(idle_loop);
-    }
     if (next->hvm) {
         hvm_ctxt_switch_to(next);
         reset_stack_and_jump(hvm_resume);

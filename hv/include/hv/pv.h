@@ -185,6 +185,9 @@ void pv_io_privilege_changed_domain(struct domain *d);
 void pv_ctxt_save(struct vcpu *prev);
 /* Loads next's registers into this CPU's frame, CR3, segments, MSRs. */
 void pv_ctxt_load(struct vcpu *next);
+/* d is going: this CPU leaves d's page tables (which the idle vCPU may
+ * still run on) and forgets d's translations. */
+void pv_forget_domain(struct domain *d);
 
 /* --- FPU (pv/fpu.c) --- */
 

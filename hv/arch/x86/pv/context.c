@@ -9,6 +9,7 @@
 #include <hv/percpu.h>
 #include <hv/extable.h>
 #include <hv/flushtlb.h>
+#include <hv/mapping.h>
 #include <hv/traps.h>
 #include <hv/page.h>
 #include <hv/errno.h>
@@ -103,7 +104,9 @@ void pv_ctxt_load(struct vcpu *next)
 
     *regs = a->user_regs;
     fpu_switch_in(next);
-    write_cr3(mfn_to_maddr(pv_current_l4(next)));
+    /* Back from idle, which ran on next's tables: nothing to flush. */
+    if (read_cr3() != mfn_to_maddr(pv_current_l4(next)))
+        write_cr3(mfn_to_maddr(pv_current_l4(next)));
     pv_load_cr4(next);
     /* Guests may map pages global: nothing of another domain may stay. */
     if (tlb_domain[cpu] != next->domain) {
@@ -126,6 +129,19 @@ void pv_ctxt_load(struct vcpu *next)
         u16 segs[4] = { a->ds, a->es, a->fs, a->gs };
 
         pv_bounce_failsafe(next, regs, segs);
+    }
+}
+
+void pv_forget_domain(struct domain *d)
+{
+    unsigned int cpu = smp_processor_id();
+
+    if (is_idle_vcpu(current) && read_cr3() != idle_pg_table_maddr())
+        write_cr3(idle_pg_table_maddr());
+    /* A new domain may get d's address: it must not inherit d's globals. */
+    if (tlb_domain[cpu] == d) {
+        flush_tlb_all();
+        tlb_domain[cpu] = NULL;
     }
 }
 
