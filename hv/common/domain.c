@@ -395,6 +395,9 @@ static u64 domain_teardown(struct domain *d)
     grant_table_destroy(d);
     free_shared_info(d);
     before = d->tot_pages;
+    /* pv_forget_domain's promise: nothing runs on the tables freed here. */
+    if (mfn_to_page(maddr_to_mfn(read_cr3()))->owner == d)
+        panic("d%u's teardown on its own page tables", d->domain_id);
     relinquish_domain_memory(d);
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
         if (d->vcpu[i])
