@@ -121,6 +121,10 @@ struct domain {
     /* VMASST_TYPE_* bits the guest enabled with vm_assist. */
     unsigned long vm_assist;
 
+    /* One of its L1 entries was made global: a CR3 write does not drop
+     * its translations, so leaving it needs a global flush (context.c). */
+    bool global_ptes;
+
     /* The shared_info frame (a domheap page the domain owns). */
     shared_info_t *shared_info;
 

@@ -153,6 +153,33 @@ START_TEST(entries_written_after_validation_are_released)
 }
 END_TEST
 
+/* Global L1 entries, written at validation or after, mark the domain:
+ * its switches away flush global translations (pv/context.c). */
+START_TEST(global_entries_mark_the_domain)
+{
+    mfn_t f = new_frame(d);
+    const pte_t rw = _PAGE_PRESENT | _PAGE_RW;
+
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
+    ck_assert_int_eq(mmu(d, pte_ma(as.l1, 400), pte_from_mfn(f, rw), DOMID_SELF), 0);
+    ck_assert(!d->global_ptes);
+    /* Same frame, flags only (no new reference): still noticed. */
+    ck_assert_int_eq(mmu(d, pte_ma(as.l1, 400), pte_from_mfn(f, rw | _PAGE_GLOBAL),
+                         DOMID_SELF), 0);
+    ck_assert(d->global_ptes);
+    ck_invariants();
+}
+END_TEST
+
+START_TEST(global_entry_found_by_validation)
+{
+    table(as.l1)[401] = pte_from_mfn(as.data[1], _PAGE_PRESENT | _PAGE_GLOBAL);
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
+    ck_assert(d->global_ptes);
+    ck_invariants();
+}
+END_TEST
+
 START_TEST(double_pin_and_bad_unpin)
 {
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
@@ -284,6 +311,8 @@ Suite *pt_suite(void)
     tcase_add_test(tc, devalidated_table_flushed_before_other_level);
     tcase_add_test(tc, refcount_overflow_refused);
     tcase_add_test(tc, entries_written_after_validation_are_released);
+    tcase_add_test(tc, global_entries_mark_the_domain);
+    tcase_add_test(tc, global_entry_found_by_validation);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -22,6 +22,14 @@ static inline void pt_mark_present(struct page_info *pg, unsigned int slot)
         __atomic_fetch_or(&pg->pt_present_groups, bit, __ATOMIC_RELAXED);
 }
 
+/* A present entry e goes into a table of d (Linux PV and pvops-guest
+ * never set _PAGE_GLOBAL: their switches need no global flush). */
+static inline void pt_note_global(struct domain *d, pte_t e, unsigned int level)
+{
+    if (level == 1 && (e & _PAGE_GLOBAL) && !d->global_ptes)
+        d->global_ptes = true;
+}
+
 bool pte_flags_ok(pte_t e, unsigned int level);
 int get_page_from_pte(pte_t e, unsigned int level,
                       const struct domain *pt_owner,

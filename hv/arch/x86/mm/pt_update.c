@@ -51,8 +51,10 @@ __hot_path int mod_pte(struct page_info *ptpg, unsigned int slot, pte_t nval,
         }
     }
 
-    if (pte_present(nval))
+    if (pte_present(nval)) {
         pt_mark_present(ptpg, slot);
+        pt_note_global(ptpg->owner, nval, level);
+    }
     /* Only A/D can change under us (set by a CPU walking the table). */
     if (preserve_ad && pte_present(nval)) {
         pte_t v;

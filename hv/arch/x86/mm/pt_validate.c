@@ -140,6 +140,7 @@ int validate_table(struct page_info *pg, unsigned int level)
         rc = get_page_from_pte(t[i], level, pg->owner, pg->owner);
         if (rc)
             goto undo;
+        pt_note_global(pg->owner, t[i], level);
         if (!(t[i] & _PAGE_USER)) {
             t[i] |= _PAGE_USER;
             made_user[i / 64] |= 1ULL << (i % 64);

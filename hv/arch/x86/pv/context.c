@@ -108,9 +108,11 @@ void pv_ctxt_load(struct vcpu *next)
     if (read_cr3() != mfn_to_maddr(pv_current_l4(next)))
         write_cr3(mfn_to_maddr(pv_current_l4(next)));
     pv_load_cr4(next);
-    /* Guests may map pages global: nothing of another domain may stay. */
+    /* Guests may map pages global: nothing of another domain may stay.
+     * Without global entries the CR3 write above dropped them all. */
     if (tlb_domain[cpu] != next->domain) {
-        flush_tlb_all();
+        if (tlb_domain[cpu] && tlb_domain[cpu]->global_ptes)
+            flush_tlb_all();
         tlb_domain[cpu] = next->domain;
     }
 
