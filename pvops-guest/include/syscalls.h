@@ -8,6 +8,8 @@
 long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags,
 	      int fd, uint64_t off);
 long sys_munmap(uintptr_t addr, size_t len);
+long sys_mlock(uintptr_t addr, size_t len);
+long sys_munlock(uintptr_t addr, size_t len);
 long sys_mprotect(uintptr_t addr, size_t len, unsigned long prot);
 long sys_brk(uintptr_t want);
 

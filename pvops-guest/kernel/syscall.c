@@ -99,6 +99,8 @@ static const syscall_fn syscall_table[] = {
 	S(__NR_getsid, sys_getsid),
 	S(__NR_rt_sigpending, sys_rt_sigpending),
 	S(__NR_rt_sigsuspend, sys_rt_sigsuspend),
+	S(__NR_mlock, sys_mlock),
+	S(__NR_munlock, sys_munlock),
 	S(__NR_prctl, sys_prctl),
 	S(__NR_arch_prctl, sys_arch_prctl),
 	S(__NR_setrlimit, sys_setrlimit),

@@ -1,4 +1,4 @@
-/* mmap, munmap, mprotect and brk. */
+/* mmap, munmap, mprotect, mlock, munlock and brk. */
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
@@ -111,6 +111,52 @@ long sys_mprotect(uintptr_t addr, size_t len, unsigned long prot)
 	if (addr >= USER_TOP || PAGE_UP(len) > USER_TOP - addr)
 		return -ENOMEM;
 	return mm_protect(current->mm, addr, addr + PAGE_UP(len), prot_to_vm(prot));
+}
+
+/*
+ * The pages of [addr, addr + len), whole pages, must all be mapped
+ * (Linux's ENOMEM otherwise); with fault_in they are made present, and
+ * writable ones written (a copy-on-write page is copied), as mlock does.
+ * There is no swap: a present page stays so, and munlock only checks.
+ * The toolstack locks its hypercall buffers, which hv reads and writes
+ * without faulting them in.
+ */
+static long lock_range(uintptr_t addr, size_t len, bool fault_in)
+{
+	struct mm *mm = current->mm;
+	uintptr_t start = addr & ~(uintptr_t)(PAGE_SIZE - 1), end, p;
+
+	if (len == 0 && addr == start)
+		return 0;
+	if (addr >= USER_TOP || len > USER_TOP - addr)
+		return -ENOMEM;
+	end = PAGE_UP(addr + len);     /* as Linux: the offset counts in len */
+	for (p = start; p < end;) {
+		struct vma *v = vma_find(mm, p);
+
+		if (!v)
+			return -ENOMEM;
+		p = v->end;
+	}
+	for (p = start; fault_in && p < end;) {
+		struct vma *v = vma_find(mm, p);
+		uintptr_t stop = MIN(end, v->end);
+
+		if (!v->ops)
+			populate(mm, p, stop, v->prot);
+		p = stop;
+	}
+	return 0;
+}
+
+long sys_mlock(uintptr_t addr, size_t len)
+{
+	return lock_range(addr, len, true);
+}
+
+long sys_munlock(uintptr_t addr, size_t len)
+{
+	return lock_range(addr, len, false);
 }
 
 /* The heap is one anonymous area [brk_start, PAGE_UP(brk)). */

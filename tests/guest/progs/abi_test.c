@@ -214,6 +214,11 @@ static void test_memory(const char *dir)
 	a[0] = 1;
 	printf("writable again: %d\n", a[0] == 1);
 	report("mprotect hole", (long)(mprotect(a, 3 * pg, PROT_READ)), ENOMEM, "ENOMEM");
+	printf("mlock, partial pages: %d\n", mlock(a + 2 * pg + 10, pg));
+	printf("mlock nothing: %d\n", mlock(a + pg, 0));
+	printf("munlock: %d\n", munlock(a, pg));
+	report("mlock hole", (long)mlock(a, 3 * pg), ENOMEM, "ENOMEM");
+	report("munlock hole", (long)munlock(a + pg, 2 * pg), ENOMEM, "ENOMEM");
 	munmap(a, 4 * pg);
 
 	char path[256];
