@@ -54,6 +54,8 @@ struct mm {
 #define STACK_SIZE (8UL << 20)
 
 struct vma *vma_find(struct mm *mm, uintptr_t addr);
+/* Every page of [start, end) (page aligned) is in some area. */
+bool vma_range_mapped(struct mm *mm, uintptr_t start, uintptr_t end);
 int vma_add(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot,
 	    struct inode *file, uint64_t off, uint64_t file_end);
 int vma_unmap(struct mm *mm, uintptr_t start, uintptr_t end);

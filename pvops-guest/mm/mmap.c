@@ -131,13 +131,8 @@ static long lock_range(uintptr_t addr, size_t len, bool fault_in)
 	if (addr >= USER_TOP || len > USER_TOP - addr)
 		return -ENOMEM;
 	end = PAGE_UP(addr + len);     /* as Linux: the offset counts in len */
-	for (p = start; p < end;) {
-		struct vma *v = vma_find(mm, p);
-
-		if (!v)
-			return -ENOMEM;
-		p = v->end;
-	}
+	if (!vma_range_mapped(mm, start, end))
+		return -ENOMEM;
 	for (p = start; fault_in && p < end;) {
 		struct vma *v = vma_find(mm, p);
 		uintptr_t stop = MIN(end, v->end);

@@ -118,21 +118,26 @@ int vma_unmap(struct mm *mm, uintptr_t start, uintptr_t end)
 	return 0;
 }
 
-int vma_protect(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
+bool vma_range_mapped(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	uintptr_t covered = start;
 
-	if (start >= end || (start | end) & (PAGE_SIZE - 1))
-		return -EINVAL;
-	/* Linux fails with ENOMEM if any page of the range is unmapped. */
 	for (struct vma *v = mm->vmas; v && covered < end; v = v->next) {
 		if (v->end <= covered)
 			continue;
 		if (v->start > covered)
-			return -ENOMEM;
+			return false;
 		covered = v->end;
 	}
-	if (covered < end)
+	return covered >= end;
+}
+
+int vma_protect(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
+{
+	if (start >= end || (start | end) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	/* Linux fails with ENOMEM if any page of the range is unmapped. */
+	if (!vma_range_mapped(mm, start, end))
 		return -ENOMEM;
 	if (vma_split_range(mm, start, end))
 		return -ENOMEM;

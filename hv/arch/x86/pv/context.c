@@ -100,13 +100,14 @@ void pv_ctxt_load(struct vcpu *next)
     struct pv_vcpu *a = &next->arch;
     struct cpu_user_regs *regs = &get_cpu_info()->guest_regs;
     unsigned int cpu = smp_processor_id();
+    paddr_t cr3 = mfn_to_maddr(pv_current_l4(next));
     bool ok;
 
     *regs = a->user_regs;
     fpu_switch_in(next);
     /* Back from idle, which ran on next's tables: nothing to flush. */
-    if (read_cr3() != mfn_to_maddr(pv_current_l4(next)))
-        write_cr3(mfn_to_maddr(pv_current_l4(next)));
+    if (read_cr3() != cr3)
+        write_cr3(cr3);
     pv_load_cr4(next);
     /* Guests may map pages global: nothing of another domain may stay.
      * Without global entries the CR3 write above dropped them all. */
