@@ -12,6 +12,8 @@
 
 #include <hv/types.h>
 #include <hv/list.h>
+#include <hv/lib.h>
+#include <hv/errno.h>
 #include <hv/mm_layout.h>
 
 struct domain;
@@ -138,12 +140,52 @@ void mm_report(void);
  * a general one.  Functions return 0 or a negative errno.
  */
 int get_page(struct page_info *pg, const struct domain *d);
-void put_page(struct page_info *pg);
-int get_page_type(struct page_info *pg, enum page_type type);
-void put_page_type(struct page_info *pg);
+void page_release(struct page_info *pg);
+int get_page_type_first(struct page_info *pg, enum page_type type);
+void put_page_type_last(struct page_info *pg);
+
+/*
+ * The common cases are inline (a page-table switch or a table's
+ * validation takes and drops several references); the first type
+ * reference (validation) and the last of each kind (devalidation,
+ * freeing) are not.
+ */
+static inline void put_page(struct page_info *pg)
+{
+    ASSERT(pg->count > 0);
+    if (--pg->count == 0)
+        page_release(pg);
+}
+
+static inline int get_page_type(struct page_info *pg, enum page_type type)
+{
+    if (pg->type_count == 0 || pg->type_count == UINT32_MAX)
+        return get_page_type_first(pg, type);
+    if (pg->type != type)
+        return -EBUSY;
+    /* No table can be asked for while it is being validated: only
+     * tables of a higher level reference it, and those are above it. */
+    ASSERT(!pgt_is_pagetable(type) || (pg->flags & PGF_validated));
+    pg->type_count++;
+    return 0;
+}
+
+static inline void put_page_type(struct page_info *pg)
+{
+    ASSERT(pg->type_count > 0);
+    if (pg->type_count > 1)
+        pg->type_count--;
+    else
+        put_page_type_last(pg);
+}
 int get_page_and_type(struct page_info *pg, const struct domain *d,
                       enum page_type type);
-void put_page_and_type(struct page_info *pg);
+
+static inline void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
 
 /* M2P: the guest pfn each machine frame backs, INVALID_PFN if none. */
 void set_gpfn_from_mfn(mfn_t mfn, pfn_t pfn);

@@ -50,7 +50,7 @@ __hot_path int get_page(struct page_info *pg, const struct domain *d)
     return 0;
 }
 
-static void page_release(struct page_info *pg)
+void page_release(struct page_info *pg)
 {
     struct domain *d = pg->owner;
 
@@ -64,32 +64,15 @@ static void page_release(struct page_info *pg)
     heap_free_frame(pg);
 }
 
-__hot_path void put_page(struct page_info *pg)
-{
-    ASSERT(pg->count > 0);
-    if (--pg->count == 0)
-        page_release(pg);
-}
-
-__hot_path int get_page_type(struct page_info *pg, enum page_type type)
+/* The first type reference (or an overflowing one); get_page_type in
+ * hv/mm.h takes the others. */
+int get_page_type_first(struct page_info *pg, enum page_type type)
 {
     int rc;
 
     ASSERT(type != PGT_none);
     if (pg->type_count == UINT32_MAX)
         return -EOVERFLOW;
-
-    if (pg->type_count > 0) {
-        if (pg->type != type)
-            return -EBUSY;
-        /*
-         * No table can be asked for while it is being validated: only
-         * tables of a higher level reference it, and those are above it.
-         */
-        ASSERT(!pgt_is_pagetable(type) || (pg->flags & PGF_validated));
-        pg->type_count++;
-        return 0;
-    }
 
     ASSERT(pg->type == PGT_none && !(pg->flags & PGF_validated));
     /*
@@ -119,14 +102,10 @@ __hot_path int get_page_type(struct page_info *pg, enum page_type type)
     return 0;
 }
 
-__hot_path void put_page_type(struct page_info *pg)
+/* The last type reference; put_page_type in hv/mm.h drops the others. */
+void put_page_type_last(struct page_info *pg)
 {
-    ASSERT(pg->type_count > 0);
-    if (pg->type_count > 1) {
-        pg->type_count--;
-        return;
-    }
-
+    ASSERT(pg->type_count == 1);
     if (pgt_is_pagetable(pg->type)) {
         ASSERT(pg->flags & PGF_validated);
         /* Unusable while its entries' references are dropped. */
@@ -151,10 +130,4 @@ int get_page_and_type(struct page_info *pg, const struct domain *d,
     if (rc)
         put_page(pg);
     return rc;
-}
-
-__hot_path void put_page_and_type(struct page_info *pg)
-{
-    put_page_type(pg);
-    put_page(pg);
 }

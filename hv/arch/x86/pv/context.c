@@ -119,6 +119,7 @@ void pv_ctxt_load(struct vcpu *next)
 
     pv_load_descriptor_tables(next);
     pv_load_debugregs(next);
+    pv_io_bitmap_off(cpu);
     ok = LOAD_SEG(ds, a->ds);
     ok &= LOAD_SEG(es, a->es);
     ok &= LOAD_SEG(fs, a->fs);

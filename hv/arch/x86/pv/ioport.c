@@ -97,6 +97,8 @@ void pv_io_privilege_changed(struct vcpu *v)
 {
     v->arch.kernel_io_direct = v->domain == hardware_domain() &&
                                pv_iopl_allows(v, true);
+    if (!v->arch.kernel_io_direct && v == current)
+        pv_io_bitmap_off(smp_processor_id());
 }
 
 void pv_io_privilege_changed_domain(struct domain *d)

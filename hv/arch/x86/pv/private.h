@@ -18,12 +18,20 @@ static inline unsigned int gdt_frames_for(unsigned int ents)
  * privilege), away from it otherwise: right before every return to a
  * PV guest.  The CPU checks the bitmap only at CPL > IOPL, which a PV
  * guest always is (ring 3, real IOPL 0), and reads iomap_base from
- * memory at each check: one store switches it.
+ * memory at each check: one store switches it.  The TSS points away
+ * unless such a vCPU runs (pv_ctxt_load and pv_io_privilege_changed
+ * turn it off), so the other vCPUs' exits skip the store.
  */
 static inline void pv_io_bitmap_select(unsigned int cpu, const struct vcpu *v)
 {
-    per_cpu_tss[cpu].tss.iomap_base =
-        v->arch.kernel_mode && v->arch.kernel_io_direct ? TSS_IOMAP_ON : TSS_IOMAP_OFF;
+    if (v->arch.kernel_io_direct)
+        per_cpu_tss[cpu].tss.iomap_base =
+            v->arch.kernel_mode ? TSS_IOMAP_ON : TSS_IOMAP_OFF;
+}
+
+static inline void pv_io_bitmap_off(unsigned int cpu)
+{
+    per_cpu_tss[cpu].tss.iomap_base = TSS_IOMAP_OFF;
 }
 
 /* What a bounce into the guest kernel needs (Xen's trap_bounce). */
