@@ -177,12 +177,12 @@ HVMG_OBJS   := $(patsubst $(HVMG_DIR)/%,$(HVMG_OUT)/obj/%.o,\
                  $(basename $(wildcard $(HVMG_DIR)/*.c $(HVMG_DIR)/*.S)))
 HVMG_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
                -fno-builtin -fno-stack-protector -fno-pic -fno-pie -mno-sse \
-               -mno-mmx -fno-asynchronous-unwind-tables -nostdinc \
+               -mno-mmx -fno-asynchronous-unwind-tables -nostdinc -Ihv/include \
                -isystem $(shell $(CC) -print-file-name=include)
 
 ALL_TARGETS += $(HVMG_KERNEL)
 
-$(HVMG_OUT)/obj/%.o: $(HVMG_DIR)/%.c $(HVMG_DIR)/hvmtest.h
+$(HVMG_OUT)/obj/%.o: $(HVMG_DIR)/%.c $(HVMG_DIR)/hvmtest.h $(wildcard hv/include/public/*.h)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC32    $@")
 	$(Q)$(CC) $(HVMG_CFLAGS) -c $< -o $@

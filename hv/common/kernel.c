@@ -2,7 +2,9 @@
  * xen_version (hypercall 17) and vm_assist (21).
  *
  * hv presents Xen's interface version 4.17 (hv/xen_version.h) and the
- * feature bits of what it implements for a 64-bit PV guest.  As with Xen's
+ * feature bits of what it implements for a 64-bit PV guest; an HVM guest
+ * gets none of those (they are PV page-table features) and no PV
+ * hypervisor hole in platform_parameters.  As with Xen's
  * default policy, any guest may read the version strings; the hv command
  * line is for dom0 only.
  */
@@ -26,6 +28,8 @@ static u32 feature_submap0(const struct domain *d)
             (1U << XENFEAT_gnttab_map_avail_bits) | /* Linux PV requires it */
             (1U << XENFEAT_direct_mapped);
 
+    if (d->type == DOMAIN_HVM)
+        return 0;
     if (vm_assist_enabled(d, VMASST_TYPE_pae_extended_cr3))
         f |= 1U << XENFEAT_pae_pgdir_above_4gb;
     if (d->is_privileged && d->domain_id == 0)
@@ -67,7 +71,7 @@ long do_xen_version(int cmd, xen_guest_handle_t arg)
     case XENVER_changeset:
         return copy_string_out(arg, "unavailable", sizeof(xen_changeset_info_t));
     case XENVER_platform_parameters:
-        pp.virt_start = HYPERVISOR_VIRT_START;
+        pp.virt_start = d->type == DOMAIN_HVM ? 0 : HYPERVISOR_VIRT_START;
         return copy_to_guest(arg, &pp, sizeof(pp)) ? -EFAULT : 0;
     case XENVER_get_features:
         if (copy_from_guest(&fi, arg, sizeof(fi)))

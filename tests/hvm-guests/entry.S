@@ -65,10 +65,15 @@ isr_stubs:
 
         .data
         .balign 8
+        .globl  gdt
 gdt:
         .quad   0
         .quad   0x00cf9b000000ffff      /* 0x08: 32-bit code */
         .quad   0x00cf93000000ffff      /* 0x10: 32-bit data */
+        .quad   0x00af9b000000ffff      /* 0x18: 64-bit code (hcall_modes.S) */
+        .quad   0x00cffb000000ffff      /* 0x20: ring-3 code */
+        .quad   0x00cff3000000ffff      /* 0x28: ring-3 data */
+        .quad   0                       /* 0x30: TSS, filled by hypercall.c */
 gdt_ptr:
         .word   gdt_ptr - gdt - 1
         .long   gdt

@@ -13,8 +13,11 @@
  *     or EFER (its low 16 bits, or only SCE/LME/LMA/NXE so that LME is
  *     often taken: with paging off and CR4.PAE clear, hv must hold it);
  *   - CPUID of a random leaf and subleaf, twice: the answers must agree;
- *   - VMMCALL with random registers: hv has no HVM hypercalls, so EAX
- *     must come back -ENOSYS and every other register unchanged;
+ *   - VMMCALL with random registers: EAX must come back -ENOSYS for
+ *     every number but the calls hv offers HVM guests, and every other
+ *     register unchanged; those calls get their pointers aimed at a
+ *     scratch area of 0xff bytes (no valid shutdown reason) or past RAM,
+ *     and a console write at most 63 bytes of it;
  *   - string port I/O (ins/outs, b/w/l), REP with an odd count, either
  *     direction, on a buffer that may cross a page;
  *   - an APIC access by an instruction of a random form among those hv's
@@ -30,12 +33,14 @@
  * RAM, chosen by the seed): hv must crash this domain, and only it.
  */
 #include "hvmtest.h"
+#include <public/xen.h>
+#include <public/errno.h>
 
 #define LAPIC       0xfee00000u
 #define IOAPIC      0xfec00000u
 #define HPET        0xfed00000u
-#define XEN_ENOSYS  38
 #define MSR_APIC_BASE   0x1b
+#define MSR_HYPERCALL_PAGE 0x40000000
 #define MSR_EFER        0xc0000080u
 #define APIC_BASE_BSP   (1u << 8)
 #define APIC_BASE_EXTD  (1u << 10)
@@ -170,6 +175,8 @@ static uint32_t pick_msr(void)
     return base[(r >> 3) % 5] + (r >> 8) % 0x200;
 }
 
+static uint8_t hcall_page[4096] __attribute__((aligned(4096)));
+
 static void fuzz_msr(void)
 {
     uint32_t msr = pick_msr();
@@ -186,6 +193,8 @@ static void fuzz_msr(void)
         v = LAPIC | APIC_BASE_BSP | APIC_BASE_EN | (v & APIC_BASE_EXTD);
     else if (msr == MSR_EFER)   /* half of them only bits hv may take */
         v &= next() & 1 ? EFER_GUEST_BITS : 0xffff;
+    else if (msr == MSR_HYPERCALL_PAGE) /* its own page, or a bad index */
+        v = next() & 1 ? (uint32_t)hcall_page : v | 1;
     else if (next() & 1)
         v &= 0xffff;                /* small values get past more checks */
     nr_gp += !wrmsr_safe(msr, v);
@@ -206,6 +215,24 @@ static void fuzz_cpuid(void)
         fail("cpuid answered differently", leaf, sub);
 }
 
+static uint8_t scratch[2 * 4096];
+
+/* Whether hv answers call nr for an HVM guest (hv/arch/x86/hvm/hypercall.c). */
+static bool offered(uint32_t nr)
+{
+    return nr == __HYPERVISOR_xen_version || nr == __HYPERVISOR_console_io ||
+           nr == __HYPERVISOR_sched_op;
+}
+
+/* A pointer argument: into the scratch area (room for the largest
+ * xen_version answer, 1 KiB) or past the guest's RAM. */
+static uint32_t fuzz_pointer(void)
+{
+    uint32_t r = next();
+
+    return r & 1 ? (uint32_t)scratch + (r >> 1) % 4096 : 0xf0000000u | (r & 0x0ffffff0u);
+}
+
 /* Xen's 32-bit HVM hypercall registers: EAX the number, EBX..EDI the
  * arguments. */
 static void fuzz_vmmcall(void)
@@ -213,15 +240,25 @@ static void fuzz_vmmcall(void)
     uint32_t in[6], out[6];
 
     for (unsigned int i = 0; i < 6; i++)
-        out[i] = in[i] = next();
+        in[i] = next();
     if (in[0] & 1)
-        out[0] = in[0] %= 64;               /* Xen's hypercall numbers */
+        in[0] = next() % 64;                /* Xen's hypercall numbers */
+    if (offered(in[0])) {
+        in[1] %= 16;                        /* the sub-op */
+        in[2] = fuzz_pointer();
+        if (in[0] == __HYPERVISOR_console_io) {
+            in[2] %= 64;                    /* console_io(cmd, count, buf) */
+            in[3] = fuzz_pointer();
+        }
+    }
+    memset(scratch, 0xff, sizeof(scratch));
+    memcpy(out, in, sizeof(out));
     nr_vmmcall++;
     asm volatile("vmmcall"
                  : "+a"(out[0]), "+b"(out[1]), "+c"(out[2]), "+d"(out[3]),
                    "+S"(out[4]), "+D"(out[5])
                  :: "memory");
-    if (out[0] != (uint32_t)-XEN_ENOSYS)
+    if (!offered(in[0]) && out[0] != (uint32_t)-XEN_ENOSYS)
         fail("vmmcall: eax", in[0], out[0]);
     for (unsigned int i = 1; i < 6; i++)
         if (out[i] != in[i])

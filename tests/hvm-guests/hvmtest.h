@@ -68,6 +68,8 @@ void cmdline_set(const char *cmdline);
 void idt_init(void);
 void idt_empty(void);
 void set_handler(unsigned int vector, void (*fn)(struct frame *f));
+/* An interrupt gate ring 3 may use (DPL 3), straight to entry. */
+void set_user_gate(unsigned int vector, void (*entry)(void));
 /* The next fault with this vector is recovered: EIP moves past `len`
  * bytes and faulted() then returns true (once). */
 void expect_fault(unsigned int vector, unsigned int len);
@@ -89,5 +91,12 @@ unsigned int checks_done(void);
 
 /* efer.c: EFER.LME with CR4.PAE clear, then a long-mode entry. */
 void check_efer_lme(void);
+void check_hypercalls(void);
+void hvm_bench(void);
+
+/* hypercall.c: places the hypercall page (false: #GP), then calls
+ * through it with the 32-bit ABI (EAX; EBX, ECX, EDX). */
+bool hypercall_page_place(void);
+long hypercall32(unsigned int nr, uint32_t a0, uint32_t a1, uint32_t a2);
 
 #endif

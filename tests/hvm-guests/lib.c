@@ -198,6 +198,13 @@ void idt_init(void)
     asm volatile("lidt %0" :: "m"(ptr));
 }
 
+void set_user_gate(unsigned int vector, void (*entry)(void))
+{
+    uint32_t off = (uint32_t)entry;
+
+    idt[vector] = (struct idt_gate){ off & 0xffff, 0x08, 0, 0xee, off >> 16 };
+}
+
 void idt_empty(void)
 {
     struct { uint16_t limit; uint32_t base; } __attribute__((packed)) ptr = { 0, 0 };

@@ -126,7 +126,7 @@ static void check_cpu(void)
         uint32_t eax = 0;
 
         asm volatile(".byte 0x0f, 0x01, 0xd9" : "+a"(eax) :: "memory");  /* vmmcall */
-        check(eax == (uint32_t)-38, "VMMCALL returns -ENOSYS");
+        check(eax == (uint32_t)-38, "VMMCALL 0 (set_trap_table, PV only) is -ENOSYS");
     }
     check(inb(0x2f8 + 5) == 0xff, "a port nobody emulates reads all ones");
     {
@@ -579,6 +579,7 @@ static void devices(uint32_t magic, const struct mb_info *mb)
     check_multiboot(magic, mb);
     check_cpu();
     check_efer_lme();
+    check_hypercalls();
     check_acpi();
     check_clocks();
     check_pic_interrupts();
@@ -811,6 +812,9 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         nest();
     } else if (!strncmp(mode, "fuzz", 5)) {
         hvm_fuzz();
+    } else if (!strncmp(mode, "bench", 6)) {
+        hvm_bench();
+        poweroff_acpi();
     } else if (!strncmp(mode, "badmmio", 8)) {
         printf("badmmio: reading 0xd0000000\n");
         mmio_read(0xd0000000);

@@ -3,7 +3,8 @@
  * multiboot information and e820 map, CPUID and MSRs, ACPI tables, RTC,
  * PM timer, interrupts through the 8259, the IOAPIC and the local APIC
  * (timer, self-IPI, level-triggered EOI), MMIO emulated from several
- * instruction forms and through guest paging, refused instructions; then
+ * instruction forms and through guest paging, refused instructions,
+ * hypercalls (the page, both register ABIs, ring 3, bad buffers); then
  * it powers off through ACPI S5.  Every check must pass, and only that
  * domain goes.
  *
@@ -47,6 +48,9 @@ START_TEST(platform_devices_as_the_guest_sees_them)
     qemu_expect_absent(q, "(d1) FAIL");
     expect_output(q, "(d1) hvm test: PASS");
     expect_output(q, "(d1) string io: rep outsb to COM1");
+    expect_output(q, "(d1) hvm hypercall console ok");
+    expect_output(q, "(d1) read-only alias");
+    expect_output(q, "hv: d1 hypercalls (number xcount [sub-ops]): 17 x");
     expect_output(q, "hvm: domain 1 entered ACPI S5: powering it off");
     ck_assert_int_gt(exit_count(q, 1, "mmio"), 0);
     ck_assert_int_gt(exit_count(q, 1, "vmmcall"), 0);

@@ -35,8 +35,10 @@ START_TEST(platform_devices_under_vmx)
     expect("(d1) hvm test kernel: mode devices");
     expect("(d1) hvm test: PASS");
     absent("(d1) FAIL");
+    expect("(d1) hvm hypercall console ok");
     expect("hvm: domain 1 entered ACPI S5: powering it off");
-    /* MMIO through EPT violations, AMD's VMMCALL through #UD, CR4 writes. */
+    /* MMIO through EPT violations, VMCALL from the hypercall page and
+     * AMD's VMMCALL through #UD, CR4 writes. */
     ck_assert_int_gt(exit_count(1, "mmio"), 0);
     ck_assert_int_gt(exit_count(1, "vmmcall"), 0);
     ck_assert_int_gt(exit_count(1, "cr"), 0);

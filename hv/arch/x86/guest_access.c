@@ -1,13 +1,17 @@
 /*
  * Guest memory accessors.  The range check keeps hv's own mappings out of
  * reach; the extable turns a fault (unmapped or protected guest page) into
- * -EFAULT; stac/clac open SMAP only for the copy itself.
+ * -EFAULT; stac/clac open SMAP only for the copy itself.  An HVM vCPU's
+ * buffers are not in hv's address space: hvm/guest_copy.c walks its page
+ * tables instead.
  */
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/cpufeature.h>
 #include <hv/extable.h>
 #include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/percpu.h>
 
 static inline void stac(void)
 {
@@ -58,6 +62,8 @@ static size_t raw_clear(void *dst, size_t n)
 
 __hot_path int copy_from_guest(void *dst, xen_guest_handle_t src, size_t len)
 {
+    if (unlikely(current->hvm))
+        return hvm_copy_from_guest_linear(current, dst, src, len);
     if (!guest_access_ok(src, len))
         return -EFAULT;
     return raw_copy(dst, (const void *)src, len) ? -EFAULT : 0;
@@ -65,6 +71,8 @@ __hot_path int copy_from_guest(void *dst, xen_guest_handle_t src, size_t len)
 
 __hot_path int copy_to_guest(xen_guest_handle_t dst, const void *src, size_t len)
 {
+    if (unlikely(current->hvm))
+        return hvm_copy_to_guest_linear(current, dst, src, len);
     if (!guest_access_ok(dst, len))
         return -EFAULT;
     return raw_copy((void *)dst, src, len) ? -EFAULT : 0;
@@ -72,6 +80,8 @@ __hot_path int copy_to_guest(xen_guest_handle_t dst, const void *src, size_t len
 
 int clear_guest(xen_guest_handle_t dst, size_t len)
 {
+    if (unlikely(current->hvm))
+        return hvm_clear_guest_linear(current, dst, len);
     if (!guest_access_ok(dst, len))
         return -EFAULT;
     return raw_clear((void *)dst, len) ? -EFAULT : 0;

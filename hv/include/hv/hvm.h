@@ -174,6 +174,7 @@ struct hvm_vcpu {
     struct vlapic vlapic;
     struct hvm_io_wait io_wait;
     bool halted_irqs_off;           /* HLT with IF clear: only NMI wakes */
+    bool hcall_64bit;               /* the hypercall in progress: 64-bit ABI */
     struct svm_vcpu *svm;
     struct vmx_vcpu *vmx;
 };
@@ -196,6 +197,7 @@ struct hvm_boot_state {
 /* The backend's side of HVM. */
 struct hvm_arch_ops {
     const char *name;
+    u8 hypercall_insn[3];           /* VMMCALL or VMCALL, for the hypercall page */
     int (*domain_init)(struct domain *d);
     /* Guest RAM is in the p2m: build the nested page tables. */
     int (*map_memory)(struct domain *d);
@@ -306,8 +308,17 @@ void hvm_handle_cr4_write(struct vcpu *v);
 /* Fetches up to 15 instruction bytes at the guest's CS:RIP (p from
  * get_paging); how many could be read, 0 if none. */
 unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf);
-/* A hypercall instruction (no HVM hypercalls yet: -ENOSYS). */
-void hvm_handle_hypercall(struct vcpu *v);
+/* A hypercall instruction (hypercall.c): true if it completed and RIP
+ * may advance, false if a continuation will run it again. */
+bool hvm_handle_hypercall(struct vcpu *v);
+/* hypercall_create_continuation for the current HVM vCPU. */
+long hvm_hypercall_continuation(unsigned int op, const u64 args[5]);
+/* WRMSR 0x40000000: writes the hypercall page; false means #GP. */
+bool hvm_write_hypercall_page(struct vcpu *v, u64 val);
+/* Hypercall buffers at guest linear addresses (guest_copy.c): 0 or -EFAULT. */
+int hvm_copy_from_guest_linear(struct vcpu *v, void *dst, u64 src, size_t len);
+int hvm_copy_to_guest_linear(struct vcpu *v, u64 dst, const void *src, size_t len);
+int hvm_clear_guest_linear(struct vcpu *v, u64 dst, size_t len);
 void hvm_inject_exception(struct vcpu *v, unsigned int vector, bool has_ec,
                           u32 ec);
 /* #PF at linear address cr2 with error code ec. */

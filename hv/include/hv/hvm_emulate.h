@@ -52,5 +52,8 @@ typedef int (*gphys_read_fn)(void *ctx, u64 gpa, void *buf, size_t len);
  */
 int guest_walk(const struct hvm_paging *p, u64 va, u64 *gpa, gphys_read_fn read,
                void *ctx);
+/* The same, and *writable: whether every level of the mapping has R/W. */
+int guest_walk_rw(const struct hvm_paging *p, u64 va, u64 *gpa, bool *writable,
+                  gphys_read_fn read, void *ctx);
 
 #endif

@@ -62,6 +62,8 @@ mfn_t hvm_ram_frame(struct domain *d, u64 gfn);
 /* Guest-physical memory access through the p2m (RAM only): 0 or -EFAULT. */
 int hvm_copy_to_gphys(struct domain *d, u64 gpa, const void *src, size_t len);
 int hvm_copy_from_gphys(struct domain *d, void *dst, u64 gpa, size_t len);
+/* hvm_copy_from_gphys as the guest walker's reader (a gphys_read_fn). */
+int hvm_gphys_read(void *d, u64 gpa, void *buf, size_t len);
 
 /* --- ioreq servers (ioreq.c) --- */
 

@@ -59,12 +59,14 @@ START_TEST(hypervisor_leaves_and_ranges)
     u32 r[4];
 
     guest(0x40000000u, 0, r);
-    ck_assert_uint_eq(r[0], 0x40000001u);
+    ck_assert_uint_eq(r[0], 0x40000002u);
     ck_assert(!memcmp(&r[1], "Hero", 4) && !memcmp(&r[2], "nHer", 4) &&
               !memcmp(&r[3], "onHV", 4));
     guest(0x40000001u, 0, r);
     ck_assert_uint_eq(r[0], 1);                     /* version 0.1 */
-    guest(0x40000002u, 0, r);
+    guest(0x40000002u, 0, r);                       /* one hypercall page */
+    ck_assert(r[0] == 1 && r[1] == 0x40000000u && !r[2] && !r[3]);
+    guest(0x40000003u, 0, r);
     ck_assert(!r[0] && !r[1] && !r[2] && !r[3]);
     guest(0x20, 0, r);                              /* above the max: zero */
     ck_assert(!r[0] && !r[1] && !r[2] && !r[3]);

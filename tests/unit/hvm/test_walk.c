@@ -103,6 +103,53 @@ START_TEST(long_mode_four_levels)
 }
 END_TEST
 
+static bool writable(const struct hvm_paging *p, u64 va)
+{
+    bool rw = false;
+    u64 gpa;
+
+    ck_assert_int_eq(guest_walk_rw(p, va, &gpa, &rw, read_mem, NULL), 0);
+    return rw;
+}
+
+/* Writable only if every level has R/W (PAE's PDPTEs have none). */
+START_TEST(writable_needs_rw_at_every_level)
+{
+    struct hvm_paging p = { .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x1000,
+                            .cr4 = X86_CR4_PAE, .efer = EFER_LME | EFER_LMA };
+
+    memset(mem, 0, sizeof(mem));
+    put64(0x1000, 0x2000 | 3);
+    put64(0x2000, 0x3000 | 3);
+    put64(0x3000, 0x4000 | 3);
+    put64(0x4000 + 1 * 8, 0x5000 | 3);
+    put64(0x4000 + 2 * 8, 0x6000 | 1);              /* read-only leaf */
+    ck_assert(writable(&p, 0x1000));
+    ck_assert(!writable(&p, 0x2000));
+    put64(0x2000, 0x3000 | 1);                      /* read-only L3 entry */
+    ck_assert(!writable(&p, 0x1000));
+
+    p = (struct hvm_paging){ .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x1020,
+                             .cr4 = X86_CR4_PAE };
+    memset(mem, 0, sizeof(mem));
+    put64(0x1020, 0x3000 | 1);                      /* PDPTE: P only */
+    put64(0x3000, 0x4000 | 3);
+    put64(0x4000, 0x5000 | 3);
+    ck_assert(writable(&p, 0x0));
+
+    p = (struct hvm_paging){ .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x1000,
+                             .cr4 = 0x10 };
+    memset(mem, 0, sizeof(mem));
+    put32(0x1000, 0x00400000 | 0x83);               /* 4 MiB page, R/W */
+    put32(0x1000 + 4, 0x00800000 | 0x81);           /* 4 MiB page, read-only */
+    ck_assert(writable(&p, 0x12345));
+    ck_assert(!writable(&p, 0x412345));
+
+    p = (struct hvm_paging){ .cr0 = X86_CR0_PE };
+    ck_assert(writable(&p, 0x1234));                /* no paging: all writable */
+}
+END_TEST
+
 TCase *tcase_walk(void)
 {
     TCase *tc = tcase_create("guest_walk");
@@ -111,5 +158,6 @@ TCase *tcase_walk(void)
     tcase_add_test(tc, two_level_with_4k_and_4m_pages);
     tcase_add_test(tc, pae);
     tcase_add_test(tc, long_mode_four_levels);
+    tcase_add_test(tc, writable_needs_rw_at_every_level);
     return tc;
 }

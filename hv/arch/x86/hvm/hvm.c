@@ -230,8 +230,3 @@ void hvm_vcpu_kick(struct vcpu *v)
         vcpu_unblock(v);
 }
 
-/* No hypercalls for HVM guests yet: every one fails as unknown. */
-void hvm_handle_hypercall(struct vcpu *v)
-{
-    v->hvm->regs.rax = (u64)(long)-ENOSYS;
-}

@@ -101,11 +101,6 @@ static bool canonical(u64 va)
     return (u64)((s64)(va << 16) >> 16) == va;
 }
 
-static int read_gphys(void *ctx, u64 gpa, void *buf, size_t len)
-{
-    return hvm_copy_from_gphys(ctx, buf, gpa, len);
-}
-
 /*
  * Translates the element at linear va (it may straddle two pages) into
  * gpa[0] for the first split bytes and gpa[1] for the rest.  false after
@@ -123,9 +118,9 @@ static bool translate(struct vcpu *v, const struct hvm_paging *p, const struct s
     *split = min(s->size, (unsigned int)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
     next = p->cs_long ? va + *split : (u32)(va + *split);
     gpa[1] = 0;
-    if (guest_walk(p, va, &gpa[0], read_gphys, v->domain))
+    if (guest_walk(p, va, &gpa[0], hvm_gphys_read, v->domain))
         fault = va;
-    else if (*split < s->size && guest_walk(p, next, &gpa[1], read_gphys, v->domain))
+    else if (*split < s->size && guest_walk(p, next, &gpa[1], hvm_gphys_read, v->domain))
         fault = next;
     else
         return true;

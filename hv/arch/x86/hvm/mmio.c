@@ -29,11 +29,6 @@ static enum mmio_target find_target(struct vcpu *v, u64 gpa, struct ioreq_server
     return *s ? MMIO_IOREQ : MMIO_NONE;
 }
 
-static int read_gphys(void *ctx, u64 gpa, void *buf, size_t len)
-{
-    return hvm_copy_from_gphys(ctx, buf, gpa, len);
-}
-
 unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf)
 {
     unsigned int got = 0;
@@ -43,7 +38,7 @@ unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf)
         unsigned int chunk = min(15u - got, (unsigned int)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
         u64 gpa;
 
-        if (guest_walk(p, va, &gpa, read_gphys, v->domain) ||
+        if (guest_walk(p, va, &gpa, hvm_gphys_read, v->domain) ||
             hvm_copy_from_gphys(v->domain, buf + got, gpa, chunk))
             break;
         got += chunk;

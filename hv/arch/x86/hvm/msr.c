@@ -5,7 +5,8 @@
  * hv's), the PAT, and AMD's interrupt-pending message register read as 0
  * (Linux reads it unguarded on the K8 family QEMU's CPU claims, to see
  * whether C1E is on: it is not), and the x2APIC MSRs 0x800-0x8ff
- * (vlapic.c; #GP outside x2APIC mode).  Any other MSR is a #GP, as on a CPU
+ * (vlapic.c; #GP outside x2APIC mode); writes to 0x40000000 place the
+ * hypercall page (hypercall.c; it cannot be read back, as on Xen).  Any other MSR is a #GP, as on a CPU
  * without it: the guest's CPUID offers no MCE, MTRR or performance
  * counters.
  */
@@ -20,6 +21,7 @@
 #define MSR_K8_INT_PENDING_MSG  0xc0010055
 #define MSR_X2APIC_FIRST        0x800
 #define MSR_X2APIC_LAST         0x8ff
+#define MSR_HYPERCALL_PAGE      0x40000000
 
 /* Each PAT entry must be a memory type: UC, WC, WT, WP, WB, UC-. */
 static bool pat_valid(u64 pat)
@@ -95,6 +97,10 @@ bool hvm_handle_wrmsr(struct vcpu *v)
     switch (msr) {
     case MSR_EFER:
         if (hvm_ops->set_efer(v, val))
+            return gp(v);
+        return true;
+    case MSR_HYPERCALL_PAGE:
+        if (!hvm_write_hypercall_page(v, val))
             return gp(v);
         return true;
     case MSR_IA32_APIC_BASE:

@@ -135,3 +135,8 @@ int hvm_copy_from_gphys(struct domain *d, void *dst, u64 gpa, size_t len)
 {
     return copy_gphys(d, gpa, dst, len, false);
 }
+
+int hvm_gphys_read(void *d, u64 gpa, void *buf, size_t len)
+{
+    return copy_gphys(d, gpa, buf, len, false);
+}

@@ -12,6 +12,7 @@
 #include <hv/pv_mm.h>
 #include <hv/event.h>
 #include <hv/grant_table.h>
+#include <hv/hvm.h>
 #include <hv/hvm_io.h>
 #include <hv/sched.h>
 #include <hv/softirq.h>
@@ -173,6 +174,11 @@ long hypercall_create_continuation(unsigned int op, u64 a0, u64 a1, u64 a2,
     struct cpu_user_regs *regs = &get_cpu_info()->guest_regs;
 
     ASSERT(!current->arch.in_multicall);
+    if (current->hvm) {
+        const u64 args[5] = { a0, a1, a2, a3, a4 };
+
+        return hvm_hypercall_continuation(op, args);
+    }
     regs->rax = op;
     regs->rdi = a0;
     regs->rsi = a1;

@@ -133,8 +133,8 @@ void svm_vmexit_handler(struct vcpu *v)
         break;
     case VMEXIT_VMMCALL:
         hvm_count_exit(v, HVM_EXIT_VMMCALL);
-        hvm_handle_hypercall(v);
-        skip_insn(v, 3);
+        if (hvm_handle_hypercall(v))
+            skip_insn(v, 3);
         break;
     case VMEXIT_EXCEPTION_DB:
         hvm_count_exit(v, HVM_EXIT_EXCEPTION);

@@ -424,6 +424,7 @@ static void __noreturn svm_resume(void)
 
 static const struct hvm_arch_ops svm_ops = {
     .name = "SVM",
+    .hypercall_insn = { 0x0f, 0x01, 0xd9 },
     .domain_init = svm_domain_init,
     .map_memory = svm_map_memory,
     .domain_destroy = svm_domain_destroy,

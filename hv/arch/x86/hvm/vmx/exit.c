@@ -245,8 +245,8 @@ static void handle_ud(struct vcpu *v, u32 info)
     hvm_ops->get_paging(v, &p);
     if (hvm_fetch_insn(v, &p, insn) >= 3 && !memcmp(insn, vmmcall, 3)) {
         hvm_count_exit(v, HVM_EXIT_VMMCALL);
-        hvm_handle_hypercall(v);
-        v->hvm->regs.rip += 3;
+        if (hvm_handle_hypercall(v))
+            v->hvm->regs.rip += 3;
         return;
     }
     hvm_count_exit(v, HVM_EXIT_EXCEPTION);
@@ -348,8 +348,8 @@ void vmx_vmexit_handler(struct vcpu *v)
         break;
     case EXIT_VMCALL:
         hvm_count_exit(v, HVM_EXIT_VMMCALL);
-        hvm_handle_hypercall(v);
-        skip_insn(v);
+        if (hvm_handle_hypercall(v))
+            skip_insn(v);
         break;
     case EXIT_INVD:
     case EXIT_WBINVD:

@@ -476,6 +476,7 @@ static void __noreturn vmx_resume(void)
 
 static const struct hvm_arch_ops vmx_ops = {
     .name = "VMX",
+    .hypercall_insn = { 0x0f, 0x01, 0xc1 },
     .domain_init = vmx_domain_init,
     .map_memory = vmx_map_memory,
     .domain_destroy = vmx_domain_destroy,
