@@ -11,7 +11,7 @@ role=measured
 modes="time icount"
 ratio_to=linux-native
 na_hypercall="measured with the HVM test kernel in the pvops-guest HVM row (xen_version through VMMCALL); a Linux user program cannot make a hypercall"
-na_evtchn="an HVM guest has no event channels: hv offers HVM guests xen_version, console_io and sched_op only, no callback vector and no PV drivers (docs/hvm.md, Hypercalls); the PV dom0 row measures the hypervisor's path"
+na_evtchn="measured with the HVM test kernel in the pvops-guest HVM row (against bench's PV dom0 kernel); a Linux user program has no event channel"
 na_matching 'blk_*' "not measured: this row boots its guest with hv's hvm= at boot, which has no device model; heron-dm's IDE disk serves HVM domains made by heron create (type = hvm): the linux-hvm-dm row measures it with Linux; HVM guests have no PV drivers (blkfront)"
 na_matching 'dom*' "not measured with Linux: the lifecycle figures time heron create and destroy of pvops-guest, as a PV domain (the PV domU row) and as an HVM domain (the hvm-dm row)"
 na_matching 'net_*' "measured in the linux-hvm-dm row: this row boots its guest with hv's hvm=, which has no device model; heron-dm's NE2000 serves HVM domains made by heron create"

@@ -203,6 +203,13 @@ void vcpu_unblock(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
+    /* An HVM vCPU halts for interrupts, and an event is none (no callback
+     * vector yet): only an interrupt it can take wakes it.  A poll is
+     * woken by sched_poll_wake. */
+    if (v->hvm) {
+        hvm_vcpu_kick(v);
+        return;
+    }
     /* A running vCPU sees the event on its way back to the guest; other
      * CPUs would need an IPI here once hv runs SMP. */
     if (v->pause_flags & VPF_blocked)

@@ -13,7 +13,7 @@
 
 #define MAX_POLL_PORTS 128
 
-static long do_poll(const struct sched_poll *p)
+long sched_op_poll(const struct sched_poll *p)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
@@ -96,7 +96,7 @@ long do_sched_op(int cmd, xen_guest_handle_t arg)
     case SCHEDOP_poll:
         if (copy_from_guest(&poll, arg, sizeof(poll)))
             return -EFAULT;
-        return do_poll(&poll);
+        return sched_op_poll(&poll);
     case SCHEDOP_remote_shutdown:
         if (copy_from_guest(&rs, arg, sizeof(rs)))
             return -EFAULT;

@@ -16,8 +16,8 @@
  *   - VMMCALL with random registers: EAX must come back -ENOSYS for
  *     every number but the calls hv offers HVM guests, and every other
  *     register unchanged; those calls get their pointers aimed at a
- *     scratch area of 0xff bytes (no valid shutdown reason) or past RAM,
- *     and a console write at most 63 bytes of it;
+ *     scratch area of 0xff bytes (no valid shutdown reason, domain or
+ *     port) or past RAM, and a console write at most 63 bytes of it;
  *   - string port I/O (ins/outs, b/w/l), REP with an odd count, either
  *     direction, on a buffer that may cross a page;
  *   - an APIC access by an instruction of a random form among those hv's
@@ -221,7 +221,8 @@ static uint8_t scratch[2 * 4096];
 static bool offered(uint32_t nr)
 {
     return nr == __HYPERVISOR_xen_version || nr == __HYPERVISOR_console_io ||
-           nr == __HYPERVISOR_sched_op;
+           nr == __HYPERVISOR_sched_op || nr == __HYPERVISOR_event_channel_op ||
+           nr == __HYPERVISOR_memory_op;
 }
 
 /* A pointer argument: into the scratch area (room for the largest

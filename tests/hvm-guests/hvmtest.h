@@ -93,6 +93,8 @@ unsigned int checks_done(void);
 void check_efer_lme(void);
 void check_hypercalls(void);
 void hvm_bench(void);
+void check_event_channels(void);
+void hvm_evtchn_client(void);
 
 /* hypercall.c: places the hypercall page (false: #GP), then calls
  * through it with the 32-bit ABI (EAX; EBX, ECX, EDX). */

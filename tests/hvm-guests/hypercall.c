@@ -109,8 +109,8 @@ static void check_32bit_abi(void)
           "sched_op: block is -ENOSYS (no HVM event delivery)");
     check(hypercall32(__HYPERVISOR_mmu_update, 0, 1, 0) == -XEN_ENOSYS,
           "mmu_update (PV only) is -ENOSYS");
-    check(hypercall32(__HYPERVISOR_event_channel_op, 0, 0, 0) == -XEN_ENOSYS,
-          "event_channel_op is -ENOSYS");
+    check(hypercall32(__HYPERVISOR_grant_table_op, 0, 0, 0) == -XEN_ENOSYS,
+          "grant_table_op is -ENOSYS");
     {
         long ret;
 

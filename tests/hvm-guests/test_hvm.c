@@ -580,6 +580,7 @@ static void devices(uint32_t magic, const struct mb_info *mb)
     check_cpu();
     check_efer_lme();
     check_hypercalls();
+    check_event_channels();
     check_acpi();
     check_clocks();
     check_pic_interrupts();
@@ -812,6 +813,8 @@ void test_main(uint32_t magic, const struct mb_info *mb)
         nest();
     } else if (!strncmp(mode, "fuzz", 5)) {
         hvm_fuzz();
+    } else if (!strncmp(mode, "evtchn", 7)) {
+        hvm_evtchn_client();
     } else if (!strncmp(mode, "bench", 6)) {
         hvm_bench();
         poweroff_acpi();

@@ -122,6 +122,7 @@ struct hvm_memory {
     u64 p2m_size;           /* guest frames [0, p2m_size) have entries */
     mfn_t *p2m;             /* gpfn -> mfn; INVALID_MFN outside RAM */
     u64 low_end;            /* RAM below 4 GiB is [0, low_end) */
+    u64 shared_info_gfn;    /* XENMEM_add_to_physmap's, or INVALID_PFN */
 };
 
 struct hvm_domain {
@@ -201,6 +202,9 @@ struct hvm_arch_ops {
     int (*domain_init)(struct domain *d);
     /* Guest RAM is in the p2m: build the nested page tables. */
     int (*map_memory)(struct domain *d);
+    /* One p2m entry changed (INVALID_MFN: unmapped): the nested table
+     * follows and the guest's TLB is flushed.  0 or -ENOMEM. */
+    int (*p2m_set)(struct domain *d, u64 gpfn, mfn_t mfn);
     void (*domain_destroy)(struct domain *d);
     int (*vcpu_init)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);

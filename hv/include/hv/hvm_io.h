@@ -57,6 +57,9 @@ void hvm_handle_string_io(struct vcpu *v, unsigned int port, unsigned int size, 
 bool hvm_handle_mmio(struct vcpu *v, u64 gpa, const u8 *insn,
                      unsigned int insn_len);
 
+/* XENMEM_add_to_physmap, XENMAPSPACE_shared_info (p2m.c): 0, -EINVAL
+ * unless gpfn is RAM, -ENOMEM. */
+int hvm_map_shared_info(struct domain *d, u64 gpfn);
 /* The machine frame of guest RAM frame gfn of d, or INVALID_MFN. */
 mfn_t hvm_ram_frame(struct domain *d, u64 gfn);
 /* Guest-physical memory access through the p2m (RAM only): 0 or -EFAULT. */

@@ -33,6 +33,10 @@ long do_console_io(unsigned int cmd, unsigned int count, xen_guest_handle_t buf)
 long do_vm_assist(unsigned int cmd, unsigned int type);
 long do_vcpu_op(int cmd, unsigned int vcpuid, xen_guest_handle_t arg);
 long do_sched_op(int cmd, xen_guest_handle_t arg);
+/* SCHEDOP_poll on a request already copied in (the HVM 32-bit ABI's
+ * layout differs). */
+struct sched_poll;
+long sched_op_poll(const struct sched_poll *p);
 long do_domctl(xen_guest_handle_t arg);
 long do_sysctl(xen_guest_handle_t arg);
 

@@ -27,5 +27,11 @@ struct p2m_table_format {
 int p2m_table_build(const struct hvm_memory *m, const struct p2m_table_format *f,
                     mfn_t *root);
 void p2m_table_free(const struct p2m_table_format *f, mfn_t *root);
+/*
+ * Points gpfn at mfn (INVALID_MFN: unmapped) in the table at root; a
+ * 2 MiB leaf covering it is split into 4 KiB ones first.  0 or -ENOMEM
+ * (then the mapping is unchanged).  The caller flushes the guest's TLB.
+ */
+int p2m_table_set(const struct p2m_table_format *f, mfn_t root, u64 gpfn, mfn_t mfn);
 
 #endif

@@ -27,6 +27,20 @@ struct xen_memory_reservation {
     domid_t  domid;
 };
 
+/* XENMEM_add_to_physmap: put a frame of `space` at guest frame gpfn
+ * (translated guests: HVM). */
+#define XENMAPSPACE_shared_info  0
+#define XENMAPSPACE_grant_table  1
+#define XENMAPSPACE_gmfn         2
+
+struct xen_add_to_physmap {
+    domid_t domid;
+    uint16_t size;
+    unsigned int space;
+    xen_ulong_t idx;
+    xen_pfn_t gpfn;
+};
+
 struct xen_machphys_mapping {
     uint64_t v_start, v_end;
     uint64_t max_mfn;

@@ -7,9 +7,13 @@
  * any other mode EAX and EBX, ECX, EDX, ESI, EDI.  Ring 1-3 and virtual
  * 8086 mode get -EPERM.
  *
- * What an HVM guest may call (docs/hvm.md): xen_version, console_io, and
- * sched_op's yield and shutdown; everything else is -ENOSYS.  The
- * handlers are the PV ones: their buffers go through guest_copy.c.
+ * What an HVM guest may call (docs/hvm.md): xen_version, console_io,
+ * sched_op (not block), the event-channel ops of interdomain channels,
+ * and memory_op's add_to_physmap of shared_info (where the guest reads
+ * its pending bits: there is no callback vector yet); everything else is
+ * -ENOSYS.  The handlers are the PV ones, their buffers through
+ * guest_copy.c; the 32-bit ABI's structures that differ are converted
+ * here.
  */
 #include <hv/hvm.h>
 #include <hv/hvm_io.h>
@@ -24,6 +28,8 @@
 #include <public/xen.h>
 #include <public/sched.h>
 #include <public/version.h>
+#include <public/memory.h>
+#include <public/event_channel.h>
 
 #define HYPERCALL_STUB_SIZE 32
 
@@ -34,19 +40,71 @@ static bool hvm_may_call(u64 op, u64 arg0)
     case __HYPERVISOR_console_io:
         return true;
     case __HYPERVISOR_sched_op:
-        /* block and poll wait for events, which HVM guests cannot get yet */
-        return arg0 == SCHEDOP_yield || arg0 == SCHEDOP_shutdown ||
-               arg0 == SCHEDOP_shutdown_code || arg0 == SCHEDOP_remote_shutdown;
+        /* block waits for an upcall, which needs a callback vector */
+        return arg0 == SCHEDOP_yield || arg0 == SCHEDOP_poll ||
+               arg0 == SCHEDOP_shutdown || arg0 == SCHEDOP_shutdown_code ||
+               arg0 == SCHEDOP_remote_shutdown;
+    case __HYPERVISOR_event_channel_op:
+        return arg0 == EVTCHNOP_alloc_unbound || arg0 == EVTCHNOP_bind_interdomain ||
+               arg0 == EVTCHNOP_send || arg0 == EVTCHNOP_close ||
+               arg0 == EVTCHNOP_status || arg0 == EVTCHNOP_unmask;
     default:
         return false;
     }
 }
 
-/* The 32-bit ABI's one layout that differs from the 64-bit structures
- * the handlers use: platform_parameters' virt_start is 4 bytes. */
-static bool compat_layout(u64 op, u64 arg0)
+/* XENMEM_add_to_physmap: shared_info only (grant-table frames and
+ * gmfn moves are -ENOSYS, as a space Xen does not know). */
+static long hvm_add_to_physmap(xen_guest_handle_t arg, bool compat)
 {
-    return op == __HYPERVISOR_xen_version && arg0 == XENVER_platform_parameters;
+    struct domain *d = current->domain;
+    struct xen_add_to_physmap x;
+
+    if (compat) {
+        struct { u16 domid, size; u32 space, idx, gpfn; } c;
+
+        if (copy_from_guest(&c, arg, sizeof(c)))
+            return -EFAULT;
+        x = (struct xen_add_to_physmap){ .domid = c.domid, .size = c.size,
+                                         .space = c.space, .idx = c.idx,
+                                         .gpfn = c.gpfn };
+    } else if (copy_from_guest(&x, arg, sizeof(x))) {
+        return -EFAULT;
+    }
+    if (x.domid != DOMID_SELF && x.domid != d->domain_id)
+        return -EPERM;
+    if (x.space != XENMAPSPACE_shared_info)
+        return -ENOSYS;
+    if (x.idx != 0)
+        return -EINVAL;
+    return hvm_map_shared_info(d, x.gpfn);
+}
+
+/* The 32-bit ABI's calls whose structures differ from the 64-bit ones
+ * the handlers read: true (and *ret) if this was one. */
+static bool compat_call(u64 op, const u64 a[5], long *ret)
+{
+    if (op == __HYPERVISOR_xen_version && a[0] == XENVER_platform_parameters) {
+        u32 virt_start = 0;
+
+        *ret = copy_to_guest(a[1], &virt_start, sizeof(virt_start)) ? -EFAULT : 0;
+        return true;
+    }
+    if (op == __HYPERVISOR_sched_op && a[0] == SCHEDOP_poll) {
+        struct { u32 ports, nr_ports; u64 timeout; } c;
+        struct sched_poll p = { 0 };
+
+        if (copy_from_guest(&c, a[1], sizeof(c))) {
+            *ret = -EFAULT;
+        } else {
+            p.ports = c.ports;
+            p.nr_ports = c.nr_ports;
+            p.timeout = c.timeout;
+            *ret = sched_op_poll(&p);
+        }
+        return true;
+    }
+    return false;
 }
 
 /* True if the instruction completed (RIP moves past it); false after a
@@ -80,15 +138,13 @@ bool hvm_handle_hypercall(struct vcpu *v)
         args[4] = (u32)r->rdi;
     }
     v->arch.hcall_preempted = false;
-    if (!hvm_may_call(op, args[0])) {
+    if (op == __HYPERVISOR_memory_op)
+        ret = args[0] == XENMEM_add_to_physmap ?
+              hvm_add_to_physmap(args[1], !v->hvm->hcall_64bit) : -ENOSYS;
+    else if (!hvm_may_call(op, args[0]))
         ret = -ENOSYS;
-    } else if (!v->hvm->hcall_64bit && compat_layout(op, args[0])) {
-        u32 virt_start = 0;
-
-        ret = copy_to_guest(args[1], &virt_start, sizeof(virt_start)) ? -EFAULT : 0;
-    } else {
+    else if (v->hvm->hcall_64bit || !compat_call(op, args, &ret))
         ret = hypercall_call(op, args);
-    }
     if (v->arch.hcall_preempted)
         return false;
     r->rax = (u64)ret;

@@ -50,6 +50,7 @@ int hvm_p2m_populate(struct domain *d, u64 ram_pages)
     int rc;
 
     m->ram_pages = ram_pages;
+    m->shared_info_gfn = INVALID_PFN;
     m->low_end = min(ram_pages, HVM_LOW_RAM_LIMIT >> PAGE_SHIFT);
     high = ram_pages - m->low_end;
     m->p2m_size = high ? (HVM_HIGH_RAM_START >> PAGE_SHIFT) + high : m->low_end;
@@ -77,6 +78,59 @@ void hvm_p2m_teardown(struct domain *d)
         }
     xfree(m->p2m);
     m->p2m = NULL;
+}
+
+/* p2m[gpfn] = mfn (INVALID_MFN: a hole), references and M2P kept true,
+ * then the backend's table.  The frame displaced loses the p2m's
+ * reference only: it stays the domain's, unmapped, until its death. */
+static int p2m_set_frame(struct domain *d, u64 gpfn, mfn_t mfn)
+{
+    mfn_t *slot = &d->hvm->mem.p2m[gpfn], old = *slot;
+    int rc;
+
+    if (mfn != INVALID_MFN && get_page(mfn_to_page(mfn), d))
+        return -EINVAL;
+    rc = hvm_ops->p2m_set(d, gpfn, mfn);
+    if (rc) {
+        if (mfn != INVALID_MFN)
+            put_page(mfn_to_page(mfn));
+        return rc;
+    }
+    *slot = mfn;
+    if (mfn != INVALID_MFN)
+        set_gpfn_from_mfn(mfn, gpfn);
+    if (old != INVALID_MFN) {
+        if (get_gpfn_from_mfn(old) == gpfn)     /* not mapped anew elsewhere */
+            set_gpfn_from_mfn(old, INVALID_PFN);
+        put_page(mfn_to_page(old));
+    }
+    return 0;
+}
+
+/*
+ * XENMEM_add_to_physmap of XENMAPSPACE_shared_info: the domain's
+ * shared_info frame replaces the RAM frame at gpfn.  Mapped elsewhere
+ * before, it leaves a hole there, as on Xen.  Only a RAM frame may be
+ * replaced (Xen allows any frame; hv keeps the hole and the devices' pages
+ * as they are): -EINVAL otherwise.
+ */
+int hvm_map_shared_info(struct domain *d, u64 gpfn)
+{
+    struct hvm_memory *m = &d->hvm->mem;
+    mfn_t mfn = virt_to_mfn(d->shared_info);
+    int rc;
+
+    if (gpfn >= m->p2m_size || m->p2m[gpfn] == INVALID_MFN)
+        return -EINVAL;
+    if (m->p2m[gpfn] == mfn)
+        return 0;
+    rc = p2m_set_frame(d, gpfn, mfn);
+    if (rc)
+        return rc;
+    if (m->shared_info_gfn != INVALID_PFN)
+        p2m_set_frame(d, m->shared_info_gfn, INVALID_MFN);
+    m->shared_info_gfn = gpfn;
+    return 0;
 }
 
 mfn_t hvm_ram_frame(struct domain *d, u64 gfn)

@@ -96,6 +96,30 @@ int p2m_table_build(const struct hvm_memory *m, const struct p2m_table_format *f
     return 0;
 }
 
+int p2m_table_set(const struct p2m_table_format *f, mfn_t root, u64 gpfn, mfn_t mfn)
+{
+    u64 gpa = gpfn << PAGE_SHIFT;
+    u64 *l4 = mfn_to_virt(root), *l3, *l2, *l1, *e;
+
+    if (!(l3 = next_table(f, &l4[l4_table_offset(gpa)])) ||
+        !(l2 = next_table(f, &l3[l3_table_offset(gpa)])))
+        return -ENOMEM;
+    e = &l2[l2_table_offset(gpa)];
+    if ((*e & f->present) && (*e & f->large)) {
+        u64 base = *e & PTE_ADDR_MASK & ~((PAGE_SIZE << 9) - 1);
+
+        if (!(l1 = new_table()))
+            return -ENOMEM;
+        for (unsigned int i = 0; i < PAGETABLE_ENTRIES; i++)
+            l1[i] = (base + i * PAGE_SIZE) | f->leaf;
+        *e = virt_to_maddr(l1) | f->table;
+    } else if (!(l1 = next_table(f, e))) {
+        return -ENOMEM;
+    }
+    l1[l1_table_offset(gpa)] = mfn == INVALID_MFN ? 0 : mfn_to_maddr(mfn) | f->leaf;
+    return 0;
+}
+
 /* Frees the table at level `level` and every table below it. */
 static void free_table(const struct p2m_table_format *f, u64 *t, unsigned int level)
 {

@@ -22,6 +22,17 @@ int svm_npt_build(struct domain *d)
     return p2m_table_build(&d->hvm->mem, &npt_format, &d->hvm->svm->npt_root);
 }
 
+int svm_npt_set(struct domain *d, u64 gpfn, mfn_t mfn)
+{
+    int rc = p2m_table_set(&npt_format, d->hvm->svm->npt_root, gpfn, mfn);
+
+    /* A new ASID for every vCPU: the guest's TLB forgets the old frame. */
+    for (unsigned int i = 0; !rc && i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            d->vcpu[i]->hvm->svm->asid_generation = 0;
+    return rc;
+}
+
 void svm_npt_destroy(struct domain *d)
 {
     p2m_table_free(&npt_format, &d->hvm->svm->npt_root);

@@ -427,6 +427,7 @@ static const struct hvm_arch_ops svm_ops = {
     .hypercall_insn = { 0x0f, 0x01, 0xd9 },
     .domain_init = svm_domain_init,
     .map_memory = svm_map_memory,
+    .p2m_set = svm_npt_set,
     .domain_destroy = svm_domain_destroy,
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,

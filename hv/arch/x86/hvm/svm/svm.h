@@ -40,6 +40,7 @@ void svm_asid_handle_vmrun(struct vcpu *v);
 
 /* npt.c: nested page tables over the domain's p2m. */
 int svm_npt_build(struct domain *d);
+int svm_npt_set(struct domain *d, u64 gpfn, mfn_t mfn);
 void svm_npt_destroy(struct domain *d);
 
 /* intr.c: event injection before VMRUN. */

@@ -35,6 +35,16 @@ int vmx_ept_build(struct domain *d)
     return rc;
 }
 
+int vmx_ept_set(struct domain *d, u64 gpfn, mfn_t mfn)
+{
+    struct vmx_domain *s = d->hvm->vmx;
+    int rc = p2m_table_set(&ept_format, s->ept_root, gpfn, mfn);
+
+    if (!rc)
+        vmx_invept_domain(s);
+    return rc;
+}
+
 void vmx_ept_destroy(struct domain *d)
 {
     p2m_table_free(&ept_format, &d->hvm->vmx->ept_root);

@@ -479,6 +479,7 @@ static const struct hvm_arch_ops vmx_ops = {
     .hypercall_insn = { 0x0f, 0x01, 0xc1 },
     .domain_init = vmx_domain_init,
     .map_memory = vmx_map_memory,
+    .p2m_set = vmx_ept_set,
     .domain_destroy = vmx_domain_destroy,
     .vcpu_init = vmx_vcpu_init,
     .vcpu_destroy = vmx_vcpu_destroy,

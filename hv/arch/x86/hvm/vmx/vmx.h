@@ -327,6 +327,7 @@ void vmx_invept_domain(const struct vmx_domain *d);
 
 /* ept.c: extended page tables over the domain's p2m. */
 int vmx_ept_build(struct domain *d);
+int vmx_ept_set(struct domain *d, u64 gpfn, mfn_t mfn);
 void vmx_ept_destroy(struct domain *d);
 
 /* intr.c: event injection before VM entry. */

@@ -1,0 +1,193 @@
+/*
+ * Event channels of an HVM guest, which has no callback vector yet: it
+ * maps shared_info with XENMEM_add_to_physmap and reads its pending bits,
+ * waiting with SCHEDOP_poll.  check_event_channels() (mode=devices) maps
+ * and moves the page, makes a loopback channel, polls it, and tries the
+ * refusals; hvm_evtchn_client() (mode=evtchn peer=D) is the echoing end
+ * of bench/kernels/evtchn.c's round trip, for bench's HVM row and
+ * test_hvm_devices.
+ */
+#include "hvmtest.h"
+#include <stddef.h>
+#include <public/xen.h>
+#include <public/memory.h>
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/errno.h>
+
+_Static_assert(offsetof(struct shared_info, evtchn_pending) == 2048,
+               "shared_info: the 64-bit layout hv uses");
+
+/* The 32-bit ABI's structures that differ from the 64-bit ones. */
+struct compat_add_to_physmap {
+    uint16_t domid, size;
+    uint32_t space, idx, gpfn;
+};
+struct compat_sched_poll {
+    uint32_t ports, nr_ports;
+    uint64_t timeout;
+};
+
+static uint8_t si_first[4096] __attribute__((aligned(4096)));
+static uint8_t si_page[4096] __attribute__((aligned(4096)));
+static volatile struct shared_info *si;
+
+/* hv changes what these pages are: never let the compiler assume. */
+static uint8_t peek(const uint8_t *page, unsigned int off)
+{
+    return ((const volatile uint8_t *)page)[off];
+}
+
+static long add_to_physmap(uint16_t domid, uint32_t space, uint32_t idx, uint32_t gpfn)
+{
+    struct compat_add_to_physmap x = { domid, 0, space, idx, gpfn };
+
+    return hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)&x, 0);
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall32(__HYPERVISOR_event_channel_op, cmd, (uint32_t)arg, 0);
+}
+
+static long poll_port(evtchn_port_t port, uint64_t timeout)
+{
+    struct compat_sched_poll p = { (uint32_t)&port, 1, timeout };
+
+    return hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)&p, 0);
+}
+
+static bool pending(evtchn_port_t port)
+{
+    const volatile uint32_t *w = (const volatile uint32_t *)si->evtchn_pending;
+
+    return w[port / 32] & (1u << (port % 32));
+}
+
+static void clear_pending(evtchn_port_t port)
+{
+    volatile uint32_t *w = (volatile uint32_t *)si->evtchn_pending;
+
+    asm volatile("lock btrl %1, %0" : "+m"(w[port / 32]) : "r"(port % 32) : "memory");
+}
+
+static long send(evtchn_port_t port)
+{
+    struct evtchn_send s = { .port = port };
+
+    return evtchn_op(EVTCHNOP_send, &s);
+}
+
+/* Maps shared_info at si_page (first at si_first, then moved). */
+static bool map_shared_info(void)
+{
+    char probe[16];
+
+    return add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0,
+                          (uint32_t)si_first >> 12) == 0 &&
+           peek(si_first, 1) == 1 &&                  /* vCPU 0's upcall mask */
+           add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0,
+                          (uint32_t)si_page >> 12) == 0 &&
+           peek(si_page, 1) == 1 &&
+           /* the first place is a hole now: a hypercall cannot write it */
+           hypercall32(__HYPERVISOR_xen_version, 1, (uint32_t)si_first, 0) == -XEN_EFAULT &&
+           hypercall32(__HYPERVISOR_xen_version, 1, (uint32_t)probe, 0) == 0;
+}
+
+void check_event_channels(void)
+{
+    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+    struct evtchn_status st = { .dom = DOMID_SELF };
+    struct evtchn_close cl;
+    struct evtchn_bind_virq bv = { .virq = 0 };
+
+    check(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0xfee00) == -XEN_EINVAL,
+          "add_to_physmap: the LAPIC's frame is refused");
+    check(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x7fffffff) == -XEN_EINVAL,
+          "add_to_physmap: a frame past RAM is refused");
+    check(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1,
+                         (uint32_t)si_page >> 12) == -XEN_EINVAL,
+          "add_to_physmap: shared_info index 1 is refused");
+    check(add_to_physmap(DOMID_SELF, XENMAPSPACE_grant_table, 0,
+                         (uint32_t)si_page >> 12) == -XEN_ENOSYS,
+          "add_to_physmap: grant-table frames are -ENOSYS");
+    check(add_to_physmap(0, XENMAPSPACE_shared_info, 0, (uint32_t)si_page >> 12) == -XEN_EPERM,
+          "add_to_physmap: another domain's is -EPERM");
+    check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, 0xfffff000, 0) == -XEN_EFAULT,
+          "add_to_physmap: an argument that is not RAM is -EFAULT");
+    check(peek(si_page, 1) == 0, "add_to_physmap: nothing mapped by the refusals");
+    check(map_shared_info(), "add_to_physmap: shared_info mapped, then moved (a hole left)");
+    si = (volatile struct shared_info *)si_page;
+
+    check(evtchn_op(EVTCHNOP_alloc_unbound, &au) == 0 && au.port > 0,
+          "evtchn: alloc_unbound for itself");
+    bi.remote_port = au.port;
+    check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == 0 && bi.local_port != au.port,
+          "evtchn: bind_interdomain to it (loopback)");
+    clear_pending(au.port);
+    clear_pending(bi.local_port);
+    st.port = au.port;
+    check(evtchn_op(EVTCHNOP_status, &st) == 0 && st.status == EVTCHNSTAT_interdomain &&
+          st.u.interdomain.port == bi.local_port, "evtchn: status interdomain");
+    check(poll_port(au.port, 1) == 0 && !pending(au.port),
+          "sched_op poll: an expired timeout ends the wait, nothing pending");
+    check(send(bi.local_port) == 0 && pending(au.port) && !pending(bi.local_port),
+          "evtchn: send sets the peer port's bit in shared_info");
+    check(poll_port(au.port, 0) == 0, "sched_op poll: returns at once on a pending port");
+    clear_pending(au.port);
+    {
+        struct compat_sched_poll p = { (uint32_t)&au.port, 129, 0 };
+
+        check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)&p, 0) == -XEN_EINVAL,
+              "sched_op poll: more than 128 ports is -EINVAL");
+    }
+    check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, 0xfffff000, 0) == -XEN_EFAULT,
+          "sched_op poll: an argument that is not RAM is -EFAULT");
+    check(evtchn_op(EVTCHNOP_bind_virq, &bv) == -XEN_ENOSYS, "evtchn: bind_virq is -ENOSYS");
+    cl.port = bi.local_port;
+    check(evtchn_op(EVTCHNOP_close, &cl) == 0 && send(bi.local_port) == -XEN_EINVAL,
+          "evtchn: closed, a send is -EINVAL");
+    cl.port = au.port;
+    check(evtchn_op(EVTCHNOP_close, &cl) == 0, "evtchn: the other end closed");
+}
+
+/* mode=evtchn peer=D: binds the port domain D allocated for it (trying
+ * D's ports in turn), then echoes every event back until the machine
+ * stops. */
+void hvm_evtchn_client(void)
+{
+    char arg[8] = "0";
+    struct evtchn_bind_interdomain bi = { 0 };
+    evtchn_port_t port = 0;
+
+    cmdline_get("peer", arg, sizeof(arg));
+    bi.remote_dom = (uint16_t)(arg[0] - '0');
+    if (!hypercall_page_place() || !map_shared_info()) {
+        printf("FAIL: evtchn client: shared_info not mapped\n");
+        return;
+    }
+    si = (volatile struct shared_info *)si_page;
+    for (unsigned int tries = 0; !port && tries < 1000; tries++) {
+        for (bi.remote_port = 1; bi.remote_port < 64 && !port; bi.remote_port++)
+            if (evtchn_op(EVTCHNOP_bind_interdomain, &bi) == 0)
+                port = bi.local_port;
+        if (!port)
+            hypercall32(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+    }
+    if (!port) {
+        printf("FAIL: evtchn client: no port of d%u to bind\n", bi.remote_dom);
+        return;
+    }
+    printf("evtchn client: bound port %u of d%u\n", bi.remote_port - 1, bi.remote_dom);
+    clear_pending(port);
+    for (;;) {
+        if (send(port)) {
+            printf("FAIL: evtchn client: send on port %u\n", port);
+            return;
+        }
+        while (!pending(port))
+            poll_port(port, 0);
+        clear_pending(port);
+    }
+}
