@@ -22,7 +22,8 @@ long sched_op_poll(const struct sched_poll *p)
 
     if (p->nr_ports > MAX_POLL_PORTS)
         return -EINVAL;
-    if (!guest_access_ok(p->ports, (size_t)p->nr_ports * sizeof(port)))
+    /* An HVM guest's addresses are its own: the copies below check them. */
+    if (!v->hvm && !guest_access_ok(p->ports, (size_t)p->nr_ports * sizeof(port)))
         return -EFAULT;
 
     /* Mark first, then look: an event set meanwhile wakes us. */

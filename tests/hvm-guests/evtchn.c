@@ -1,11 +1,12 @@
 /*
- * Event channels of an HVM guest, which has no callback vector yet: it
- * maps shared_info with XENMEM_add_to_physmap and reads its pending bits,
- * waiting with SCHEDOP_poll.  check_event_channels() (mode=devices) maps
- * and moves the page, makes a loopback channel, polls it, and tries the
- * refusals; hvm_evtchn_client() (mode=evtchn peer=D) is the echoing end
- * of bench/kernels/evtchn.c's round trip, for bench's HVM row and
- * test_hvm_devices.
+ * Event channels of an HVM guest: it maps shared_info with
+ * XENMEM_add_to_physmap and reads its pending bits there, waiting with
+ * SCHEDOP_poll or, once HVM_PARAM_CALLBACK_IRQ names a vector, halted
+ * until that vector arrives.  check_event_channels() (mode=devices) maps
+ * and moves the page, makes a loopback channel, polls it, takes its
+ * upcall, and tries the refusals; hvm_evtchn_client() (mode=evtchn
+ * peer=D [wait=irq]) is the echoing end of bench/kernels/evtchn.c's
+ * round trip, for bench's HVM row and test_hvm_devices.
  */
 #include "hvmtest.h"
 #include <stddef.h>
@@ -14,6 +15,10 @@
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/errno.h>
+#include <public/hvm/hvm_op.h>
+
+#define CALLBACK_VECTOR 0xf3
+#define CALLBACK_VIA_VECTOR(v) (((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | (v))
 
 _Static_assert(offsetof(struct shared_info, evtchn_pending) == 2048,
                "shared_info: the 64-bit layout hv uses");
@@ -71,6 +76,34 @@ static void clear_pending(evtchn_port_t port)
     asm volatile("lock btrl %1, %0" : "+m"(w[port / 32]) : "r"(port % 32) : "memory");
 }
 
+static long hvm_param(unsigned int cmd, uint16_t domid, uint32_t index, uint64_t *value)
+{
+    struct xen_hvm_param p = { .domid = domid, .index = index, .value = *value };
+    long rc = hypercall32(__HYPERVISOR_hvm_op, cmd, (uint32_t)&p, 0);
+
+    *value = p.value;
+    return rc;
+}
+
+static long set_callback(uint64_t via)
+{
+    return hvm_param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &via);
+}
+
+static volatile unsigned int upcalls;
+
+/* The callback vector: the upcall is taken, as Linux's handler does
+ * first, by clearing the pending flag and selector; the port bits stay
+ * for whoever waits on them. */
+static void upcall(struct frame *f)
+{
+    (void)f;
+    si->vcpu_info[0].evtchn_upcall_pending = 0;
+    __atomic_store_n((uint32_t *)&si->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n((uint32_t *)&si->vcpu_info[0].evtchn_pending_sel + 1, 0, __ATOMIC_SEQ_CST);
+    upcalls++;
+}
+
 static long send(evtchn_port_t port)
 {
     struct evtchn_send s = { .port = port };
@@ -92,6 +125,50 @@ static bool map_shared_info(void)
            /* the first place is a hole now: a hypercall cannot write it */
            hypercall32(__HYPERVISOR_xen_version, 1, (uint32_t)si_first, 0) == -XEN_EFAULT &&
            hypercall32(__HYPERVISOR_xen_version, 1, (uint32_t)probe, 0) == 0;
+}
+
+/* HVM_PARAM_CALLBACK_IRQ: refusals, then upcalls of the loopback
+ * channel (send on `from`, pending on `to`) with interrupts off and on. */
+static void check_callback(evtchn_port_t from, evtchn_port_t to)
+{
+    uint64_t v = 1;
+    unsigned int seen;
+
+    check(hvm_param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &v) == 0 && v == 0,
+          "hvm_op: no callback at first");
+    v = 0;
+    check(hvm_param(HVMOP_get_param, DOMID_SELF, 1, &v) == -XEN_EINVAL,
+          "hvm_op: another parameter is -EINVAL");
+    check(hvm_param(HVMOP_get_param, 0, HVM_PARAM_CALLBACK_IRQ, &v) == -XEN_EPERM,
+          "hvm_op: another domain's is -EPERM");
+    check(hypercall32(__HYPERVISOR_hvm_op, 7, (uint32_t)&v, 0) == -XEN_ENOSYS,
+          "hvm_op: another op is -ENOSYS");
+    check(set_callback(CALLBACK_VIA_VECTOR(0x10)) == -XEN_EINVAL,
+          "callback: an exception vector is refused");
+    check(set_callback(5) == -XEN_EINVAL && set_callback(1ull << 56) == -XEN_EINVAL,
+          "callback: GSI and PCI INTx types are refused");
+    set_handler(CALLBACK_VECTOR, upcall);
+    asm volatile("cli");
+    si->vcpu_info[0].evtchn_upcall_pending = 0;
+    si->vcpu_info[0].evtchn_pending_sel = 0;
+    clear_pending(to);
+    check(set_callback(CALLBACK_VIA_VECTOR(CALLBACK_VECTOR)) == 0 &&
+          hvm_param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &v) == 0 &&
+          v == CALLBACK_VIA_VECTOR(CALLBACK_VECTOR), "callback: vector 0xf3 set and read back");
+    check(send(from) == 0 && si->vcpu_info[0].evtchn_upcall_pending && upcalls == 0,
+          "callback: an event with interrupts off raises the upcall flag only");
+    asm volatile("sti; nop; cli" ::: "memory");
+    seen = upcalls;
+    check(seen == 1 && !si->vcpu_info[0].evtchn_upcall_pending && pending(to),
+          "callback: the vector arrives once interrupts are on, once");
+    clear_pending(to);
+    check(set_callback(0) == 0, "callback: turned off");
+    check(send(from) == 0, "callback: an event with the callback off");
+    asm volatile("sti; nop; nop; cli" ::: "memory");
+    check(upcalls == seen && pending(to), "callback: off, no vector, the port pending");
+    clear_pending(to);
+    si->vcpu_info[0].evtchn_upcall_pending = 0;
+    si->vcpu_info[0].evtchn_pending_sel = 0;
 }
 
 void check_event_channels(void)
@@ -145,6 +222,7 @@ void check_event_channels(void)
     check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, 0xfffff000, 0) == -XEN_EFAULT,
           "sched_op poll: an argument that is not RAM is -EFAULT");
     check(evtchn_op(EVTCHNOP_bind_virq, &bv) == -XEN_ENOSYS, "evtchn: bind_virq is -ENOSYS");
+    check_callback(bi.local_port, au.port);
     cl.port = bi.local_port;
     check(evtchn_op(EVTCHNOP_close, &cl) == 0 && send(bi.local_port) == -XEN_EINVAL,
           "evtchn: closed, a send is -EINVAL");
@@ -152,22 +230,33 @@ void check_event_channels(void)
     check(evtchn_op(EVTCHNOP_close, &cl) == 0, "evtchn: the other end closed");
 }
 
-/* mode=evtchn peer=D: binds the port domain D allocated for it (trying
- * D's ports in turn), then echoes every event back until the machine
- * stops. */
+/* mode=evtchn peer=D [wait=irq]: binds the port domain D allocated for
+ * it (trying D's ports in turn), then echoes every event back until the
+ * machine stops, waiting in SCHEDOP_poll or (wait=irq) halted until the
+ * callback vector arrives. */
 void hvm_evtchn_client(void)
 {
-    char arg[8] = "0";
+    char arg[8] = "0", wait[8] = "poll";
+    bool irq;
     struct evtchn_bind_interdomain bi = { 0 };
     evtchn_port_t port = 0;
 
     cmdline_get("peer", arg, sizeof(arg));
+    cmdline_get("wait", wait, sizeof(wait));
+    irq = !strncmp(wait, "irq", 4);
     bi.remote_dom = (uint16_t)(arg[0] - '0');
     if (!hypercall_page_place() || !map_shared_info()) {
         printf("FAIL: evtchn client: shared_info not mapped\n");
         return;
     }
     si = (volatile struct shared_info *)si_page;
+    if (irq) {
+        set_handler(CALLBACK_VECTOR, upcall);
+        if (set_callback(CALLBACK_VIA_VECTOR(CALLBACK_VECTOR))) {
+            printf("FAIL: evtchn client: no callback vector\n");
+            return;
+        }
+    }
     for (unsigned int tries = 0; !port && tries < 1000; tries++) {
         for (bi.remote_port = 1; bi.remote_port < 64 && !port; bi.remote_port++)
             if (evtchn_op(EVTCHNOP_bind_interdomain, &bi) == 0)
@@ -179,15 +268,20 @@ void hvm_evtchn_client(void)
         printf("FAIL: evtchn client: no port of d%u to bind\n", bi.remote_dom);
         return;
     }
-    printf("evtchn client: bound port %u of d%u\n", bi.remote_port - 1, bi.remote_dom);
+    printf("evtchn client: bound port %u of d%u, waiting by %s\n", bi.remote_port - 1,
+           bi.remote_dom, irq ? "halting for the callback vector" : "SCHEDOP_poll");
     clear_pending(port);
     for (;;) {
         if (send(port)) {
             printf("FAIL: evtchn client: send on port %u\n", port);
             return;
         }
-        while (!pending(port))
-            poll_port(port, 0);
+        while (!pending(port)) {
+            if (irq)
+                asm volatile("sti; hlt; cli" ::: "memory");
+            else
+                poll_port(port, 0);
+        }
         clear_pending(port);
     }
 }

@@ -222,7 +222,7 @@ static bool offered(uint32_t nr)
 {
     return nr == __HYPERVISOR_xen_version || nr == __HYPERVISOR_console_io ||
            nr == __HYPERVISOR_sched_op || nr == __HYPERVISOR_event_channel_op ||
-           nr == __HYPERVISOR_memory_op;
+           nr == __HYPERVISOR_memory_op || nr == __HYPERVISOR_hvm_op;
 }
 
 /* A pointer argument: into the scratch area (room for the largest

@@ -149,6 +149,10 @@ struct hvm_domain {
 
     bool platform_ready;            /* devices set up (hvm_platform_init) */
 
+    /* HVM_PARAM_CALLBACK_IRQ as set, and its vector (0: no callback). */
+    u64 callback_param;
+    u8 callback_vector;
+
     u64 exits[HVM_NR_EXIT_REASONS];
 };
 
@@ -315,6 +319,8 @@ unsigned int hvm_fetch_insn(struct vcpu *v, const struct hvm_paging *p, u8 *buf)
 /* A hypercall instruction (hypercall.c): true if it completed and RIP
  * may advance, false if a continuation will run it again. */
 bool hvm_handle_hypercall(struct vcpu *v);
+/* hvm_op (hvm_op.c): the caller's own parameters. */
+long hvm_do_hvm_op(unsigned int cmd, u64 arg);
 /* hypercall_create_continuation for the current HVM vCPU. */
 long hvm_hypercall_continuation(unsigned int op, const u64 args[5]);
 /* WRMSR 0x40000000: writes the hypercall page; false means #GP. */

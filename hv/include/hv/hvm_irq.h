@@ -18,18 +18,20 @@ void hvm_ioapic_deliver(struct domain *d, const struct vioapic_msg *msg);
 /* A local APIC ended a level-triggered vector: the IOAPIC's EOI. */
 void hvm_ioapic_eoi(struct domain *d, u8 vector);
 
-enum hvm_intr_source { HVM_INTR_NONE, HVM_INTR_PIC, HVM_INTR_LAPIC };
+enum hvm_intr_source { HVM_INTR_NONE, HVM_INTR_CALLBACK, HVM_INTR_PIC, HVM_INTR_LAPIC };
 
 struct hvm_intr {
     enum hvm_intr_source source;
     u8 vector;
 };
 
-/* The interrupt v should take next (the 8259 first, as on a PC in
- * virtual-wire mode, then its local APIC). */
+/* The interrupt v should take next: the event-channel callback vector
+ * while an upcall is pending (hvm_op.c), the 8259 (as on a PC in
+ * virtual-wire mode), then its local APIC. */
 struct hvm_intr hvm_vcpu_pending_intr(struct vcpu *v);
 /* The interrupt is being injected: acknowledge it at its source and
- * return the vector to deliver (the 8259 may turn it spurious). */
+ * return the vector to deliver (the 8259 may turn it spurious; the
+ * callback needs no acknowledgement: the guest clears its upcall). */
 u8 hvm_vcpu_ack_intr(struct vcpu *v, struct hvm_intr intr);
 
 #endif

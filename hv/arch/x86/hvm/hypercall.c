@@ -9,9 +9,9 @@
  *
  * What an HVM guest may call (docs/hvm.md): xen_version, console_io,
  * sched_op (not block), the event-channel ops of interdomain channels,
- * and memory_op's add_to_physmap of shared_info (where the guest reads
- * its pending bits: there is no callback vector yet); everything else is
- * -ENOSYS.  The handlers are the PV ones, their buffers through
+ * memory_op's add_to_physmap of shared_info (where the guest reads its
+ * pending bits) and hvm_op's callback vector (hvm_op.c); everything else
+ * is -ENOSYS.  The handlers are the PV ones, their buffers through
  * guest_copy.c; the 32-bit ABI's structures that differ are converted
  * here.
  */
@@ -141,6 +141,8 @@ bool hvm_handle_hypercall(struct vcpu *v)
     if (op == __HYPERVISOR_memory_op)
         ret = args[0] == XENMEM_add_to_physmap ?
               hvm_add_to_physmap(args[1], !v->hvm->hcall_64bit) : -ENOSYS;
+    else if (op == __HYPERVISOR_hvm_op)
+        ret = hvm_do_hvm_op((unsigned int)args[0], args[1]);
     else if (!hvm_may_call(op, args[0]))
         ret = -ENOSYS;
     else if (v->hvm->hcall_64bit || !compat_call(op, args, &ret))

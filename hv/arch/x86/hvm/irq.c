@@ -71,8 +71,11 @@ void hvm_isa_irq_pulse(struct domain *d, unsigned int irq)
 struct hvm_intr hvm_vcpu_pending_intr(struct vcpu *v)
 {
     struct vlapic *l = &v->hvm->vlapic;
+    u8 callback = v->domain->hvm->callback_vector;
     int vec;
 
+    if (callback && v->vcpu_info->evtchn_upcall_pending)
+        return (struct hvm_intr){ HVM_INTR_CALLBACK, callback };
     if (v->vcpu_id == 0 && vlapic_accepts_pic(l) && vpic_output(v->domain->hvm->vpic))
         return (struct hvm_intr){ HVM_INTR_PIC, 0 };
     vec = vlapic_pending_vector(l);
@@ -83,6 +86,8 @@ struct hvm_intr hvm_vcpu_pending_intr(struct vcpu *v)
 
 u8 hvm_vcpu_ack_intr(struct vcpu *v, struct hvm_intr intr)
 {
+    if (intr.source == HVM_INTR_CALLBACK)
+        return intr.vector;
     if (intr.source == HVM_INTR_PIC)
         return vpic_ack(v->domain->hvm->vpic);
     vlapic_ack(&v->hvm->vlapic, intr.vector);
