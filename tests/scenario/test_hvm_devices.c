@@ -162,13 +162,16 @@ START_TEST(event_channel_round_trips_between_pv_dom0_and_an_hvm_guest)
 }
 END_TEST
 
-/* The same, the HVM guest halted until the callback vector arrives. */
+/* The same, the HVM guest taking upcalls on its callback vector (and
+ * halted while nothing is pending). */
 START_TEST(event_channel_upcalls_wake_a_halted_hvm_guest)
 {
     evtchn_round_trips("hvm_evtchn_irq", "mode=evtchn peer=0 wait=irq",
                        "(d1) evtchn client: bound port 1 of d0, waiting by halting for "
                        "the callback vector");
-    ck_assert_int_gt(exit_count(q, 1, "hlt"), 10);
+    /* Whether it halted depends on who runs first after a send; that
+     * the vector came, round trip after round trip, does not. */
+    expect_output(q, "(d1) evtchn client: 10 upcalls taken");
 }
 END_TEST
 
