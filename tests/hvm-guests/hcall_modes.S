@@ -8,10 +8,10 @@
         .code32
 
 /*
- * uint64_t hcall_64bit(const uint64_t regs[6], uint32_t stub): with
+ * uint64_t hcall_64bit(const uint64_t regs[6], uint32_t fn): with
  * CR4.PAE, EFER.LME and CR3 ready, turns paging on (long mode), enters
  * the 64-bit segment, loads RAX, RDI, RSI, RDX, R10, R8 from regs, calls
- * stub, and comes back to 32-bit protected mode with paging off.
+ * fn, and comes back to 32-bit protected mode with paging off.
  * Returns RAX.
  */
         .globl  hcall_64bit
@@ -54,8 +54,8 @@ hcall_64bit:
         ret
 
 /*
- * uint32_t hcall_ring3(uint32_t stub, uint32_t ebx, uint32_t user_stack):
- * calls stub at CPL 3 with EBX set, then "int $0x81" (a DPL-3 gate to
+ * uint32_t hcall_ring3(uint32_t fn, uint32_t ebx, uint32_t user_stack):
+ * calls fn at CPL 3 with EBX set, then "int $0x81" (a DPL-3 gate to
  * hcall_ring3_return) comes back to ring 0.  Returns EAX.
  */
         .globl  hcall_ring3
@@ -91,7 +91,7 @@ hcall_ring3_return:
         pop     %ebp
         ret
 
-/* A bare VMMCALL and return, for a hypercall number the page's stubs
+/* A bare VMMCALL and return, for a hypercall number the page's slots
  * cannot hold (the same bytes in 32- and 64-bit code). */
         .globl  hcall_raw_vmmcall
 hcall_raw_vmmcall:

@@ -12,7 +12,7 @@
 #include <public/errno.h>
 
 #define MSR_HYPERCALL   0x40000000
-#define STUB_SIZE       32
+#define SLOT_SIZE       32
 #define PTE_P           0x001u
 #define PTE_RW          0x002u
 #define PDE_PS          0x080u
@@ -23,8 +23,8 @@
 #define MSR_EFER        0xc0000080
 #define EFER_LME        (1u << 8)
 
-uint64_t hcall_64bit(const uint64_t regs[6], uint32_t stub);
-uint32_t hcall_ring3(uint32_t stub, uint32_t ebx, uint32_t user_stack);
+uint64_t hcall_64bit(const uint64_t regs[6], uint32_t fn);
+uint32_t hcall_ring3(uint32_t fn, uint32_t ebx, uint32_t user_stack);
 void hcall_ring3_return(void);
 void hcall_raw_vmmcall(void);
 
@@ -35,9 +35,9 @@ static uint8_t ring0_stack[4096] __attribute__((aligned(16)));
 static uint8_t ring3_stack[4096] __attribute__((aligned(16)));
 static uint32_t tss[26];
 
-static uint32_t stub(unsigned int nr)
+static uint32_t slot(unsigned int nr)
 {
-    return (uint32_t)hcall_page + nr * STUB_SIZE;
+    return (uint32_t)hcall_page + nr * SLOT_SIZE;
 }
 
 long hypercall32(unsigned int nr, uint32_t a0, uint32_t a1, uint32_t a2)
@@ -46,7 +46,7 @@ long hypercall32(unsigned int nr, uint32_t a0, uint32_t a1, uint32_t a2)
 
     asm volatile("call *%[fn]"
                  : "=a"(ret), "+b"(a0), "+c"(a1), "+d"(a2)
-                 : [fn] "r"(stub(nr))
+                 : [fn] "r"(slot(nr))
                  : "memory");
     return ret;
 }
@@ -58,8 +58,8 @@ bool hypercall_page_place(void)
 
 static void check_page_setup(void)
 {
-    const uint8_t *s = hcall_page + __HYPERVISOR_xen_version * STUB_SIZE;
-    const uint8_t *iret = hcall_page + __HYPERVISOR_iret * STUB_SIZE;
+    const uint8_t *s = hcall_page + __HYPERVISOR_xen_version * SLOT_SIZE;
+    const uint8_t *iret = hcall_page + __HYPERVISOR_iret * SLOT_SIZE;
     uint32_t r[4];
     uint64_t v;
 
@@ -78,7 +78,7 @@ static void check_page_setup(void)
     check(s[0] == 0xb8 && s[1] == __HYPERVISOR_xen_version && !s[2] && !s[3] && !s[4] &&
           s[5] == 0x0f && s[6] == 0x01 && (s[7] == 0xd9 || s[7] == 0xc1) && s[8] == 0xc3 &&
           s[9] == 0xcc, "hypercall page: mov $17, %eax; VMMCALL or VMCALL; ret; int3");
-    check(iret[0] == 0x0f && iret[1] == 0x0b, "hypercall page: iret's stub is ud2");
+    check(iret[0] == 0x0f && iret[1] == 0x0b, "hypercall page: iret's slot is ud2");
 }
 
 static void check_32bit_abi(void)
@@ -193,10 +193,10 @@ static void check_64bit_abi(void)
     asm volatile("mov %0, %%cr3" :: "r"(pml4) : "memory");
     rdmsr_safe(MSR_EFER, &efer);
     wrmsr_safe(MSR_EFER, efer | EFER_LME);
-    r[0] = hcall_64bit(version, stub(__HYPERVISOR_xen_version));
-    r[1] = hcall_64bit(copy, stub(__HYPERVISOR_xen_version));
-    r[2] = hcall_64bit(noncanon, stub(__HYPERVISOR_xen_version));
-    r[3] = hcall_64bit(high, stub(__HYPERVISOR_xen_version));
+    r[0] = hcall_64bit(version, slot(__HYPERVISOR_xen_version));
+    r[1] = hcall_64bit(copy, slot(__HYPERVISOR_xen_version));
+    r[2] = hcall_64bit(noncanon, slot(__HYPERVISOR_xen_version));
+    r[3] = hcall_64bit(high, slot(__HYPERVISOR_xen_version));
     r[4] = hcall_64bit(wide_op, (uint32_t)hcall_raw_vmmcall);
     wrmsr_safe(MSR_EFER, efer);
     asm volatile("mov %0, %%cr4" :: "r"(cr4));
@@ -223,7 +223,7 @@ static void check_ring3(void)
     asm volatile("ltr %w0" :: "r"(0x30));
     set_user_gate(0x81, hcall_ring3_return);
     asm volatile("pushf; pop %0; cli" : "=r"(flags) :: "memory");
-    ret = hcall_ring3(stub(__HYPERVISOR_xen_version), XENVER_version,
+    ret = hcall_ring3(slot(__HYPERVISOR_xen_version), XENVER_version,
                       (uint32_t)ring3_stack + sizeof(ring3_stack));
     asm volatile("push %0; popf" :: "r"(flags) : "memory", "cc");
     check(ret == (uint32_t)-XEN_EPERM, "ring 3: xen_version is -EPERM");

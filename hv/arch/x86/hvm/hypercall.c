@@ -31,7 +31,7 @@
 #include <public/memory.h>
 #include <public/event_channel.h>
 
-#define HYPERCALL_STUB_SIZE 32
+#define HYPERCALL_SLOT_SIZE 32
 
 static bool hvm_may_call(u64 op, u64 arg0)
 {
@@ -178,7 +178,7 @@ long hvm_hypercall_continuation(unsigned int op, const u64 a[5])
 
 /*
  * MSR 0x40000000: bits 12-63 a guest frame, bits 0-11 the page index (hv
- * has one page: index 0).  Each 32-byte stub is "mov $nr, %eax; <the
+ * has one page: index 0).  Each 32-byte slot is "mov $nr, %eax; <the
  * backend's hypercall instruction>; ret"; iret's is ud2 (PV only), the
  * rest int3.  A bad index or a frame that is not RAM is a #GP, as on Xen.
  */
@@ -194,18 +194,18 @@ bool hvm_write_hypercall_page(struct vcpu *v, u64 val)
         return false;
     page = mfn_to_virt(mfn);
     memset(page, 0xcc, PAGE_SIZE);
-    for (u32 nr = 0; nr < PAGE_SIZE / HYPERCALL_STUB_SIZE; nr++) {
-        u8 *stub = page + nr * HYPERCALL_STUB_SIZE;
+    for (u32 nr = 0; nr < PAGE_SIZE / HYPERCALL_SLOT_SIZE; nr++) {
+        u8 *slot = page + nr * HYPERCALL_SLOT_SIZE;
 
         if (nr == __HYPERVISOR_iret) {
-            stub[0] = 0x0f;
-            stub[1] = 0x0b;
+            slot[0] = 0x0f;
+            slot[1] = 0x0b;
             continue;
         }
-        stub[0] = 0xb8;
-        memcpy(stub + 1, &nr, 4);
-        memcpy(stub + 5, hvm_ops->hypercall_insn, 3);
-        stub[8] = 0xc3;
+        slot[0] = 0xb8;
+        memcpy(slot + 1, &nr, 4);
+        memcpy(slot + 5, hvm_ops->hypercall_insn, 3);
+        slot[8] = 0xc3;
     }
     return true;
 }
