@@ -9,6 +9,7 @@
  * line is for dom0 only.
  */
 #include <hv/domain.h>
+#include <hv/hvm.h>
 #include <hv/hypercall.h>
 #include <hv/guest_access.h>
 #include <hv/bootinfo.h>
@@ -23,13 +24,15 @@
 
 static u32 feature_submap0(const struct domain *d)
 {
-    u32 f = (1U << XENFEAT_mmu_pt_update_preserve_ad) |
+    u32 f;
+
+    if (is_hvm_domain(d))
+        return 0;
+    f = (1U << XENFEAT_mmu_pt_update_preserve_ad) |
             (1U << XENFEAT_highmem_assist) |        /* CLEAR_PAGE, COPY_PAGE */
             (1U << XENFEAT_gnttab_map_avail_bits) | /* Linux PV requires it */
             (1U << XENFEAT_direct_mapped);
 
-    if (d->type == DOMAIN_HVM)
-        return 0;
     if (vm_assist_enabled(d, VMASST_TYPE_pae_extended_cr3))
         f |= 1U << XENFEAT_pae_pgdir_above_4gb;
     if (d->is_privileged && d->domain_id == 0)
@@ -71,7 +74,7 @@ long do_xen_version(int cmd, xen_guest_handle_t arg)
     case XENVER_changeset:
         return copy_string_out(arg, "unavailable", sizeof(xen_changeset_info_t));
     case XENVER_platform_parameters:
-        pp.virt_start = d->type == DOMAIN_HVM ? 0 : HYPERVISOR_VIRT_START;
+        pp.virt_start = is_hvm_domain(d) ? 0 : HYPERVISOR_VIRT_START;
         return copy_to_guest(arg, &pp, sizeof(pp)) ? -EFAULT : 0;
     case XENVER_get_features:
         if (copy_from_guest(&fi, arg, sizeof(fi)))

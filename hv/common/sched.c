@@ -203,9 +203,9 @@ void vcpu_unblock(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
-    /* An HVM vCPU halts for interrupts, and an event is none (no callback
-     * vector yet): only an interrupt it can take wakes it.  A poll is
-     * woken by sched_poll_wake. */
+    /* An HVM vCPU halts for interrupts, and an event is one only through
+     * its callback vector (hvm_vcpu_pending_intr): only an interrupt it
+     * can take wakes it.  A poll is woken by sched_poll_wake. */
     if (v->hvm) {
         hvm_vcpu_kick(v);
         return;

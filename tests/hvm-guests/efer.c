@@ -9,20 +9,22 @@
  */
 #include "hvmtest.h"
 
-#define MSR_EFER        0xc0000080u
-#define EFER_LME        (1u << 8)
-#define EFER_LMA        (1u << 10)
 #define CR0_MP          (1u << 1)
 #define CR0_TS          (1u << 3)
-#define CR0_PG          0x80000000u
-#define CR4_PAE         (1u << 5)
-#define PTE_P_RW        3u
-#define PDE_PS          (1u << 7)
 
 /* 4-level tables mapping the first GiB 1:1 with 2 MiB pages. */
 static uint64_t pml4[512] __attribute__((aligned(4096)));
 static uint64_t pdpt[512] __attribute__((aligned(4096)));
 static uint64_t pd[512] __attribute__((aligned(4096)));
+
+uint32_t long_mode_identity_map(void)
+{
+    for (unsigned int i = 0; i < 512; i++)
+        pd[i] = ((uint64_t)i << 21) | PDE_PS | PTE_RW | PTE_P;
+    pdpt[0] = (uint32_t)pd | PTE_RW | PTE_P;
+    pml4[0] = (uint32_t)pdpt | PTE_RW | PTE_P;
+    return (uint32_t)pml4;
+}
 
 static uint32_t read_cr0(void)
 {
@@ -84,11 +86,7 @@ void check_efer_lme(void)
     uint64_t e0 = efer(), e;
 
     asm volatile("pushf; pop %0; cli" : "=r"(flags) :: "memory");
-    for (unsigned int i = 0; i < 512; i++)
-        pd[i] = ((uint64_t)i << 21) | PDE_PS | PTE_P_RW;
-    pdpt[0] = (uint32_t)pd | PTE_P_RW;
-    pml4[0] = (uint32_t)pdpt | PTE_P_RW;
-    asm volatile("mov %0, %%cr3" :: "r"(pml4) : "memory");
+    asm volatile("mov %0, %%cr3" :: "r"(long_mode_identity_map()) : "memory");
     check(!(cr0 & CR0_PG) && !(cr4 & CR4_PAE) && !(e0 & (EFER_LME | EFER_LMA)),
           "EFER.LME: starts with paging off, PAE and LME clear");
 

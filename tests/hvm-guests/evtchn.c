@@ -23,16 +23,6 @@
 _Static_assert(offsetof(struct shared_info, evtchn_pending) == 2048,
                "shared_info: the 64-bit layout hv uses");
 
-/* The 32-bit ABI's structures that differ from the 64-bit ones. */
-struct compat_add_to_physmap {
-    uint16_t domid, size;
-    uint32_t space, idx, gpfn;
-};
-struct compat_sched_poll {
-    uint32_t ports, nr_ports;
-    uint64_t timeout;
-};
-
 static uint8_t si_first[4096] __attribute__((aligned(4096)));
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
 static volatile struct shared_info *si;

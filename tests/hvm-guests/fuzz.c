@@ -35,13 +35,12 @@
 #include "hvmtest.h"
 #include <public/xen.h>
 #include <public/errno.h>
+#include <public/hvm/cpuid.h>
 
 #define LAPIC       0xfee00000u
 #define IOAPIC      0xfec00000u
 #define HPET        0xfed00000u
 #define MSR_APIC_BASE   0x1b
-#define MSR_HYPERCALL_PAGE 0x40000000
-#define MSR_EFER        0xc0000080u
 #define APIC_BASE_BSP   (1u << 8)
 #define APIC_BASE_EXTD  (1u << 10)
 #define APIC_BASE_EN    (1u << 11)
@@ -193,7 +192,7 @@ static void fuzz_msr(void)
         v = LAPIC | APIC_BASE_BSP | APIC_BASE_EN | (v & APIC_BASE_EXTD);
     else if (msr == MSR_EFER)   /* half of them only bits hv may take */
         v &= next() & 1 ? EFER_GUEST_BITS : 0xffff;
-    else if (msr == MSR_HYPERCALL_PAGE) /* its own page, or a bad index */
+    else if (msr == HV_HYPERCALL_MSR) /* its own page, or a bad index */
         v = next() & 1 ? (uint32_t)hcall_page : v | 1;
     else if (next() & 1)
         v &= 0xffff;                /* small values get past more checks */

@@ -89,8 +89,20 @@ unsigned int checks_done(void);
 
 #define PM_TIMER_HZ 3579545u
 
-/* efer.c: EFER.LME with CR4.PAE clear, then a long-mode entry. */
+/* Control-register, EFER and page-table bits the checks use. */
+#define MSR_EFER        0xc0000080u
+#define EFER_LME        (1u << 8)
+#define EFER_LMA        (1u << 10)
+#define CR0_PG          0x80000000u
+#define CR4_PAE         (1u << 5)
+#define PTE_P           0x001u
+#define PTE_RW          0x002u
+#define PDE_PS          0x080u
+
+/* efer.c: EFER.LME with CR4.PAE clear, then a long-mode entry; the
+ * 4-level tables mapping the first GiB 1:1 (the PML4's address). */
 void check_efer_lme(void);
+uint32_t long_mode_identity_map(void);
 void check_hypercalls(void);
 void hvm_bench(void);
 void check_event_channels(void);

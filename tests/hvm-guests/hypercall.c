@@ -10,18 +10,11 @@
 #include <public/version.h>
 #include <public/sched.h>
 #include <public/errno.h>
+#include <public/hvm/cpuid.h>
 
-#define MSR_HYPERCALL   0x40000000
 #define SLOT_SIZE       32
-#define PTE_P           0x001u
-#define PTE_RW          0x002u
-#define PDE_PS          0x080u
 #define CR0_WP          0x00010000u
-#define CR0_PG          0x80000000u
 #define CR4_PSE         0x00000010u
-#define CR4_PAE         0x00000020u
-#define MSR_EFER        0xc0000080
-#define EFER_LME        (1u << 8)
 
 uint64_t hcall_64bit(const uint64_t regs[6], uint32_t fn);
 uint32_t hcall_ring3(uint32_t fn, uint32_t ebx, uint32_t user_stack);
@@ -53,7 +46,7 @@ long hypercall32(unsigned int nr, uint32_t a0, uint32_t a1, uint32_t a2)
 
 bool hypercall_page_place(void)
 {
-    return wrmsr_safe(MSR_HYPERCALL, (uint32_t)hcall_page);
+    return wrmsr_safe(HV_HYPERCALL_MSR, (uint32_t)hcall_page);
 }
 
 static void check_page_setup(void)
@@ -66,13 +59,13 @@ static void check_page_setup(void)
     cpuid(0x40000000, r);
     check(r[0] >= 0x40000002, "CPUID 0x40000000: leaves up to 0x40000002");
     cpuid(0x40000002, r);
-    check(r[0] == 1 && r[1] == MSR_HYPERCALL && !r[2] && !r[3],
+    check(r[0] == 1 && r[1] == HV_HYPERCALL_MSR && !r[2] && !r[3],
           "CPUID 0x40000002: one hypercall page, MSR 0x40000000");
-    check(!rdmsr_safe(MSR_HYPERCALL, &v), "hypercall MSR: a read is #GP");
-    check(!wrmsr_safe(MSR_HYPERCALL, (uint32_t)hcall_page | 1),
+    check(!rdmsr_safe(HV_HYPERCALL_MSR, &v), "hypercall MSR: a read is #GP");
+    check(!wrmsr_safe(HV_HYPERCALL_MSR, (uint32_t)hcall_page | 1),
           "hypercall MSR: page index 1 is #GP");
-    check(!wrmsr_safe(MSR_HYPERCALL, 0xfee00000), "hypercall MSR: the LAPIC page is #GP");
-    check(!wrmsr_safe(MSR_HYPERCALL, 1ull << 40), "hypercall MSR: beyond RAM is #GP");
+    check(!wrmsr_safe(HV_HYPERCALL_MSR, 0xfee00000), "hypercall MSR: the LAPIC page is #GP");
+    check(!wrmsr_safe(HV_HYPERCALL_MSR, 1ull << 40), "hypercall MSR: beyond RAM is #GP");
     check(hcall_page[0] == 0, "hypercall MSR: nothing written by the refused writes");
     check(hypercall_page_place(), "hypercall MSR: page placed");
     check(s[0] == 0xb8 && s[1] == __HYPERVISOR_xen_version && !s[2] && !s[3] && !s[4] &&
@@ -169,9 +162,6 @@ static void check_paged_buffers(void)
  * RDX, R10, R8 carry the arguments, EBX/ECX are ignored. */
 static void check_64bit_abi(void)
 {
-    static uint64_t pml4[512] __attribute__((aligned(4096)));
-    static uint64_t pdpt[512] __attribute__((aligned(4096)));
-    static uint64_t pd[512] __attribute__((aligned(4096)));
     static char extra[sizeof(xen_extraversion_t)];
     uint64_t version[6] = { __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0 };
     uint64_t copy[6] = { __HYPERVISOR_xen_version, XENVER_extraversion, (uint32_t)extra, 0, 0, 0 };
@@ -183,14 +173,10 @@ static void check_64bit_abi(void)
     uint32_t cr4 = 0, flags;
     uint64_t efer = 0, r[5];
 
-    for (unsigned int i = 0; i < 512; i++)
-        pd[i] = ((uint64_t)i << 21) | PDE_PS | PTE_RW | PTE_P;
-    pdpt[0] = (uint32_t)pd | PTE_RW | PTE_P;
-    pml4[0] = (uint32_t)pdpt | PTE_RW | PTE_P;
     asm volatile("pushf; pop %0; cli" : "=r"(flags) :: "memory");
     asm volatile("mov %%cr4, %0" : "=r"(cr4));
     asm volatile("mov %0, %%cr4" :: "r"(cr4 | CR4_PAE));
-    asm volatile("mov %0, %%cr3" :: "r"(pml4) : "memory");
+    asm volatile("mov %0, %%cr3" :: "r"(long_mode_identity_map()) : "memory");
     rdmsr_safe(MSR_EFER, &efer);
     wrmsr_safe(MSR_EFER, efer | EFER_LME);
     r[0] = hcall_64bit(version, slot(__HYPERVISOR_xen_version));

@@ -149,9 +149,8 @@ struct hvm_domain {
 
     bool platform_ready;            /* devices set up (hvm_platform_init) */
 
-    /* HVM_PARAM_CALLBACK_IRQ as set, and its vector (0: no callback). */
+    /* HVM_PARAM_CALLBACK_IRQ as set (hvm_op.c; 0: no callback). */
     u64 callback_param;
-    u8 callback_vector;
 
     u64 exits[HVM_NR_EXIT_REASONS];
 };
@@ -342,6 +341,13 @@ void hvm_vcpu_kick(struct vcpu *v);
 static inline bool is_hvm_domain(const struct domain *d)
 {
     return d->type == DOMAIN_HVM;
+}
+
+/* The event-channel callback vector (hvm_op.c accepts only the vector
+ * type: its low byte), or 0 for none. */
+static inline u8 hvm_callback_vector(const struct domain *d)
+{
+    return (u8)d->hvm->callback_param;
 }
 
 static inline u64 *hvm_reg(struct vcpu *v, unsigned int n)

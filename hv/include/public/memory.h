@@ -41,6 +41,12 @@ struct xen_add_to_physmap {
     xen_pfn_t gpfn;
 };
 
+/* The same as a 32-bit guest lays it out (HVM, the 32-bit ABI). */
+struct compat_add_to_physmap {
+    uint16_t domid, size;
+    uint32_t space, idx, gpfn;
+};
+
 struct xen_machphys_mapping {
     uint64_t v_start, v_end;
     uint64_t max_mfn;

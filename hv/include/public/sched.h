@@ -31,6 +31,13 @@ struct sched_poll {
     uint64_t timeout;           /* absolute system time, 0 = none */
 };
 
+/* The same as a 32-bit guest lays it out (HVM, the 32-bit ABI). */
+struct compat_sched_poll {
+    uint32_t ports;             /* evtchn_port_t[] */
+    uint32_t nr_ports;
+    uint64_t timeout;
+};
+
 struct sched_remote_shutdown {
     domid_t  domain_id;
     uint16_t _pad;

@@ -6,21 +6,18 @@
  * MTRR, thermal and performance-monitoring leaves, multi-core topology.
  * Added: the hypervisor bit and hv's leaves at 0x40000000: the signature
  * "HeronHeronHV" and, at 0x40000001, the version, at 0x40000002 the
- * hypercall page as Xen's leaf base+2 gives it (one page, MSR
- * 0x40000000): Xen's layout under hv's own name, so that Linux does not
- * take its Xen HVM path, whose shared-info and event-channel calls hv
- * does not offer HVM guests; x2APIC, which the
+ * hypercall page as Xen's leaf base+2 gives it (public/hvm/cpuid.h):
+ * Xen's layout under hv's own name, so that Linux does not take its Xen
+ * HVM path, which needs more than hv offers HVM guests (vcpu_info
+ * registration, grant tables, a platform PCI device); x2APIC, which the
  * local APIC emulates whatever the host has.  The APIC ID is the vCPU's.
  */
 #include <hv/hvm.h>
 #include <hv/lib.h>
+#include <public/hvm/cpuid.h>
 
 #define BIT(n)              (1u << (n))
-#define HV_LEAF_BASE        0x40000000u
-#define HV_LEAF_VERSION     0x40000001u
-#define HV_LEAF_HYPERCALL   0x40000002u
-#define HV_LEAF_MAX         HV_LEAF_HYPERCALL
-#define HV_HYPERCALL_MSR    0x40000000u
+#define HV_LEAF_MAX         HV_CPUID_LEAF_HYPERCALL
 #define HV_VERSION_MAJOR    0
 #define HV_VERSION_MINOR    1
 #define MAX_BASIC           0xdu
@@ -56,15 +53,15 @@ void hvm_cpuid_policy(u32 leaf, u32 sub, unsigned int apic_id, cpuid_fn host,
     u32 h[4], max;
 
     out[0] = out[1] = out[2] = out[3] = 0;
-    if (leaf >= HV_LEAF_BASE && leaf < 0x80000000u) {
-        if (leaf == HV_LEAF_BASE) {
+    if (leaf >= HV_CPUID_BASE && leaf < 0x80000000u) {
+        if (leaf == HV_CPUID_BASE) {
             out[0] = HV_LEAF_MAX;
             memcpy(&out[1], "Hero", 4);
             memcpy(&out[2], "nHer", 4);
             memcpy(&out[3], "onHV", 4);
-        } else if (leaf == HV_LEAF_VERSION) {
+        } else if (leaf == HV_CPUID_LEAF_VERSION) {
             out[0] = (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
-        } else if (leaf == HV_LEAF_HYPERCALL) {
+        } else if (leaf == HV_CPUID_LEAF_HYPERCALL) {
             out[0] = 1;
             out[1] = HV_HYPERCALL_MSR;
         }

@@ -10,15 +10,11 @@
 #include <hv/hvm_emulate.h>
 #include <hv/hvm_io.h>
 #include <hv/processor.h>
+#include <hv/page.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 
 enum copy_dir { COPY_FROM_GUEST, COPY_TO_GUEST, CLEAR_GUEST };
-
-static bool canonical(u64 va)
-{
-    return (u64)((s64)(va << 16) >> 16) == va;
-}
 
 static int copy_linear(struct vcpu *v, u64 va, void *buf, size_t len,
                        enum copy_dir dir)
@@ -31,7 +27,7 @@ static int copy_linear(struct vcpu *v, u64 va, void *buf, size_t len,
         return 0;
     hvm_ops->get_paging(v, &p);
     if (p.efer & EFER_LMA) {
-        if (va + len - 1 < va || !canonical(va) || !canonical(va + len - 1))
+        if (va + len - 1 < va || !is_canonical_address(va) || !is_canonical_address(va + len - 1))
             return -EFAULT;
     } else if (va > 0xffffffffull || len > 0x100000000ull - va) {
         return -EFAULT;

@@ -19,14 +19,9 @@ static long set_callback(struct domain *d, u64 value)
     unsigned int type = value >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT;
     u64 arg = value & ((1ull << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) - 1);
 
-    if (value == 0) {
-        d->hvm->callback_vector = 0;
-    } else if (type == HVM_PARAM_CALLBACK_TYPE_VECTOR &&
-               arg >= CALLBACK_VECTOR_MIN && arg <= 0xff) {
-        d->hvm->callback_vector = (u8)arg;
-    } else {
+    if (value != 0 && (type != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
+                       arg < CALLBACK_VECTOR_MIN || arg > 0xff))
         return -EINVAL;
-    }
     d->hvm->callback_param = value;
     /* An upcall already pending is delivered now. */
     for (unsigned int i = 0; i < d->max_vcpus; i++)
@@ -39,7 +34,6 @@ long hvm_do_hvm_op(unsigned int cmd, u64 arg)
 {
     struct domain *d = current->domain;
     struct xen_hvm_param p;
-    long rc;
 
     if (cmd != HVMOP_set_param && cmd != HVMOP_get_param)
         return -ENOSYS;
@@ -52,6 +46,5 @@ long hvm_do_hvm_op(unsigned int cmd, u64 arg)
     if (cmd == HVMOP_set_param)
         return set_callback(d, p.value);
     p.value = d->hvm->callback_param;
-    rc = copy_to_guest(arg, &p, sizeof(p)) ? -EFAULT : 0;
-    return rc;
+    return copy_to_guest(arg, &p, sizeof(p)) ? -EFAULT : 0;
 }

@@ -61,7 +61,7 @@ static long hvm_add_to_physmap(xen_guest_handle_t arg, bool compat)
     struct xen_add_to_physmap x;
 
     if (compat) {
-        struct { u16 domid, size; u32 space, idx, gpfn; } c;
+        struct compat_add_to_physmap c;
 
         if (copy_from_guest(&c, arg, sizeof(c)))
             return -EFAULT;
@@ -91,7 +91,7 @@ static bool compat_call(u64 op, const u64 a[5], long *ret)
         return true;
     }
     if (op == __HYPERVISOR_sched_op && a[0] == SCHEDOP_poll) {
-        struct { u32 ports, nr_ports; u64 timeout; } c;
+        struct compat_sched_poll c;
         struct sched_poll p = { 0 };
 
         if (copy_from_guest(&c, a[1], sizeof(c))) {

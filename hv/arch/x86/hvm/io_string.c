@@ -17,6 +17,7 @@
  */
 #include <hv/hvm_io.h>
 #include <hv/hvm_emulate.h>
+#include <hv/page.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 
@@ -96,11 +97,6 @@ static void add_sized(u64 *reg, s64 delta, unsigned int addr_size)
         *reg = (*reg & ~0xffffull) | ((*reg + delta) & 0xffff);
 }
 
-static bool canonical(u64 va)
-{
-    return (u64)((s64)(va << 16) >> 16) == va;
-}
-
 /*
  * Translates the element at linear va (it may straddle two pages) into
  * gpa[0] for the first split bytes and gpa[1] for the rest.  false after
@@ -111,7 +107,7 @@ static bool translate(struct vcpu *v, const struct hvm_paging *p, const struct s
 {
     u64 next, fault;
 
-    if (p->cs_long && (!canonical(va) || !canonical(va + s->size - 1))) {
+    if (p->cs_long && (!is_canonical_address(va) || !is_canonical_address(va + s->size - 1))) {
         hvm_inject_exception(v, s->seg == SEG_SS ? VECTOR_SS : VECTOR_GP, true, 0);
         return false;
     }

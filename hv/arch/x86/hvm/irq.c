@@ -71,7 +71,7 @@ void hvm_isa_irq_pulse(struct domain *d, unsigned int irq)
 struct hvm_intr hvm_vcpu_pending_intr(struct vcpu *v)
 {
     struct vlapic *l = &v->hvm->vlapic;
-    u8 callback = v->domain->hvm->callback_vector;
+    u8 callback = hvm_callback_vector(v->domain);
     int vec;
 
     if (callback && v->vcpu_info->evtchn_upcall_pending)

@@ -16,12 +16,12 @@
 #include <hv/processor.h>
 #include <hv/traps.h>
 #include <hv/lib.h>
+#include <public/hvm/cpuid.h>
 
 #define MSR_IA32_TSC    0x10
 #define MSR_K8_INT_PENDING_MSG  0xc0010055
 #define MSR_X2APIC_FIRST        0x800
 #define MSR_X2APIC_LAST         0x8ff
-#define MSR_HYPERCALL_PAGE      0x40000000
 
 /* Each PAT entry must be a memory type: UC, WC, WT, WP, WB, UC-. */
 static bool pat_valid(u64 pat)
@@ -99,7 +99,7 @@ bool hvm_handle_wrmsr(struct vcpu *v)
         if (hvm_ops->set_efer(v, val))
             return gp(v);
         return true;
-    case MSR_HYPERCALL_PAGE:
+    case HV_HYPERCALL_MSR:
         if (!hvm_write_hypercall_page(v, val))
             return gp(v);
         return true;
