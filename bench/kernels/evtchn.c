@@ -6,7 +6,7 @@
  * kernel of its own (the test-guest runtime), booted twice on one
  * machine, as dom0 and as a boot-time domU (hv's domu= option):
  *
- *   dom0:  role=server peer=1 [t=MS]   measures; prints the BENCH line
+ *   dom0:  role=server peer=1 [t=MS] [gap=US]   measures; prints the BENCH line
  *   domU:  role=client peer=0 [idle=MS] echoes every event back
  *
  * Rendezvous as tests/guests/test_interdomain.c: the server allocates an
@@ -15,7 +15,9 @@
  * client echoes until it has heard nothing for idle=MS (default IDLE_MS;
  * dom0's power-off normally stops the machine first; when the server is a
  * domU too, the client's end is what lets the machine power off).  Events stay masked: both sides
- * poll, no upcalls.
+ * poll, no upcalls.  gap=US makes the server sleep that long before each
+ * send, so that the client is waiting when the event comes (the tests
+ * use it to see a halted HVM client woken; it is not a benchmark).
  */
 #include "measure.h"
 #include "lib/evtchn.h"
@@ -27,6 +29,7 @@ const char test_title[] = "bench evtchn";
 
 static evtchn_port_t port;
 static domid_t peer;
+static uint64_t gap_ns;
 
 /* Waits until port is pending or `deadline` passes, and consumes it. */
 static bool wait_port(uint64_t deadline)
@@ -40,9 +43,19 @@ static bool wait_port(uint64_t deadline)
 	return true;
 }
 
+/* Sleeps until `until`: a poll on no ports ends at its timeout (or an
+ * event, and none is due while the client waits for ours). */
+static void sleep_until(uint64_t until)
+{
+	while (now_ns() < until)
+		sched_poll(NULL, 0, until);
+}
+
 static bool round_trips(uint64_t n)
 {
 	while (n--) {
+		if (gap_ns)
+			sleep_until(now_ns() + gap_ns);
 		if (evtchn_send(port)) {
 			test_fail("EVTCHNOP_send on port %u failed", port);
 			return false;
@@ -100,12 +113,13 @@ void test_main(void)
 {
 	char role[16];
 	long p = cmdline_long("peer", -1), t = cmdline_long("t", 300);
-	long idle = cmdline_long("idle", IDLE_MS);
+	long idle = cmdline_long("idle", IDLE_MS), gap = cmdline_long("gap", 0);
 
 	if (!cmdline_get("role", role, sizeof(role)) || p < 0 || p >= DOMID_FIRST_RESERVED ||
-	    t <= 0 || idle <= 0)
-		panic("usage: role=server|client peer=<domid> [t=MS] [idle=MS]");
+	    t <= 0 || idle <= 0 || gap < 0 || gap > 1000000)
+		panic("usage: role=server|client peer=<domid> [t=MS] [idle=MS] [gap=US]");
 	peer = (domid_t)p;
+	gap_ns = (uint64_t)gap * 1000;
 	if (!strcmp(role, "server"))
 		server((uint64_t)t * 1000000);
 	else if (!strcmp(role, "client"))

@@ -46,7 +46,9 @@ long sched_op_poll(const struct sched_poll *p)
         if (evtchn_port_is_pending(d, port))
             goto out;
     }
-    if (p->nr_ports == 1)
+    /* Port 0 is never bound: Xen takes a poll on it alone as one on any
+     * port, and so does sched_poll_wake with -1. */
+    if (p->nr_ports == 1 && port)
         v->poll_evtchn = port;
     if (p->timeout)
         set_timer(&v->poll_timer, p->timeout);

@@ -309,6 +309,18 @@ static void check_poll(void)
     deadline = now_ns() + 2 * NS_PER_MS;
     CHECK_EQ(sched_poll(ports, 0, deadline), 0, "poll on no ports");
     CHECK(now_ns() >= deadline - EARLY_NS, "slept to the timeout");
+
+    /* A masked port's event kicks no vCPU: only the poll sees it, and a
+     * poll on port 0 alone waits for any port, as in Xen. */
+    evtchn_port_t none = 0;
+    evtchn_set_mask(timer);
+    uint64_t t1 = now_ns();
+    CHECK_EQ(set_timer_op(t1 + NS_PER_MS), 0, "VIRQ_TIMER in 1 ms");
+    CHECK_EQ(sched_poll(&none, 1, t1 + LATE_NS), 0, "poll on port 0");
+    CHECK(now_ns() - t1 < LATE_NS / 2, "an event on any port ends a poll on port 0");
+    CHECK(evtchn_pending(timer), "the masked timer port is pending");
+    evtchn_clear_mask(timer);
+    drain();
 }
 
 static void check_ipi(void)

@@ -220,11 +220,16 @@ void check_event_channels(void)
     check(evtchn_op(EVTCHNOP_close, &cl) == 0, "evtchn: the other end closed");
 }
 
+/* Halts that the callback vector ended (wait=irq). */
+static unsigned int woken;
+
 /* Waits once for port: SCHEDOP_poll, or (irq) halted with interrupts on
  * until the callback vector comes (tested with interrupts off, so an
  * upcall cannot slip in between the test and the HLT).  True if pending. */
 static bool wait_once(evtchn_port_t port, bool irq)
 {
+    unsigned int seen;
+
     if (!irq) {
         if (pending(port))
             return true;
@@ -236,7 +241,10 @@ static bool wait_once(evtchn_port_t port, bool irq)
         asm volatile("sti" ::: "memory");
         return true;
     }
+    seen = upcalls;
     asm volatile("sti; hlt" ::: "memory");
+    if (upcalls != seen)
+        woken++;
     return false;
 }
 
@@ -244,11 +252,13 @@ static bool wait_once(evtchn_port_t port, bool irq)
  * it (trying D's ports in turn), then echoes every event back until the
  * machine stops, waiting in SCHEDOP_poll or (wait=irq) with interrupts on,
  * upcalls taken on the callback vector and halted while nothing is
- * pending. */
+ * pending.  With wait=irq it reports the tenth upcall and the tenth halt
+ * an upcall ended (a peer that waits before each send makes those). */
 void hvm_evtchn_client(void)
 {
     char arg[8] = "0", wait[8] = "poll";
-    bool irq, announced = false;
+    unsigned int announced = 0;
+    bool irq;
     struct evtchn_bind_interdomain bi = { 0 };
     evtchn_port_t port = 0;
 
@@ -291,9 +301,13 @@ void hvm_evtchn_client(void)
         while (!wait_once(port, irq))
             ;
         clear_pending(port);
-        if (irq && upcalls >= 10 && !announced) {
+        if (irq && upcalls >= 10 && !(announced & 1)) {
             printf("evtchn client: 10 upcalls taken\n");
-            announced = true;
+            announced |= 1;
+        }
+        if (irq && woken >= 10 && !(announced & 2)) {
+            printf("evtchn client: 10 halts ended by the callback vector\n");
+            announced |= 2;
         }
     }
 }

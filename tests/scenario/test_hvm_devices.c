@@ -21,7 +21,9 @@
  * Fourth and fifth: an interdomain event channel between a PV dom0
  * (bench's evtchn kernel, measuring) and the HVM test kernel echoing
  * through its mapped shared_info, waiting in SCHEDOP_poll or halted until
- * its callback vector arrives.
+ * its callback vector arrives.  In the fifth dom0 sleeps before each
+ * send, so the guest is halted when the event comes: only the callback
+ * vector (vcpu_kick waking a halted HVM vCPU) lets it go on.
  */
 #include "test_hvm_lib.h"
 #include "run_suite.h"
@@ -129,10 +131,11 @@ START_TEST(no_interrupt_nests_in_a_handler_under_icount)
 }
 END_TEST
 
-static void evtchn_round_trips(const char *name, const char *client_args, const char *waiting)
+static void evtchn_round_trips(const char *name, const char *server_args,
+                               const char *client_args, const char *waiting)
 {
     const struct qemu_module mods[] = {
-        { HERON_BUILD_DIR "/bench/kernels/evtchn.elf", "role=server peer=1 t=50" },
+        { HERON_BUILD_DIR "/bench/kernels/evtchn.elf", server_args },
         { HVM_TEST_KERNEL, client_args },
     };
     struct qemu_config cfg = {
@@ -157,7 +160,7 @@ static void evtchn_round_trips(const char *name, const char *client_args, const 
 
 START_TEST(event_channel_round_trips_between_pv_dom0_and_an_hvm_guest)
 {
-    evtchn_round_trips("hvm_evtchn", "mode=evtchn peer=0",
+    evtchn_round_trips("hvm_evtchn", "role=server peer=1 t=50", "mode=evtchn peer=0",
                        "(d1) evtchn client: bound port 1 of d0, waiting by SCHEDOP_poll");
 }
 END_TEST
@@ -166,12 +169,14 @@ END_TEST
  * halted while nothing is pending). */
 START_TEST(event_channel_upcalls_wake_a_halted_hvm_guest)
 {
-    evtchn_round_trips("hvm_evtchn_irq", "mode=evtchn peer=0 wait=irq",
+    evtchn_round_trips("hvm_evtchn_irq", "role=server peer=1 t=50 gap=1000",
+                       "mode=evtchn peer=0 wait=irq",
                        "(d1) evtchn client: bound port 1 of d0, waiting by halting for "
                        "the callback vector");
-    /* Whether it halted depends on who runs first after a send; that
-     * the vector came, round trip after round trip, does not. */
     expect_output(q, "(d1) evtchn client: 10 upcalls taken");
+    /* dom0's 1 ms before each send: the guest halts every time. */
+    expect_output(q, "(d1) evtchn client: 10 halts ended by the callback vector");
+    ck_assert_int_ge(exit_count(q, 1, "hlt"), 10);
 }
 END_TEST
 
