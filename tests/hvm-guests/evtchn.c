@@ -257,8 +257,7 @@ static bool wait_once(evtchn_port_t port, bool irq)
 void hvm_evtchn_client(void)
 {
     char arg[8] = "0", wait[8] = "poll";
-    unsigned int announced = 0;
-    bool irq;
+    bool irq, said_upcalls = false, said_woken = false;
     struct evtchn_bind_interdomain bi = { 0 };
     evtchn_port_t port = 0;
 
@@ -301,13 +300,13 @@ void hvm_evtchn_client(void)
         while (!wait_once(port, irq))
             ;
         clear_pending(port);
-        if (irq && upcalls >= 10 && !(announced & 1)) {
+        if (irq && upcalls >= 10 && !said_upcalls) {
             printf("evtchn client: 10 upcalls taken\n");
-            announced |= 1;
+            said_upcalls = true;
         }
-        if (irq && woken >= 10 && !(announced & 2)) {
+        if (irq && woken >= 10 && !said_woken) {
             printf("evtchn client: 10 halts ended by the callback vector\n");
-            announced |= 2;
+            said_woken = true;
         }
     }
 }

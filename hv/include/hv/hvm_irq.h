@@ -18,6 +18,9 @@ void hvm_ioapic_deliver(struct domain *d, const struct vioapic_msg *msg);
 /* A local APIC ended a level-triggered vector: the IOAPIC's EOI. */
 void hvm_ioapic_eoi(struct domain *d, u8 vector);
 
+/* Wakes every vCPU of d that has an interrupt it can take (from HLT). */
+void hvm_kick_all(struct domain *d);
+
 enum hvm_intr_source { HVM_INTR_NONE, HVM_INTR_CALLBACK, HVM_INTR_PIC, HVM_INTR_LAPIC };
 
 struct hvm_intr {

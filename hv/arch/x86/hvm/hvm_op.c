@@ -7,6 +7,7 @@
  * have: -EINVAL, as is every other parameter (docs/hvm.md).
  */
 #include <hv/hvm.h>
+#include <hv/hvm_irq.h>
 #include <hv/guest_access.h>
 #include <hv/errno.h>
 #include <public/hvm/hvm_op.h>
@@ -24,9 +25,7 @@ static long set_callback(struct domain *d, u64 value)
         return -EINVAL;
     d->hvm->callback_param = value;
     /* An upcall already pending is delivered now. */
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
-            hvm_vcpu_kick(d->vcpu[i]);
+    hvm_kick_all(d);
     return 0;
 }
 

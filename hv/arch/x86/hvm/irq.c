@@ -9,7 +9,7 @@
 #include <hv/hvm_irq.h>
 #include <hv/lib.h>
 
-static void kick_all(struct domain *d)
+void hvm_kick_all(struct domain *d)
 {
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
@@ -49,7 +49,7 @@ static void set_isa_line(struct domain *d, unsigned int irq, bool level)
     if (irq != 2 && vioapic_set_pin(&h->vioapic, irq ? irq : 2, level, &msg))
         hvm_ioapic_deliver(d, &msg);
     if (level)
-        kick_all(d);
+        hvm_kick_all(d);
 }
 
 void hvm_isa_irq_assert(struct domain *d, unsigned int irq)
