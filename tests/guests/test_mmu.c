@@ -279,6 +279,29 @@ static void check_writable_page_tables(void)
     CHECK_EQ(map_frame(self, self_mfn, PTE_DATA), 0, "the frame is still a plain page");
 }
 
+/*
+ * A writable mapping dropped without a flush leaves its translation in
+ * the TLB (QEMU's as a CPU's).  Pinned as a table right after, the frame
+ * must not stay writable through it: hv flushes before validating unless
+ * a CR3 write came since, and between these hypercalls none does.
+ */
+static void check_stale_writable(void)
+{
+    uint64_t *t = alloc_page();
+    uint64_t t_mfn = virt_to_mfn(t);
+    uint64_t evil = (l4_mfn << 12) | PTE_DATA;
+
+    t[0] = 0;
+    CHECK_EQ(update_va_mapping(t, (t_mfn << 12) | (PTE_DATA & ~_PAGE_RW), UVMF_NONE),
+             0, "remap a written page read-only without a flush");
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, t_mfn, 0), 0, "pin it as an L1");
+    CHECK_EQ(PROBE("movq %1, (%0)", "r"(t), "r"(evil)), 14,
+             "a write through the old translation faults");
+    CHECK_EQ(t[0], 0, "the new L1 is unchanged");
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, t_mfn, 0), 0, "unpin it");
+    make_writable(t);
+}
+
 /* A RAM frame that is not ours: counting down from the top of RAM.
  * Frames that are ours without a p2m entry (shared_info, grant table
  * frames) are told apart by an M2P update to their own value, which only
@@ -415,6 +438,7 @@ void test_main(void)
     subtest("NEW_BASEPTR and NEW_USER_BASEPTR", check_baseptr);
     subtest("TLB flush operations", check_tlb_ops);
     subtest("hostile: writable page tables", check_writable_page_tables);
+    subtest("hostile: a stale writable translation", check_stale_writable);
     subtest("hostile: foreign and hypervisor frames", check_foreign_frames);
     subtest("hostile: hypervisor L4 slots", check_hypervisor_slots);
     subtest("hostile: superpages and bad flags", check_bad_flags);

@@ -221,6 +221,7 @@ static void check_cpuid(void)
     xen_cpuid(1, &a, &b, &c, &d);
     CHECK(c & (1u << 31), "leaf 1: hypervisor bit");
     CHECK(!(c & (1u << 5)), "leaf 1: no VMX for a PV guest");
+    CHECK(!(d & (1u << 13)), "leaf 1: no PGE for a PV guest");
     CHECK_EQ(PROBE("rdmsr", "c"(0x12345678) : "rax", "rdx"), 13,
              "rdmsr of an MSR that does not exist: #GP");
     CHECK_EQ(PROBE("mov %%rax, %%cr8", "a"(0)), 13, "mov to cr8: #GP");

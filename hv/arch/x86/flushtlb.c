@@ -5,6 +5,8 @@
 #include <hv/flushtlb.h>
 #include <hv/processor.h>
 
+u64 tlb_clock;
+
 void flush_tlb_local(void)
 {
     write_cr3(read_cr3());
@@ -23,6 +25,7 @@ void flush_tlb_all(void)
     if (cr4 & X86_CR4_PGE) {
         write_cr4(cr4 & ~X86_CR4_PGE);
         write_cr4(cr4);
+        tlb_clock++;
     } else {
         flush_tlb_local();
     }

@@ -56,6 +56,7 @@
 
 #ifndef __ASSEMBLY__
 #include <hv/types.h>
+#include <hv/flushtlb.h>
 
 static inline void cpuid_count(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 {
@@ -107,9 +108,23 @@ static inline void write_cr##n(unsigned long v)                         \
 }
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)
-DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+static inline unsigned long read_cr3(void)
+{
+    unsigned long v;
+
+    asm volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+/* Counted in tlb_clock (hv/flushtlb.h). */
+static inline void write_cr3(unsigned long v)
+{
+    asm volatile("mov %0, %%cr3" :: "r"(v) : "memory");
+    tlb_clock++;
+}
 
 /* Debug registers: hv never uses them; HVM backends switch the guest's,
  * pv/debugreg.c a PV guest's. */

@@ -175,11 +175,15 @@ struct domain *domain_by_id(domid_t id)
     return NULL;
 }
 
-/* --- TLB and CR3: recorded --- */
+/* --- TLB and CR3: recorded; full flushes and CR3 loads tick the clock
+ * as write_cr3 does --- */
+
+u64 tlb_clock;
 
 void flush_tlb_local(void)
 {
     sim_hooks.flush_local++;
+    tlb_clock++;
 }
 
 void flush_tlb_one_local(u64 va)
@@ -191,6 +195,12 @@ void flush_tlb_one_local(u64 va)
 void flush_tlb_all(void)
 {
     sim_hooks.flush_all++;
+    tlb_clock++;
+}
+
+bool tlb_guest_globals(void)
+{
+    return sim_hooks.guest_globals;
 }
 
 void flush_tlb_one_all(u64 va)
@@ -212,6 +222,7 @@ void load_guest_cr3(mfn_t l4_mfn)
 {
     sim_hooks.cr3_writes++;
     sim_hooks.last_cr3 = l4_mfn;
+    tlb_clock++;
 }
 
 /* The simulator has no domain reaper: a zombie's last frame needs no one. */

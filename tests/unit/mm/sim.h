@@ -47,9 +47,16 @@ struct sim_hooks {
     unsigned int cr3_writes;
     u64 last_flush_va;
     mfn_t last_cr3;
+    bool guest_globals;         /* what tlb_guest_globals() answers */
 };
 
 extern struct sim_hooks sim_hooks;
+
+/* Full flushes of either kind: what hv's mm asked of the TLB. */
+static inline unsigned int sim_flushes(void)
+{
+    return sim_hooks.flush_local + sim_hooks.flush_all;
+}
 extern struct sim_map_call sim_map_calls[16];
 extern unsigned int sim_nr_map_calls;
 extern struct vcpu *sim_current;

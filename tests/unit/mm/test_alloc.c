@@ -156,14 +156,14 @@ START_TEST(reuse_of_freed_frames_flushes_tlbs)
     struct domain *d = sim_new_domain(1, 16, false);
     struct page_info *pg = alloc_domheap_pages(d, 0);
 
-    ck_assert_uint_eq(sim_hooks.flush_all, 0);
+    ck_assert_uint_eq(sim_flushes(), 0);
     free_domheap_pages(pg, 0);
-    ck_assert_uint_eq(sim_hooks.flush_all, 0);
+    ck_assert_uint_eq(sim_flushes(), 0);
     pg = alloc_domheap_pages(d, 0);
-    ck_assert_uint_eq(sim_hooks.flush_all, 1);
+    ck_assert_uint_eq(sim_flushes(), 1);
     /* Nothing freed since: no further flush. */
     ck_assert_ptr_nonnull(alloc_domheap_pages(d, 0));
-    ck_assert_uint_eq(sim_hooks.flush_all, 1);
+    ck_assert_uint_eq(sim_flushes(), 1);
 }
 END_TEST
 

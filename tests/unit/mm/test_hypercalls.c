@@ -268,7 +268,7 @@ START_TEST(bad_handles_and_counts)
     struct mmu_update req = { pte_ma(as.l1, 95), pte_from_mfn(f, _PAGE_PRESENT) };
     struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE };
     u64 end = GUEST_WIN_BASE + GUEST_WIN_SIZE;
-    unsigned int flushes = sim_hooks.flush_all;
+    unsigned int flushes;
     mfn_t g = new_frame(d);
 
     sim_current = d->vcpu[0];
@@ -306,8 +306,9 @@ START_TEST(bad_handles_and_counts)
     op.cmd = MMUEXT_TLB_FLUSH_MULTI;
     op.arg2.vcpumask = G_BAD;
     memcpy(sim_guest_ptr(G_REQS), &op, sizeof(op));
+    flushes = sim_flushes();
     ck_assert_int_eq(do_mmuext_op(G_REQS, 1, 0, DOMID_SELF), -EINVAL);
-    ck_assert_uint_eq(sim_hooks.flush_all, flushes);
+    ck_assert_uint_eq(sim_flushes(), flushes);
     ck_refused(uvm(d, DATA_VA(99), pte_from_mfn(f, _PAGE_PRESENT),
                    UVMF_TLB_FLUSH | (G_BAD & ~3UL)), -EFAULT);
     ck_assert_uint_eq(table(as.l1)[pt_index(1, DATA_VA(99))], 0);
@@ -388,10 +389,15 @@ START_TEST(update_va_mapping_rules)
     ck_assert_uint_eq(pte_mfn(table(as.l1)[pt_index(1, va)]), f);
     ck_assert_uint_eq(sim_hooks.flush_one_local, 1);
     ck_assert_uint_eq(sim_hooks.last_flush_va, va);
+    /* No guest translation can be global: both are a CR3 reload. */
+    ck_assert_int_eq(uvm(d, va, 0, UVMF_TLB_FLUSH | UVMF_ALL), 0);
+    ck_assert_uint_eq(sim_hooks.flush_local, 1);
+    ck_assert_int_eq(uvm(d, va, 0, UVMF_TLB_FLUSH), 0);
+    ck_assert_uint_eq(sim_hooks.flush_local, 2);
+    sim_hooks.guest_globals = true;
     ck_assert_int_eq(uvm(d, va, 0, UVMF_TLB_FLUSH | UVMF_ALL), 0);
     ck_assert_uint_eq(sim_hooks.flush_all, 1);
-    ck_assert_int_eq(uvm(d, va, 0, UVMF_TLB_FLUSH), 0);
-    ck_assert_uint_eq(sim_hooks.flush_local, 1);
+    sim_hooks.guest_globals = false;
     ck_assert_int_eq(uvm(d, va, 0, UVMF_INVLPG | UVMF_ALL), 0);
     ck_assert_uint_eq(sim_hooks.flush_one_all, 1);
     *(u64 *)sim_guest_ptr(G_MASK) = 1;
@@ -505,7 +511,12 @@ START_TEST(tlb_ops)
     ck_assert_uint_eq(sim_hooks.flush_one_all, 2);
     ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_MULTI, 0, G_MASK), 0);
     ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_ALL, 0, 0), 0);
-    ck_assert_uint_eq(sim_hooks.flush_all, 2);
+    ck_assert_uint_eq(sim_hooks.flush_local, 3);
+    sim_hooks.guest_globals = true;
+    ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_ALL, 0, 0), 0);
+    ck_assert_uint_eq(sim_hooks.flush_all, 1);
+    ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_LOCAL, 0, 0), 0);
+    ck_assert_uint_eq(sim_hooks.flush_local, 4);
     /* Any address is accepted; a non-canonical one flushes nothing. */
     ck_assert_int_eq(ext(d, MMUEXT_INVLPG_LOCAL, 0x0000900000000000UL, 0), 0);
     ck_assert_uint_eq(sim_hooks.last_flush_va, 0x6000);
@@ -519,7 +530,7 @@ START_TEST(tlb_ops)
     ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0xffff800000000000UL, 1), -EINVAL);
     ck_assert_int_eq(ext(d, MMUEXT_SET_LDT, 0x1000, 16), -EOPNOTSUPP);
     ck_assert_int_eq(ext(d, 99, 0, 0), -ENOSYS);
-    ck_assert_uint_eq(sim_hooks.flush_local, 1);
+    ck_assert_uint_eq(sim_hooks.flush_local, 4);
 }
 END_TEST
 

@@ -239,23 +239,51 @@ START_TEST(stale_writable_tlb_flushed_before_table_use)
 
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
     ck_assert_int_eq(ext(d, MMUEXT_NEW_BASEPTR, as.l4, 0), 0);
-    /* Unmap a writable data frame; no guest flush; pin it as an L1. */
+    /* Unmap a writable data frame; no guest flush; pin it as an L1.  No
+     * translation can be global: reloading CR3 is the flush. */
     ck_assert_int_eq(uvm(d, GUEST_VA_DATA + 2 * PAGE_SIZE, 0, UVMF_NONE), 0);
-    flushes = sim_hooks.flush_all;
+    flushes = sim_hooks.flush_local;
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L1_TABLE, as.data[2], 0), 0);
-    ck_assert_uint_eq(sim_hooks.flush_all, flushes + 1);
+    ck_assert_uint_eq(sim_hooks.flush_local, flushes + 1);
+    ck_assert_uint_eq(sim_hooks.flush_all, 0);
     /* With the guest's own full flush in between, none is added. */
     ck_assert_int_eq(uvm(d, GUEST_VA_DATA + 3 * PAGE_SIZE, 0, UVMF_NONE), 0);
     ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_ALL, 0, 0), 0);
-    flushes = sim_hooks.flush_all;
+    flushes = sim_flushes();
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L1_TABLE, as.data[3], 0), 0);
-    ck_assert_uint_eq(sim_hooks.flush_all, flushes);
+    ck_assert_uint_eq(sim_flushes(), flushes);
     /* A devalidated table becoming writable needs a flush too. */
     ck_assert_int_eq(ext(d, MMUEXT_UNPIN_TABLE, as.data[3], 0), 0);
-    flushes = sim_hooks.flush_all;
+    flushes = sim_flushes();
     ck_assert_int_eq(uvm(d, GUEST_VA_DATA + 3 * PAGE_SIZE,
                          pte_from_mfn(as.data[3], _PAGE_PRESENT | _PAGE_RW),
                          UVMF_NONE), 0);
+    ck_assert_uint_eq(sim_flushes(), flushes + 1);
+    ck_invariants();
+}
+END_TEST
+
+/* Any CR3 write (each switch between guest kernel and user makes one)
+ * empties the TLB of all but global translations: after one, a retyped
+ * frame needs no flush of its own, unless the guest's may be global. */
+START_TEST(stale_tlb_cleared_by_a_cr3_write_unless_global)
+{
+    unsigned int flushes;
+
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L4_TABLE, as.l4, 0), 0);
+    ck_assert_int_eq(ext(d, MMUEXT_NEW_BASEPTR, as.l4, 0), 0);
+    ck_assert_int_eq(uvm(d, GUEST_VA_DATA + 2 * PAGE_SIZE, 0, UVMF_NONE), 0);
+    ck_assert_int_eq(ext(d, MMUEXT_NEW_BASEPTR, as.l4, 0), 0);
+    ck_assert_uint_eq(sim_hooks.cr3_writes, 2);
+    flushes = sim_flushes();
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L1_TABLE, as.data[2], 0), 0);
+    ck_assert_uint_eq(sim_flushes(), flushes);
+
+    sim_hooks.guest_globals = true;
+    ck_assert_int_eq(uvm(d, GUEST_VA_DATA + 3 * PAGE_SIZE, 0, UVMF_NONE), 0);
+    ck_assert_int_eq(ext(d, MMUEXT_NEW_BASEPTR, as.l4, 0), 0);
+    flushes = sim_hooks.flush_all;
+    ck_assert_int_eq(ext(d, MMUEXT_PIN_L1_TABLE, as.data[3], 0), 0);
     ck_assert_uint_eq(sim_hooks.flush_all, flushes + 1);
     ck_invariants();
 }
@@ -270,11 +298,11 @@ START_TEST(devalidated_table_flushed_before_other_level)
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L1_TABLE, x, 0), 0);
     ck_assert_int_eq(ext(d, MMUEXT_TLB_FLUSH_ALL, 0, 0), 0);
     ck_assert_int_eq(ext(d, MMUEXT_UNPIN_TABLE, x, 0), 0);
-    flushes = sim_hooks.flush_all;
+    flushes = sim_flushes();
     /* Was an L1 a CPU may still walk; now to be read as an L2. */
     table(x)[0] = 0;
     ck_assert_int_eq(ext(d, MMUEXT_PIN_L2_TABLE, x, 0), 0);
-    ck_assert_uint_eq(sim_hooks.flush_all, flushes + 1);
+    ck_assert_uint_eq(sim_flushes(), flushes + 1);
     ck_invariants();
 }
 END_TEST
@@ -308,6 +336,7 @@ Suite *pt_suite(void)
     tcase_add_test(tc, type_changes_while_referenced);
     tcase_add_test(tc, linear_entries_refused);
     tcase_add_test(tc, stale_writable_tlb_flushed_before_table_use);
+    tcase_add_test(tc, stale_tlb_cleared_by_a_cr3_write_unless_global);
     tcase_add_test(tc, devalidated_table_flushed_before_other_level);
     tcase_add_test(tc, refcount_overflow_refused);
     tcase_add_test(tc, entries_written_after_validation_are_released);

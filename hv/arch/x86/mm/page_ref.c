@@ -20,22 +20,41 @@
 
 spinlock_t mm_lock = SPIN_LOCK_UNLOCKED;
 
+/*
+ * Translations that may still be cached for mappings gone since the last
+ * flush, and tlb_clock when the last went.  Any CR3 write after that
+ * (a switch between guest kernel and user does two) has removed them all
+ * unless a guest's translations can be global: as Xen's flush clock, it
+ * saves the flush a retyped frame would otherwise need.
+ */
 static unsigned int tlb_stale;
+static u64 tlb_stale_clock;
 
 void tlb_mark_stale(unsigned int why)
 {
     tlb_stale |= why;
+    tlb_stale_clock = tlb_clock;
 }
 
 void tlb_flush_if_stale(unsigned int why)
 {
-    if (tlb_stale & why)
+    if (!(tlb_stale & why))
+        return;
+    if (tlb_clock != tlb_stale_clock && !tlb_guest_globals())
+        tlb_stale = 0;
+    else
         mm_flush_tlb_all();
 }
 
+/* Guest translations only: hv's own global ones never go stale here.
+ * One CR3 write rather than two CR4 writes when none can be global
+ * (under QEMU's TCG each of those writes empties its whole TLB). */
 void mm_flush_tlb_all(void)
 {
-    flush_tlb_all();
+    if (tlb_guest_globals())
+        flush_tlb_all();
+    else
+        flush_tlb_local();
     tlb_stale = 0;
 }
 

@@ -20,6 +20,13 @@
  * still hold in its TLB. */
 static struct domain *tlb_domain[NR_CPUS];
 
+bool tlb_guest_globals(void)
+{
+    const struct domain *d = tlb_domain[smp_processor_id()];
+
+    return d && d->global_ptes;
+}
+
 /*
  * Vectors 3 and 4 get DPL 3 so `int3` and `into` trap with the right RIP
  * and reach the guest's handler; every other gate stays DPL 0, so `int $n`

@@ -33,11 +33,13 @@
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID1_ECX_OSXSAVE    (1u << 27)
 /* pse, pse36 and pdpe1gb: PV page tables have no superpages (Xen hides
- * them from PV guests, which would otherwise map with them); mce and mca:
- * hv has no virtual machine-check MSRs (Xen's vMCE). */
-#define CPUID1_EDX_HIDE  ((1u << 3) | (1u << 7) | (1u << 9) | (1u << 14) | \
-                          (1u << 17) | (1u << 22))
-                          /* pse, mce, apic, mca, pse36, acpi */
+ * them from PV guests, which would otherwise map with them); pge: a PV
+ * kernel's mappings must not be global, or they would outlive the CR3
+ * write into its user mode (Xen hides it too; Linux then maps nothing
+ * global); mce and mca: hv has no virtual machine-check MSRs (Xen's vMCE). */
+#define CPUID1_EDX_HIDE  ((1u << 3) | (1u << 7) | (1u << 9) | (1u << 13) | \
+                          (1u << 14) | (1u << 17) | (1u << 22))
+                          /* pse, mce, apic, pge, mca, pse36, acpi */
 #define CPUIDX1_ECX_HIDE (1u << 2)                  /* svm */
 #define CPUIDX1_EDX_HIDE (1u << 26)                 /* pdpe1gb */
 #define CPUID7_EBX_HIDE  ((1u << 7) | (1u << 10) | (1u << 20))  /* smep, invpcid, smap */
