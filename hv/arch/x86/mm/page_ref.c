@@ -23,7 +23,7 @@ spinlock_t mm_lock = SPIN_LOCK_UNLOCKED;
 /*
  * Translations that may still be cached for mappings gone since the last
  * flush, and tlb_clock when the last went.  Any CR3 write after that
- * (a switch between guest kernel and user does two) has removed them all
+ * (each switch between guest kernel and user makes one) has removed them all
  * unless a guest's translations can be global: as Xen's flush clock, it
  * saves the flush a retyped frame would otherwise need.
  */

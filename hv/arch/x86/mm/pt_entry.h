@@ -22,8 +22,8 @@ static inline void pt_mark_present(struct page_info *pg, unsigned int slot)
         __atomic_fetch_or(&pg->pt_present_groups, bit, __ATOMIC_RELAXED);
 }
 
-/* A present entry e goes into a table of d (Linux PV and pvops-guest
- * never set _PAGE_GLOBAL: their switches need no global flush). */
+/* A present entry e goes into a table of d (PV CPUID hides PGE, so Linux
+ * PV and pvops-guest never set _PAGE_GLOBAL: they need no global flush). */
 static inline void pt_note_global(struct domain *d, pte_t e, unsigned int level)
 {
     if (level == 1 && (e & _PAGE_GLOBAL) && !d->global_ptes)

@@ -119,7 +119,7 @@ void pv_ctxt_load(struct vcpu *next)
     /* Guests may map pages global: nothing of another domain may stay.
      * Without global entries the CR3 write above dropped them all. */
     if (tlb_domain[cpu] != next->domain) {
-        if (tlb_domain[cpu] && tlb_domain[cpu]->global_ptes)
+        if (tlb_guest_globals())
             flush_tlb_all();
         tlb_domain[cpu] = next->domain;
     }
